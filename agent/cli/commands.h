@@ -1,0 +1,22 @@
+// Each subcommand registers itself on the CLI11 app; main() only assembles them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace riposte {
+
+// Options every subcommand shares.
+struct GlobalOptions {
+  std::string log_level = "info";
+  std::string config_path;  // empty: /etc/riposte/riposte.yaml if it exists
+};
+
+void RegisterCaptureCommand(CLI::App& app, const GlobalOptions& global);
+void RegisterReplayCommand(CLI::App& app, const GlobalOptions& global);
+void RegisterProbeCommand(CLI::App& app, const GlobalOptions& global);
+void RegisterSyscallsCommand(CLI::App& app);
+
+// Adds --version to a subcommand (CLI11 only puts it on the top level by itself).
+void AddVersionFlag(CLI::App& cmd);
+
+}  // namespace riposte

@@ -1,0 +1,28 @@
+#include "cli/config_loading.h"
+
+#include <unistd.h>
+
+namespace riposte {
+
+Result<AgentConfig> LoadConfigFor(const GlobalOptions& global) {
+  if (!global.config_path.empty()) return LoadAgentConfig(global.config_path);
+  constexpr const char* kDefault = "/etc/riposte/riposte.yaml";
+  if (access(kDefault, R_OK) == 0) return LoadAgentConfig(kDefault);
+  return AgentConfig{};
+}
+
+std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    size_t i = 0;
+    while (i <= v.size()) {
+      size_t j = v.find(',', i);
+      if (j == std::string::npos) j = v.size();
+      if (j > i) out.push_back(v.substr(i, j - i));
+      i = j + 1;
+    }
+  }
+  return out;
+}
+
+}  // namespace riposte

@@ -1,0 +1,36 @@
+// riposte: runtime protection that detects and answers. See README.md.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "kernel/libbpf_logging.h"
+#include "version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"riposte: detect suspicious behaviour with eBPF and Falco-compatible rules, and answer it"};
+  app.set_version_flag("--version", std::string("riposte ") + riposte::kVersion);
+  app.require_subcommand(1);
+  riposte::GlobalOptions global;
+  app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  app.add_option("--config", global.config_path,
+                 "agent configuration (YAML); default /etc/riposte/riposte.yaml if present");
+  app.parse_complete_callback([&] {
+    spdlog::set_level(spdlog::level::from_str(global.log_level));
+  });
+
+  riposte::RegisterCaptureCommand(app, global);
+  riposte::RegisterReplayCommand(app, global);
+  riposte::RegisterProbeCommand(app, global);
+  riposte::RegisterSyscallsCommand(app);
+
+  spdlog::set_default_logger(spdlog::stderr_color_mt("riposte"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  riposte::RouteLibbpfLogToSpdlog();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return 0;
+}

@@ -1,0 +1,73 @@
+// A typed event: one kernel record decoded. Views (string_view) point into the record's
+// bytes and are valid only while the record is being handled; the decoder reuses one Event
+// for every record so the hot path does not allocate.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "riposte_abi.h"
+
+namespace riposte {
+
+struct SyscallInfo;
+struct ProcessInfo;
+struct FdInfo;
+
+enum class EventKind : uint8_t { kSyscall, kProcessExec, kProcessFork, kProcessExit };
+
+std::string_view EventKindName(EventKind kind);
+
+// A socket endpoint pair as the kernel saw it. Addresses in network byte order.
+struct SocketTuple {
+  uint16_t family = 0;  // 0: none
+  uint16_t type = 0;
+  uint16_t protocol = 0;
+  uint16_t local_port = 0;
+  uint16_t remote_port = 0;
+  std::array<uint8_t, 16> local_addr{};
+  std::array<uint8_t, 16> remote_addr{};
+};
+
+struct Event {
+  EventKind kind = EventKind::kSyscall;
+  uint64_t ts_boot_ns = 0;
+  uint32_t pid = 0;
+  uint32_t tid = 0;
+  uint32_t cpu = 0;
+
+  // kSyscall
+  const SyscallInfo* syscall = nullptr;  // never null for a decoded syscall event
+  int64_t ret = 0;
+  std::array<uint64_t, 6> args{};
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint16_t flags = 0;  // RP_TRUNC_PARAM*, RP_SYSCALL_*
+  std::array<std::string_view, 2> params;  // raw param bytes (strings without their NUL)
+  SocketTuple tuple;  // valid when flags has RP_SYSCALL_HAS_TUPLE
+
+  // kProcessExec: the whole record, plus views of its variable parts.
+  const rp_exec_record* exec = nullptr;
+  std::string_view exe;     // path the kernel ran
+  std::string_view argv;    // NUL-separated
+  std::string_view env;     // NUL-separated
+  std::string_view cgroup;  // "/a/b/c"
+
+  // kProcessFork
+  uint32_t child_pid = 0;
+  uint32_t child_tid = 0;
+  uint32_t child_vpid = 0;
+  uint64_t child_start_boottime_ns = 0;
+
+  // kProcessExit
+  int32_t exit_code = 0;
+  bool group_dead = false;
+
+  // Filled by the state stage (StateTracker), not by the decoder.
+  const ProcessInfo* process = nullptr;
+  const FdInfo* fd = nullptr;         // the fd the syscall acts on, if known
+  std::string resolved_path[2];       // params[i] made absolute (kPath params only)
+};
+
+}  // namespace riposte

@@ -1,0 +1,135 @@
+#include "decode/flag_names.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+namespace riposte {
+namespace {
+
+struct Bit {
+  uint64_t mask;
+  std::string_view name;
+};
+
+std::string JoinBits(uint64_t value, std::initializer_list<Bit> bits, std::string first = {}) {
+  std::string out = std::move(first);
+  for (const auto& b : bits) {
+    if ((value & b.mask) == b.mask && b.mask != 0) {
+      if (!out.empty()) out += '|';
+      out += b.name;
+      value &= ~b.mask;
+    }
+  }
+  if (value) {
+    if (!out.empty()) out += '|';
+    char buf[24];
+    snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(value));
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string OpenFlagsName(uint64_t flags) {
+  std::string access;
+  switch (flags & O_ACCMODE) {
+    case O_RDONLY: access = "O_RDONLY"; break;
+    case O_WRONLY: access = "O_WRONLY"; break;
+    case O_RDWR: access = "O_RDWR"; break;
+    default: access = "O_ACCMODE"; break;
+  }
+  // O_TMPFILE includes O_DIRECTORY, so it is tested first.
+  return JoinBits(flags & ~static_cast<uint64_t>(O_ACCMODE),
+                  {{O_TMPFILE, "O_TMPFILE"}, {O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"},
+                   {O_NOCTTY, "O_NOCTTY"}, {O_TRUNC, "O_TRUNC"}, {O_APPEND, "O_APPEND"},
+                   {O_NONBLOCK, "O_NONBLOCK"}, {O_DSYNC, "O_DSYNC"}, {O_SYNC & ~O_DSYNC, "O_SYNC"},
+                   {O_ASYNC, "O_ASYNC"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"},
+                   {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
+                   {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}},
+                  access);
+}
+
+std::string SignalName(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  if (abbrev) return std::string("SIG") + abbrev;
+  return std::to_string(sig);
+}
+
+std::string PtraceRequestName(uint64_t request) {
+  switch (request) {
+    case PTRACE_TRACEME: return "PTRACE_TRACEME";
+    case PTRACE_PEEKTEXT: return "PTRACE_PEEKTEXT";
+    case PTRACE_PEEKDATA: return "PTRACE_PEEKDATA";
+    case PTRACE_PEEKUSER: return "PTRACE_PEEKUSR";
+    case PTRACE_POKETEXT: return "PTRACE_POKETEXT";
+    case PTRACE_POKEDATA: return "PTRACE_POKEDATA";
+    case PTRACE_POKEUSER: return "PTRACE_POKEUSR";
+    case PTRACE_CONT: return "PTRACE_CONT";
+    case PTRACE_KILL: return "PTRACE_KILL";
+    case PTRACE_SINGLESTEP: return "PTRACE_SINGLESTEP";
+    case PTRACE_GETREGS: return "PTRACE_GETREGS";
+    case PTRACE_SETREGS: return "PTRACE_SETREGS";
+    case PTRACE_ATTACH: return "PTRACE_ATTACH";
+    case PTRACE_DETACH: return "PTRACE_DETACH";
+    case PTRACE_SYSCALL: return "PTRACE_SYSCALL";
+    case PTRACE_SETOPTIONS: return "PTRACE_SETOPTIONS";
+    case PTRACE_SEIZE: return "PTRACE_SEIZE";
+    case PTRACE_INTERRUPT: return "PTRACE_INTERRUPT";
+    default: return std::to_string(request);
+  }
+}
+
+std::string CloneFlagsName(uint64_t flags) {
+  return JoinBits(flags & ~0xffull,
+                  {{CLONE_VM, "CLONE_VM"}, {CLONE_FS, "CLONE_FS"}, {CLONE_FILES, "CLONE_FILES"},
+                   {CLONE_SIGHAND, "CLONE_SIGHAND"}, {CLONE_PTRACE, "CLONE_PTRACE"},
+                   {CLONE_VFORK, "CLONE_VFORK"}, {CLONE_PARENT, "CLONE_PARENT"},
+                   {CLONE_THREAD, "CLONE_THREAD"}, {CLONE_NEWNS, "CLONE_NEWNS"},
+                   {CLONE_SYSVSEM, "CLONE_SYSVSEM"}, {CLONE_SETTLS, "CLONE_SETTLS"},
+                   {CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"},
+                   {CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {CLONE_UNTRACED, "CLONE_UNTRACED"},
+                   {CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}, {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
+                   {CLONE_NEWUTS, "CLONE_NEWUTS"}, {CLONE_NEWIPC, "CLONE_NEWIPC"},
+                   {CLONE_NEWUSER, "CLONE_NEWUSER"}, {CLONE_NEWPID, "CLONE_NEWPID"},
+                   {CLONE_NEWNET, "CLONE_NEWNET"}, {CLONE_IO, "CLONE_IO"}});
+}
+
+std::string SocketFamilyName(uint64_t family) {
+  switch (family) {
+    case AF_UNIX: return "AF_UNIX";
+    case AF_INET: return "AF_INET";
+    case AF_INET6: return "AF_INET6";
+    case AF_NETLINK: return "AF_NETLINK";
+    case AF_PACKET: return "AF_PACKET";
+    default: return std::to_string(family);
+  }
+}
+
+std::string SocketTypeName(uint64_t type) {
+  std::string base;
+  switch (type & 0xf) {
+    case SOCK_STREAM: base = "SOCK_STREAM"; break;
+    case SOCK_DGRAM: base = "SOCK_DGRAM"; break;
+    case SOCK_RAW: base = "SOCK_RAW"; break;
+    case SOCK_SEQPACKET: base = "SOCK_SEQPACKET"; break;
+    default: base = std::to_string(type & 0xf); break;
+  }
+  return JoinBits(type & ~0xfull, {{SOCK_NONBLOCK, "SOCK_NONBLOCK"}, {SOCK_CLOEXEC, "SOCK_CLOEXEC"}},
+                  base);
+}
+
+std::string ErrnoName(int64_t err) {
+  if (err <= 0 || err > 4095) return {};
+  const char* name = strerrorname_np(static_cast<int>(err));
+  return name ? name : std::string();
+}
+
+}  // namespace riposte

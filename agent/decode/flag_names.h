@@ -1,0 +1,18 @@
+// Renders numeric syscall arguments the way Falco renders them: open flags as
+// "O_WRONLY|O_CREAT|O_TRUNC", signals as "SIGKILL", ptrace requests as "PTRACE_ATTACH".
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace riposte {
+
+std::string OpenFlagsName(uint64_t flags);
+std::string SignalName(int sig);
+std::string PtraceRequestName(uint64_t request);
+std::string CloneFlagsName(uint64_t flags);
+std::string SocketFamilyName(uint64_t family);
+std::string SocketTypeName(uint64_t type);
+std::string ErrnoName(int64_t err);  // "ENOENT" for 2; "" when unknown
+
+}  // namespace riposte

@@ -1,0 +1,122 @@
+#include "kernel/capture_engine.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
+
+#include "capture.skel.h"
+#include "kernel/syscall_table.h"
+
+namespace riposte {
+namespace {
+
+std::string Errno(int err) { return std::strerror(err < 0 ? -err : err); }
+
+}  // namespace
+
+Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions& options,
+                                                            const KernelFeatures& features,
+                                                            RecordHandler handler) {
+  std::unique_ptr<CaptureEngine> engine(new CaptureEngine());
+  engine->handler_ = std::move(handler);
+  engine->skel_ = capture_bpf__open();
+  if (!engine->skel_) return Error{"cannot open the capture BPF object: " + Errno(errno)};
+  capture_bpf* s = engine->skel_;
+
+  const bool task_storage = features.task_storage && !options.force_hash_stash;
+  s->rodata->agent_tgid = static_cast<uint32_t>(getpid());
+  s->rodata->use_task_storage = task_storage;
+  s->rodata->cgroup_v1_subsys = features.cgroup_v2 ? -1 : features.cgroup_v1_pids_subsys;
+  if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
+  uint32_t ring = options.ring_buffer_bytes;
+  if (ring < 4096 || (ring & (ring - 1)) != 0)
+    return Error{"ring buffer size " + std::to_string(ring) + " is not a power of two >= 4096"};
+  if (int err = bpf_map__set_max_entries(s->maps.events, ring))
+    return Error{"cannot size the ring buffer: " + Errno(err)};
+
+  if (int err = capture_bpf__load(s))
+    return Error{"the kernel refused riposte's capture programs: " + Errno(err) +
+                 " (run with --log-level debug to see the verifier's log)"};
+  if (auto st = engine->SetSyscalls(options.syscalls); !st) return st.error();
+  if (int err = capture_bpf__attach(s))
+    return Error{"cannot attach the capture programs: " + Errno(err)};
+
+  engine->ring_ = ring_buffer__new(bpf_map__fd(s->maps.events), &CaptureEngine::OnRecord,
+                                   engine.get(), nullptr);
+  if (!engine->ring_) return Error{"cannot open the ring buffer: " + Errno(errno)};
+  return engine;
+}
+
+CaptureEngine::~CaptureEngine() {
+  if (ring_) ring_buffer__free(ring_);
+  if (skel_) capture_bpf__destroy(skel_);
+}
+
+int CaptureEngine::OnRecord(void* ctx, void* data, size_t size) {
+  auto* self = static_cast<CaptureEngine*>(ctx);
+  self->handler_(std::span<const uint8_t>(static_cast<const uint8_t*>(data), size));
+  return 0;
+}
+
+Status CaptureEngine::SetSyscalls(std::span<const std::string> names) {
+  std::vector<rp_syscall_spec> table(RP_MAX_SYSCALLS);
+  std::set<std::string> unique;
+  std::string unknown;
+  for (const auto& name : names) {
+    const SyscallInfo* info = FindSyscall(name);
+    if (!info) {
+      unknown += (unknown.empty() ? "" : ", ") + name;
+      continue;
+    }
+    table[info->nr] = info->spec;
+    table[info->nr].flags |= RP_SPEC_ENABLED;
+    unique.insert(std::string(info->name));
+  }
+  if (!unknown.empty())
+    return Error{"unknown syscall name(s): " + unknown + " (see `riposte syscalls`)"};
+  int fd = bpf_map__fd(skel_->maps.syscall_specs);
+  for (uint32_t nr = 0; nr < RP_MAX_SYSCALLS; ++nr) {
+    if (bpf_map_update_elem(fd, &nr, &table[nr], BPF_ANY) != 0)
+      return Error{"cannot update the syscall spec map: " + Errno(errno)};
+  }
+  enabled_.assign(unique.begin(), unique.end());
+  return Status::Ok();
+}
+
+Result<int> CaptureEngine::Poll(int timeout_ms) {
+  int n = ring_buffer__poll(ring_, timeout_ms);
+  if (n == -EINTR) return 0;
+  if (n < 0) return Error{"ring buffer poll failed: " + Errno(n)};
+  return n;
+}
+
+int CaptureEngine::ring_buffer_fd() const { return ring_buffer__epoll_fd(ring_); }
+
+KernelCounters CaptureEngine::ReadCounters() const {
+  KernelCounters out;
+  int ncpu = libbpf_num_possible_cpus();
+  if (ncpu <= 0) return out;
+  std::vector<uint64_t> values(static_cast<size_t>(ncpu));
+  int fd = bpf_map__fd(skel_->maps.stats);
+  auto read = [&](uint32_t key) -> std::vector<uint64_t> {
+    std::fill(values.begin(), values.end(), 0);
+    bpf_map_lookup_elem(fd, &key, values.data());
+    return values;
+  };
+  auto sum = [](const std::vector<uint64_t>& v) {
+    uint64_t s = 0;
+    for (uint64_t x : v) s += x;
+    return s;
+  };
+  out.sent = sum(read(RP_STAT_SENT));
+  out.dropped_per_cpu = read(RP_STAT_DROP_RINGBUF);
+  out.dropped_ring_full = sum(out.dropped_per_cpu);
+  out.stash_failures = sum(read(RP_STAT_DROP_STASH));
+  return out;
+}
+
+}  // namespace riposte

@@ -1,0 +1,65 @@
+// Owns the loaded capture programs (RAII over the libbpf skeleton): configures them,
+// attaches them, fills the kernel's per-syscall spec table, drains the ring buffer and
+// reads the kernel's counters. Everything kernel-side that capture needs goes through here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "kernel/feature_probe.h"
+
+struct capture_bpf;
+struct ring_buffer;
+
+namespace riposte {
+
+struct CaptureOptions {
+  std::vector<std::string> syscalls;               // names (see syscall_table.cpp)
+  uint32_t ring_buffer_bytes = 16u << 20;          // power of two, >= page size
+  bool force_hash_stash = false;                   // use the hash-map stash even if task storage works
+};
+
+struct KernelCounters {
+  uint64_t sent = 0;
+  uint64_t dropped_ring_full = 0;
+  uint64_t stash_failures = 0;
+  std::vector<uint64_t> dropped_per_cpu;
+};
+
+class CaptureEngine {
+ public:
+  using RecordHandler = std::function<void(std::span<const uint8_t>)>;
+
+  static Result<std::unique_ptr<CaptureEngine>> Start(const CaptureOptions& options,
+                                                      const KernelFeatures& features,
+                                                      RecordHandler handler);
+  ~CaptureEngine();
+  CaptureEngine(const CaptureEngine&) = delete;
+  CaptureEngine& operator=(const CaptureEngine&) = delete;
+
+  // Replaces the set of syscalls the kernel sends. Unknown names are an error and change
+  // nothing.
+  Status SetSyscalls(std::span<const std::string> names);
+  // Handles what is in the ring buffer, waiting up to timeout_ms for the first record.
+  // Returns the number of records handled.
+  Result<int> Poll(int timeout_ms);
+  KernelCounters ReadCounters() const;
+  std::vector<std::string> enabled_syscalls() const { return enabled_; }
+  int ring_buffer_fd() const;
+
+ private:
+  CaptureEngine() = default;
+  static int OnRecord(void* ctx, void* data, size_t size);
+
+  capture_bpf* skel_ = nullptr;
+  ring_buffer* ring_ = nullptr;
+  RecordHandler handler_;
+  std::vector<std::string> enabled_;
+};
+
+}  // namespace riposte

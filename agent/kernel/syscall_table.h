@@ -1,0 +1,75 @@
+// The syscalls riposte can capture: for each, its name, how its arguments read, and what
+// the kernel program must read at entry or exit. This one table drives both the kernel's
+// per-syscall spec map (what is captured) and the decoder (how a record is presented), so
+// the two can never disagree.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "riposte_abi.h"
+
+namespace riposte {
+
+// How a raw integer argument is presented.
+enum class ArgKind : uint8_t {
+  kNone,       // argument not used
+  kInt,        // signed decimal
+  kUInt,       // unsigned decimal
+  kHex,        // flags or pointer value, hex
+  kFd,         // file descriptor (resolved through the fd table)
+  kDirFd,      // directory fd, AT_FDCWD aware
+  kOpenFlags,  // O_* flags
+  kMode,       // permission bits, octal
+  kSignal,     // signal number
+  kPtraceRequest,
+  kCloneFlags,
+  kSocketFamily,
+  kSocketType,
+};
+
+// How an entry/exit param (data[] of the record) is presented.
+enum class ParamKind : uint8_t {
+  kNone,
+  kPath,      // NUL-terminated path, resolved against cwd or a dirfd
+  kString,    // NUL-terminated string that is not a path (memfd name, module params)
+  kSockaddr,  // struct sockaddr
+  kOpenHow,   // struct open_how
+  kFdPair,    // int[2] (pipe, socketpair)
+  kCloneArgs, // first 8 bytes of struct clone_args: flags
+};
+
+struct ArgInfo {
+  std::string_view name;
+  ArgKind kind = ArgKind::kNone;
+};
+
+struct ParamInfo {
+  std::string_view name;
+  ParamKind kind = ParamKind::kNone;
+  // For a path: index of the dirfd argument it is relative to, or -1 for cwd.
+  int8_t dirfd_arg = -1;
+};
+
+struct SyscallInfo {
+  int nr;
+  std::string_view name;
+  std::array<ArgInfo, 6> args;
+  std::array<ParamInfo, 2> params;
+  rp_syscall_spec spec;  // flags without RP_SPEC_ENABLED; the capture engine sets that
+};
+
+// Every syscall riposte knows, ordered by number.
+std::span<const SyscallInfo> KnownSyscalls();
+const SyscallInfo* FindSyscall(int nr);
+const SyscallInfo* FindSyscall(std::string_view name);
+
+// The syscalls the agent always needs to keep its process and fd tables right.
+std::span<const std::string_view> StateSyscalls();
+// A typical rule-driven set, used until rules choose the set.
+std::span<const std::string_view> DefaultSyscalls();
+
+}  // namespace riposte

@@ -1,0 +1,132 @@
+#include "pipeline/live_capture.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "decode/record_decoder.h"
+#include "kernel/syscall_table.h"
+#include "output/event_format.h"
+
+namespace riposte {
+namespace {
+
+// SIGINT/SIGTERM arrive on a signalfd polled by the loop: no handler, no global flag.
+class SignalFd {
+ public:
+  SignalFd() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigprocmask(SIG_BLOCK, &set, &old_);
+    fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+  }
+  ~SignalFd() {
+    if (fd_ >= 0) close(fd_);
+    sigprocmask(SIG_SETMASK, &old_, nullptr);
+  }
+  bool Fired() {
+    signalfd_siginfo info;
+    return fd_ >= 0 && read(fd_, &info, sizeof(info)) == sizeof(info);
+  }
+
+ private:
+  int fd_ = -1;
+  sigset_t old_;
+};
+
+}  // namespace
+
+std::vector<std::string> ChooseSyscalls(const std::vector<std::string>& requested,
+                                        bool add_state_syscalls) {
+  std::set<std::string> names(requested.begin(), requested.end());
+  if (requested.empty())
+    for (auto n : DefaultSyscalls()) names.emplace(n);
+  if (add_state_syscalls)
+    for (auto n : StateSyscalls()) names.emplace(n);
+  return {names.begin(), names.end()};
+}
+
+Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& config,
+                                                        const LiveCaptureOptions& options) {
+  std::unique_ptr<LiveCapture> self(new LiveCapture());
+  self->options_ = options;
+  auto features = ProbeKernelFeatures();
+  if (!features) return features.error();
+  self->features_ = *features;
+  spdlog::info("kernel {}: {}", features->kernel_release, features->Summary());
+  spdlog::info("{}", features->CaptureMode());
+
+  self->scanner_ = std::make_unique<ProcScanner>();
+  StateConfig state_config;
+  state_config.containerd_namespaces = config.containerd_namespaces;
+  self->tracker_ = std::make_unique<StateTracker>(state_config, self->scanner_.get());
+
+  CaptureOptions capture;
+  capture.syscalls = ChooseSyscalls(
+      options.syscalls.empty() ? config.syscalls : options.syscalls, options.add_state_syscalls);
+  capture.ring_buffer_bytes = options.ring_buffer_bytes;
+  capture.force_hash_stash = options.force_hash_stash;
+  // Attach first, then read /proc: a process started in between is in one or the other.
+  auto engine = CaptureEngine::Start(capture, self->features_,
+                                     [raw = self.get()](std::span<const uint8_t> r) { raw->Handle(r); });
+  if (!engine) return engine.error();
+  self->engine_ = std::move(*engine);
+  spdlog::info("capturing {} syscalls: {}", self->engine_->enabled_syscalls().size(),
+               fmt::join(self->engine_->enabled_syscalls(), ","));
+  size_t seeded = self->scanner_->ScanAll([&](ProcessInfo p) { self->tracker_->Seed(std::move(p)); });
+  spdlog::info("process table seeded from /proc: {} processes", seeded);
+  return self;
+}
+
+void LiveCapture::ForEachProcess(const std::function<void(const ProcessInfo&)>& on_process) const {
+  for (const auto& [pid, p] : tracker_->processes().entries()) on_process(p);
+}
+
+void LiveCapture::Handle(std::span<const uint8_t> record) {
+  ++counters_.records;
+  if (raw_sink_) raw_sink_(record);
+  if (auto st = DecodeRecord(record, event_); !st) {
+    if (counters_.malformed++ < 10) spdlog::warn("{}", st.error().message);
+    return;
+  }
+  tracker_->Apply(event_);
+  auto type = EventTypeName(event_);
+  auto it = counters_.per_type.find(type);
+  if (it == counters_.per_type.end()) it = counters_.per_type.emplace(std::string(type), 0).first;
+  ++it->second;
+  if (sink_) sink_(event_);
+}
+
+Status LiveCapture::Run(RawSink raw, EventSink sink) {
+  raw_sink_ = std::move(raw);
+  sink_ = std::move(sink);
+  SignalFd signals;
+  const auto start = std::chrono::steady_clock::now();
+  auto last_sweep = start;
+  while (true) {
+    auto n = engine_->Poll(100);
+    if (!n) return n.error();
+    if (signals.Fired()) break;
+    auto now = std::chrono::steady_clock::now();
+    if (options_.duration && now - start >= *options_.duration) break;
+    if (options_.max_events && counters_.records >= *options_.max_events) break;
+    if (now - last_sweep > std::chrono::seconds(30)) {
+      // Exits lost to a full ring buffer would leave processes behind forever.
+      size_t gone = tracker_->processes().Sweep(
+          [&](const ProcessInfo& p) { return scanner_->IsAlive(p); });
+      if (gone) spdlog::debug("swept {} processes whose exit was not seen", gone);
+      last_sweep = now;
+    }
+  }
+  (void)engine_->Poll(0);  // what is already in the ring buffer
+  return Status::Ok();
+}
+
+}  // namespace riposte

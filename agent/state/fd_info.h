@@ -1,0 +1,29 @@
+// What the agent knows about one open file descriptor of a process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "decode/event.h"
+
+namespace riposte {
+
+// Falco's fd.type values, as Falco names them.
+enum class FdType : uint8_t {
+  kUnknown, kFile, kDirectory, kIpv4, kIpv6, kUnix, kPipe, kEvent, kSignalfd, kEventpoll,
+  kInotify, kTimerfd, kNetlink, kBpf, kUserfaultfd, kIoUring, kMemfd,
+};
+
+std::string_view FdTypeName(FdType type);
+
+struct FdInfo {
+  FdType type = FdType::kUnknown;
+  std::string name;    // path, or "sip:sport->dip:dport" for a connected socket
+  uint32_t open_flags = 0;
+  SocketTuple tuple;   // sockets only
+  // Where the fd came from: true for fds seen created by a syscall, false for those
+  // read from /proc at start (whose flags are unknown).
+  bool seen_open = false;
+};
+
+}  // namespace riposte

@@ -1,0 +1,60 @@
+#include "state/fd_table.h"
+
+namespace riposte {
+
+std::string_view FdTypeName(FdType type) {
+  switch (type) {
+    case FdType::kFile: return "file";
+    case FdType::kDirectory: return "directory";
+    case FdType::kIpv4: return "ipv4";
+    case FdType::kIpv6: return "ipv6";
+    case FdType::kUnix: return "unix";
+    case FdType::kPipe: return "pipe";
+    case FdType::kEvent: return "event";
+    case FdType::kSignalfd: return "signalfd";
+    case FdType::kEventpoll: return "eventpoll";
+    case FdType::kInotify: return "inotify";
+    case FdType::kTimerfd: return "timerfd";
+    case FdType::kNetlink: return "netlink";
+    case FdType::kBpf: return "bpf";
+    case FdType::kUserfaultfd: return "userfaultfd";
+    case FdType::kIoUring: return "io_uring";
+    case FdType::kMemfd: return "memfd";
+    case FdType::kUnknown: break;
+  }
+  return "unknown";
+}
+
+const FdInfo* FdTable::Find(int64_t fd) const {
+  auto it = fds_.find(fd);
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
+void FdTable::Set(int64_t fd, FdInfo info) {
+  if (fd < 0) return;
+  auto it = fds_.find(fd);
+  if (it != fds_.end()) {
+    it->second = std::move(info);
+    return;
+  }
+  if (fds_.size() >= kMaxFds) {
+    ++overflowed_;
+    return;
+  }
+  fds_.emplace(fd, std::move(info));
+}
+
+void FdTable::Close(int64_t fd) { fds_.erase(fd); }
+
+void FdTable::Duplicate(int64_t oldfd, int64_t newfd) {
+  if (oldfd == newfd || newfd < 0) return;
+  const FdInfo* src = Find(oldfd);
+  if (!src) {
+    Close(newfd);  // newfd was closed by dup2 even if we did not know oldfd
+    return;
+  }
+  FdInfo copy = *src;
+  Set(newfd, std::move(copy));
+}
+
+}  // namespace riposte

@@ -1,0 +1,298 @@
+#include "state/proc_scanner.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "riposte_abi.h"
+#include "state/container_id.h"
+#include "decode/socket_format.h"
+#include "state/path_resolution.h"
+
+namespace riposte {
+namespace {
+
+std::optional<std::string> ReadFile(const std::string& path, size_t max_bytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::string out;
+  out.resize(max_bytes);
+  size_t got = 0;
+  while (got < max_bytes) {
+    ssize_t n = ::read(fd, out.data() + got, max_bytes - got);
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  out.resize(got);
+  return out;
+}
+
+std::string ReadLink(const std::string& path) {
+  char buf[4096];
+  ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf) - 1);
+  if (n <= 0) return {};
+  return std::string(buf, static_cast<size_t>(n));
+}
+
+// "(deleted)" suffixes and the like are kept: they are what the kernel reports.
+uint64_t ParseHex(std::string_view s) {
+  uint64_t v = 0;
+  for (char c : s) {
+    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+          : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) break;
+    v = v * 16 + static_cast<uint64_t>(d);
+  }
+  return v;
+}
+
+}  // namespace
+
+std::vector<std::string> SplitNulSeparated(std::string_view blob, size_t max_items) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < blob.size() && out.size() < max_items) {
+    size_t j = blob.find('\0', i);
+    if (j == std::string_view::npos) j = blob.size();
+    out.emplace_back(blob.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
+ProcScanner::ProcScanner(std::string proc_root)
+    : root_(std::move(proc_root)),
+      ns_per_tick_(1000000000ull / static_cast<uint64_t>(sysconf(_SC_CLK_TCK))) {}
+
+std::vector<uint32_t> ProcScanner::ListPids() const {
+  std::vector<uint32_t> pids;
+  DIR* d = ::opendir(root_.c_str());
+  if (!d) return pids;
+  while (dirent* e = ::readdir(d)) {
+    char* end = nullptr;
+    unsigned long v = std::strtoul(e->d_name, &end, 10);
+    if (end && *end == '\0' && v > 0) pids.push_back(static_cast<uint32_t>(v));
+  }
+  ::closedir(d);
+  return pids;
+}
+
+std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds) const {
+  const std::string base = root_ + "/" + std::to_string(pid);
+  auto stat = ReadFile(base + "/stat", 4096);
+  if (!stat || stat->empty()) return std::nullopt;
+  ProcessInfo p;
+  p.pid = pid;
+  p.from_proc_scan = true;
+  // "pid (comm) state ppid pgrp session tty_nr ..." — comm may hold spaces and parens.
+  size_t open = stat->find('('), close = stat->rfind(')');
+  if (open == std::string::npos || close == std::string::npos || close < open)
+    return std::nullopt;
+  p.comm = stat->substr(open + 1, close - open - 1);
+  std::istringstream rest(stat->substr(close + 2));
+  std::string state;
+  long ppid = 0, pgrp = 0, session = 0, tty = 0;
+  rest >> state >> ppid >> pgrp >> session >> tty;
+  std::string skip;
+  for (int i = 0; i < 13; ++i) rest >> skip;  // fields 8..20
+  unsigned long long start_ticks = 0;
+  rest >> start_ticks;  // field 22
+  p.ppid = static_cast<uint32_t>(ppid);
+  p.pgid = static_cast<uint32_t>(pgrp);
+  p.sid = static_cast<uint32_t>(session);
+  p.tty = static_cast<uint32_t>(tty);
+  p.start_boottime_ns = start_ticks * ns_per_tick_;
+
+  if (auto status = ReadFile(base + "/status", 8192)) {
+    std::istringstream in(*status);
+    std::string line;
+    while (std::getline(in, line)) {
+      auto value = [&](std::string_view key) -> std::optional<std::string> {
+        if (!std::string_view(line).starts_with(key)) return std::nullopt;
+        return line.substr(key.size());
+      };
+      if (auto v = value("Uid:")) {
+        std::istringstream s(*v);
+        s >> p.uid >> p.euid;
+      } else if (auto v = value("Gid:")) {
+        std::istringstream s(*v);
+        s >> p.gid >> p.egid;
+      } else if (auto v = value("CapEff:\t")) {
+        p.cap_effective = ParseHex(*v);
+      } else if (auto v = value("CapPrm:\t")) {
+        p.cap_permitted = ParseHex(*v);
+      } else if (auto v = value("CapInh:\t")) {
+        p.cap_inheritable = ParseHex(*v);
+      } else if (auto v = value("NSpid:")) {
+        std::istringstream s(*v);
+        uint32_t x = 0;
+        while (s >> x) p.vpid = x;  // the last one is the innermost namespace
+      }
+    }
+  }
+  if (auto cmdline = ReadFile(base + "/cmdline", RP_ARGS_MAX)) {
+    p.args_truncated = cmdline->size() == RP_ARGS_MAX;
+    auto argv = SplitNulSeparated(*cmdline);
+    if (!argv.empty()) {
+      p.exe = argv.front();
+      p.args.assign(argv.begin() + 1, argv.end());
+    }
+  }
+  if (auto environ = ReadFile(base + "/environ", RP_ENV_MAX)) {
+    p.env_truncated = environ->size() == RP_ENV_MAX;
+    p.env = SplitNulSeparated(*environ);
+  }
+  if (auto login = ReadFile(base + "/loginuid", 32)) {
+    p.loginuid = static_cast<uint32_t>(std::strtoul(login->c_str(), nullptr, 10));
+  }
+  p.exepath = ReadLink(base + "/exe");
+  p.exe_from_memfd = p.exepath.starts_with("/memfd:");
+  p.cwd = ReadLink(base + "/cwd");
+  struct stat st {};
+  if (::stat((base + "/exe").c_str(), &st) == 0) {
+    p.exe_ino = st.st_ino;
+    p.exe_ctime_ns = st.st_ctim.tv_sec * 1000000000ll + st.st_ctim.tv_nsec;
+    p.exe_mtime_ns = st.st_mtim.tv_sec * 1000000000ll + st.st_mtim.tv_nsec;
+  }
+  if (auto cg = ReadFile(base + "/cgroup", 8192)) {
+    // Prefer the unified ("0::") line; on a v1 host the pids controller's line.
+    std::istringstream in(*cg);
+    std::string line, v2, v1;
+    while (std::getline(in, line)) {
+      auto colon2 = line.find(':', line.find(':') + 1);
+      if (colon2 == std::string::npos) continue;
+      std::string ctrl = line.substr(line.find(':') + 1, colon2 - line.find(':') - 1);
+      std::string path = line.substr(colon2 + 1);
+      if (ctrl.empty()) v2 = path;
+      if (ctrl == "pids") v1 = path;
+    }
+    p.cgroup = !v1.empty() ? v1 : v2;
+  }
+  auto ns_inode = [&](const char* ns) -> uint32_t {
+    std::string link = ReadLink(base + "/ns/" + ns);  // "pid:[4026531836]"
+    auto lb = link.find('[');
+    return lb == std::string::npos ? 0 : static_cast<uint32_t>(std::strtoul(link.c_str() + lb + 1, nullptr, 10));
+  };
+  p.pidns_inum = ns_inode("pid_for_children");
+  p.mntns_inum = ns_inode("mnt");
+  if (with_fds) ReadFds(pid, p);
+  return p;
+}
+
+void ProcScanner::ReadFds(uint32_t pid, ProcessInfo& p) const {
+  const std::string dir = root_ + "/" + std::to_string(pid) + "/fd";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = ::readdir(d)) {
+    char* end = nullptr;
+    long fd = std::strtol(e->d_name, &end, 10);
+    if (!end || *end != '\0' || e->d_name[0] == '.') continue;
+    std::string target = ReadLink(dir + "/" + e->d_name);
+    if (target.empty()) continue;
+    FdInfo info;
+    if (target.front() == '/') {
+      info.type = FdType::kFile;
+      struct stat st {};
+      if (::stat((dir + "/" + e->d_name).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        info.type = FdType::kDirectory;
+      if (target.starts_with("/memfd:")) info.type = FdType::kMemfd;
+      info.name = std::move(target);
+    } else if (target.starts_with("socket:[")) {
+      uint64_t ino = std::strtoull(target.c_str() + 8, nullptr, 10);
+      auto it = sockets_by_inode_.find(ino);
+      if (it != sockets_by_inode_.end()) info = it->second;
+    } else if (target.starts_with("pipe:[")) {
+      info.type = FdType::kPipe;
+    } else if (target == "anon_inode:[eventfd]") {
+      info.type = FdType::kEvent;
+    } else if (target == "anon_inode:[eventpoll]") {
+      info.type = FdType::kEventpoll;
+    } else if (target == "anon_inode:[signalfd]") {
+      info.type = FdType::kSignalfd;
+    } else if (target == "anon_inode:inotify") {
+      info.type = FdType::kInotify;
+    } else if (target.starts_with("anon_inode:bpf")) {
+      info.type = FdType::kBpf;
+    } else if (target == "anon_inode:[timerfd]") {
+      info.type = FdType::kTimerfd;
+    }
+    p.fds.Set(fd, std::move(info));
+  }
+  ::closedir(d);
+}
+
+bool ProcScanner::IsAlive(const ProcessInfo& p) const {
+  auto stat = ReadFile(root_ + "/" + std::to_string(p.pid) + "/stat", 4096);
+  if (!stat) return false;
+  size_t close = stat->rfind(')');
+  if (close == std::string::npos) return false;
+  std::istringstream rest(stat->substr(close + 2));
+  std::string field;
+  for (int i = 0; i < 20; ++i) rest >> field;  // fields 3..22
+  unsigned long long ticks = std::strtoull(field.c_str(), nullptr, 10);
+  // Start times from the kernel are in ns; /proc rounds them to ticks.
+  return ticks == p.start_boottime_ns / ns_per_tick_;
+}
+
+void ProcScanner::LoadSocketInodes() {
+  sockets_by_inode_.clear();
+  auto load_inet = [&](const char* file, FdType type, uint16_t proto, bool v6) {
+    auto text = ReadFile(root_ + "/net/" + file, 1 << 24);
+    if (!text) return;
+    std::istringstream in(*text);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream s(line);
+      std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode;
+      s >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode;
+      auto parse = [&](const std::string& ep, std::array<uint8_t, 16>& addr, uint16_t& port) {
+        auto colon = ep.find(':');
+        if (colon == std::string::npos) return;
+        std::string hex = ep.substr(0, colon);
+        port = static_cast<uint16_t>(ParseHex(ep.substr(colon + 1)));
+        // /proc/net prints each 32-bit word in host byte order.
+        for (size_t w = 0; w < hex.size() / 8 && w < 4; ++w) {
+          uint32_t word = static_cast<uint32_t>(ParseHex(hex.substr(w * 8, 8)));
+          std::memcpy(&addr[w * 4], &word, 4);
+        }
+      };
+      FdInfo info;
+      info.type = type;
+      info.tuple.family = v6 ? AF_INET6 : AF_INET;
+      info.tuple.protocol = proto;
+      parse(local, info.tuple.local_addr, info.tuple.local_port);
+      parse(remote, info.tuple.remote_addr, info.tuple.remote_port);
+      info.name = FormatTupleName(info.tuple);
+      sockets_by_inode_[std::strtoull(inode.c_str(), nullptr, 10)] = std::move(info);
+    }
+  };
+  load_inet("tcp", FdType::kIpv4, IPPROTO_TCP, false);
+  load_inet("udp", FdType::kIpv4, IPPROTO_UDP, false);
+  load_inet("tcp6", FdType::kIpv6, IPPROTO_TCP, true);
+  load_inet("udp6", FdType::kIpv6, IPPROTO_UDP, true);
+  if (auto text = ReadFile(root_ + "/net/unix", 1 << 24)) {
+    std::istringstream in(*text);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream s(line);
+      std::string num, ref, proto, flags, type, st, inode, path;
+      s >> num >> ref >> proto >> flags >> type >> st >> inode >> path;
+      FdInfo info;
+      info.type = FdType::kUnix;
+      info.tuple.family = AF_UNIX;
+      info.name = path;
+      sockets_by_inode_[std::strtoull(inode.c_str(), nullptr, 10)] = std::move(info);
+    }
+  }
+}
+
+}  // namespace riposte

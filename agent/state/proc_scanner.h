@@ -1,0 +1,57 @@
+// Reads processes that already run when the agent starts (or whose exec the agent missed)
+// from /proc, into the same ProcessInfo the kernel's exec records fill.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+
+#include "state/process_info.h"
+
+namespace riposte {
+
+class ProcScanner {
+ public:
+  // `proc_root` is "/proc" except in tests.
+  explicit ProcScanner(std::string proc_root = "/proc");
+
+  // One process, or nullopt if it is gone or unreadable.
+  std::optional<ProcessInfo> ReadProcess(uint32_t pid, bool with_fds = true) const;
+  // Whether pid still exists with the same start time (a pid may be reused).
+  bool IsAlive(const ProcessInfo& p) const;
+  // Calls `sink` for every process in /proc.
+  template <typename Sink>
+  size_t ScanAll(Sink&& sink);
+
+  // Sockets by inode, from /proc/net, so pre-existing socket fds get a type and name.
+  void LoadSocketInodes();
+
+ private:
+  std::vector<uint32_t> ListPids() const;
+  void ReadFds(uint32_t pid, ProcessInfo& p) const;
+
+  std::string root_;
+  uint64_t ns_per_tick_;
+  std::unordered_map<uint64_t, FdInfo> sockets_by_inode_;
+};
+
+template <typename Sink>
+size_t ProcScanner::ScanAll(Sink&& sink) {
+  LoadSocketInodes();
+  size_t n = 0;
+  for (uint32_t pid : ListPids()) {
+    if (auto p = ReadProcess(pid)) {
+      sink(std::move(*p));
+      ++n;
+    }
+  }
+  sockets_by_inode_.clear();
+  return n;
+}
+
+// Splits "a\0b\0c\0" into its parts (used for argv and environ from /proc and the kernel).
+std::vector<std::string> SplitNulSeparated(std::string_view blob, size_t max_items = 4096);
+
+}  // namespace riposte

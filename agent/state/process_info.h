@@ -1,0 +1,54 @@
+// Everything the agent keeps about one process (thread group). Filled at exec from the
+// kernel's exec record, inherited at fork, seeded from /proc for processes that predate
+// the agent.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "state/fd_table.h"
+
+namespace riposte {
+
+struct ProcessInfo {
+  uint32_t pid = 0;
+  uint32_t ppid = 0;
+  uint32_t vpid = 0;   // pid inside its own pid namespace
+  uint32_t sid = 0;    // session leader
+  uint32_t pgid = 0;   // process-group leader
+  uint32_t tty = 0;
+  uint32_t uid = 0, gid = 0, euid = 0, egid = 0;
+  uint32_t loginuid = UINT32_MAX;
+  uint64_t start_boottime_ns = 0;  // identifies the process together with pid
+  uint64_t cap_effective = 0, cap_permitted = 0, cap_inheritable = 0;
+
+  std::string comm;     // kernel task name (15 chars max)
+  std::string exe;      // argv[0] as the process got it (Falco's proc.exe)
+  std::string exepath;  // the binary the kernel ran, made absolute (Falco's proc.exepath)
+  std::vector<std::string> args;  // argv[1..]
+  std::vector<std::string> env;   // bounded (RP_ENV_MAX bytes at exec)
+  std::string cwd;
+  bool args_truncated = false;
+  bool env_truncated = false;
+
+  // Executable facts, taken in the kernel at exec.
+  uint64_t exe_ino = 0;
+  int64_t exe_ctime_ns = 0;
+  int64_t exe_mtime_ns = 0;
+  bool exe_from_memfd = false;
+  bool exe_upper_layer = false;
+  bool exe_lower_layer = false;
+
+  std::string cgroup;        // path in the hierarchy the agent reads
+  std::string container_id;  // "" for a host process
+  uint32_t pidns_inum = 0;
+  uint32_t mntns_inum = 0;
+
+  bool from_proc_scan = false;  // seeded from /proc rather than seen exec'ing
+  FdTable fds;
+
+  bool is_container() const { return !container_id.empty(); }
+};
+
+}  // namespace riposte

@@ -1,0 +1,303 @@
+#include "state/state_tracker.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/limits.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <netinet/in.h>
+
+#include "decode/socket_format.h"
+#include "kernel/syscall_table.h"
+#include "state/container_id.h"
+#include "state/path_resolution.h"
+
+namespace riposte {
+namespace {
+
+constexpr int64_t kAtFdCwd = AT_FDCWD;
+
+FdType SocketFdType(uint64_t domain) {
+  switch (domain) {
+    case AF_INET: return FdType::kIpv4;
+    case AF_INET6: return FdType::kIpv6;
+    case AF_UNIX: return FdType::kUnix;
+    case AF_NETLINK: return FdType::kNetlink;
+    default: return FdType::kUnknown;
+  }
+}
+
+bool IsFdArg(ArgKind k) { return k == ArgKind::kFd; }
+
+}  // namespace
+
+StateTracker::StateTracker(StateConfig config, const ProcScanner* live_proc)
+    : config_(std::move(config)), live_proc_(live_proc), table_(config_.max_processes) {}
+
+std::string StateTracker::ContainerIdOf(const std::string& cgroup) const {
+  auto ref = ContainerFromCgroup(cgroup, config_.containerd_namespaces);
+  return ref ? ref->id : std::string();
+}
+
+void StateTracker::Seed(ProcessInfo info) {
+  info.container_id = ContainerIdOf(info.cgroup);
+  table_.Put(std::move(info));
+}
+
+ProcessInfo* StateTracker::ProcessFor(uint32_t pid) {
+  if (ProcessInfo* p = table_.Find(pid)) return p;
+  if (live_proc_) {
+    if (auto info = live_proc_->ReadProcess(pid)) {
+      ++counters_.processes_seeded_lazily;
+      info->container_id = ContainerIdOf(info->cgroup);
+      return table_.Put(std::move(*info));
+    }
+  }
+  ++counters_.processes_unknown;
+  return nullptr;
+}
+
+void StateTracker::Apply(Event& e) {
+  exited_.reset();
+  switch (e.kind) {
+    case EventKind::kProcessExec: ApplyExec(e); return;
+    case EventKind::kProcessFork: ApplyFork(e); return;
+    case EventKind::kProcessExit: ApplyExit(e); return;
+    case EventKind::kSyscall: break;
+  }
+  ProcessInfo* p = ProcessFor(e.pid);
+  if (!p) return;
+  ApplySyscall(e, *p);
+  e.process = p;
+}
+
+void StateTracker::ApplyExec(Event& e) {
+  const rp_exec_record& r = *e.exec;
+  ProcessInfo* existing = table_.Find(e.pid);
+  ProcessInfo p;
+  if (existing) {
+    // exec keeps the cwd and the fds not marked close-on-exec.
+    p.cwd = existing->cwd;
+    p.fds = std::move(existing->fds);
+    std::vector<int64_t> cloexec;
+    for (const auto& [fd, info] : p.fds.entries())
+      if (info.open_flags & O_CLOEXEC) cloexec.push_back(fd);
+    for (int64_t fd : cloexec) p.fds.Close(fd);
+  } else if (live_proc_) {
+    if (auto fresh = live_proc_->ReadProcess(e.pid)) {
+      p.cwd = fresh->cwd;
+      p.fds = std::move(fresh->fds);
+    }
+  }
+  p.pid = e.pid;
+  p.ppid = r.ppid;
+  p.vpid = r.vpid;
+  p.sid = r.sid;
+  p.pgid = r.pgid;
+  p.tty = r.tty;
+  p.uid = r.uid;
+  p.gid = r.gid;
+  p.euid = r.euid;
+  p.egid = r.egid;
+  p.loginuid = r.loginuid;
+  p.start_boottime_ns = r.start_boottime_ns;
+  p.cap_effective = r.cap_effective;
+  p.cap_permitted = r.cap_permitted;
+  p.cap_inheritable = r.cap_inheritable;
+  p.comm.assign(r.comm, strnlen(r.comm, RP_COMM_LEN));
+  auto argv = SplitNulSeparated(e.argv);
+  if (!argv.empty()) {
+    p.exe = argv.front();
+    p.args.assign(argv.begin() + 1, argv.end());
+  }
+  p.args_truncated = r.flags & RP_TRUNC_ARGS;
+  p.env = SplitNulSeparated(e.env);
+  p.env_truncated = r.flags & RP_TRUNC_ENV;
+  p.exepath = ResolvePath(p.cwd, e.exe);
+  p.exe_ino = r.exe_ino;
+  p.exe_ctime_ns = r.exe_ctime_ns;
+  p.exe_mtime_ns = r.exe_mtime_ns;
+  p.exe_from_memfd = r.exe_flags & RP_EXE_FROM_MEMFD;
+  p.exe_upper_layer = r.exe_flags & RP_EXE_UPPER_LAYER;
+  p.exe_lower_layer = r.exe_flags & RP_EXE_LOWER_LAYER;
+  p.cgroup = std::string(e.cgroup);
+  p.container_id = ContainerIdOf(p.cgroup);
+  p.pidns_inum = r.pidns_inum;
+  p.mntns_inum = r.mntns_inum;
+  e.process = table_.Put(std::move(p));
+}
+
+void StateTracker::ApplyFork(Event& e) {
+  if (e.child_pid == e.pid) return;  // a new thread: same process
+  ProcessInfo child;
+  if (ProcessInfo* parent = ProcessFor(e.pid)) {
+    child = *parent;  // fork copies the fd table, cwd, credentials and image
+  }
+  child.pid = e.child_pid;
+  child.ppid = e.pid;
+  child.vpid = e.child_vpid;
+  child.start_boottime_ns = e.child_start_boottime_ns;
+  child.from_proc_scan = false;
+  e.process = table_.Put(std::move(child));
+}
+
+void StateTracker::ApplyExit(Event& e) {
+  if (!e.group_dead) {
+    e.process = table_.Find(e.pid);
+    return;
+  }
+  exited_ = table_.Remove(e.pid);
+  e.process = exited_ ? &*exited_ : nullptr;
+}
+
+void StateTracker::ResolveParams(Event& e, const ProcessInfo& p) {
+  for (int i = 0; i < 2; ++i) {
+    const ParamInfo& pi = e.syscall->params[i];
+    if (pi.kind != ParamKind::kPath || e.params[i].empty()) continue;
+    std::string_view base = p.cwd;
+    if (pi.dirfd_arg >= 0) {
+      int64_t dirfd = static_cast<int32_t>(e.args[pi.dirfd_arg]);
+      if (dirfd != kAtFdCwd) {
+        const FdInfo* d = p.fds.Find(dirfd);
+        base = d ? std::string_view(d->name) : std::string_view();
+      }
+    }
+    e.resolved_path[i] = ResolvePath(base, e.params[i]);
+  }
+}
+
+void StateTracker::TrackNewSocket(Event& e, ProcessInfo& p) {
+  FdInfo info;
+  info.type = SocketFdType(e.args[0]);
+  info.tuple.family = static_cast<uint16_t>(e.args[0]);
+  info.tuple.type = static_cast<uint16_t>(e.args[1] & 0xf);
+  info.tuple.protocol = static_cast<uint16_t>(e.args[2]);
+  if (info.tuple.protocol == 0 && (info.type == FdType::kIpv4 || info.type == FdType::kIpv6))
+    info.tuple.protocol = info.tuple.type == SOCK_STREAM ? IPPROTO_TCP
+                          : info.tuple.type == SOCK_DGRAM ? IPPROTO_UDP : 0;
+  info.seen_open = true;
+  p.fds.Set(e.ret, std::move(info));
+}
+
+void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
+  ResolveParams(e, p);
+  const std::string_view name = e.syscall->name;
+  if (IsFdArg(e.syscall->args[0].kind)) e.fd = p.fds.Find(static_cast<int32_t>(e.args[0]));
+  // A failed syscall changes no state, except a connect still in progress.
+  if (e.ret < 0 && !(e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS)) return;
+
+  auto set_uid_gid = [&] {
+    p.uid = e.uid;
+    p.gid = e.gid;
+  };
+  switch (e.syscall->nr) {
+    case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: {
+      FdInfo info;
+      uint64_t flags = 0;
+      if (e.syscall->nr == SYS_open) flags = e.args[1];
+      else if (e.syscall->nr == SYS_openat) flags = e.args[2];
+      else if (e.syscall->nr == SYS_creat) flags = O_CREAT | O_WRONLY | O_TRUNC;
+      else if (e.params[1].size() >= 8) std::memcpy(&flags, e.params[1].data(), 8);
+      info.open_flags = static_cast<uint32_t>(flags);
+      info.type = (flags & O_DIRECTORY) ? FdType::kDirectory : FdType::kFile;
+      info.name = e.resolved_path[0];
+      info.seen_open = true;
+      p.fds.Set(e.ret, std::move(info));
+      e.fd = p.fds.Find(e.ret);
+      return;
+    }
+    case SYS_memfd_create: {
+      FdInfo info;
+      info.type = FdType::kMemfd;
+      info.name = "memfd:" + std::string(e.params[0]);
+      info.seen_open = true;
+      p.fds.Set(e.ret, std::move(info));
+      e.fd = p.fds.Find(e.ret);
+      return;
+    }
+    case SYS_close:
+      if (e.fd) {
+        closed_fd_ = *e.fd;
+        e.fd = &closed_fd_;
+      }
+      p.fds.Close(static_cast<int32_t>(e.args[0]));
+      return;
+    case SYS_dup:
+      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret);
+      return;
+    case SYS_dup2: case SYS_dup3:
+      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), static_cast<int32_t>(e.args[1]));
+      return;
+    case SYS_pipe: case SYS_pipe2: case SYS_socketpair: {
+      if (e.params[0].size() < 8) return;
+      int32_t fds[2];
+      std::memcpy(fds, e.params[0].data(), 8);
+      for (int32_t fd : fds) {
+        FdInfo info;
+        info.type = e.syscall->nr == SYS_socketpair ? FdType::kUnix : FdType::kPipe;
+        info.seen_open = true;
+        p.fds.Set(fd, std::move(info));
+      }
+      return;
+    }
+    case SYS_socket:
+      TrackNewSocket(e, p);
+      e.fd = p.fds.Find(e.ret);
+      return;
+    case SYS_accept: case SYS_accept4: case SYS_connect: case SYS_bind: case SYS_listen: {
+      int64_t fd = (name == "accept" || name == "accept4") ? e.ret : static_cast<int32_t>(e.args[0]);
+      FdInfo info;
+      if (const FdInfo* known = p.fds.Find(fd)) info = *known;
+      if (e.flags & RP_SYSCALL_HAS_TUPLE) {
+        info.tuple = e.tuple;
+        info.type = SocketFdType(e.tuple.family);
+      }
+      // A connect refused or reset before the exit leaves the kernel socket without a
+      // peer: the address the process asked for is still the remote end.
+      if (e.syscall->nr == SYS_connect && info.tuple.remote_port == 0) {
+        SockAddr sa = ParseSockaddr(e.params[0]);
+        if (sa.family == AF_INET || sa.family == AF_INET6) {
+          info.tuple.family = sa.family;
+          info.tuple.remote_addr = sa.addr;
+          info.tuple.remote_port = sa.port;
+          info.type = SocketFdType(sa.family);
+        }
+      }
+      if (info.type == FdType::kIpv4 || info.type == FdType::kIpv6) info.name = FormatTupleName(info.tuple);
+      if (info.type == FdType::kUnix || e.tuple.family == AF_UNIX) {
+        SockAddr sa = ParseSockaddr(e.params[0]);
+        if (sa.family == AF_UNIX) info.name = sa.unix_path;
+        info.type = FdType::kUnix;
+      }
+      info.seen_open = true;
+      p.fds.Set(fd, std::move(info));
+      e.fd = p.fds.Find(fd);
+      return;
+    }
+    case SYS_chdir:
+      p.cwd = e.resolved_path[0];
+      return;
+    case SYS_fchdir:
+      if (e.fd) p.cwd = e.fd->name;
+      return;
+    case SYS_setuid: case SYS_setreuid: case SYS_setresuid:
+    case SYS_setgid: case SYS_setregid: case SYS_setresgid: {
+      set_uid_gid();
+      auto arg_id = [&](int i) { return static_cast<int32_t>(e.args[i]); };
+      if (e.syscall->nr == SYS_setuid) p.euid = arg_id(0);
+      if (e.syscall->nr == SYS_setreuid && arg_id(1) != -1) p.euid = arg_id(1);
+      if (e.syscall->nr == SYS_setresuid && arg_id(1) != -1) p.euid = arg_id(1);
+      if (e.syscall->nr == SYS_setgid) p.egid = arg_id(0);
+      if (e.syscall->nr == SYS_setregid && arg_id(1) != -1) p.egid = arg_id(1);
+      if (e.syscall->nr == SYS_setresgid && arg_id(1) != -1) p.egid = arg_id(1);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+}  // namespace riposte

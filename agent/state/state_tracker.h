@@ -1,0 +1,60 @@
+// The state stage: applies each decoded event to the process and fd tables, and attaches
+// to the event what later stages read (the process, the fd acted on, absolute paths).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decode/event.h"
+#include "state/proc_scanner.h"
+#include "state/process_table.h"
+
+namespace riposte {
+
+struct StateConfig {
+  std::vector<std::string> containerd_namespaces = {"default", "k8s.io", "moby"};
+  size_t max_processes = 65536;
+};
+
+struct StateCounters {
+  uint64_t processes_seeded_lazily = 0;  // unknown pids read from /proc on first sight
+  uint64_t processes_unknown = 0;        // events whose process could not be found
+};
+
+class StateTracker {
+ public:
+  // `live_proc`: where to read processes the tables do not know (null when replaying a
+  // capture from another time or host, where /proc would lie).
+  StateTracker(StateConfig config, const ProcScanner* live_proc);
+
+  // Seeds one process (from /proc at start, or a capture file's snapshot).
+  void Seed(ProcessInfo info);
+  // Updates the tables from `e` and fills e.process, e.fd and e.resolved_path.
+  void Apply(Event& e);
+
+  const ProcessTable& processes() const { return table_; }
+  ProcessTable& processes() { return table_; }
+  const StateCounters& counters() const { return counters_; }
+
+ private:
+  ProcessInfo* ProcessFor(uint32_t pid);
+  void ApplyExec(Event& e);
+  void ApplyFork(Event& e);
+  void ApplyExit(Event& e);
+  void ApplySyscall(Event& e, ProcessInfo& p);
+  void ResolveParams(Event& e, const ProcessInfo& p);
+  void TrackNewSocket(Event& e, ProcessInfo& p);
+  std::string ContainerIdOf(const std::string& cgroup) const;
+
+  StateConfig config_;
+  const ProcScanner* live_proc_;
+  ProcessTable table_;
+  StateCounters counters_;
+  // Keep what an event points at alive until the next event: the process that just
+  // exited and the fd that was just closed.
+  std::optional<ProcessInfo> exited_;
+  FdInfo closed_fd_;
+};
+
+}  // namespace riposte

@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * riposte's capture programs.
+ *
+ * Two raw tracepoints see every syscall: rp_sys_enter and rp_sys_exit. Both first look the
+ * syscall number up in `syscall_specs`, the table the agent fills from what the loaded
+ * rules need; a syscall that is not enabled costs that one lookup and nothing reaches the
+ * ring buffer. For an enabled syscall the spec says what to read:
+ *   - at entry, the user memory its pointer arguments name (paths, sockaddrs, open_how),
+ *     stashed per task until the exit, so a racing thread cannot change them after the
+ *     kernel has read them (TOCTOU);
+ *   - at exit, the return value, the raw arguments, the kernel's view of a socket fd, and
+ *     what the kernel wrote to user memory (pipe fds, recvfrom's source address).
+ * One record per syscall is sent, at exit.
+ *
+ * The sched_process_{exec,fork,exit} tracepoints feed the agent's process table; they are
+ * always on. Records are built in place (the stash or a per-CPU scratch buffer) and only
+ * the used bytes are copied to the ring buffer.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "riposte_abi.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Load-time settings, written by the agent before load (see agent/kernel/capture_engine.cpp). */
+const volatile __u32 agent_tgid = 0;         /* the agent's own syscalls are never captured */
+const volatile bool use_task_storage = true; /* stash in task storage, else in a hash by tid */
+const volatile __s32 cgroup_v1_subsys = -1;  /* -1: cgroup v2 (default hierarchy); else a v1 controller */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RP_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct rp_syscall_spec);
+} syscall_specs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RP_STAT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct rp_syscall_record);
+} stash_task SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct rp_syscall_record);
+} stash_hash SEC(".maps");
+
+union rp_scratch {
+	struct rp_syscall_record syscall;
+	struct rp_exec_record exec;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, union rp_scratch);
+} scratch SEC(".maps");
+
+/* Kernels before 6.15 name the kernfs parent `parent`, later ones `__parent`. */
+struct kernfs_node___old {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+/* Kernels before 6.11 keep inode times as struct timespec64. */
+struct inode___old {
+	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
+} __attribute__((preserve_access_index));
+struct inode___mid {
+	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
+} __attribute__((preserve_access_index));
+
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define AF_INET 2
+#define AF_INET6 10
+#define AF_UNIX 1
+
+static __always_inline void stat_add(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &which);
+	if (v)
+		*v += 1;
+}
+
+static __always_inline struct rp_syscall_spec *spec_of(long nr)
+{
+	if ((unsigned long)nr >= RP_MAX_SYSCALLS)
+		return 0;
+	__u32 key = (__u32)nr;
+	struct rp_syscall_spec *spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (!spec || !(spec->flags & RP_SPEC_ENABLED))
+		return 0;
+	return spec;
+}
+
+static __always_inline struct rp_syscall_record *stash_get(__u32 tid, bool create)
+{
+	if (use_task_storage) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		return bpf_task_storage_get(&stash_task, task, 0,
+					    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	}
+	struct rp_syscall_record *rec = bpf_map_lookup_elem(&stash_hash, &tid);
+	if (rec || !create)
+		return rec;
+	union rp_scratch *zero = 0;
+	__u32 key = 0;
+	zero = bpf_map_lookup_elem(&scratch, &key);
+	if (!zero)
+		return 0;
+	zero->syscall.pending_nr = 0;
+	bpf_map_update_elem(&stash_hash, &tid, &zero->syscall, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&stash_hash, &tid);
+}
+
+/* Keeps clang from folding a bounds check into later arithmetic the verifier can't follow. */
+#define BARRIER_VAR(x) asm volatile("" : "+r"(x))
+
+/* Reads one entry-time param into data[off..]; returns bytes used (0 if none). */
+static __always_inline __u32 read_param_at_entry(struct rp_syscall_record *rec, __u32 off,
+						const struct rp_param_spec *ps, __u64 *args, __u16 trunc_bit)
+{
+	BARRIER_VAR(off);
+	if (off > RP_PATH_MAX)
+		return 0;
+	__u8 *dst = &rec->data[off];
+	__u8 arg = ps->arg;
+	if (arg > 5)
+		return 0;
+	const void *uptr = (const void *)args[arg];
+	long n = 0;
+	switch (ps->source) {
+	case RP_PARAM_PATH:
+		n = bpf_probe_read_user_str(dst, RP_PATH_MAX, uptr);
+		if (n == RP_PATH_MAX)
+			rec->flags |= trunc_bit;
+		break;
+	case RP_PARAM_SOCKADDR: {
+		__u8 la = ps->len_arg;
+		if (la > 5)
+			return 0;
+		__u64 len = args[la];
+		if (len > RP_SOCKADDR_MAX) {
+			len = RP_SOCKADDR_MAX;
+			rec->flags |= trunc_bit;
+		}
+		BARRIER_VAR(len);
+		if (len == 0 || len > RP_SOCKADDR_MAX)
+			return 0;
+		if (bpf_probe_read_user(dst, len, uptr) == 0)
+			n = len;
+		break;
+	}
+	case RP_PARAM_MSGHDR_NAME: {
+		struct user_msghdr mh;
+		if (bpf_probe_read_user(&mh, sizeof(mh), uptr))
+			return 0;
+		__u64 len = mh.msg_namelen;
+		if (!mh.msg_name || len == 0)
+			return 0;
+		if (len > RP_SOCKADDR_MAX) {
+			len = RP_SOCKADDR_MAX;
+			rec->flags |= trunc_bit;
+		}
+		BARRIER_VAR(len);
+		if (len == 0 || len > RP_SOCKADDR_MAX)
+			return 0;
+		if (bpf_probe_read_user(dst, len, mh.msg_name) == 0)
+			n = len;
+		break;
+	}
+	case RP_PARAM_BLOB: {
+		__u64 len = ps->len_arg;
+		BARRIER_VAR(len);
+		if (len == 0 || len > RP_SOCKADDR_MAX)
+			return 0;
+		if (bpf_probe_read_user(dst, len, uptr) == 0)
+			n = len;
+		break;
+	}
+	default:
+		return 0;
+	}
+	if (n <= 0 || n > RP_PATH_MAX)
+		return 0;
+	return (__u32)n;
+}
+
+SEC("raw_tracepoint/sys_enter")
+int rp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = (long)ctx->args[1];
+	struct rp_syscall_spec *spec = spec_of(nr);
+	if (!spec || !(spec->flags & RP_SPEC_ENTER))
+		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((__u32)(id >> 32) == agent_tgid)
+		return 0;
+
+	struct rp_syscall_record *rec = stash_get((__u32)id, true);
+	if (!rec) {
+		stat_add(RP_STAT_DROP_STASH);
+		return 0;
+	}
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	__u64 args[6];
+	args[0] = BPF_CORE_READ(regs, di);
+	args[1] = BPF_CORE_READ(regs, si);
+	args[2] = BPF_CORE_READ(regs, dx);
+	args[3] = BPF_CORE_READ(regs, r10);
+	args[4] = BPF_CORE_READ(regs, r8);
+	args[5] = BPF_CORE_READ(regs, r9);
+
+	rec->flags = 0;
+	struct rp_param_spec p0 = spec->param[0];
+	struct rp_param_spec p1 = spec->param[1];
+	__u32 len0 = read_param_at_entry(rec, 0, &p0, args, RP_TRUNC_PARAM0);
+	__u32 len1 = read_param_at_entry(rec, len0, &p1, args, RP_TRUNC_PARAM1);
+	rec->param_len[0] = len0;
+	rec->param_len[1] = len1;
+	rec->pending_nr = (__u32)nr + 1;
+	return 0;
+}
+
+static __always_inline struct file *fd_to_file(struct task_struct *task, long fd)
+{
+	if (fd < 0)
+		return 0;
+	struct file **fds = BPF_CORE_READ(task, files, fdt, fd);
+	unsigned int max = BPF_CORE_READ(task, files, fdt, max_fds);
+	if ((unsigned long)fd >= max)
+		return 0;
+	struct file *f = 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+static __always_inline void read_sock_tuple(struct rp_syscall_record *rec, long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *f = fd_to_file(task, fd);
+	if (!f)
+		return;
+	umode_t mode = BPF_CORE_READ(f, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return;
+	struct socket *sock = BPF_CORE_READ(f, private_data);
+	if (!sock)
+		return;
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return;
+	struct rp_sock_tuple *t = &rec->tuple;
+	t->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	t->type = BPF_CORE_READ(sock, type);
+	t->protocol = BPF_CORE_READ(sk, sk_protocol);
+	t->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	t->remote_port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (t->family == AF_INET) {
+		BPF_CORE_READ_INTO(&t->local_addr, sk, __sk_common.skc_rcv_saddr);
+		BPF_CORE_READ_INTO(&t->remote_addr, sk, __sk_common.skc_daddr);
+	} else if (t->family == AF_INET6) {
+		BPF_CORE_READ_INTO(&t->local_addr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO(&t->remote_addr, sk, __sk_common.skc_v6_daddr);
+	}
+	rec->flags |= RP_SYSCALL_HAS_TUPLE;
+}
+
+/* Exit-time param: what the kernel wrote to user memory. Only used by syscalls with no
+ * entry params, so it always lands at data[0]. */
+static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
+					       const struct rp_param_spec *ps, __u64 *args)
+{
+	__u8 arg = ps->arg;
+	if (arg > 5)
+		return 0;
+	const void *uptr = (const void *)args[arg];
+	__u64 len = 0;
+	switch (ps->source) {
+	case RP_PARAM_OUT_BLOB:
+		len = ps->len_arg;
+		break;
+	case RP_PARAM_OUT_SOCKADDR: {
+		__u8 la = ps->len_arg;
+		if (la > 5 || !uptr || !args[la])
+			return 0;
+		int ulen = 0;
+		if (bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)args[la]))
+			return 0;
+		len = ulen < 0 ? 0 : (__u64)ulen;
+		break;
+	}
+	case RP_PARAM_OUT_MSGHDR_NAME: {
+		struct user_msghdr mh;
+		if (bpf_probe_read_user(&mh, sizeof(mh), uptr))
+			return 0;
+		uptr = mh.msg_name;
+		len = mh.msg_namelen;
+		break;
+	}
+	default:
+		return 0;
+	}
+	if (!uptr)
+		return 0;
+	if (len > RP_SOCKADDR_MAX) {
+		len = RP_SOCKADDR_MAX;
+		rec->flags |= RP_TRUNC_PARAM0;
+	}
+	BARRIER_VAR(len);
+	if (len == 0 || len > RP_SOCKADDR_MAX)
+		return 0;
+	if (bpf_probe_read_user(rec->data, len, uptr))
+		return 0;
+	return (__u32)len;
+}
+
+SEC("raw_tracepoint/sys_exit")
+int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	long nr = BPF_CORE_READ(regs, orig_ax);
+	struct rp_syscall_spec *spec = spec_of(nr);
+	if (!spec)
+		return 0;
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((__u32)(id >> 32) == agent_tgid)
+		return 0;
+
+	struct rp_syscall_record *rec = 0;
+	bool stashed = false;
+	__u32 spec_flags = spec->flags;
+	if (spec_flags & RP_SPEC_ENTER) {
+		rec = stash_get((__u32)id, false);
+		if (rec && rec->pending_nr == (__u32)nr + 1)
+			stashed = true;
+	}
+	if (!stashed) {
+		__u32 zero = 0;
+		union rp_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+		if (!s)
+			return 0;
+		rec = &s->syscall;
+		rec->flags = (spec_flags & RP_SPEC_ENTER) ? RP_SYSCALL_NO_ENTER : 0;
+		rec->param_len[0] = 0;
+		rec->param_len[1] = 0;
+	}
+	if (!rec)
+		return 0;
+
+	/* A path whose page was not yet faulted in cannot be read at entry (BPF may not
+	 * fault). The kernel has faulted it in by now: read it here, and say so, since a
+	 * racing thread could have changed it in between. */
+	if (stashed && spec->param[0].source == RP_PARAM_PATH && rec->param_len[0] == 0) {
+		__u64 args[6];
+		args[0] = BPF_CORE_READ(regs, di);
+		args[1] = BPF_CORE_READ(regs, si);
+		args[2] = BPF_CORE_READ(regs, dx);
+		args[3] = BPF_CORE_READ(regs, r10);
+		args[4] = BPF_CORE_READ(regs, r8);
+		args[5] = BPF_CORE_READ(regs, r9);
+		struct rp_param_spec p0 = spec->param[0];
+		struct rp_param_spec p1 = spec->param[1];
+		rec->flags |= RP_SYSCALL_PARAMS_AT_EXIT;
+		__u32 len0 = read_param_at_entry(rec, 0, &p0, args, RP_TRUNC_PARAM0);
+		rec->param_len[1] = read_param_at_entry(rec, len0, &p1, args, RP_TRUNC_PARAM1);
+		rec->param_len[0] = len0;
+	}
+
+	rec->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
+	rec->hdr.pid = id >> 32;
+	rec->hdr.tid = (__u32)id;
+	rec->hdr.kind = RP_REC_SYSCALL;
+	rec->hdr.cpu = bpf_get_smp_processor_id();
+	rec->ret = (long)ctx->args[1];
+	rec->args[0] = BPF_CORE_READ(regs, di);
+	rec->args[1] = BPF_CORE_READ(regs, si);
+	rec->args[2] = BPF_CORE_READ(regs, dx);
+	rec->args[3] = BPF_CORE_READ(regs, r10);
+	rec->args[4] = BPF_CORE_READ(regs, r8);
+	rec->args[5] = BPF_CORE_READ(regs, r9);
+	__u64 ugid = bpf_get_current_uid_gid();
+	rec->uid = (__u32)ugid;
+	rec->gid = ugid >> 32;
+	rec->nr = (__u16)nr;
+	rec->pending_nr = 0;
+	__builtin_memset(&rec->tuple, 0, sizeof(rec->tuple));
+
+	if (spec_flags & RP_SPEC_TUPLE_ARG0)
+		read_sock_tuple(rec, (long)rec->args[0]);
+	else if ((spec_flags & RP_SPEC_TUPLE_RET) && rec->ret >= 0)
+		read_sock_tuple(rec, rec->ret);
+
+	if (!(spec_flags & RP_SPEC_ENTER) && rec->ret >= 0) {
+		struct rp_param_spec p0 = spec->param[0];
+		rec->param_len[0] = read_param_at_exit(rec, &p0, rec->args);
+	}
+
+	__u32 len0 = rec->param_len[0];
+	__u32 len1 = rec->param_len[1];
+	if (len0 > RP_PATH_MAX)
+		len0 = RP_PATH_MAX;
+	if (len1 > RP_PATH_MAX)
+		len1 = RP_PATH_MAX;
+	__u32 size = offsetof(struct rp_syscall_record, data) + len0 + len1;
+	BARRIER_VAR(size);
+	if (size > sizeof(*rec))
+		size = sizeof(*rec);
+	rec->hdr.size = size;
+	if (bpf_ringbuf_output(&events, rec, size, 0))
+		stat_add(RP_STAT_DROP_RINGBUF);
+	else
+		stat_add(RP_STAT_SENT);
+	return 0;
+}
+
+/* Writes "/a/b/c" of the task's cgroup into dst; returns bytes used including the NUL. */
+static __always_inline __u32 read_cgroup_path(struct task_struct *task, __u8 *dst, __u32 *flags)
+{
+	struct kernfs_node *kn;
+	if (cgroup_v1_subsys < 0)
+		kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	else
+		kn = BPF_CORE_READ(task, cgroups, subsys[cgroup_v1_subsys & 15], cgroup, kn);
+
+	const char *names[RP_CGROUP_DEPTH] = {};
+	int depth = 0;
+#pragma unroll
+	for (int i = 0; i < RP_CGROUP_DEPTH + 1; i++) {
+		if (!kn)
+			break;
+		struct kernfs_node *parent;
+		if (bpf_core_field_exists(kn->__parent))
+			parent = BPF_CORE_READ(kn, __parent);
+		else
+			parent = BPF_CORE_READ((struct kernfs_node___old *)kn, parent);
+		if (!parent)
+			break; /* the root's name is not part of the path */
+		if (i == RP_CGROUP_DEPTH) {
+			*flags |= RP_TRUNC_CGROUP;
+			break;
+		}
+		names[i] = BPF_CORE_READ(kn, name);
+		depth = i + 1;
+		kn = parent;
+	}
+
+	__u32 off = 0;
+	/* Each component gets at most RP_CGROUP_MAX / RP_CGROUP_DEPTH bytes. */
+#pragma unroll
+	for (int i = RP_CGROUP_DEPTH - 1; i >= 0; i--) {
+		if (i >= depth)
+			continue;
+		BARRIER_VAR(off);
+		if (off > RP_CGROUP_MAX - RP_CGROUP_MAX / RP_CGROUP_DEPTH)
+			break;
+		dst[off] = '/';
+		long n = bpf_probe_read_kernel_str(&dst[off + 1], RP_CGROUP_MAX / RP_CGROUP_DEPTH - 1,
+						   names[i]);
+		if (n <= 0)
+			break;
+		if (n == RP_CGROUP_MAX / RP_CGROUP_DEPTH - 1)
+			*flags |= RP_TRUNC_CGROUP;
+		off += n; /* n counts the NUL, which the next '/' overwrites */
+	}
+	if (off == 0) {
+		dst[0] = '/';
+		dst[1] = 0;
+		return 2;
+	}
+	return off + 1 > RP_CGROUP_MAX ? RP_CGROUP_MAX : off + 1;
+}
+
+static __always_inline void read_inode_times(struct inode *inode, struct rp_exec_record *rec)
+{
+	if (bpf_core_field_exists(inode->i_ctime_sec)) {
+		/* The top bits of i_ctime_nsec are flags (multigrain timestamps, 6.13+). */
+		rec->exe_ctime_ns = BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ll +
+				    (BPF_CORE_READ(inode, i_ctime_nsec) & 0x3fffffff);
+		rec->exe_mtime_ns = BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ll +
+				    BPF_CORE_READ(inode, i_mtime_nsec);
+	} else if (bpf_core_field_exists(((struct inode___mid *)inode)->__i_ctime)) {
+		struct inode___mid *m = (void *)inode;
+		rec->exe_ctime_ns = BPF_CORE_READ(m, __i_ctime.tv_sec) * 1000000000ll +
+				    BPF_CORE_READ(m, __i_ctime.tv_nsec);
+		rec->exe_mtime_ns = BPF_CORE_READ(m, __i_mtime.tv_sec) * 1000000000ll +
+				    BPF_CORE_READ(m, __i_mtime.tv_nsec);
+	} else {
+		struct inode___old *o = (void *)inode;
+		rec->exe_ctime_ns = BPF_CORE_READ(o, i_ctime.tv_sec) * 1000000000ll +
+				    BPF_CORE_READ(o, i_ctime.tv_nsec);
+		rec->exe_mtime_ns = BPF_CORE_READ(o, i_mtime.tv_sec) * 1000000000ll +
+				    BPF_CORE_READ(o, i_mtime.tv_nsec);
+	}
+}
+
+static __always_inline __u32 exe_facts(struct file *exe, struct rp_exec_record *rec)
+{
+	__u32 facts = 0;
+	struct inode *inode = BPF_CORE_READ(exe, f_inode);
+	if (!inode)
+		return 0;
+	rec->exe_ino = BPF_CORE_READ(inode, i_ino);
+	read_inode_times(inode, rec);
+
+	/* memfd files are named "memfd:<name>" on the internal shmem mount. */
+	const unsigned char *dname = BPF_CORE_READ(exe, f_path.dentry, d_name.name);
+	char prefix[6] = {};
+	bpf_probe_read_kernel(prefix, sizeof(prefix), dname);
+	if (prefix[0] == 'm' && prefix[1] == 'e' && prefix[2] == 'm' && prefix[3] == 'f' &&
+	    prefix[4] == 'd' && prefix[5] == ':')
+		facts |= RP_EXE_FROM_MEMFD;
+
+	/* On overlayfs the inode is the vfs_inode inside struct ovl_inode, directly followed
+	 * by __upperdentry: set when the file exists in the upper (container-writable) layer.
+	 * A file copied up or created after the container started is "upper layer". */
+	unsigned long magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	if (magic == OVERLAYFS_SUPER_MAGIC) {
+		struct dentry *upper = 0;
+		bpf_probe_read_kernel(&upper, sizeof(upper),
+				      (void *)inode + bpf_core_type_size(struct inode));
+		facts |= upper ? RP_EXE_UPPER_LAYER : RP_EXE_LOWER_LAYER;
+	}
+	return facts;
+}
+
+static __always_inline __u32 read_user_block(__u8 *dst, __u32 cap, unsigned long start,
+					     unsigned long end, __u32 *flags, __u32 trunc_bit)
+{
+	if (end <= start)
+		return 0;
+	unsigned long len = end - start;
+	if (len > cap) {
+		len = cap;
+		*flags |= trunc_bit;
+	}
+	BARRIER_VAR(len);
+	if (len == 0 || len > cap)
+		return 0;
+	if (bpf_probe_read_user(dst, len, (const void *)start))
+		return 0;
+	return (__u32)len;
+}
+
+static __always_inline __u32 task_tty(struct task_struct *task)
+{
+	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
+	if (!tty)
+		return 0;
+	int major = BPF_CORE_READ(tty, driver, major);
+	int minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	/* new_encode_dev(), as userspace sees st_rdev */
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12);
+}
+
+SEC("raw_tracepoint/sched_process_exec")
+int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((__u32)(id >> 32) == agent_tgid)
+		return 0;
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	__u32 zero = 0;
+	union rp_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	struct rp_exec_record *rec = &s->exec;
+
+	rec->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
+	rec->hdr.pid = id >> 32;
+	rec->hdr.tid = (__u32)id;
+	rec->hdr.kind = RP_REC_PROC_EXEC;
+	rec->hdr.cpu = bpf_get_smp_processor_id();
+	rec->flags = 0;
+	rec->start_boottime_ns = BPF_CORE_READ(task, start_boottime);
+	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	unsigned int level = BPF_CORE_READ(task, thread_pid, level);
+	rec->vpid = BPF_CORE_READ(task, thread_pid, numbers[level & 31].nr);
+	rec->sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
+	rec->pgid = BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID], numbers[0].nr);
+	rec->uid = BPF_CORE_READ(task, cred, uid.val);
+	rec->gid = BPF_CORE_READ(task, cred, gid.val);
+	rec->euid = BPF_CORE_READ(task, cred, euid.val);
+	rec->egid = BPF_CORE_READ(task, cred, egid.val);
+	rec->loginuid = BPF_CORE_READ(task, loginuid.val);
+	rec->cap_effective = BPF_CORE_READ(task, cred, cap_effective.val);
+	rec->cap_permitted = BPF_CORE_READ(task, cred, cap_permitted.val);
+	rec->cap_inheritable = BPF_CORE_READ(task, cred, cap_inheritable.val);
+	rec->tty = task_tty(task);
+	rec->pidns_inum = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
+	rec->mntns_inum = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+
+	struct file *exe = BPF_CORE_READ(bprm, file);
+	rec->exe_ino = 0;
+	rec->exe_ctime_ns = 0;
+	rec->exe_mtime_ns = 0;
+	rec->exe_flags = exe ? exe_facts(exe, rec) : 0;
+
+	__u32 off = 0;
+	const char *interp = BPF_CORE_READ(bprm, interp);
+	long n = bpf_probe_read_kernel_str(rec->data, RP_PATH_MAX, interp);
+	if (n == RP_PATH_MAX)
+		rec->flags |= RP_TRUNC_EXE;
+	if (n < 0)
+		n = 0;
+	rec->exe_len = n;
+	off = n;
+
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	unsigned long arg_start = BPF_CORE_READ(mm, arg_start);
+	unsigned long arg_end = BPF_CORE_READ(mm, arg_end);
+	unsigned long env_start = BPF_CORE_READ(mm, env_start);
+	unsigned long env_end = BPF_CORE_READ(mm, env_end);
+
+	BARRIER_VAR(off);
+	if (off > RP_PATH_MAX)
+		off = RP_PATH_MAX;
+	__u32 len = read_user_block(&rec->data[off], RP_ARGS_MAX, arg_start, arg_end, &rec->flags,
+				    RP_TRUNC_ARGS);
+	rec->args_len = len;
+	off += len;
+
+	BARRIER_VAR(off);
+	if (off > RP_PATH_MAX + RP_ARGS_MAX)
+		off = RP_PATH_MAX + RP_ARGS_MAX;
+	len = read_user_block(&rec->data[off], RP_ENV_MAX, env_start, env_end, &rec->flags,
+			      RP_TRUNC_ENV);
+	rec->env_len = len;
+	off += len;
+
+	BARRIER_VAR(off);
+	if (off > RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX)
+		off = RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX;
+	len = read_cgroup_path(task, &rec->data[off], &rec->flags);
+	rec->cgroup_len = len;
+	off += len;
+
+	__u32 size = offsetof(struct rp_exec_record, data) + off;
+	BARRIER_VAR(size);
+	if (size > sizeof(*rec))
+		size = sizeof(*rec);
+	rec->hdr.size = size;
+	if (bpf_ringbuf_output(&events, rec, size, 0))
+		stat_add(RP_STAT_DROP_RINGBUF);
+	else
+		stat_add(RP_STAT_SENT);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_fork")
+int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((__u32)(id >> 32) == agent_tgid)
+		return 0;
+	struct task_struct *child = (struct task_struct *)ctx->args[1];
+	struct rp_fork_record rec = {};
+	rec.hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
+	rec.hdr.pid = id >> 32;
+	rec.hdr.tid = (__u32)id;
+	rec.hdr.kind = RP_REC_PROC_FORK;
+	rec.hdr.size = sizeof(rec);
+	rec.hdr.cpu = bpf_get_smp_processor_id();
+	rec.child_pid = BPF_CORE_READ(child, tgid);
+	rec.child_tid = BPF_CORE_READ(child, pid);
+	rec.child_start_boottime_ns = BPF_CORE_READ(child, start_boottime);
+	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
+	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
+	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), 0))
+		stat_add(RP_STAT_DROP_RINGBUF);
+	else
+		stat_add(RP_STAT_SENT);
+	return 0;
+}
+
+SEC("raw_tracepoint/sched_process_exit")
+int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	if ((__u32)(id >> 32) == agent_tgid)
+		return 0;
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	struct rp_exit_record rec = {};
+	rec.hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
+	rec.hdr.pid = id >> 32;
+	rec.hdr.tid = (__u32)id;
+	rec.hdr.kind = RP_REC_PROC_EXIT;
+	rec.hdr.size = sizeof(rec);
+	rec.hdr.cpu = bpf_get_smp_processor_id();
+	rec.exit_code = BPF_CORE_READ(task, exit_code);
+	/* signal->live is decremented before this tracepoint fires. */
+	rec.group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+	if (!use_task_storage)
+		bpf_map_delete_elem(&stash_hash, &rec.hdr.tid);
+	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), 0))
+		stat_add(RP_STAT_DROP_RINGBUF);
+	else
+		stat_add(RP_STAT_SENT);
+	return 0;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The event ABI between riposte's kernel programs (bpf/capture.bpf.c) and the agent.
+ *
+ * This is the only header both sides include. Every record written to the ring buffer
+ * starts with struct rp_record_header; `kind` says which record follows and `size` is the
+ * number of bytes actually sent (records end with variable-length data that is only sent
+ * as far as it is used). Strings in data[] are NUL-terminated and their lengths include
+ * the NUL. A bounded field that did not fit sets a RP_TRUNC_* bit: nothing is cut silently.
+ *
+ * Bump RP_ABI_VERSION whenever a layout changes; capture files record it and replay
+ * refuses a file written with another version.
+ */
+#ifndef RIPOSTE_ABI_H
+#define RIPOSTE_ABI_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define RP_ABI_VERSION 1
+
+/* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
+ * side masks offsets with them to satisfy the verifier. */
+#define RP_PATH_MAX 512
+#define RP_ARGS_MAX 2048
+#define RP_ENV_MAX 2048
+#define RP_CGROUP_MAX 1024
+#define RP_CGROUP_DEPTH 8
+#define RP_COMM_LEN 16
+#define RP_SOCKADDR_MAX 128
+#define RP_MAX_SYSCALLS 512
+
+enum rp_record_kind {
+	RP_REC_SYSCALL = 1,    /* struct rp_syscall_record */
+	RP_REC_PROC_EXEC = 2,  /* struct rp_exec_record: a successful execve/execveat */
+	RP_REC_PROC_FORK = 3,  /* struct rp_fork_record: a new task (process or thread) */
+	RP_REC_PROC_EXIT = 4,  /* struct rp_exit_record: a task ended */
+};
+
+struct rp_record_header {
+	__u64 ts_boot_ns; /* bpf_ktime_get_boot_ns() when the record was made */
+	__u32 pid;        /* thread-group id (what userspace calls the pid) */
+	__u32 tid;        /* thread id */
+	__u16 kind;       /* enum rp_record_kind */
+	__u16 size;       /* bytes of this record, header included */
+	__u32 cpu;
+};
+
+/* Truncation bits (rp_syscall_record.flags, rp_exec_record.flags). */
+#define RP_TRUNC_PARAM0 (1u << 0)
+#define RP_TRUNC_PARAM1 (1u << 1)
+#define RP_TRUNC_EXE (1u << 2)
+#define RP_TRUNC_ARGS (1u << 3)
+#define RP_TRUNC_ENV (1u << 4)
+#define RP_TRUNC_CGROUP (1u << 5)
+/* Syscall record flags that are not truncation. */
+#define RP_SYSCALL_NO_ENTER (1u << 8) /* entry was not seen (attached mid-call, stash full): params absent */
+#define RP_SYSCALL_HAS_TUPLE (1u << 9)
+#define RP_SYSCALL_PARAMS_AT_EXIT (1u << 10) /* entry read failed (page not present): params read at exit */
+
+/* How a socket looked in the kernel when the syscall returned. Addresses in network
+ * byte order; IPv4 uses the first 4 bytes. family 0 means "not a socket / unknown". */
+struct rp_sock_tuple {
+	__u16 family;  /* AF_INET, AF_INET6, AF_UNIX */
+	__u16 type;    /* SOCK_STREAM, SOCK_DGRAM, ... */
+	__u16 protocol;/* IPPROTO_TCP, IPPROTO_UDP, ... */
+	__u16 local_port;  /* host byte order */
+	__u16 remote_port; /* host byte order */
+	__u16 pad;
+	__u8 local_addr[16];
+	__u8 remote_addr[16];
+};
+
+/*
+ * One syscall, sent at exit. Pointer arguments named by the syscall's spec are read at
+ * entry (so a racing thread cannot swap the path after the check: TOCTOU) and carried
+ * in data[]: param 0 first, param 1 right after it. What each param is depends on the
+ * syscall (see agent/kernel/syscall_table.cpp): a path, a sockaddr, a fixed-size struct
+ * such as open_how, or for exit-output syscalls (pipe, recvfrom) what the kernel wrote.
+ */
+struct rp_syscall_record {
+	struct rp_record_header hdr;
+	__s64 ret;
+	__u64 args[6];
+	__u32 uid;
+	__u32 gid;
+	__u16 nr;        /* x86_64 syscall number */
+	__u16 flags;     /* RP_TRUNC_PARAM*, RP_SYSCALL_* */
+	__u16 param_len[2];
+	__u32 pending_nr; /* kernel-internal: nr + 1 while an entry stash is live, else 0 */
+	__u32 pad;
+	struct rp_sock_tuple tuple;
+	__u8 data[2 * RP_PATH_MAX];
+};
+
+/* Facts about the executable, taken in the kernel at exec. */
+#define RP_EXE_FROM_MEMFD (1u << 0)    /* exe file is a memfd (fileless execution) */
+#define RP_EXE_UPPER_LAYER (1u << 1)   /* exe lives in an overlayfs upper layer (added after start) */
+#define RP_EXE_WRITABLE (1u << 2)      /* exe inode is writable by the process' fsuid */
+#define RP_EXE_LOWER_LAYER (1u << 3)   /* exe on overlayfs but from a lower (image) layer */
+
+struct rp_exec_record {
+	struct rp_record_header hdr;
+	__u64 start_boottime_ns; /* task->start_boottime: matches /proc/PID/stat starttime */
+	__u64 cap_effective;
+	__u64 cap_permitted;
+	__u64 cap_inheritable;
+	__u64 exe_ino;
+	__s64 exe_ctime_ns;
+	__s64 exe_mtime_ns;
+	__u32 ppid;
+	__u32 vpid;     /* pid inside the task's own pid namespace */
+	__u32 sid;
+	__u32 pgid;
+	__u32 uid, gid, euid, egid;
+	__u32 loginuid;
+	__u32 tty;      /* dev_t of the controlling tty, 0 when none */
+	__u32 exe_flags;/* RP_EXE_* */
+	__u32 flags;    /* RP_TRUNC_* */
+	__u32 pidns_inum;
+	__u32 mntns_inum;
+	__u16 exe_len;  /* exe path (bprm->interp: the binary the kernel ran, as named) */
+	__u16 args_len; /* argv, NUL-separated, as the process received it */
+	__u16 env_len;  /* envp, NUL-separated */
+	__u16 cgroup_len;
+	char comm[RP_COMM_LEN];
+	__u8 data[RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + RP_CGROUP_MAX];
+};
+
+struct rp_fork_record {
+	struct rp_record_header hdr; /* pid/tid: the parent */
+	__u64 child_start_boottime_ns;
+	__u32 child_pid;
+	__u32 child_tid;
+	__u32 child_vpid;
+	__u32 pad;
+};
+
+struct rp_exit_record {
+	struct rp_record_header hdr;
+	__s32 exit_code;   /* raw wait status */
+	__u32 group_dead;  /* 1 when this was the last thread of the process */
+};
+
+/*
+ * Per-syscall handling, filled by the agent: this table is the kernel's "interesting
+ * syscalls" set and also says what to read for each. A syscall whose flags lack
+ * RP_SPEC_ENABLED costs one array lookup and produces nothing.
+ */
+#define RP_SPEC_ENABLED (1u << 0)
+#define RP_SPEC_ENTER (1u << 1)       /* has something to read at entry (needs the stash) */
+#define RP_SPEC_TUPLE_ARG0 (1u << 2)  /* read the socket tuple of fd args[0] at exit */
+#define RP_SPEC_TUPLE_RET (1u << 3)   /* read the socket tuple of the returned fd */
+
+enum rp_param_source {
+	RP_PARAM_NONE = 0,
+	RP_PARAM_PATH = 1,       /* entry: user string at args[arg] */
+	RP_PARAM_SOCKADDR = 2,   /* entry: user sockaddr at args[arg], length args[len_arg] */
+	RP_PARAM_MSGHDR_NAME = 3,/* entry: msg_name of the user msghdr at args[arg] */
+	RP_PARAM_BLOB = 4,       /* entry: len_arg bytes (a constant) of user memory at args[arg] */
+	RP_PARAM_OUT_BLOB = 5,   /* exit: len_arg bytes (constant) the kernel wrote at args[arg] */
+	RP_PARAM_OUT_SOCKADDR = 6,/* exit: sockaddr written at args[arg], length *(int*)args[len_arg] */
+	RP_PARAM_OUT_MSGHDR_NAME = 7, /* exit: msg_name of the user msghdr at args[arg] */
+};
+
+struct rp_param_spec {
+	__u8 source;  /* enum rp_param_source */
+	__u8 arg;     /* argument index 0..5 */
+	__u8 len_arg; /* argument index of a length, or a constant size for *_BLOB */
+	__u8 pad;
+};
+
+struct rp_syscall_spec {
+	__u32 flags; /* RP_SPEC_* */
+	struct rp_param_spec param[2];
+};
+
+/* Per-CPU counters (map `stats`), summed by the agent and reported. */
+enum rp_stat {
+	RP_STAT_SENT = 0,         /* records written to the ring buffer */
+	RP_STAT_DROP_RINGBUF = 1, /* ring buffer full: record lost */
+	RP_STAT_DROP_STASH = 2,   /* no room to stash an entry: record sent without params */
+	RP_STAT_COUNT = 3,
+};
+
+#endif /* RIPOSTE_ABI_H */
