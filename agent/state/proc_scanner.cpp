@@ -101,7 +101,7 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
   long ppid = 0, pgrp = 0, session = 0, tty = 0;
   rest >> state >> ppid >> pgrp >> session >> tty;
   std::string skip;
-  for (int i = 0; i < 13; ++i) rest >> skip;  // fields 8..20
+  for (int i = 0; i < 14; ++i) rest >> skip;  // fields 8..21
   unsigned long long start_ticks = 0;
   rest >> start_ticks;  // field 22
   p.ppid = static_cast<uint32_t>(ppid);

@@ -1,0 +1,204 @@
+// The real capture engine, loaded into the kernel, watching real processes.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "integration/capture_harness.h"
+#include "riposte_abi.h"
+
+namespace riposte::testing {
+namespace {
+
+using nlohmann::json;
+
+std::string TempPath(const std::string& name) {
+  return "/tmp/riposte-it-" + std::to_string(getpid()) + "-" + name;
+}
+
+TEST(Capture, ExecIsSeenWithArgvPidPpidAndExe) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "sleepms", "1", "closeloop", "3"}, &child);
+  auto execs = got.Of(child, "procexec");
+  ASSERT_EQ(execs.size(), 1u);
+  const json& p = execs[0]["proc"];
+  EXPECT_EQ(p["exepath"], WorkloadPath());
+  EXPECT_EQ(p["exe"], WorkloadPath());
+  EXPECT_EQ(p["args"], json::array({"sleepms", "1", "closeloop", "3"}));
+  EXPECT_EQ(p["ppid"], static_cast<uint32_t>(getpid()));
+  EXPECT_EQ(p["name"], std::filesystem::path(WorkloadPath()).filename().string().substr(0, 15));
+  EXPECT_EQ(p["container_id"], "host");
+  auto execve = got.Of(child, "execve");
+  ASSERT_EQ(execve.size(), 1u);
+  EXPECT_EQ(execve[0]["ret"], 0);
+  EXPECT_EQ(execve[0]["args"]["filename"], WorkloadPath());
+}
+
+TEST(Capture, OpenatIsSeenWithPathFlagsAndReturnedFd) {
+  const std::string path = TempPath("open");
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "open", path}, &child);
+  std::filesystem::remove(path);
+  bool found = false;
+  for (const auto& e : got.Of(child, "openat")) {
+    if (e["args"]["name"] != path) continue;
+    found = true;
+    EXPECT_EQ(e["args"]["flags"], "O_WRONLY|O_CREAT|O_TRUNC");
+    EXPECT_EQ(e["args"]["mode"], "0600");
+    EXPECT_GE(e["ret"].get<int64_t>(), 0);
+    EXPECT_EQ(e["fd"]["name"], path);
+    EXPECT_EQ(e["fd"]["type"], "file");
+    EXPECT_EQ(e["proc"]["exepath"], WorkloadPath());
+  }
+  EXPECT_TRUE(found) << "no openat of " << path;
+  // ... and the close that follows names the same file through the fd table.
+  bool closed = false;
+  for (const auto& e : got.Of(child, "close"))
+    if (e.contains("fd") && e["fd"]["name"] == path) closed = true;
+  EXPECT_TRUE(closed);
+}
+
+TEST(Capture, ConnectIsSeenWithAddressPortAndBothEnds) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(listen(listener, 4), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len);
+  const int port = ntohs(addr.sin_port);
+
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "connect", "127.0.0.1", std::to_string(port)}, &child);
+  close(listener);
+  auto connects = got.Of(child, "connect");
+  ASSERT_EQ(connects.size(), 1u);
+  const json& c = connects[0];
+  EXPECT_EQ(c["ret"], 0);
+  EXPECT_EQ(c["args"]["addr"]["addr"], "127.0.0.1");
+  EXPECT_EQ(c["args"]["addr"]["port"], port);
+  EXPECT_EQ(c["fd"]["type"], "ipv4");
+  EXPECT_EQ(c["fd"]["rip"], "127.0.0.1");
+  EXPECT_EQ(c["fd"]["rport"], port);
+  EXPECT_EQ(c["fd"]["sip"], "127.0.0.1");
+  EXPECT_GT(c["fd"]["sport"].get<int>(), 0);
+  EXPECT_EQ(c["fd"]["l4proto"], "tcp");
+  EXPECT_EQ(c["fd"]["name"].get<std::string>(),
+            "127.0.0.1:" + std::to_string(c["fd"]["sport"].get<int>()) + "->127.0.0.1:" +
+                std::to_string(port));
+}
+
+TEST(Capture, UnlinkIsSeenWithPathAndResult) {
+  const std::string path = TempPath("unlink");
+  { std::FILE* f = std::fopen(path.c_str(), "w"); std::fclose(f); }
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "unlink", path, "unlink", path}, &child);
+  auto unlinks = got.Of(child, "unlink");
+  ASSERT_EQ(unlinks.size(), 2u);
+  EXPECT_EQ(unlinks[0]["args"]["path"], path);
+  EXPECT_EQ(unlinks[0]["ret"], 0);
+  EXPECT_EQ(unlinks[1]["ret"], -ENOENT);
+  EXPECT_EQ(unlinks[1]["errno"], "ENOENT");
+}
+
+TEST(Capture, SetuidIsSeenAndChangesTheProcessUser) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "setuid", "65534", "closeloop", "1"}, &child);
+  auto setuids = got.Of(child, "setuid");
+  ASSERT_EQ(setuids.size(), 1u);
+  EXPECT_EQ(setuids[0]["args"]["uid"], 65534);
+  EXPECT_EQ(setuids[0]["ret"], 0);
+  EXPECT_EQ(setuids[0]["uid"], 65534u);
+  EXPECT_EQ(setuids[0]["proc"]["uid"], 65534u);
+  EXPECT_EQ(setuids[0]["proc"]["euid"], 65534u);
+}
+
+TEST(Capture, PtraceAttachIsSeenWithRequestAndTarget) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "ptrace"}, &child);
+  auto calls = got.Of(child, "ptrace");
+  ASSERT_GE(calls.size(), 2u);  // attach, detach
+  EXPECT_EQ(calls[0]["args"]["request"], "PTRACE_ATTACH");
+  EXPECT_EQ(calls[0]["ret"], 0);
+  EXPECT_GT(calls[0]["args"]["pid"].get<int>(), child);
+  EXPECT_EQ(calls[1]["args"]["request"], "PTRACE_DETACH");
+  // The traced child was forked by the workload: fork and exit are seen too.
+  auto forks = got.Of(child, "procfork");
+  ASSERT_EQ(forks.size(), 1u);
+  EXPECT_EQ(forks[0]["child_pid"], calls[0]["args"]["pid"]);
+}
+
+TEST(Capture, UninterestingSyscallsNeverReachTheRingBuffer) {
+  LiveCaptureOptions only_openat;
+  only_openat.syscalls = {"openat"};
+  only_openat.add_state_syscalls = false;
+  const std::string path = TempPath("filter");
+  pid_t child = 0;
+  auto got = CaptureWhile(only_openat, {WorkloadPath(), "closeloop", "20000", "open", path}, &child);
+  std::filesystem::remove(path);
+  uint64_t syscall_records = 0;
+  for (const auto& e : got.events) {
+    const std::string type = e["type"];
+    EXPECT_TRUE(type == "openat" || type == "procexec" || type == "procfork" || type == "procexit")
+        << "unexpected record " << e.dump();
+    if (type == "openat") ++syscall_records;
+  }
+  // The positive control: the one interesting syscall of the workload is there.
+  bool saw_open = false;
+  for (const auto& e : got.Of(child, "openat")) saw_open |= e["args"]["name"] == path;
+  EXPECT_TRUE(saw_open);
+  // 20000 closes were made and none was sent: the kernel sent only what we received.
+  EXPECT_EQ(got.kernel.sent, got.counters.records);
+  EXPECT_LT(got.counters.records, 20000u);
+}
+
+TEST(Capture, LongPathsAreTruncatedAndFlagged) {
+  // 7 directories of 99 characters: longer than RP_PATH_MAX, within the kernel's limits.
+  std::string path = "/tmp";
+  for (int i = 0; i < 7; ++i) path += "/" + std::string(99, 'a');
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "openro", path}, &child);
+  bool found = false;
+  for (const auto& e : got.Of(child, "openat")) {
+    const std::string name = e["args"]["name"];
+    if (!name.starts_with("/tmp/aaaa")) continue;
+    found = true;
+    EXPECT_EQ(name.size(), RP_PATH_MAX - 1u);
+    EXPECT_EQ(e["truncated"], json::array({"name"}));
+    EXPECT_EQ(e["ret"], -ENOENT);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(Capture, HashStashFallbackCapturesTheSameArguments) {
+  LiveCaptureOptions hash;
+  hash.force_hash_stash = true;
+  const std::string path = TempPath("hash");
+  pid_t child = 0;
+  auto got = CaptureWhile(hash, {WorkloadPath(), "open", path, "unlink", path}, &child);
+  bool open_seen = false, unlink_seen = false;
+  for (const auto& e : got.Of(child, "openat")) open_seen |= e["args"]["name"] == path;
+  for (const auto& e : got.Of(child, "unlink")) unlink_seen |= e["args"]["path"] == path;
+  EXPECT_TRUE(open_seen);
+  EXPECT_TRUE(unlink_seen);
+}
+
+TEST(Capture, NoRecordsAreDroppedAtTheDefaultRingSize) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "closeloop", "50000"}, &child);
+  EXPECT_EQ(got.kernel.dropped_ring_full, 0u);
+  size_t bad_closes = 0;
+  for (const auto& e : got.Of(child, "close")) bad_closes += e["args"]["fd"] == -1;
+  EXPECT_EQ(bad_closes, 50000u);
+  EXPECT_EQ(got.counters.malformed, 0u);
+}
+
+}  // namespace
+}  // namespace riposte::testing

@@ -1,0 +1,102 @@
+// The `riposte` binary as a user runs it: capture --write, then replay the file.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "integration/capture_harness.h"
+
+namespace riposte::testing {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(Cli, VersionAndHelpWorkOnEverySubcommand) {
+  EXPECT_EQ(Shell(RiposteBinary() + " --version"), "riposte 0.1.0");
+  for (const char* sub : {"capture", "replay", "probe", "syscalls"}) {
+    EXPECT_EQ(Shell(RiposteBinary() + " " + sub + " --version"), "riposte 0.1.0");
+    EXPECT_NE(Shell(RiposteBinary() + " " + sub + " --help").find("Usage"), std::string::npos);
+  }
+}
+
+TEST(Cli, ProbeReportsTheActiveMode) {
+  std::string out = Shell(RiposteBinary() + " probe");
+  EXPECT_NE(out.find("raw_tracepoint=yes"), std::string::npos) << out;
+  EXPECT_NE(out.find("capture: raw_tracepoint"), std::string::npos) << out;
+}
+
+TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
+  const std::string dir = "/tmp/riposte-cli-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/cap.rpc", log = dir + "/capture.log", marker = dir + "/marker";
+
+  pid_t agent = fork();
+  if (agent == 0) {
+    freopen(log.c_str(), "w", stderr);
+    freopen("/dev/null", "w", stdout);
+    execl(RiposteBinary().c_str(), "riposte", "capture", "--format", "none", "--write",
+          file.c_str(), "--duration", "20", "--stats", nullptr);
+    _exit(127);
+  }
+  // Wait until capture is attached and seeded.
+  for (int i = 0; i < 200 && ReadAll(log).find("seeded") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_NE(ReadAll(log).find("seeded"), std::string::npos) << ReadAll(log);
+  Shell(WorkloadPath() + " open " + marker + " unlink " + marker);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(agent, SIGINT);
+  int status = 0;
+  waitpid(agent, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(log);
+
+  std::string replay = Shell(RiposteBinary() + " replay " + file + " --type openat,unlink --format json 2>/dev/null");
+  EXPECT_NE(replay.find("\"name\":\"" + marker + "\""), std::string::npos);
+  EXPECT_NE(replay.find("\"path\":\"" + marker + "\""), std::string::npos);
+  // State was rebuilt from the file: the workload's process is known with its argv.
+  EXPECT_NE(replay.find("\"exepath\":\"" + WorkloadPath() + "\""), std::string::npos);
+
+  // A damaged file: the error names the file and the byte offset, and the exit code is 1.
+  const auto size = std::filesystem::file_size(file);
+  std::filesystem::resize_file(file, size - 3);
+  std::string cmd = RiposteBinary() + " replay " + file + " --format none 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  int rc = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(rc), 1);
+  EXPECT_NE(out.find(file + ": byte "), std::string::npos) << out;
+  EXPECT_NE(out.find("truncated frame"), std::string::npos) << out;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, BadConfigIsRefusedWithFileLineAndColumn) {
+  const std::string cfg = "/tmp/riposte-cli-config-" + std::to_string(getpid()) + ".yaml";
+  std::ofstream(cfg) << "capture:\n  syscalls: [openat]\n  ring_bufer_mb: 8\n";
+  std::string cmd = RiposteBinary() + " --config " + cfg + " capture --duration 1 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
+  int rc = pclose(p);
+  EXPECT_EQ(WEXITSTATUS(rc), 2);
+  EXPECT_NE(out.find(cfg + ":3:3: unknown key capture.ring_bufer_mb"), std::string::npos) << out;
+  std::filesystem::remove(cfg);
+}
+
+}  // namespace
+}  // namespace riposte::testing

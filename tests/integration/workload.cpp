@@ -1,0 +1,75 @@
+// The process integration tests watch: performs, in order, the actions named on its
+// command line, so a test knows exactly which syscalls to expect from which pid.
+//   open PATH | openro PATH | connect IP PORT | unlink PATH | setuid UID | ptrace
+//   closeloop N | sleepms N | exec PATH [ARGS...]
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string op = argv[i];
+    auto next = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "workload: %s needs an argument\n", op.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (op == "open") {
+      int fd = open(next(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fd >= 0) close(fd);
+    } else if (op == "openro") {
+      int fd = open(next(), O_RDONLY);
+      if (fd >= 0) close(fd);
+    } else if (op == "connect") {
+      const char* ip = next();
+      int port = std::atoi(next());
+      int s = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_port = htons(static_cast<uint16_t>(port));
+      inet_pton(AF_INET, ip, &addr.sin_addr);
+      connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+      close(s);
+    } else if (op == "unlink") {
+      unlink(next());
+    } else if (op == "setuid") {
+      if (setuid(static_cast<uid_t>(std::atoi(next()))) != 0) std::perror("setuid");
+    } else if (op == "ptrace") {
+      pid_t child = fork();
+      if (child == 0) {
+        pause();
+        _exit(0);
+      }
+      if (ptrace(PTRACE_ATTACH, child, nullptr, nullptr) == 0) {
+        waitpid(child, nullptr, 0);
+        ptrace(PTRACE_DETACH, child, nullptr, nullptr);
+      }
+      kill(child, SIGKILL);
+      waitpid(child, nullptr, 0);
+    } else if (op == "closeloop") {
+      int n = std::atoi(next());
+      for (int k = 0; k < n; ++k) close(-1);
+    } else if (op == "sleepms") {
+      usleep(static_cast<useconds_t>(std::atoi(next())) * 1000);
+    } else if (op == "exec") {
+      execv(argv[i + 1], &argv[i + 1]);
+      std::perror("execv");
+      return 1;
+    } else {
+      std::fprintf(stderr, "workload: unknown action %s\n", op.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,51 @@
+#include "decode/flag_names.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+
+#include <gtest/gtest.h>
+
+#include "decode/socket_format.h"
+
+#include <arpa/inet.h>
+#include <sys/un.h>
+
+#include <cstring>
+
+namespace riposte {
+namespace {
+
+TEST(FlagNames, OpenFlagsAsFalcoPrintsThem) {
+  EXPECT_EQ(OpenFlagsName(O_RDONLY), "O_RDONLY");
+  EXPECT_EQ(OpenFlagsName(O_WRONLY | O_CREAT | O_TRUNC), "O_WRONLY|O_CREAT|O_TRUNC");
+  EXPECT_EQ(OpenFlagsName(O_RDWR | O_CLOEXEC | O_DIRECTORY), "O_RDWR|O_DIRECTORY|O_CLOEXEC");
+  EXPECT_EQ(OpenFlagsName(O_RDWR | O_TMPFILE), "O_RDWR|O_TMPFILE");
+}
+
+TEST(FlagNames, SignalsPtraceAndErrno) {
+  EXPECT_EQ(SignalName(SIGKILL), "SIGKILL");
+  EXPECT_EQ(PtraceRequestName(PTRACE_ATTACH), "PTRACE_ATTACH");
+  EXPECT_EQ(ErrnoName(2), "ENOENT");
+  EXPECT_EQ(ErrnoName(0), "");
+}
+
+TEST(SocketFormat, ParsesInetAndUnixSockaddrs) {
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_port = htons(4444);
+  in.sin_addr.s_addr = htonl(0x0a000001);
+  auto sa = ParseSockaddr(std::string_view(reinterpret_cast<const char*>(&in), sizeof(in)));
+  EXPECT_EQ(sa.family, AF_INET);
+  EXPECT_EQ(sa.port, 4444);
+  EXPECT_EQ(FormatIp(sa.family, sa.addr), "10.0.0.1");
+  sockaddr_un un{};
+  un.sun_family = AF_UNIX;
+  std::strcpy(un.sun_path, "/run/containerd/containerd.sock");
+  auto su = ParseSockaddr(std::string_view(reinterpret_cast<const char*>(&un), sizeof(un)));
+  EXPECT_EQ(su.unix_path, "/run/containerd/containerd.sock");
+  EXPECT_EQ(ParseSockaddr("x").family, 0);  // too short: not parsed, not crashed
+}
+
+}  // namespace
+}  // namespace riposte

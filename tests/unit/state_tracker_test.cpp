@@ -1,0 +1,130 @@
+#include "state/state_tracker.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include "decode/record_decoder.h"
+#include "unit/record_builder.h"
+
+namespace riposte::testing {
+namespace {
+
+class StateTrackerTest : public ::testing::Test {
+ protected:
+  StateTracker tracker{StateConfig{}, nullptr};
+  Event e;
+
+  Event& Apply(const RawRecord& rec) {
+    auto st = DecodeRecord(rec.bytes(), e);
+    EXPECT_TRUE(st.ok()) << st.error().message;
+    tracker.Apply(e);
+    return e;
+  }
+  void SeedShell(uint32_t pid, const std::string& cwd) {
+    ProcessInfo p;
+    p.pid = pid;
+    p.ppid = 1;
+    p.comm = "bash";
+    p.cwd = cwd;
+    tracker.Seed(std::move(p));
+  }
+};
+
+TEST_F(StateTrackerTest, ExecFillsTheProcessFromTheKernelRecord) {
+  SeedShell(100, "/home/u");
+  auto& ev = Apply(ExecRecord(100, 1, "./tool", {"./tool", "-x", "y"}, "/default/web"));
+  ASSERT_NE(ev.process, nullptr);
+  EXPECT_EQ(ev.process->exe, "./tool");
+  EXPECT_EQ(ev.process->exepath, "/home/u/tool");  // made absolute against the cwd
+  EXPECT_EQ(ev.process->args, (std::vector<std::string>{"-x", "y"}));
+  EXPECT_EQ(ev.process->cwd, "/home/u");
+  EXPECT_EQ(ev.process->container_id, "web");
+  EXPECT_EQ(ev.process->comm, "tool");
+}
+
+TEST_F(StateTrackerTest, ExecDropsCloseOnExecFdsAndKeepsTheRest) {
+  SeedShell(100, "/");
+  Apply(SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY | O_CLOEXEC}, "/a"));
+  Apply(SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/b"));
+  Apply(ExecRecord(100, 1, "/bin/x", {"x"}));
+  const ProcessInfo* p = tracker.processes().Find(100);
+  EXPECT_EQ(p->fds.Find(3), nullptr);
+  ASSERT_NE(p->fds.Find(4), nullptr);
+  EXPECT_EQ(p->fds.Find(4)->name, "/b");
+}
+
+TEST_F(StateTrackerTest, RelativeOpenResolvesAgainstCwdAndDirfd) {
+  SeedShell(100, "/srv");
+  auto& ev = Apply(SyscallRecord(SYS_openat, 5, {static_cast<uint64_t>(AT_FDCWD), 0, O_DIRECTORY}, "data"));
+  EXPECT_EQ(ev.resolved_path[0], "/srv/data");
+  ASSERT_NE(ev.fd, nullptr);
+  EXPECT_EQ(ev.fd->type, FdType::kDirectory);
+  auto& ev2 = Apply(SyscallRecord(SYS_openat, 6, {5, 0, O_RDONLY}, "../etc/x"));
+  EXPECT_EQ(ev2.resolved_path[0], "/srv/etc/x");
+  EXPECT_EQ(ev2.fd->name, "/srv/etc/x");
+}
+
+TEST_F(StateTrackerTest, CloseShowsTheFdItClosedThenForgetsIt) {
+  SeedShell(100, "/");
+  Apply(SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/etc/shadow"));
+  auto& ev = Apply(SyscallRecord(SYS_close, 0, {3}));
+  ASSERT_NE(ev.fd, nullptr);
+  EXPECT_EQ(ev.fd->name, "/etc/shadow");
+  EXPECT_EQ(tracker.processes().Find(100)->fds.Find(3), nullptr);
+}
+
+TEST_F(StateTrackerTest, FailedSyscallsChangeNothing) {
+  SeedShell(100, "/");
+  Apply(SyscallRecord(SYS_openat, -2, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/nope"));
+  EXPECT_EQ(tracker.processes().Find(100)->fds.size(), 0u);
+  Apply(SyscallRecord(SYS_chdir, -2, {}, "/nope"));
+  EXPECT_EQ(tracker.processes().Find(100)->cwd, "/");
+}
+
+TEST_F(StateTrackerTest, ForkCopiesTheParentAndExitRemovesTheChild) {
+  SeedShell(100, "/work");
+  Apply(SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/log"));
+  auto& ev = Apply(ForkRecord(100, 101));
+  ASSERT_NE(ev.process, nullptr);
+  const ProcessInfo* child = tracker.processes().Find(101);
+  ASSERT_NE(child, nullptr);
+  EXPECT_EQ(child->ppid, 100u);
+  EXPECT_EQ(child->cwd, "/work");
+  EXPECT_EQ(child->fds.Find(3)->name, "/log");
+  auto& exit = Apply(ExitRecord(101, true));
+  ASSERT_NE(exit.process, nullptr);  // still visible for the exit event itself
+  EXPECT_EQ(exit.process->pid, 101u);
+  EXPECT_EQ(tracker.processes().Find(101), nullptr);
+}
+
+TEST_F(StateTrackerTest, ThreadCreationAndThreadExitKeepTheProcess) {
+  SeedShell(100, "/");
+  Apply(ForkRecord(100, 100, 105));  // clone(CLONE_THREAD): same tgid
+  EXPECT_EQ(tracker.processes().size(), 1u);
+  Apply(ExitRecord(100, false));
+  EXPECT_NE(tracker.processes().Find(100), nullptr);
+}
+
+TEST_F(StateTrackerTest, DupAndChdirAndSocketsUpdateTheTables) {
+  SeedShell(100, "/");
+  Apply(SyscallRecord(SYS_socket, 3, {AF_INET, SOCK_STREAM, 0}));
+  Apply(SyscallRecord(SYS_dup2, 0, {3, 0}));
+  const ProcessInfo* p = tracker.processes().Find(100);
+  ASSERT_NE(p->fds.Find(0), nullptr);
+  EXPECT_EQ(p->fds.Find(0)->type, FdType::kIpv4);  // stdin is now a socket: reverse shell shape
+  EXPECT_EQ(p->fds.Find(0)->tuple.protocol, IPPROTO_TCP);
+  Apply(SyscallRecord(SYS_chdir, 0, {}, "tmp"));
+  EXPECT_EQ(p->cwd, "/tmp");
+}
+
+TEST_F(StateTrackerTest, UnknownProcessesAreCountedNotInvented) {
+  auto& ev = Apply(SyscallRecord(SYS_close, 0, {3}, {}, {}, 999));
+  EXPECT_EQ(ev.process, nullptr);
+  EXPECT_EQ(tracker.counters().processes_unknown, 1u);
+}
+
+}  // namespace
+}  // namespace riposte::testing
