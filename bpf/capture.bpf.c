@@ -31,6 +31,10 @@ char LICENSE[] SEC("license") = "GPL";
 const volatile __u32 agent_tgid = 0;         /* the agent's own syscalls are never captured */
 const volatile bool use_task_storage = true; /* stash in task storage, else in a hash by tid */
 const volatile __s32 cgroup_v1_subsys = -1;  /* -1: cgroup v2 (default hierarchy); else a v1 controller */
+/* Waking the consumer costs an IPI and a context switch: per record, that is several times
+ * the cost of the record itself. The agent polls the ring buffer every few milliseconds
+ * anyway; the kernel wakes it early only when this much data waits (or for an exec). */
+const volatile __u64 wakeup_bytes = 256 * 1024;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -104,6 +108,12 @@ static __always_inline void stat_add(__u32 which)
 	__u64 *v = bpf_map_lookup_elem(&stats, &which);
 	if (v)
 		*v += 1;
+}
+
+static __always_inline __u64 wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									       : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline struct rp_syscall_spec *spec_of(long nr)
@@ -431,7 +441,7 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	if (bpf_ringbuf_output(&events, rec, size, 0))
+	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
 		stat_add(RP_STAT_DROP_RINGBUF);
 	else
 		stat_add(RP_STAT_SENT);
@@ -666,7 +676,8 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	if (bpf_ringbuf_output(&events, rec, size, 0))
+	/* A new program is the event rules care most about: wake the agent now. */
+	if (bpf_ringbuf_output(&events, rec, size, BPF_RB_FORCE_WAKEUP))
 		stat_add(RP_STAT_DROP_RINGBUF);
 	else
 		stat_add(RP_STAT_SENT);
@@ -692,7 +703,7 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	rec.child_start_boottime_ns = BPF_CORE_READ(child, start_boottime);
 	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
-	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), 0))
+	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), wakeup_flag()))
 		stat_add(RP_STAT_DROP_RINGBUF);
 	else
 		stat_add(RP_STAT_SENT);
@@ -718,7 +729,7 @@ int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec.group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
 	if (!use_task_storage)
 		bpf_map_delete_elem(&stash_hash, &rec.hdr.tid);
-	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), 0))
+	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), wakeup_flag()))
 		stat_add(RP_STAT_DROP_RINGBUF);
 	else
 		stat_add(RP_STAT_SENT);

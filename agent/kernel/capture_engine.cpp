@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <set>
 
 #include "capture.skel.h"
@@ -30,6 +31,7 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   const bool task_storage = features.task_storage && !options.force_hash_stash;
   s->rodata->agent_tgid = static_cast<uint32_t>(getpid());
   s->rodata->use_task_storage = task_storage;
+  s->rodata->wakeup_bytes = std::min<uint64_t>(options.ring_buffer_bytes / 8, 256 * 1024);
   s->rodata->cgroup_v1_subsys = features.cgroup_v2 ? -1 : features.cgroup_v1_pids_subsys;
   if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
   uint32_t ring = options.ring_buffer_bytes;
@@ -88,10 +90,13 @@ Status CaptureEngine::SetSyscalls(std::span<const std::string> names) {
 }
 
 Result<int> CaptureEngine::Poll(int timeout_ms) {
+  // The kernel wakes us only past a fill threshold (or for an exec), so after the wait
+  // the ring is drained whether or not a wakeup came.
   int n = ring_buffer__poll(ring_, timeout_ms);
-  if (n == -EINTR) return 0;
-  if (n < 0) return Error{"ring buffer poll failed: " + Errno(n)};
-  return n;
+  if (n < 0 && n != -EINTR) return Error{"ring buffer poll failed: " + Errno(n)};
+  int m = ring_buffer__consume(ring_);
+  if (m < 0) return Error{"ring buffer consume failed: " + Errno(m)};
+  return std::max(n, 0) + m;
 }
 
 int CaptureEngine::ring_buffer_fd() const { return ring_buffer__epoll_fd(ring_); }

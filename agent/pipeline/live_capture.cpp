@@ -111,7 +111,7 @@ Status LiveCapture::Run(RawSink raw, EventSink sink) {
   const auto start = std::chrono::steady_clock::now();
   auto last_sweep = start;
   while (true) {
-    auto n = engine_->Poll(100);
+    auto n = engine_->Poll(options_.poll_interval_ms);
     if (!n) return n.error();
     if (signals.Fired()) break;
     auto now = std::chrono::steady_clock::now();
