@@ -116,6 +116,24 @@ static __always_inline __u64 wakeup_flag(void)
 									       : BPF_RB_NO_WAKEUP;
 }
 
+static __always_inline void fill_header(struct rp_record_header *hdr, __u64 pid_tgid, __u16 kind)
+{
+	hdr->ts_boot_ns = bpf_ktime_get_boot_ns();
+	hdr->pid = pid_tgid >> 32;
+	hdr->tid = (__u32)pid_tgid;
+	hdr->kind = kind;
+	hdr->cpu = bpf_get_smp_processor_id();
+}
+
+/* Sends `size` bytes of a record and counts the outcome. */
+static __always_inline void submit(void *rec, __u64 size, __u64 flags)
+{
+	if (bpf_ringbuf_output(&events, rec, size, flags))
+		stat_add(RP_STAT_DROP_RINGBUF);
+	else
+		stat_add(RP_STAT_SENT);
+}
+
 static __always_inline struct rp_syscall_spec *spec_of(long nr)
 {
 	if ((unsigned long)nr >= RP_MAX_SYSCALLS)
@@ -401,11 +419,7 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		rec->param_len[0] = len0;
 	}
 
-	rec->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
-	rec->hdr.pid = id >> 32;
-	rec->hdr.tid = (__u32)id;
-	rec->hdr.kind = RP_REC_SYSCALL;
-	rec->hdr.cpu = bpf_get_smp_processor_id();
+	fill_header(&rec->hdr, id, RP_REC_SYSCALL);
 	rec->ret = (long)ctx->args[1];
 	rec->args[0] = BPF_CORE_READ(regs, di);
 	rec->args[1] = BPF_CORE_READ(regs, si);
@@ -441,10 +455,7 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
-		stat_add(RP_STAT_DROP_RINGBUF);
-	else
-		stat_add(RP_STAT_SENT);
+	submit(rec, size, wakeup_flag());
 	return 0;
 }
 
@@ -601,11 +612,7 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	struct rp_exec_record *rec = &s->exec;
 
-	rec->hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
-	rec->hdr.pid = id >> 32;
-	rec->hdr.tid = (__u32)id;
-	rec->hdr.kind = RP_REC_PROC_EXEC;
-	rec->hdr.cpu = bpf_get_smp_processor_id();
+	fill_header(&rec->hdr, id, RP_REC_PROC_EXEC);
 	rec->flags = 0;
 	rec->start_boottime_ns = BPF_CORE_READ(task, start_boottime);
 	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
@@ -677,10 +684,7 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 		size = sizeof(*rec);
 	rec->hdr.size = size;
 	/* A new program is the event rules care most about: wake the agent now. */
-	if (bpf_ringbuf_output(&events, rec, size, BPF_RB_FORCE_WAKEUP))
-		stat_add(RP_STAT_DROP_RINGBUF);
-	else
-		stat_add(RP_STAT_SENT);
+	submit(rec, size, BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 
@@ -692,21 +696,14 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	struct task_struct *child = (struct task_struct *)ctx->args[1];
 	struct rp_fork_record rec = {};
-	rec.hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
-	rec.hdr.pid = id >> 32;
-	rec.hdr.tid = (__u32)id;
-	rec.hdr.kind = RP_REC_PROC_FORK;
+	fill_header(&rec.hdr, id, RP_REC_PROC_FORK);
 	rec.hdr.size = sizeof(rec);
-	rec.hdr.cpu = bpf_get_smp_processor_id();
 	rec.child_pid = BPF_CORE_READ(child, tgid);
 	rec.child_tid = BPF_CORE_READ(child, pid);
 	rec.child_start_boottime_ns = BPF_CORE_READ(child, start_boottime);
 	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
-	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), wakeup_flag()))
-		stat_add(RP_STAT_DROP_RINGBUF);
-	else
-		stat_add(RP_STAT_SENT);
+	submit(&rec, sizeof(rec), wakeup_flag());
 	return 0;
 }
 
@@ -718,20 +715,13 @@ int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	struct task_struct *task = (struct task_struct *)ctx->args[0];
 	struct rp_exit_record rec = {};
-	rec.hdr.ts_boot_ns = bpf_ktime_get_boot_ns();
-	rec.hdr.pid = id >> 32;
-	rec.hdr.tid = (__u32)id;
-	rec.hdr.kind = RP_REC_PROC_EXIT;
+	fill_header(&rec.hdr, id, RP_REC_PROC_EXIT);
 	rec.hdr.size = sizeof(rec);
-	rec.hdr.cpu = bpf_get_smp_processor_id();
 	rec.exit_code = BPF_CORE_READ(task, exit_code);
 	/* signal->live is decremented before this tracepoint fires. */
 	rec.group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
 	if (!use_task_storage)
 		bpf_map_delete_elem(&stash_hash, &rec.hdr.tid);
-	if (bpf_ringbuf_output(&events, &rec, sizeof(rec), wakeup_flag()))
-		stat_add(RP_STAT_DROP_RINGBUF);
-	else
-		stat_add(RP_STAT_SENT);
+	submit(&rec, sizeof(rec), wakeup_flag());
 	return 0;
 }

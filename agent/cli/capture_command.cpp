@@ -38,29 +38,25 @@ std::string Hostname() {
 }
 
 int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
-  auto config = LoadConfigFor(global);
-  if (!config) {
-    spdlog::error("{}", config.error().message);
+  auto setup = LoadPrintSetup(global, a.format, a.types, a.container);
+  if (!setup) {
+    spdlog::error("{}", setup.error().message);
     return 2;
   }
-  auto format = ParsePrintFormat(a.format);
-  if (!format) {
-    spdlog::error("{}", format.error().message);
-    return 2;
-  }
+  const AgentConfig& config = setup->config;
   LiveCaptureOptions options;
   options.syscalls = SplitCommas(a.syscalls);
   if (a.all_known) {
     options.syscalls.clear();
     for (const auto& s : KnownSyscalls()) options.syscalls.emplace_back(s.name);
   }
-  options.ring_buffer_bytes = (a.ring_mb ? a.ring_mb : config->ring_buffer_mb) << 20;
+  options.ring_buffer_bytes = (a.ring_mb ? a.ring_mb : config.ring_buffer_mb) << 20;
   options.force_hash_stash = a.hash_stash;
   if (a.duration_s > 0)
     options.duration = std::chrono::milliseconds(static_cast<int64_t>(a.duration_s * 1000));
   if (a.max_events > 0) options.max_events = a.max_events;
 
-  auto live = LiveCapture::Start(*config, options);
+  auto live = LiveCapture::Start(config, options);
   if (!live) {
     spdlog::error("{}", live.error().message);
     return 1;
@@ -89,10 +85,7 @@ int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
     }
   }
 
-  EventFilter filter;
-  for (auto& t : SplitCommas(a.types)) filter.types.insert(t);
-  filter.container = a.container;
-  EventPrinter printer(*format, std::move(filter), stdout, time);
+  EventPrinter printer(setup->format, std::move(setup->filter), stdout, time);
   Status write_status;
   LiveCapture::RawSink raw;
   if (writer) {

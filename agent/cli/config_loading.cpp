@@ -25,4 +25,16 @@ std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
   return out;
 }
 
+Result<PrintSetup> LoadPrintSetup(const GlobalOptions& global, const std::string& format,
+                                  const std::vector<std::string>& types, const std::string& container) {
+  auto config = LoadConfigFor(global);
+  if (!config) return config.error();
+  auto fmt = ParsePrintFormat(format);
+  if (!fmt) return fmt.error();
+  EventFilter filter;
+  for (auto& t : SplitCommas(types)) filter.types.insert(t);
+  filter.container = container;
+  return PrintSetup{std::move(*config), *fmt, std::move(filter)};
+}
+
 }  // namespace riposte

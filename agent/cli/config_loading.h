@@ -5,6 +5,7 @@
 #include "cli/commands.h"
 #include "common/result.h"
 #include "config/agent_config.h"
+#include "output/event_printer.h"
 
 namespace riposte {
 
@@ -12,5 +13,15 @@ Result<AgentConfig> LoadConfigFor(const GlobalOptions& global);
 
 // Splits "a,b,c" (as CLI11 gives repeated or comma-separated values).
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values);
+
+// What `capture` and `replay` both need before they run: the configuration, the output
+// format and the event filter, from their flags.
+struct PrintSetup {
+  AgentConfig config;
+  PrintFormat format;
+  EventFilter filter;
+};
+Result<PrintSetup> LoadPrintSetup(const GlobalOptions& global, const std::string& format,
+                                  const std::vector<std::string>& types, const std::string& container);
 
 }  // namespace riposte

@@ -21,16 +21,12 @@ struct ReplayArgs {
 };
 
 int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
-  auto config = LoadConfigFor(global);
-  if (!config) {
-    spdlog::error("{}", config.error().message);
+  auto setup = LoadPrintSetup(global, a.format, a.types, a.container);
+  if (!setup) {
+    spdlog::error("{}", setup.error().message);
     return 2;
   }
-  auto format = ParsePrintFormat(a.format);
-  if (!format) {
-    spdlog::error("{}", format.error().message);
-    return 2;
-  }
+  const AgentConfig& config = setup->config;
   auto reader = CaptureReader::Open(a.path);
   if (!reader) {
     spdlog::error("{}", reader.error().message);
@@ -38,12 +34,9 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
   }
   TimeBase time{(*reader)->header().meta.value("time_base_ns", int64_t{0})};
   StateConfig state_config;
-  state_config.containerd_namespaces = config->containerd_namespaces;
+  state_config.containerd_namespaces = config.containerd_namespaces;
   StateTracker tracker(state_config, nullptr);  // /proc here is not the captured host's
-  EventFilter filter;
-  for (auto& t : SplitCommas(a.types)) filter.types.insert(t);
-  filter.container = a.container;
-  EventPrinter printer(*format, std::move(filter), stdout, time);
+  EventPrinter printer(setup->format, std::move(setup->filter), stdout, time);
 
   Event event;
   uint64_t records = 0, snapshots = 0, malformed = 0;

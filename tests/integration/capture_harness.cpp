@@ -59,19 +59,27 @@ Captured CaptureWhile(const LiveCaptureOptions& options, const std::vector<std::
   return out;
 }
 
-std::string Shell(const std::string& command) {
+std::string ShellStatus(const std::string& command, int* exit_code) {
   std::string out;
   FILE* p = popen(command.c_str(), "r");
   if (!p) {
     ADD_FAILURE() << "cannot run: " << command;
+    *exit_code = -1;
     return out;
   }
   std::array<char, 4096> buf;
   size_t n;
   while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
   int rc = pclose(p);
-  EXPECT_EQ(rc, 0) << "command failed: " << command << "\n" << out;
+  *exit_code = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+std::string Shell(const std::string& command) {
+  int rc = 0;
+  std::string out = ShellStatus(command, &rc);
+  EXPECT_EQ(rc, 0) << "command failed: " << command << "\n" << out;
   return out;
 }
 

@@ -34,5 +34,7 @@ Captured CaptureWhile(const LiveCaptureOptions& options, const std::vector<std::
 
 // Runs a shell command; returns its stdout (trimmed) and fails the test on a non-zero exit.
 std::string Shell(const std::string& command);
+// Runs a shell command that may fail; returns stdout and sets *exit_code.
+std::string ShellStatus(const std::string& command, int* exit_code);
 
 }  // namespace riposte::testing

@@ -37,6 +37,16 @@ TEST(Cli, ProbeReportsTheActiveMode) {
   EXPECT_NE(out.find("capture: raw_tracepoint"), std::string::npos) << out;
 }
 
+TEST(Cli, WithoutPrivilegesTheAgentSaysWhatIsMissing) {
+  // As nobody, with no capabilities: no BPF program may be loaded.
+  std::string cmd = "setpriv --reuid=65534 --regid=65534 --clear-groups " + RiposteBinary() +
+                    " capture --duration 1 2>&1";
+  int rc = 0;
+  std::string out = ShellStatus(cmd, &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("cannot load BPF programs: run riposte as root"), std::string::npos) << out;
+}
+
 TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
   const std::string dir = "/tmp/riposte-cli-" + std::to_string(getpid());
   std::filesystem::create_directories(dir);
@@ -71,13 +81,9 @@ TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
   const auto size = std::filesystem::file_size(file);
   std::filesystem::resize_file(file, size - 3);
   std::string cmd = RiposteBinary() + " replay " + file + " --format none 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  EXPECT_EQ(WEXITSTATUS(rc), 1);
+  int rc = 0;
+  std::string out = ShellStatus(cmd, &rc);
+  EXPECT_EQ(rc, 1);
   EXPECT_NE(out.find(file + ": byte "), std::string::npos) << out;
   EXPECT_NE(out.find("truncated frame"), std::string::npos) << out;
   std::filesystem::remove_all(dir);
@@ -87,13 +93,9 @@ TEST(Cli, BadConfigIsRefusedWithFileLineAndColumn) {
   const std::string cfg = "/tmp/riposte-cli-config-" + std::to_string(getpid()) + ".yaml";
   std::ofstream(cfg) << "capture:\n  syscalls: [openat]\n  ring_bufer_mb: 8\n";
   std::string cmd = RiposteBinary() + " --config " + cfg + " capture --duration 1 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  int rc = pclose(p);
-  EXPECT_EQ(WEXITSTATUS(rc), 2);
+  int rc = 0;
+  std::string out = ShellStatus(cmd, &rc);
+  EXPECT_EQ(rc, 2);
   EXPECT_NE(out.find(cfg + ":3:3: unknown key capture.ring_bufer_mb"), std::string::npos) << out;
   std::filesystem::remove(cfg);
 }
