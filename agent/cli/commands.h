@@ -15,6 +15,8 @@ void RegisterCaptureCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterReplayCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterProbeCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterSyscallsCommand(CLI::App& app);
+void RegisterRulesCommand(CLI::App& app);
+void RegisterFieldsCommand(CLI::App& app);
 
 // Adds --version to a subcommand (CLI11 only puts it on the top level by itself).
 void AddVersionFlag(CLI::App& cmd);

@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   riposte::RegisterReplayCommand(app, global);
   riposte::RegisterProbeCommand(app, global);
   riposte::RegisterSyscallsCommand(app);
+  riposte::RegisterRulesCommand(app);
+  riposte::RegisterFieldsCommand(app);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("riposte"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

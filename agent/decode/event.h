@@ -67,6 +67,7 @@ struct Event {
   // Filled by the state stage (StateTracker), not by the decoder.
   const ProcessInfo* process = nullptr;
   const FdInfo* fd = nullptr;         // the fd the syscall acts on, if known
+  int64_t fd_num = -1;                // and its number
   std::string resolved_path[2];       // params[i] made absolute (kPath params only)
 };
 

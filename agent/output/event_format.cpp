@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "decode/arg_format.h"
 #include "decode/flag_names.h"
 #include "decode/socket_format.h"
 #include "kernel/syscall_table.h"
@@ -22,35 +23,12 @@ int64_t ClockNs(clockid_t clock) {
   return ts.tv_sec * 1000000000ll + ts.tv_nsec;
 }
 
+// Integers stay numbers in JSON; everything else is Falco's rendering.
 json ArgValue(ArgKind kind, uint64_t raw) {
-  switch (kind) {
-    case ArgKind::kInt: return static_cast<int64_t>(static_cast<int32_t>(raw));
-    case ArgKind::kFd: return static_cast<int64_t>(static_cast<int32_t>(raw));
-    case ArgKind::kUInt: return raw;
-    case ArgKind::kDirFd: {
-      auto fd = static_cast<int32_t>(raw);
-      if (fd == AT_FDCWD) return "AT_FDCWD";
-      return fd;
-    }
-    case ArgKind::kOpenFlags: return OpenFlagsName(raw);
-    case ArgKind::kMode: {
-      char buf[16];
-      snprintf(buf, sizeof(buf), "0%llo", static_cast<unsigned long long>(raw & 07777));
-      return buf;
-    }
-    case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
-    case ArgKind::kPtraceRequest: return PtraceRequestName(raw);
-    case ArgKind::kCloneFlags: return CloneFlagsName(raw);
-    case ArgKind::kSocketFamily: return SocketFamilyName(raw);
-    case ArgKind::kSocketType: return SocketTypeName(raw);
-    case ArgKind::kHex: {
-      char buf[24];
-      snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(raw));
-      return buf;
-    }
-    case ArgKind::kNone: break;
-  }
-  return nullptr;
+  if (kind == ArgKind::kInt || kind == ArgKind::kFd || kind == ArgKind::kUInt ||
+      (kind == ArgKind::kDirFd && static_cast<int32_t>(raw) != AT_FDCWD))
+    return ArgNumber(kind, raw);
+  return FormatArg(kind, raw);
 }
 
 json SockAddrJson(std::string_view raw) {

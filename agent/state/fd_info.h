@@ -24,6 +24,8 @@ struct FdInfo {
   // Where the fd came from: true for fds seen created by a syscall, false for those
   // read from /proc at start (whose flags are unknown).
   bool seen_open = false;
+  // For sockets: the local end is the server (accepted, or listening) rather than the client.
+  bool local_is_server = false;
 };
 
 }  // namespace riposte

@@ -185,7 +185,10 @@ void StateTracker::TrackNewSocket(Event& e, ProcessInfo& p) {
 void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   ResolveParams(e, p);
   const std::string_view name = e.syscall->name;
-  if (IsFdArg(e.syscall->args[0].kind)) e.fd = p.fds.Find(static_cast<int32_t>(e.args[0]));
+  if (IsFdArg(e.syscall->args[0].kind)) {
+    e.fd_num = static_cast<int32_t>(e.args[0]);
+    e.fd = p.fds.Find(e.fd_num);
+  }
   // A failed syscall changes no state, except a connect still in progress.
   if (e.ret < 0 && !(e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS)) return;
 
@@ -206,6 +209,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       info.name = e.resolved_path[0];
       info.seen_open = true;
       p.fds.Set(e.ret, std::move(info));
+      e.fd_num = e.ret;
       e.fd = p.fds.Find(e.ret);
       return;
     }
@@ -215,6 +219,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       info.name = "memfd:" + std::string(e.params[0]);
       info.seen_open = true;
       p.fds.Set(e.ret, std::move(info));
+      e.fd_num = e.ret;
       e.fd = p.fds.Find(e.ret);
       return;
     }
@@ -245,6 +250,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     }
     case SYS_socket:
       TrackNewSocket(e, p);
+      e.fd_num = e.ret;
       e.fd = p.fds.Find(e.ret);
       return;
     case SYS_accept: case SYS_accept4: case SYS_connect: case SYS_bind: case SYS_listen: {
@@ -272,8 +278,11 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
         if (sa.family == AF_UNIX) info.name = sa.unix_path;
         info.type = FdType::kUnix;
       }
+      if (e.syscall->nr == SYS_accept || e.syscall->nr == SYS_accept4 || e.syscall->nr == SYS_listen)
+        info.local_is_server = true;
       info.seen_open = true;
       p.fds.Set(fd, std::move(info));
+      e.fd_num = fd;
       e.fd = p.fds.Find(fd);
       return;
     }

@@ -1,0 +1,54 @@
+#include "decode/arg_format.h"
+
+#include <fcntl.h>
+
+#include <cstdio>
+
+#include "decode/flag_names.h"
+
+namespace riposte {
+
+int64_t ArgNumber(ArgKind kind, uint64_t raw) {
+  switch (kind) {
+    case ArgKind::kInt:
+    case ArgKind::kFd:
+    case ArgKind::kDirFd:
+      return static_cast<int32_t>(raw);
+    default:
+      return static_cast<int64_t>(raw);
+  }
+}
+
+std::string FormatArg(ArgKind kind, uint64_t raw) {
+  switch (kind) {
+    case ArgKind::kInt:
+    case ArgKind::kFd:
+      return std::to_string(static_cast<int32_t>(raw));
+    case ArgKind::kUInt:
+      return std::to_string(raw);
+    case ArgKind::kDirFd: {
+      auto fd = static_cast<int32_t>(raw);
+      return fd == AT_FDCWD ? "AT_FDCWD" : std::to_string(fd);
+    }
+    case ArgKind::kOpenFlags: return OpenFlagsName(raw);
+    case ArgKind::kMode: {
+      char buf[16];
+      snprintf(buf, sizeof(buf), "0%llo", static_cast<unsigned long long>(raw & 07777));
+      return buf;
+    }
+    case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
+    case ArgKind::kPtraceRequest: return PtraceRequestName(raw);
+    case ArgKind::kCloneFlags: return CloneFlagsName(raw);
+    case ArgKind::kSocketFamily: return SocketFamilyName(raw);
+    case ArgKind::kSocketType: return SocketTypeName(raw);
+    case ArgKind::kHex: {
+      char buf[24];
+      snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(raw));
+      return buf;
+    }
+    case ArgKind::kNone: break;
+  }
+  return {};
+}
+
+}  // namespace riposte

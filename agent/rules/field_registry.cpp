@@ -1,0 +1,49 @@
+#include "rules/field_registry.h"
+
+namespace riposte {
+
+std::string_view FieldTypeName(FieldType t) {
+  switch (t) {
+    case FieldType::kString: return "string";
+    case FieldType::kInt: return "int64";
+    case FieldType::kBool: return "bool";
+    case FieldType::kIpAddr: return "ipaddr";
+    case FieldType::kIpNet: return "ipnet";
+    case FieldType::kFlags: return "flags";
+  }
+  return "?";
+}
+
+std::string_view EvalContext::Keep(std::string s) {
+  arena_.push_back(std::move(s));
+  return arena_.back();
+}
+
+FieldRegistry::FieldRegistry() {
+  Add(EventFields());
+  Add(ProcessFields());
+  Add(FdFields());
+  Add(UserFields());
+  Add(ContainerFields());
+}
+
+void FieldRegistry::Add(const std::vector<FieldDef>& defs) {
+  for (const auto& d : defs) fields_.emplace(d.name, d);
+}
+
+const FieldDef* FieldRegistry::Find(std::string_view name, std::string* dynamic_arg) const {
+  auto it = fields_.find(name);
+  if (it != fields_.end()) return &it->second;
+  // "evt.arg.flags" -> "evt.arg" with key "flags"
+  for (std::string_view prefix : {"evt.arg.", "evt.rawarg."}) {
+    if (name.starts_with(prefix) && name.size() > prefix.size()) {
+      auto base = fields_.find(prefix.substr(0, prefix.size() - 1));
+      if (base == fields_.end()) return nullptr;
+      if (dynamic_arg) *dynamic_arg = std::string(name.substr(prefix.size()));
+      return &base->second;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace riposte

@@ -1,0 +1,89 @@
+// Every field a condition or an output can name: its type, whether it takes an argument,
+// and the extractor that reads it from an event and the agent's state. The fields are
+// Falco's (same names, same meaning), backed by riposte's own capture and state.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "decode/event.h"
+#include "state/process_table.h"
+
+namespace riposte {
+
+enum class FieldType { kString, kInt, kBool, kIpAddr, kIpNet, kFlags };
+std::string_view FieldTypeName(FieldType t);
+
+enum class FieldArgMode { kNone, kOptionalIndex, kRequiredIndex, kRequiredKey, kOptionalKey };
+
+// A field's argument as written ("[2]" or "[HOME]"), parsed once at compile time.
+struct FieldArg {
+  bool present = false;
+  std::string key;
+  int64_t index = -1;
+};
+
+// One extracted value. Strings point into the event, the state, or the context's arena:
+// valid until the next event.
+struct FieldValue {
+  std::string_view str;
+  int64_t num = 0;
+};
+
+// What an extractor can see. One per evaluation of one event.
+class EvalContext {
+ public:
+  EvalContext(const Event& event, const ProcessTable& processes, std::string_view hostname,
+              uint64_t event_number, int64_t wall_ns)
+      : event(event), processes(processes), hostname(hostname), event_number(event_number), wall_ns(wall_ns) {}
+
+  const Event& event;
+  const ProcessTable& processes;
+  std::string_view hostname;
+  uint64_t event_number;
+  int64_t wall_ns;
+
+  // Keeps a computed string alive for the rest of this evaluation.
+  std::string_view Keep(std::string s);
+
+ private:
+  std::deque<std::string> arena_;  // a deque: views into earlier strings stay valid
+};
+
+using FieldExtractor = void (*)(EvalContext& ctx, const FieldArg& arg, std::vector<FieldValue>& out);
+
+struct FieldDef {
+  std::string_view name;
+  FieldType type;
+  FieldArgMode arg_mode;
+  std::string_view description;
+  FieldExtractor extract;
+  // Without an argument, the field has several values (proc.aname: every ancestor).
+  bool multi_without_arg = false;
+};
+
+class FieldRegistry {
+ public:
+  FieldRegistry();
+  // Exact name, or the longest registered prefix for "evt.arg.NAME"-style fields
+  // (then `dynamic_arg` receives the suffix).
+  const FieldDef* Find(std::string_view name, std::string* dynamic_arg) const;
+  const std::map<std::string_view, FieldDef>& all() const { return fields_; }
+
+ private:
+  void Add(const std::vector<FieldDef>& defs);
+  std::map<std::string_view, FieldDef> fields_;
+};
+
+// Field groups, one file each (agent/rules/fields/).
+std::vector<FieldDef> EventFields();
+std::vector<FieldDef> ProcessFields();
+std::vector<FieldDef> FdFields();
+std::vector<FieldDef> UserFields();
+std::vector<FieldDef> ContainerFields();
+
+}  // namespace riposte

@@ -1,0 +1,213 @@
+// evt.*: the event itself — type, result, arguments, time, host.
+#include <fcntl.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+#include "decode/arg_format.h"
+#include "decode/flag_names.h"
+#include "decode/socket_format.h"
+#include "output/event_format.h"
+#include "rules/field_registry.h"
+
+namespace riposte {
+namespace {
+
+using V = std::vector<FieldValue>;
+
+bool IsOpen(const Event& e) {
+  if (e.kind != EventKind::kSyscall) return false;
+  auto n = e.syscall->name;
+  return n == "open" || n == "openat" || n == "openat2" || n == "creat";
+}
+
+uint64_t OpenFlags(const Event& e) {
+  auto n = e.syscall->name;
+  if (n == "open") return e.args[1];
+  if (n == "openat") return e.args[2];
+  if (n == "creat") return O_CREAT | O_WRONLY | O_TRUNC;
+  if (e.params[1].size() >= 8) {
+    uint64_t f;
+    std::memcpy(&f, e.params[1].data(), 8);
+    return f;
+  }
+  return 0;
+}
+
+uint64_t OpenMode(const Event& e) {
+  auto n = e.syscall->name;
+  if (n == "open") return e.args[2];
+  if (n == "openat") return e.args[3];
+  if (n == "creat") return e.args[1];
+  if (e.params[1].size() >= 16) {
+    uint64_t m;
+    std::memcpy(&m, e.params[1].data() + 8, 8);
+    return m;
+  }
+  return 0;
+}
+
+// The text of a param as rules see it: paths absolute, sockaddrs as "ip:port".
+std::string ParamText(const Event& e, int i) {
+  const ParamInfo& pi = e.syscall->params[i];
+  switch (pi.kind) {
+    case ParamKind::kPath: return e.resolved_path[i].empty() ? std::string(e.params[i]) : e.resolved_path[i];
+    case ParamKind::kString: return std::string(e.params[i]);
+    case ParamKind::kSockaddr: {
+      SockAddr sa = ParseSockaddr(e.params[i]);
+      if (sa.family == AF_UNIX) return sa.unix_path;
+      if (sa.family == 0) return {};
+      return FormatIp(sa.family, sa.addr) + ":" + std::to_string(sa.port);
+    }
+    case ParamKind::kOpenHow: return OpenFlagsName(OpenFlags(e));
+    case ParamKind::kCloneArgs: {
+      if (e.params[i].size() < 8) return {};
+      uint64_t f;
+      std::memcpy(&f, e.params[i].data(), 8);
+      return CloneFlagsName(f);
+    }
+    case ParamKind::kFdPair: {
+      if (e.params[i].size() < 8) return {};
+      int32_t fds[2];
+      std::memcpy(fds, e.params[i].data(), 8);
+      return std::to_string(fds[0]) + " " + std::to_string(fds[1]);
+    }
+    case ParamKind::kNone: break;
+  }
+  return {};
+}
+
+// evt.arg.NAME / evt.arg[N]: Falco's names first ("res" is the return value).
+bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
+  const Event& e = ctx.event;
+  if (e.kind != EventKind::kSyscall) return false;
+  const SyscallInfo& s = *e.syscall;
+  std::string_view key = arg.key;
+  if (key == "res") {
+    out.push_back({ctx.Keep(std::to_string(e.ret)), e.ret});
+    return true;
+  }
+  // Positional: evt.arg[N] counts params first, then named integer arguments.
+  if (!arg.key.empty() || arg.index < 0) {
+    for (int i = 0; i < 2; ++i) {
+      if (s.params[i].kind != ParamKind::kNone && s.params[i].name == key) {
+        if (e.flags & RP_SYSCALL_NO_ENTER) return false;
+        out.push_back({ctx.Keep(ParamText(e, i)), 0});
+        return true;
+      }
+    }
+    for (size_t i = 0; i < s.args.size(); ++i) {
+      if (s.args[i].kind != ArgKind::kNone && s.args[i].name == key) {
+        int64_t n = ArgNumber(s.args[i].kind, e.args[i]);
+        out.push_back({ctx.Keep(raw ? std::to_string(n) : FormatArg(s.args[i].kind, e.args[i])), n});
+        return true;
+      }
+    }
+    // open's flags and mode live in open_how for openat2
+    if (IsOpen(e) && (key == "flags" || key == "mode")) {
+      uint64_t v = key == "flags" ? OpenFlags(e) : OpenMode(e);
+      out.push_back({ctx.Keep(raw ? std::to_string(v) : key == "flags" ? OpenFlagsName(v) : FormatArg(ArgKind::kMode, v)),
+                     static_cast<int64_t>(v)});
+      return true;
+    }
+    return false;
+  }
+  int64_t n = arg.index;
+  for (int i = 0; i < 2 && n >= 0; ++i) {
+    if (s.params[i].kind == ParamKind::kNone) continue;
+    if (n-- == 0) {
+      out.push_back({ctx.Keep(ParamText(e, i)), 0});
+      return true;
+    }
+  }
+  for (size_t i = 0; i < s.args.size(); ++i) {
+    if (s.args[i].kind == ArgKind::kNone) continue;
+    if (n-- == 0) {
+      out.push_back({ctx.Keep(FormatArg(s.args[i].kind, e.args[i])), ArgNumber(s.args[i].kind, e.args[i])});
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<FieldDef> EventFields() {
+  return {
+      {"evt.type", FieldType::kString, FieldArgMode::kNone, "event type: the syscall name, or procexit",
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({EventTypeName(c.event), 0}); }},
+      {"evt.dir", FieldType::kString, FieldArgMode::kNone, "'<': riposte sends one record per syscall, at exit",
+       [](EvalContext&, const FieldArg&, V& out) { out.push_back({"<", 0}); }},
+      {"evt.num", FieldType::kInt, FieldArgMode::kNone, "event sequence number",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         out.push_back({c.Keep(std::to_string(c.event_number)), static_cast<int64_t>(c.event_number)});
+       }},
+      {"evt.time", FieldType::kString, FieldArgMode::kNone, "event time, RFC 3339 with nanoseconds",
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(FormatRfc3339(c.wall_ns)), c.wall_ns}); }},
+      {"evt.rawtime", FieldType::kInt, FieldArgMode::kNone, "event time, ns since the epoch",
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(std::to_string(c.wall_ns)), c.wall_ns}); }},
+      {"evt.hostname", FieldType::kString, FieldArgMode::kNone, "host name",
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.hostname, 0}); }},
+      {"evt.source", FieldType::kString, FieldArgMode::kNone, "event source: syscall",
+       [](EvalContext&, const FieldArg&, V& out) { out.push_back({"syscall", 0}); }},
+      {"evt.cpu", FieldType::kInt, FieldArgMode::kNone, "CPU the event happened on",
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(std::to_string(c.event.cpu)), c.event.cpu}); }},
+      {"evt.res", FieldType::kString, FieldArgMode::kNone, "result: SUCCESS or the errno name",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.kind != EventKind::kSyscall) return;
+         out.push_back({c.event.ret >= 0 ? std::string_view("SUCCESS") : c.Keep(ErrnoName(-c.event.ret)), c.event.ret});
+       }},
+      {"evt.rawres", FieldType::kInt, FieldArgMode::kNone, "return value, as a number",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.kind != EventKind::kSyscall) return;
+         out.push_back({c.Keep(std::to_string(c.event.ret)), c.event.ret});
+       }},
+      {"evt.failed", FieldType::kBool, FieldArgMode::kNone, "true if the syscall failed",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.kind != EventKind::kSyscall) return;
+         out.push_back({c.event.ret < 0 ? "true" : "false", c.event.ret < 0});
+       }},
+      {"evt.is_open_read", FieldType::kBool, FieldArgMode::kNone, "an open for reading",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (!IsOpen(c.event)) return;
+         auto acc = OpenFlags(c.event) & O_ACCMODE;
+         bool b = acc == O_RDONLY || acc == O_RDWR;
+         out.push_back({b ? "true" : "false", b});
+       }},
+      {"evt.is_open_write", FieldType::kBool, FieldArgMode::kNone, "an open for writing",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (!IsOpen(c.event)) return;
+         auto acc = OpenFlags(c.event) & O_ACCMODE;
+         bool b = acc == O_WRONLY || acc == O_RDWR;
+         out.push_back({b ? "true" : "false", b});
+       }},
+      {"evt.is_open_exec", FieldType::kBool, FieldArgMode::kNone, "an open creating a file with execute permission",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (!IsOpen(c.event)) return;
+         bool b = (OpenFlags(c.event) & O_CREAT) && (OpenMode(c.event) & 0111);
+         out.push_back({b ? "true" : "false", b});
+       }},
+      {"evt.args", FieldType::kString, FieldArgMode::kNone, "all arguments as name=value text",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const Event& e = c.event;
+         if (e.kind != EventKind::kSyscall) return;
+         std::string s;
+         for (int i = 0; i < 2; ++i)
+           if (e.syscall->params[i].kind != ParamKind::kNone)
+             s += (s.empty() ? "" : " ") + std::string(e.syscall->params[i].name) + "=" + ParamText(e, i);
+         for (size_t i = 0; i < e.syscall->args.size(); ++i)
+           if (e.syscall->args[i].kind != ArgKind::kNone)
+             s += (s.empty() ? "" : " ") + std::string(e.syscall->args[i].name) + "=" +
+                  FormatArg(e.syscall->args[i].kind, e.args[i]);
+         out.push_back({c.Keep(std::move(s)), 0});
+       }},
+      {"evt.arg", FieldType::kString, FieldArgMode::kOptionalKey, "one argument, by name (evt.arg.flags, evt.arg[name]) or position (evt.arg[0])",
+       [](EvalContext& c, const FieldArg& a, V& out) { ArgByName(c, a, false, out); }},
+      {"evt.rawarg", FieldType::kString, FieldArgMode::kOptionalKey, "one argument as a raw number (evt.rawarg.uid)",
+       [](EvalContext& c, const FieldArg& a, V& out) { ArgByName(c, a, true, out); }},
+      {"evt.buffer", FieldType::kString, FieldArgMode::kNone, "I/O data buffer: riposte does not capture buffers (never has a value)",
+       [](EvalContext&, const FieldArg&, V&) {}},
+  };
+}
+
+}  // namespace riposte

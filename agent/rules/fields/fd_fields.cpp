@@ -1,0 +1,152 @@
+// fd.*: the file descriptor the event acts on (opened, read, closed, connected ...).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "decode/socket_format.h"
+#include "rules/field_registry.h"
+#include "state/fd_info.h"
+#include "state/process_info.h"
+
+namespace riposte {
+namespace {
+
+using V = std::vector<FieldValue>;
+
+const FdInfo* Fd(EvalContext& c) { return c.event.fd; }
+bool IsInet(const FdInfo& f) { return f.type == FdType::kIpv4 || f.type == FdType::kIpv6; }
+
+std::string_view TypeChar(FdType t) {
+  switch (t) {
+    case FdType::kFile: return "f";
+    case FdType::kDirectory: return "d";
+    case FdType::kIpv4: return "4";
+    case FdType::kIpv6: return "6";
+    case FdType::kUnix: return "u";
+    case FdType::kPipe: return "p";
+    case FdType::kEvent: return "e";
+    case FdType::kSignalfd: return "s";
+    case FdType::kEventpoll: return "l";
+    case FdType::kInotify: return "i";
+    case FdType::kTimerfd: return "t";
+    case FdType::kNetlink: return "n";
+    case FdType::kBpf: return "b";
+    case FdType::kUserfaultfd: return "u";
+    case FdType::kIoUring: return "r";
+    case FdType::kMemfd: return "m";
+    case FdType::kUnknown: break;
+  }
+  return "o";
+}
+
+enum class End { kLocal, kRemote, kServer, kClient };
+
+// Which side of the tuple an end is: local/remote as seen by this process; server/client
+// by who accepted.
+bool IsLocal(const FdInfo& f, End end) {
+  switch (end) {
+    case End::kLocal: return true;
+    case End::kRemote: return false;
+    case End::kServer: return f.local_is_server;
+    case End::kClient: return !f.local_is_server;
+  }
+  return true;
+}
+
+void Ip(EvalContext& c, V& out, End end) {
+  const FdInfo* f = Fd(c);
+  if (!f || !IsInet(*f)) return;
+  const auto& addr = IsLocal(*f, end) ? f->tuple.local_addr : f->tuple.remote_addr;
+  out.push_back({c.Keep(FormatIp(f->tuple.family, addr)), 0});
+}
+
+void Port(EvalContext& c, V& out, End end) {
+  const FdInfo* f = Fd(c);
+  if (!f || !IsInet(*f)) return;
+  int64_t port = IsLocal(*f, end) ? f->tuple.local_port : f->tuple.remote_port;
+  out.push_back({c.Keep(std::to_string(port)), port});
+}
+
+std::string_view Basename(std::string_view path) {
+  auto slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+std::string_view Dirname(std::string_view path) {
+  auto slash = path.rfind('/');
+  if (slash == std::string_view::npos) return {};
+  return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
+}
+
+#define FD(expr)                                            \
+  [](EvalContext& c, const FieldArg&, V& out) {             \
+    if (const FdInfo* f = Fd(c)) { (void)c; (void)f; expr; } \
+  }
+
+}  // namespace
+
+std::vector<FieldDef> FdFields() {
+  using K = FieldType;
+  using A = FieldArgMode;
+  return {
+      {"fd.num", K::kInt, A::kNone, "file descriptor number",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.fd_num >= 0) out.push_back({c.Keep(std::to_string(c.event.fd_num)), c.event.fd_num});
+       }},
+      {"fd.name", K::kString, A::kNone, "full name: a file's path, a socket's tuple 'sip:sport->dip:dport', a unix socket's path",
+       FD(out.push_back({f->name, 0}))},
+      {"fd.nameraw", K::kString, A::kNone, "name as the process gave it", FD(out.push_back({f->name, 0}))},
+      {"fd.directory", K::kString, A::kNone, "directory of a file (a directory fd: itself)",
+       FD(if (f->type == FdType::kDirectory) out.push_back({f->name, 0});
+          else if (f->type == FdType::kFile || f->type == FdType::kMemfd) out.push_back({Dirname(f->name), 0}))},
+      {"fd.filename", K::kString, A::kNone, "file name without its directory",
+       FD(if (f->type == FdType::kFile || f->type == FdType::kDirectory) out.push_back({Basename(f->name), 0}))},
+      {"fd.type", K::kString, A::kNone, "file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, memfd",
+       FD(out.push_back({FdTypeName(f->type), 0}))},
+      {"fd.typechar", K::kString, A::kNone, "type as one character (f, d, 4, 6, u, p, e, s, l, i, t, n, b, m)",
+       FD(out.push_back({TypeChar(f->type), 0}))},
+      {"fd.sockfamily", K::kString, A::kNone, "ip or unix",
+       FD(if (IsInet(*f)) out.push_back({"ip", 0}); else if (f->type == FdType::kUnix) out.push_back({"unix", 0}))},
+      {"fd.l4proto", K::kString, A::kNone, "tcp, udp, icmp or raw",
+       FD(if (IsInet(*f)) out.push_back({f->tuple.protocol == IPPROTO_TCP ? "tcp" : f->tuple.protocol == IPPROTO_UDP ? "udp"
+                                          : f->tuple.protocol == IPPROTO_ICMP || f->tuple.protocol == IPPROTO_ICMPV6 ? "icmp" : "raw", 0}))},
+      {"fd.connected", K::kBool, A::kNone, "a socket with a peer",
+       FD(if (IsInet(*f)) { bool b = f->tuple.remote_port != 0; out.push_back({b ? "true" : "false", b}); })},
+      {"fd.name_changed", K::kBool, A::kNone, "the fd's name changed with this event (riposte: always false)",
+       FD(out.push_back({"false", 0}))},
+      {"fd.lip", K::kIpAddr, A::kNone, "local IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); }},
+      {"fd.rip", K::kIpAddr, A::kNone, "remote IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kRemote); }},
+      {"fd.sip", K::kIpAddr, A::kNone, "server IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
+      {"fd.cip", K::kIpAddr, A::kNone, "client IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kClient); }},
+      {"fd.ip", K::kIpAddr, A::kNone, "either IP",
+       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, true},
+      {"fd.lport", K::kInt, A::kNone, "local port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); }},
+      {"fd.rport", K::kInt, A::kNone, "remote port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kRemote); }},
+      {"fd.sport", K::kInt, A::kNone, "server port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kServer); }},
+      {"fd.cport", K::kInt, A::kNone, "client port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kClient); }},
+      {"fd.port", K::kInt, A::kNone, "either port",
+       [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); Port(c, out, End::kRemote); }, true},
+      {"fd.lnet", K::kIpNet, A::kNone, "local IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); }},
+      {"fd.rnet", K::kIpNet, A::kNone, "remote IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kRemote); }},
+      {"fd.snet", K::kIpNet, A::kNone, "server IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
+      {"fd.cnet", K::kIpNet, A::kNone, "client IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kClient); }},
+      {"fd.net", K::kIpNet, A::kNone, "either IP, compared with networks",
+       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, true},
+      // Host names of addresses: riposte does no DNS; these never have a value.
+      {"fd.lip.name", K::kString, A::kNone, "local host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
+      {"fd.rip.name", K::kString, A::kNone, "remote host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
+      {"fd.sip.name", K::kString, A::kNone, "server host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
+      {"fd.cip.name", K::kString, A::kNone, "client host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
+      {"fd.types", K::kString, A::kOptionalIndex, "types of the process' fds; fd.types[N] is the type of fd N",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         const ProcessInfo* p = c.event.process;
+         if (!p) return;
+         if (a.present) {
+           if (const FdInfo* f = p->fds.Find(a.index)) out.push_back({FdTypeName(f->type), 0});
+           return;
+         }
+         for (const auto& [num, f] : p->fds.entries()) out.push_back({FdTypeName(f.type), 0});
+       }, true},
+  };
+}
+
+}  // namespace riposte

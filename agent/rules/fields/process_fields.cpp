@@ -1,0 +1,180 @@
+// proc.* and thread.*: the process behind the event, its parent and ancestors.
+#include "rules/field_registry.h"
+
+#include <string>
+
+namespace riposte {
+namespace {
+
+using V = std::vector<FieldValue>;
+
+const ProcessInfo* Self(EvalContext& c) { return c.event.process; }
+const ProcessInfo* Parent(EvalContext& c) {
+  const ProcessInfo* p = Self(c);
+  return p ? c.processes.Find(p->ppid) : nullptr;
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string s;
+  for (const auto& a : parts) {
+    if (!s.empty()) s += ' ';
+    s += a;
+  }
+  return s;
+}
+
+std::string Cmdline(const ProcessInfo& p) {
+  std::string s = p.comm;
+  for (const auto& a : p.args) s += ' ' + a;
+  return s;
+}
+
+void Str(V& out, std::string_view s) { out.push_back({s, 0}); }
+void Num(EvalContext& c, V& out, int64_t n) { out.push_back({c.Keep(std::to_string(n)), n}); }
+void Bool(V& out, bool b) { out.push_back({b ? "true" : "false", b}); }
+
+constexpr const char* kCapNames[] = {
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
+    "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"};
+
+std::string CapNames(uint64_t caps) {
+  std::string s;
+  for (size_t i = 0; i < std::size(kCapNames); ++i)
+    if (caps & (1ull << i)) s += (s.empty() ? "" : " ") + std::string(kCapNames[i]);
+  return s;
+}
+
+// The process' start in wall-clock ns (its start is kept relative to boot).
+int64_t StartWallNs(EvalContext& c, const ProcessInfo& p) {
+  return c.wall_ns - (static_cast<int64_t>(c.event.ts_boot_ns) - static_cast<int64_t>(p.start_boottime_ns));
+}
+
+// proc.aname[N], proc.aexe[N], ...: the N-th ancestor (0 = the process itself); without
+// an argument, every ancestor from the parent up.
+template <typename Get>
+void Ancestors(EvalContext& c, const FieldArg& a, V& out, Get get) {
+  const ProcessInfo* p = Self(c);
+  if (!p) return;
+  if (a.present) {
+    if (const ProcessInfo* anc = c.processes.Ancestor(*p, static_cast<int>(a.index))) get(c, *anc, out);
+    return;
+  }
+  for (int n = 1; n < 64; ++n) {
+    const ProcessInfo* anc = c.processes.Ancestor(*p, n);
+    if (!anc) break;
+    get(c, *anc, out);
+  }
+}
+
+#define PROC(expr)                                           \
+  [](EvalContext& c, const FieldArg&, V& out) {              \
+    if (const ProcessInfo* p = Self(c)) { (void)c; expr; }   \
+  }
+#define PARENT(expr)                                         \
+  [](EvalContext& c, const FieldArg&, V& out) {              \
+    if (const ProcessInfo* p = Parent(c)) { (void)c; expr; } \
+  }
+
+}  // namespace
+
+std::vector<FieldDef> ProcessFields() {
+  using K = FieldType;
+  using A = FieldArgMode;
+  std::vector<FieldDef> f = {
+      {"proc.pid", K::kInt, A::kNone, "process id", PROC(Num(c, out, p->pid))},
+      {"proc.ppid", K::kInt, A::kNone, "parent process id", PROC(Num(c, out, p->ppid))},
+      {"proc.vpid", K::kInt, A::kNone, "process id in its own pid namespace", PROC(Num(c, out, p->vpid))},
+      {"proc.sid", K::kInt, A::kNone, "session id", PROC(Num(c, out, p->sid))},
+      {"proc.vpgid", K::kInt, A::kNone, "process group id", PROC(Num(c, out, p->pgid))},
+      {"proc.is_vpgid_leader", K::kBool, A::kNone, "the process leads its process group", PROC(Bool(out, p->pgid == p->pid))},
+      {"proc.is_sid_leader", K::kBool, A::kNone, "the process leads its session", PROC(Bool(out, p->sid == p->pid))},
+      {"proc.name", K::kString, A::kNone, "process name (the kernel's comm, 15 characters at most)", PROC(Str(out, p->comm))},
+      {"proc.exe", K::kString, A::kNone, "first command-line argument (argv[0])", PROC(Str(out, p->exe))},
+      {"proc.exepath", K::kString, A::kNone, "full path of the executable", PROC(Str(out, p->exepath))},
+      {"proc.args", K::kString, A::kNone, "arguments after argv[0], space-separated", PROC(Str(out, c.Keep(Join(p->args))))},
+      {"proc.cmdline", K::kString, A::kNone, "name and arguments", PROC(Str(out, c.Keep(Cmdline(*p))))},
+      {"proc.cwd", K::kString, A::kNone, "current working directory", PROC(Str(out, p->cwd))},
+      {"proc.tty", K::kInt, A::kNone, "controlling terminal (0 if none)", PROC(Num(c, out, p->tty))},
+      {"proc.loginshellid", K::kInt, A::kNone, "session leader's pid", PROC(Num(c, out, p->sid))},
+      {"proc.duration", K::kInt, A::kNone, "ns since the process started",
+       PROC(Num(c, out, static_cast<int64_t>(c.event.ts_boot_ns - p->start_boottime_ns)))},
+      {"proc.start_ts", K::kInt, A::kNone, "process start, ns since the epoch", PROC(Num(c, out, StartWallNs(c, *p)))},
+      {"proc.is_exe_upper_layer", K::kBool, A::kNone, "executable is in an overlayfs upper layer (added after the container started)",
+       PROC(Bool(out, p->exe_upper_layer))},
+      {"proc.is_exe_from_memfd", K::kBool, A::kNone, "executable is a memfd (fileless)", PROC(Bool(out, p->exe_from_memfd))},
+      {"proc.exe_ino", K::kInt, A::kNone, "executable's inode number", PROC(Num(c, out, static_cast<int64_t>(p->exe_ino)))},
+      {"proc.exe_ino.ctime", K::kInt, A::kNone, "executable's inode change time, ns since the epoch", PROC(Num(c, out, p->exe_ctime_ns))},
+      {"proc.exe_ino.mtime", K::kInt, A::kNone, "executable's modification time, ns since the epoch", PROC(Num(c, out, p->exe_mtime_ns))},
+      {"proc.exe_ino.ctime_duration_proc_start", K::kInt, A::kNone, "ns between the executable's ctime and the process start",
+       PROC(Num(c, out, StartWallNs(c, *p) - p->exe_ctime_ns))},
+      {"proc.env", K::kString, A::kOptionalKey, "environment (space-separated), or one variable: proc.env[HOME]",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         const ProcessInfo* p = Self(c);
+         if (!p) return;
+         if (!a.present) {
+           out.push_back({c.Keep(Join(p->env)), 0});
+           return;
+         }
+         for (const auto& kv : p->env)
+           if (kv.size() > a.key.size() && kv.compare(0, a.key.size(), a.key) == 0 && kv[a.key.size()] == '=')
+             out.push_back({std::string_view(kv).substr(a.key.size() + 1), 0});
+       }},
+      {"proc.pname", K::kString, A::kNone, "parent's name", PARENT(Str(out, p->comm))},
+      {"proc.pexe", K::kString, A::kNone, "parent's argv[0]", PARENT(Str(out, p->exe))},
+      {"proc.pexepath", K::kString, A::kNone, "parent's executable path", PARENT(Str(out, p->exepath))},
+      {"proc.pcmdline", K::kString, A::kNone, "parent's name and arguments", PARENT(Str(out, c.Keep(Cmdline(*p))))},
+      {"proc.pargs", K::kString, A::kNone, "parent's arguments", PARENT(Str(out, c.Keep(Join(p->args))))},
+      {"proc.ppid.duration", K::kInt, A::kNone, "ns since the parent started",
+       PARENT(Num(c, out, static_cast<int64_t>(c.event.ts_boot_ns - p->start_boottime_ns)))},
+      {"proc.sname", K::kString, A::kNone, "session leader's name",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const ProcessInfo* p = Self(c);
+         if (p)
+           if (const ProcessInfo* s = c.processes.Find(p->sid)) out.push_back({s->comm, 0});
+       }},
+      {"proc.vpgid.name", K::kString, A::kNone, "process group leader's name",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const ProcessInfo* p = Self(c);
+         if (p)
+           if (const ProcessInfo* g = c.processes.Find(p->pgid)) out.push_back({g->comm, 0});
+       }},
+      {"proc.vpgid.exe", K::kString, A::kNone, "process group leader's argv[0]",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const ProcessInfo* p = Self(c);
+         if (p)
+           if (const ProcessInfo* g = c.processes.Find(p->pgid)) out.push_back({g->exe, 0});
+       }},
+      {"proc.aname", K::kString, A::kOptionalIndex, "name of the N-th ancestor (proc.aname[1] is the parent); without N, any ancestor",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.comm, 0}); });
+       }, true},
+      {"proc.aexe", K::kString, A::kOptionalIndex, "argv[0] of the N-th ancestor; without N, any ancestor",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.exe, 0}); });
+       }, true},
+      {"proc.aexepath", K::kString, A::kOptionalIndex, "executable path of the N-th ancestor; without N, any ancestor",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.exepath, 0}); });
+       }, true},
+      {"proc.apid", K::kInt, A::kOptionalIndex, "pid of the N-th ancestor; without N, any ancestor",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         Ancestors(c, a, out, [](EvalContext& cc, const ProcessInfo& p, V& o) { Num(cc, o, p.pid); });
+       }, true},
+      {"thread.tid", K::kInt, A::kNone, "thread id", [](EvalContext& c, const FieldArg&, V& out) { Num(c, out, c.event.tid); }},
+      {"thread.cap_effective", K::kString, A::kNone, "effective capabilities, by name",
+       PROC(Str(out, c.Keep(CapNames(p->cap_effective))))},
+      {"thread.cap_permitted", K::kString, A::kNone, "permitted capabilities, by name",
+       PROC(Str(out, c.Keep(CapNames(p->cap_permitted))))},
+      {"thread.cap_inheritable", K::kString, A::kNone, "inheritable capabilities, by name",
+       PROC(Str(out, c.Keep(CapNames(p->cap_inheritable))))},
+  };
+  return f;
+}
+
+}  // namespace riposte

@@ -1,0 +1,63 @@
+#include "rules/output_format.h"
+
+#include <cctype>
+
+namespace riposte {
+
+Result<OutputFormat> OutputFormat::Compile(const std::string& format, const FieldRegistry& fields) {
+  OutputFormat out;
+  std::string literal;
+  size_t i = 0;
+  while (i < format.size()) {
+    char c = format[i];
+    if (c != '%' || i + 1 >= format.size() || !(std::isalpha(static_cast<unsigned char>(format[i + 1])))) {
+      literal += c;
+      ++i;
+      continue;
+    }
+    size_t start = ++i;
+    while (i < format.size() && (std::isalnum(static_cast<unsigned char>(format[i])) || format[i] == '_' || format[i] == '.'))
+      ++i;
+    FieldRef ref;
+    ref.name = format.substr(start, i - start);
+    while (!ref.name.empty() && ref.name.back() == '.') {  // "%proc.name." ends a sentence
+      ref.name.pop_back();
+      --i;
+    }
+    if (i < format.size() && format[i] == '[') {
+      size_t close = format.find(']', i);
+      if (close == std::string::npos) return Error{"missing ']' in output field %" + ref.name};
+      ref.arg = format.substr(i + 1, close - i - 1);
+      ref.has_arg = true;
+      i = close + 1;
+    }
+    if (ref.name == "container.info") continue;  // Falco's old magic token: prints nothing now
+    auto resolved = ResolveField(ref, fields);
+    if (!resolved) return Error{"output: " + resolved.error().message};
+    if (!literal.empty()) out.tokens_.push_back({std::move(literal), false, {}});
+    literal.clear();
+    out.tokens_.push_back({ref.ToString(), true, std::move(*resolved)});
+  }
+  if (!literal.empty()) out.tokens_.push_back({std::move(literal), false, {}});
+  return out;
+}
+
+std::string OutputFormat::Render(EvalContext& ctx, std::vector<std::pair<std::string, FieldValue>>* fields) const {
+  std::string out;
+  std::vector<FieldValue> values;
+  for (const auto& t : tokens_) {
+    if (!t.is_field) {
+      out += t.text;
+      continue;
+    }
+    values.clear();
+    ExtractField(t.field, ctx, values);
+    FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
+    out += v.str;
+    if (fields) fields->emplace_back(t.text, values.empty() ? FieldValue{"", INT64_MIN} : v);
+  }
+  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+  return out;
+}
+
+}  // namespace riposte

@@ -1,0 +1,29 @@
+// A rule's `output:` compiled: literal text and %field tokens (%proc.name,
+// %proc.aname[2], %evt.arg.flags). A field with no value prints as <NA>, as in Falco.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/result.h"
+#include "rules/field_check.h"
+
+namespace riposte {
+
+class OutputFormat {
+ public:
+  static Result<OutputFormat> Compile(const std::string& format, const FieldRegistry& fields);
+  // The message, and each field's value (for Falco's output_fields).
+  std::string Render(EvalContext& ctx, std::vector<std::pair<std::string, FieldValue>>* fields) const;
+
+ private:
+  struct Token {
+    std::string text;  // literal, or the field as written
+    bool is_field = false;
+    ResolvedField field;
+  };
+  std::vector<Token> tokens_;
+};
+
+}  // namespace riposte

@@ -1,0 +1,57 @@
+// The compile stage: a collected rule's condition, with its exceptions rewritten into it
+// exactly as Falco writes them, parsed; macros expanded (cycles are errors); list names
+// replaced by their items; every field and operator checked; the event types the rule
+// can match worked out for the index.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "rules/condition_ast.h"
+#include "rules/filter.h"
+#include "rules/output_format.h"
+#include "rules/rule_collector.h"
+
+namespace riposte {
+
+struct CompiledRule {
+  RuleDef def;
+  std::string condition;  // with exceptions, before expansion (what Falco compiles)
+  std::unique_ptr<Filter> filter;
+  OutputFormat output;
+  // Event types the rule can match; nullopt: any (the condition does not say).
+  std::optional<std::set<std::string>> event_types;
+};
+
+// Falco's text for a condition with exceptions: "(cond) and not ((f1 = v1 and ...) or ...)".
+std::string ConditionWithExceptions(const std::string& condition, const std::vector<ExceptionItem>& exceptions,
+                                    std::string* error);
+
+class RuleCompiler {
+ public:
+  RuleCompiler(const CollectedRules& collected, const FieldRegistry& fields);
+  // Compiles one rule; problems go to `messages`. Returns null if the rule cannot be used.
+  std::unique_ptr<CompiledRule> Compile(const RuleDef& rule, std::vector<LoadMessage>& messages);
+  // Parse errors in macros, reported once each.
+  void CheckMacros(std::vector<LoadMessage>& messages);
+
+ private:
+  const CondNode* ParsedMacro(const std::string& name, std::string* error);
+  std::unique_ptr<CondNode> Expand(const CondNode& node, std::vector<std::string>& stack, std::string* error);
+  void ExpandListOperands(CondNode& check, std::string* error);
+  Result<std::unique_ptr<Filter>> Build(const CondNode& node, bool skip_unknown, bool* unknown_field);
+
+  const CollectedRules& collected_;
+  const FieldRegistry& fields_;
+  std::map<std::string, std::unique_ptr<CondNode>> macro_asts_;
+  std::map<std::string, std::string> macro_errors_;
+};
+
+// The event types a condition can match (nullopt: any).
+std::optional<std::set<std::string>> EventTypesOf(const CondNode& node);
+
+}  // namespace riposte

@@ -1,0 +1,112 @@
+#include "rules/rule_set.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "rules/rule_file_reader.h"
+
+namespace riposte {
+
+std::vector<std::string> ExpandRulePaths(const std::vector<std::string>& paths, std::vector<LoadMessage>& messages) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(p, ec)) {
+      std::vector<std::string> files;
+      for (const auto& entry : std::filesystem::directory_iterator(p, ec)) {
+        auto ext = entry.path().extension();
+        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path().string());
+      }
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else if (std::filesystem::exists(p, ec)) {
+      out.push_back(p);
+    } else {
+      messages.push_back({Severity::kError, {p, 0, 0}, "", "no such file or directory"});
+    }
+  }
+  return out;
+}
+
+std::unique_ptr<RuleSet> RuleSet::Load(const std::vector<std::string>& paths) {
+  std::unique_ptr<RuleSet> set(new RuleSet());
+  std::vector<RuleFile> files;
+  for (const auto& path : ExpandRulePaths(paths, set->messages_)) {
+    RuleFile f;
+    if (ReadRuleFile(path, f, set->messages_)) files.push_back(std::move(f));
+  }
+  set->Build(files);
+  return set;
+}
+
+std::unique_ptr<RuleSet> RuleSet::LoadTexts(const std::vector<std::pair<std::string, std::string>>& texts) {
+  std::unique_ptr<RuleSet> set(new RuleSet());
+  std::vector<RuleFile> files;
+  for (const auto& [name, text] : texts) {
+    RuleFile f;
+    if (ReadRuleText(name, text, f, set->messages_)) files.push_back(std::move(f));
+  }
+  set->Build(files);
+  return set;
+}
+
+void RuleSet::Build(const std::vector<RuleFile>& files) {
+  stats_.files = files.size();
+  for (const auto& f : files) {
+    stats_.rules += f.rules.size();
+    stats_.macros += f.macros.size();
+    stats_.lists += f.lists.size();
+  }
+  CollectedRules collected = CollectRules(files, messages_);
+  RuleCompiler compiler(collected, fields_);
+  compiler.CheckMacros(messages_);
+  for (const auto& def : collected.rules) {
+    if (def.enabled) ++stats_.enabled_rules;
+    auto compiled = compiler.Compile(def, messages_);
+    if (!compiled) continue;
+    ++stats_.compiled_rules;
+    rules_.push_back(std::move(compiled));
+  }
+  for (const auto& r : rules_) {
+    if (!r->def.enabled) continue;
+    if (!r->event_types) {
+      any_type_.push_back(r.get());
+      continue;
+    }
+    for (const auto& t : *r->event_types) by_type_[t].push_back(r.get());
+  }
+  // Rules for any type also apply to every indexed type, in definition order.
+  if (!any_type_.empty()) {
+    auto order = [this](const CompiledRule* a, const CompiledRule* b) {
+      auto pos = [this](const CompiledRule* r) {
+        for (size_t i = 0; i < rules_.size(); ++i)
+          if (rules_[i].get() == r) return i;
+        return rules_.size();
+      };
+      return pos(a) < pos(b);
+    };
+    for (auto& [type, list] : by_type_) {
+      list.insert(list.end(), any_type_.begin(), any_type_.end());
+      std::sort(list.begin(), list.end(), order);
+    }
+  }
+}
+
+bool RuleSet::has_errors() const {
+  return std::any_of(messages_.begin(), messages_.end(), [](const LoadMessage& m) { return m.severity == Severity::kError; });
+}
+
+const std::vector<const CompiledRule*>& RuleSet::RulesFor(std::string_view event_type) const {
+  auto it = by_type_.find(std::string(event_type));
+  return it == by_type_.end() ? any_type_ : it->second;
+}
+
+std::set<std::string> RuleSet::EventTypes(bool* any_type) const {
+  std::set<std::string> out;
+  for (const auto& [type, list] : by_type_)
+    if (!list.empty()) out.insert(type);
+  if (any_type) *any_type = !any_type_.empty();
+  return out;
+}
+
+}  // namespace riposte
