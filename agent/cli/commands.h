@@ -16,6 +16,7 @@ void RegisterReplayCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterProbeCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterSyscallsCommand(CLI::App& app);
 void RegisterRulesCommand(CLI::App& app);
+void RegisterRunCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterFieldsCommand(CLI::App& app);
 
 // Adds --version to a subcommand (CLI11 only puts it on the top level by itself).

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   riposte::RegisterProbeCommand(app, global);
   riposte::RegisterSyscallsCommand(app);
   riposte::RegisterRulesCommand(app);
+  riposte::RegisterRunCommand(app, global);
   riposte::RegisterFieldsCommand(app);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("riposte"));

@@ -1,9 +1,13 @@
 // `riposte replay FILE`: read a capture file back through decode and state, as live.
+#include <optional>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
+#include "cli/detection_setup.h"
+#include "rules/rule_engine.h"
 #include "decode/record_decoder.h"
 #include "output/capture_file.h"
 #include "output/event_printer.h"
@@ -18,6 +22,7 @@ struct ReplayArgs {
   std::string format = "json";
   std::vector<std::string> types;
   std::string container;
+  DetectionFlags detection;
 };
 
 int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
@@ -36,7 +41,22 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
   StateConfig state_config;
   state_config.containerd_namespaces = config.containerd_namespaces;
   StateTracker tracker(state_config, nullptr);  // /proc here is not the captured host's
+  // With rules, replay detects (alerts out); without, it prints the events.
+  std::optional<Detection> detection;
+  std::unique_ptr<RuleEngine> engine;
+  if (!a.detection.rules.empty()) {
+    auto d = SetUpDetection(a.detection, {});
+    if (!d) {
+      spdlog::error("{}", d.error().message);
+      return 2;
+    }
+    detection = std::move(*d);
+    engine = std::make_unique<RuleEngine>(detection->rules, detection->min_priority,
+                                          (*reader)->header().meta.value("hostname", std::string()));
+    setup->format = PrintFormat::kNone;
+  }
   EventPrinter printer(setup->format, std::move(setup->filter), stdout, time);
+  std::vector<Alert> alerts;
 
   Event event;
   uint64_t records = 0, snapshots = 0, malformed = 0;
@@ -72,11 +92,17 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
     tracker.Apply(event);
     ++per_type[std::string(EventTypeName(event))];
     printer.Print(event);
+    if (engine) {
+      alerts.clear();
+      engine->Evaluate(event, tracker.processes(), time.ToWall(event.ts_boot_ns), alerts);
+      for (const auto& alert : alerts) detection->Emit(alert);
+    }
   }
   std::fflush(stdout);
   nlohmann::json summary{{"file", a.path}, {"records", records}, {"process_snapshots", snapshots},
                          {"malformed", malformed}, {"printed", printer.printed()},
                          {"per_type", per_type}};
+  if (engine) summary["alerts_per_rule"] = engine->alerts_per_rule();
   std::fprintf(stderr, "%s\n", summary.dump().c_str());
   return malformed > 0 ? 1 : rc;
 }
@@ -91,6 +117,7 @@ void RegisterReplayCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--format", args->format, "json, text or none")->capture_default_str();
   cmd->add_option("--type,-t", args->types, "only these event types; comma-separated");
   cmd->add_option("--container,-c", args->container, "only this container (id or prefix), or 'host'");
+  AddDetectionFlags(*cmd, args->detection, false);
   cmd->callback([args, &global] {
     int rc = RunReplay(*args, global);
     if (rc != 0) throw CLI::RuntimeError(rc);

@@ -43,6 +43,8 @@ Result<AgentConfig> LoadAgentConfig(const std::string& path) {
             config.containerd_namespaces = item.second.as<std::vector<std::string>>();
           else return Error{Where(path, item.first) + ": unknown key state." + k};
         }
+      } else if (key == "rules") {
+        config.rules = v.as<std::vector<std::string>>();
       } else if (key == "log_level") {
         config.log_level = v.as<std::string>();
       } else {

@@ -17,6 +17,8 @@ struct AgentConfig {
   uint32_t ring_buffer_mb = 16;
   // state
   std::vector<std::string> containerd_namespaces = {"default", "k8s.io", "moby"};
+  // rules: files or directories, used when --rules is not given
+  std::vector<std::string> rules;
   // logging
   std::string log_level = "info";
 };

@@ -42,7 +42,7 @@ Result<OutputFormat> OutputFormat::Compile(const std::string& format, const Fiel
   return out;
 }
 
-std::string OutputFormat::Render(EvalContext& ctx, std::vector<std::pair<std::string, FieldValue>>* fields) const {
+std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* fields) const {
   std::string out;
   std::vector<FieldValue> values;
   for (const auto& t : tokens_) {
@@ -54,7 +54,7 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<std::pair<std::st
     ExtractField(t.field, ctx, values);
     FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
     out += v.str;
-    if (fields) fields->emplace_back(t.text, values.empty() ? FieldValue{"", INT64_MIN} : v);
+    if (fields) fields->push_back({t.text, v, t.field.def->type, !values.empty()});
   }
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;

@@ -14,8 +14,14 @@ namespace riposte {
 class OutputFormat {
  public:
   static Result<OutputFormat> Compile(const std::string& format, const FieldRegistry& fields);
+  struct RenderedField {
+    std::string name;  // as written: "proc.aname[2]"
+    FieldValue value;
+    FieldType type;
+    bool present;
+  };
   // The message, and each field's value (for Falco's output_fields).
-  std::string Render(EvalContext& ctx, std::vector<std::pair<std::string, FieldValue>>* fields) const;
+  std::string Render(EvalContext& ctx, std::vector<RenderedField>* fields) const;
 
  private:
   struct Token {

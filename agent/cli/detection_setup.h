@@ -1,0 +1,39 @@
+// What `run` and `replay` share to detect: the flags that choose rules and outputs, the
+// ruleset loaded (errors printed, refusal if any), and the alert sinks built.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "common/result.h"
+#include "output/alert_sinks.h"
+#include "rules/rule_set.h"
+
+namespace riposte {
+
+struct DetectionFlags {
+  std::vector<std::string> rules;  // files or directories, in order
+  std::string alerts_file;
+  std::string alerts_url;
+  bool json = false;
+  std::string min_priority = "Debug";
+};
+
+void AddDetectionFlags(CLI::App& cmd, DetectionFlags& flags, bool rules_required);
+
+struct Detection {
+  std::shared_ptr<const RuleSet> rules;
+  Priority min_priority = Priority::kDebug;
+  std::vector<std::unique_ptr<AlertSink>> sinks;
+  void Emit(const Alert& a) {
+    for (auto& s : sinks) s->Write(a);
+  }
+};
+
+// Loads rules (printing every message) and opens the sinks.
+Result<Detection> SetUpDetection(const DetectionFlags& flags, const std::vector<std::string>& default_rules);
+
+}  // namespace riposte

@@ -1,0 +1,70 @@
+// Where alerts go: stdout (Falco JSON or text), a file (one JSON alert per line, flushed
+// per alert), an HTTP endpoint (Falcosidekick-compatible POST of the JSON alert).
+#pragma once
+
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "rules/alert.h"
+
+namespace riposte {
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  virtual void Write(const Alert& alert) = 0;
+};
+
+class StreamAlertSink : public AlertSink {
+ public:
+  StreamAlertSink(FILE* out, bool json) : out_(out), json_(json) {}
+  void Write(const Alert& alert) override;
+
+ private:
+  FILE* out_;
+  bool json_;
+};
+
+class FileAlertSink : public AlertSink {
+ public:
+  static Result<std::unique_ptr<FileAlertSink>> Open(const std::string& path);
+  ~FileAlertSink() override;
+  void Write(const Alert& alert) override;
+
+ private:
+  explicit FileAlertSink(FILE* f) : file_(f) {}
+  FILE* file_;
+};
+
+// Posts on a worker thread so a slow endpoint never stalls detection; a bounded queue
+// drops (and counts) alerts when the endpoint cannot keep up.
+class HttpAlertSink : public AlertSink {
+ public:
+  static Result<std::unique_ptr<HttpAlertSink>> Create(const std::string& url);
+  ~HttpAlertSink() override;
+  void Write(const Alert& alert) override;
+  uint64_t sent() const;
+  uint64_t failed() const;
+  uint64_t dropped() const;
+
+ private:
+  HttpAlertSink(std::string scheme_host_port, std::string path);
+  void Run();
+
+  std::string origin_, path_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  bool stop_ = false;
+  uint64_t sent_ = 0, failed_ = 0, dropped_ = 0;
+  std::thread worker_;
+};
+
+}  // namespace riposte

@@ -1,0 +1,30 @@
+// What a matching rule produces: the alert, with everything Falco puts in its JSON.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/rule_compiler.h"
+
+namespace riposte {
+
+struct Alert {
+  const CompiledRule* rule = nullptr;
+  int64_t time_ns = 0;    // wall clock
+  std::string hostname;
+  std::string output;     // the rule's output with fields substituted
+  nlohmann::json output_fields;  // field -> value, numbers as numbers, missing as null
+  // Who it is about, for policies and responders.
+  uint32_t pid = 0;
+  uint64_t process_start_boottime_ns = 0;
+  std::string container_id;
+};
+
+// Falco's JSON alert: time, rule, priority, source, hostname, output, tags, output_fields.
+nlohmann::json AlertToJson(const Alert& a);
+// Falco's text line: "<time>: <Priority> <output>".
+std::string AlertToText(const Alert& a);
+
+}  // namespace riposte

@@ -1,0 +1,45 @@
+#include "rules/rule_engine.h"
+
+#include "output/event_format.h"
+#include "state/process_info.h"
+
+namespace riposte {
+
+RuleEngine::RuleEngine(std::shared_ptr<const RuleSet> rules, Priority min_priority, std::string hostname)
+    : rules_(std::move(rules)), min_priority_(min_priority), hostname_(std::move(hostname)) {}
+
+void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t wall_ns, std::vector<Alert>& out) {
+  ++events_;
+  const auto& candidates = rules_->RulesFor(EventTypeName(e));
+  if (candidates.empty()) return;
+  EvalContext ctx(e, processes, hostname_, events_, wall_ns);
+  for (const CompiledRule* rule : candidates) {
+    // Priorities are ordered most severe first.
+    if (rule->def.priority > min_priority_) continue;
+    if (!rule->filter->Eval(ctx)) continue;
+    Alert a;
+    a.rule = rule;
+    a.time_ns = wall_ns;
+    a.hostname = hostname_;
+    std::vector<OutputFormat::RenderedField> fields;
+    a.output = rule->output.Render(ctx, &fields);
+    a.output_fields = nlohmann::json::object();
+    for (const auto& f : fields) {
+      if (!f.present) a.output_fields[f.name] = nullptr;
+      else if (f.type == FieldType::kInt) a.output_fields[f.name] = f.value.num;
+      else if (f.type == FieldType::kBool) a.output_fields[f.name] = f.value.num != 0;
+      else a.output_fields[f.name] = std::string(f.value.str);
+    }
+    if (e.process) {
+      a.pid = e.process->pid;
+      a.process_start_boottime_ns = e.process->start_boottime_ns;
+      a.container_id = e.process->container_id;
+    } else {
+      a.pid = e.pid;
+    }
+    ++alerts_per_rule_[rule->def.name];
+    out.push_back(std::move(a));
+  }
+}
+
+}  // namespace riposte
