@@ -16,10 +16,11 @@ bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) |
 bool IsIdentChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
 }
-// What ends a bare (unquoted) value.
+// What ends a bare (unquoted) value: once a value has started, '=' and '>' are part of
+// it (TERM=xterm, 1.2.3.4:5->6.7.8.9:80).
 bool EndsBare(char c) {
   return std::isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')' || c == ',' ||
-         c == '=' || c == '<' || c == '>' || c == '"' || c == '\'';
+         c == '"' || c == '\'';
 }
 
 class Parser {

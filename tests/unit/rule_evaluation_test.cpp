@@ -1,0 +1,193 @@
+// Every operator, field kind and transformer, evaluated by the real engine on events
+// decoded from kernel-format records and enriched by the real state tracker.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include "decode/record_decoder.h"
+#include "rules/rule_engine.h"
+#include "state/state_tracker.h"
+#include "unit/record_builder.h"
+
+namespace riposte::testing {
+namespace {
+
+class RuleEvaluation : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Seed(1, 0, "systemd", "/usr/lib/systemd/systemd", {});
+    Seed(10, 1, "sshd", "/usr/sbin/sshd", {"-D"});
+    Seed(20, 10, "bash", "/usr/bin/bash", {});
+    Seed(30, 20, "cat", "/usr/bin/cat", {"/etc/shadow"});
+  }
+
+  void Seed(uint32_t pid, uint32_t ppid, const std::string& comm, const std::string& exepath,
+            std::vector<std::string> args) {
+    ProcessInfo p;
+    p.pid = pid;
+    p.ppid = ppid;
+    p.comm = comm;
+    p.exe = comm;
+    p.exepath = exepath;
+    p.args = std::move(args);
+    p.cwd = "/root";
+    p.env = {"HOME=/root", "TERM=xterm"};
+    p.cap_effective = (1ull << 21) | (1ull << 0);  // CAP_SYS_ADMIN, CAP_CHOWN
+    tracker_.Seed(std::move(p));
+  }
+
+  // Whether a rule with `condition` fires on `rec` (applied to the state first).
+  bool Fires(const std::string& condition, const RawRecord& rec, std::string* output = nullptr,
+             const std::string& out_format = "%proc.name") {
+    auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: T\n  desc: t\n  condition: |-\n    " + condition +
+                                                  "\n  output: \"" + out_format + "\"\n  priority: WARNING\n"}});
+    for (const auto& m : set->messages())
+      if (m.severity == Severity::kError) ADD_FAILURE() << m.ToString();
+    Event e;
+    auto st = DecodeRecord(rec.bytes(), e);
+    EXPECT_TRUE(st.ok());
+    tracker_.Apply(e);
+    RuleEngine engine(std::shared_ptr<const RuleSet>(std::move(set)), Priority::kDebug, "testhost");
+    std::vector<Alert> alerts;
+    engine.Evaluate(e, tracker_.processes(), 1'700'000'000'000'000'000, alerts);
+    if (output && !alerts.empty()) *output = alerts[0].output;
+    if (!alerts.empty()) last_fields_ = alerts[0].output_fields;
+    return !alerts.empty();
+  }
+
+  RawRecord OpenShadow() {
+    return SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/etc/shadow", {}, 30);
+  }
+
+  StateTracker tracker_{StateConfig{}, nullptr};
+  nlohmann::json last_fields_;
+};
+
+TEST_F(RuleEvaluation, ComparisonOperators) {
+  EXPECT_TRUE(Fires("evt.type = openat", OpenShadow()));
+  EXPECT_FALSE(Fires("evt.type != openat", OpenShadow()));
+  EXPECT_TRUE(Fires("evt.type == openat and fd.num = 3", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.num < 4 and fd.num <= 3 and fd.num > 2 and fd.num >= 3", OpenShadow()));
+  EXPECT_FALSE(Fires("fd.num > 3", OpenShadow()));
+  EXPECT_TRUE(Fires("evt.rawres = 3 and evt.res = SUCCESS", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, StringOperators) {
+  EXPECT_TRUE(Fires("fd.name contains shad", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name icontains SHAD", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name startswith /etc/", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name endswith dow", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name glob /etc/sh*", OpenShadow()));
+  EXPECT_FALSE(Fires("fd.name glob /usr/*", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name iglob /ETC/SH*", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name bcontains 736861", OpenShadow()));     // "sha"
+  EXPECT_TRUE(Fires("fd.name bstartswith 2f657463", OpenShadow()));  // "/etc"
+  EXPECT_TRUE(Fires("fd.name regex '/etc/s[a-z]+'", OpenShadow()));
+  EXPECT_FALSE(Fires("fd.name regex 'shadow'", OpenShadow()));  // full match, as Falco
+  EXPECT_TRUE(Fires("fd.name exists and not fd.sip exists", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, ListOperators) {
+  EXPECT_TRUE(Fires("proc.name in (sh, cat)", OpenShadow()));
+  EXPECT_FALSE(Fires("proc.name in (sh, bash)", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.name pmatch (/usr, /etc)", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.directory pmatch (/etc)", OpenShadow()));
+  EXPECT_FALSE(Fires("fd.name pmatch (/et)", OpenShadow()));  // a path prefix, not a string prefix
+  EXPECT_TRUE(Fires("proc.aname intersects (sshd, dockerd)", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.aname in (bash, sshd, systemd)", OpenShadow()));   // every ancestor in the set
+  EXPECT_FALSE(Fires("proc.aname in (bash, sshd)", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, AncestorsParentsAndProcessFields) {
+  EXPECT_TRUE(Fires("proc.aname[0] = cat and proc.aname[1] = bash and proc.aname[2] = sshd and proc.aname[3] = systemd", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.pname = bash and proc.pexepath = /usr/bin/bash and proc.aexepath[2] = /usr/sbin/sshd", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.cmdline = \"cat /etc/shadow\" and proc.args = /etc/shadow", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.env[HOME] = /root and proc.env contains TERM=xterm", OpenShadow()));
+  EXPECT_TRUE(Fires("thread.cap_effective contains CAP_SYS_ADMIN", OpenShadow()));
+  EXPECT_FALSE(Fires("thread.cap_effective contains CAP_NET_ADMIN", OpenShadow()));
+  EXPECT_TRUE(Fires("container.id = host and container.name = host", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, EventArgumentsRenderedAsFalcoDoes) {
+  auto write = SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_WRONLY | O_CREAT | O_TRUNC, 0644},
+                             "notes", {}, 30);
+  EXPECT_TRUE(Fires("evt.arg.flags contains O_CREAT and evt.arg.name = /root/notes", write));
+  EXPECT_TRUE(Fires("evt.arg.flags = \"O_WRONLY|O_CREAT|O_TRUNC\"", write));
+  EXPECT_TRUE(Fires("evt.rawarg.flags = 577 and evt.arg[0] = /root/notes", write));
+  EXPECT_TRUE(Fires("evt.is_open_write = true and evt.is_open_read = false", write));
+  auto failed = SyscallRecord(SYS_openat, -2, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/nope", {}, 30);
+  EXPECT_TRUE(Fires("evt.res = ENOENT and evt.failed = true and evt.rawres < 0", failed));
+}
+
+TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {
+  EXPECT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
+  auto rec = SyscallRecord(SYS_connect, 0, {5}, {}, {}, 30);
+  auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
+  r->flags |= RP_SYSCALL_HAS_TUPLE;
+  r->tuple.family = AF_INET;
+  r->tuple.protocol = IPPROTO_TCP;
+  r->tuple.local_port = 40000;
+  r->tuple.remote_port = 4444;
+  inet_pton(AF_INET, "192.168.1.5", r->tuple.local_addr);
+  inet_pton(AF_INET, "10.1.2.3", r->tuple.remote_addr);
+  EXPECT_TRUE(Fires("fd.rip = 10.1.2.3 and fd.rport = 4444 and fd.lport = 40000 and fd.l4proto = tcp", rec));
+  EXPECT_TRUE(Fires("fd.snet in (10.0.0.0/8) and not fd.cnet in (10.0.0.0/8)", rec));  // a client: the server is remote
+  EXPECT_TRUE(Fires("fd.net = 192.168.0.0/16 and fd.sockfamily = ip and fd.typechar = 4", rec));
+  EXPECT_TRUE(Fires("fd.name = 192.168.1.5:40000->10.1.2.3:4444", rec));
+}
+
+TEST_F(RuleEvaluation, TransformersAndValField) {
+  EXPECT_TRUE(Fires("toupper(proc.name) = CAT and tolower(proc.pname) = bash", OpenShadow()));
+  EXPECT_TRUE(Fires("basename(fd.name) = shadow and len(fd.name) = 11", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.exe = val(proc.name)", OpenShadow()));
+  EXPECT_FALSE(Fires("proc.pname = val(proc.name)", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, OutputsSubstituteFieldsAndKeepNumbersAsNumbers) {
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = openat", OpenShadow(), &out,
+                    "file=%fd.name by %proc.name (pid=%proc.pid) gparent=%proc.aname[2] img=%container.image.repository"));
+  EXPECT_EQ(out, "file=/etc/shadow by cat (pid=30) gparent=sshd img=<NA>");
+  EXPECT_EQ(last_fields_["proc.pid"], 30);
+  EXPECT_EQ(last_fields_["fd.name"], "/etc/shadow");
+  EXPECT_TRUE(last_fields_["container.image.repository"].is_null());
+}
+
+TEST_F(RuleEvaluation, RulesAreOnlyEvaluatedForTheirEventTypes) {
+  auto set = RuleSet::LoadTexts({{"t.yaml", R"(
+- rule: Opens
+  desc: t
+  condition: evt.type in (open, openat) and fd.name = /etc/shadow
+  output: o
+  priority: WARNING
+- rule: Execs
+  desc: t
+  condition: evt.type = execve
+  output: e
+  priority: WARNING
+)"}});
+  EXPECT_EQ(set->RulesFor("openat").size(), 1u);
+  EXPECT_EQ(set->RulesFor("execve").size(), 1u);
+  EXPECT_TRUE(set->RulesFor("connect").empty());
+  bool any = true;
+  EXPECT_EQ(set->EventTypes(&any), (std::set<std::string>{"execve", "open", "openat"}));
+  EXPECT_FALSE(any);
+}
+
+TEST_F(RuleEvaluation, MinimumPriorityDropsLowerRules) {
+  auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: Low\n  desc: t\n  condition: evt.type = openat\n  output: o\n  priority: INFO\n"}});
+  Event e;
+  auto rec = OpenShadow();
+  ASSERT_TRUE(DecodeRecord(rec.bytes(), e).ok());
+  tracker_.Apply(e);
+  RuleEngine engine(std::shared_ptr<const RuleSet>(std::move(set)), Priority::kWarning, "h");
+  std::vector<Alert> alerts;
+  engine.Evaluate(e, tracker_.processes(), 0, alerts);
+  EXPECT_TRUE(alerts.empty());
+}
+
+}  // namespace
+}  // namespace riposte::testing
