@@ -68,6 +68,7 @@ struct Event {
   const ProcessInfo* process = nullptr;
   const FdInfo* fd = nullptr;         // the fd the syscall acts on, if known
   int64_t fd_num = -1;                // and its number
+  int64_t prev_uid = -1;              // set*id: the real uid before the change
   std::string resolved_path[2];       // params[i] made absolute (kPath params only)
 };
 

@@ -294,6 +294,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       return;
     case SYS_setuid: case SYS_setreuid: case SYS_setresuid:
     case SYS_setgid: case SYS_setregid: case SYS_setresgid: {
+      e.prev_uid = p.uid;
       set_uid_gid();
       auto arg_id = [&](int i) { return static_cast<int32_t>(e.args[i]); };
       if (e.syscall->nr == SYS_setuid) p.euid = arg_id(0);

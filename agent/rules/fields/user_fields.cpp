@@ -66,6 +66,10 @@ std::vector<FieldDef> UserFields() {
        PROC(Num(c, out, static_cast<int32_t>(p->loginuid)))},
       {"user.loginname", K::kString, A::kNone, "name of the audit login user",
        PROC(if (p->loginuid != UINT32_MAX) out.push_back({Names().User(p->loginuid), 0}))},
+      {"user.prev_uid", K::kInt, A::kNone, "riposte: for set*id syscalls, the real uid before the change",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.prev_uid >= 0) Num(c, out, c.event.prev_uid);
+       }},
       {"group.gid", K::kInt, A::kNone, "group id", PROC(Num(c, out, p->gid))},
       {"group.name", K::kString, A::kNone, "group name", PROC(out.push_back({Names().Group(p->gid), 0}))},
   };
