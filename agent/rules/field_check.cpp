@@ -128,7 +128,15 @@ std::string Base64Decode(std::string_view in) {
   return out;
 }
 
+// Lets `in` look a string_view up without building a std::string per event.
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 class FieldCheck : public Filter {
+  static constexpr size_t kLinearSetMax = 8;
+
  public:
   FieldCheck(ResolvedField lhs, Op op, FieldType type) : lhs_(std::move(lhs)), op_(op), type_(type) {}
 
@@ -222,7 +230,14 @@ class FieldCheck : public Filter {
       case Op::kIGlob: return fnmatch(strings_[0].c_str(), Lower(s).c_str(), 0) == 0;
       case Op::kRegex: return re2::RE2::FullMatch(re2::StringPiece(s.data(), s.size()), *regex_);
       case Op::kIn:
-      case Op::kIntersects: return set_.count(std::string(s)) > 0;
+      case Op::kIntersects:
+        // A handful of items: comparing beats hashing (evt.type in (open, openat, openat2)).
+        if (strings_.size() <= kLinearSetMax) {
+          for (const auto& item : strings_)
+            if (item.size() == s.size() && item == s) return true;
+          return false;
+        }
+        return set_.find(s) != set_.end();
       case Op::kPMatch:
         for (const auto& p : strings_) {
           if (s == p) return true;
@@ -276,7 +291,7 @@ class FieldCheck : public Filter {
   Op op_;
   FieldType type_;
   std::vector<std::string> strings_;
-  std::unordered_set<std::string> set_;
+  std::unordered_set<std::string, ViewHash, std::equal_to<>> set_;
   std::vector<int64_t> nums_;
   std::vector<Network> nets_;
   std::unique_ptr<re2::RE2> regex_;

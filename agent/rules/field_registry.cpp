@@ -15,8 +15,8 @@ std::string_view FieldTypeName(FieldType t) {
 }
 
 std::string_view EvalContext::Keep(std::string s) {
-  arena_.push_back(std::move(s));
-  return arena_.back();
+  arena_.push_front(std::move(s));
+  return arena_.front();
 }
 
 FieldRegistry::FieldRegistry() {

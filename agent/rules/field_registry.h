@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <forward_list>
 #include <map>
 #include <string>
 #include <string_view>
@@ -51,7 +51,8 @@ class EvalContext {
   std::string_view Keep(std::string s);
 
  private:
-  std::deque<std::string> arena_;  // a deque: views into earlier strings stay valid
+  // A list: views into earlier strings stay valid, and nothing is allocated until used.
+  std::forward_list<std::string> arena_;
 };
 
 using FieldExtractor = void (*)(EvalContext& ctx, const FieldArg& arg, std::vector<FieldValue>& out);

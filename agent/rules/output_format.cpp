@@ -53,6 +53,7 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
     values.clear();
     ExtractField(t.field, ctx, values);
     FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
+    if (!values.empty() && t.field.def->type == FieldType::kInt && v.str.empty()) v.str = ctx.Keep(std::to_string(v.num));
     out += v.str;
     if (fields) fields->push_back({t.text, v, t.field.def->type, !values.empty()});
   }

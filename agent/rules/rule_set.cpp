@@ -97,7 +97,7 @@ bool RuleSet::has_errors() const {
 }
 
 const std::vector<const CompiledRule*>& RuleSet::RulesFor(std::string_view event_type) const {
-  auto it = by_type_.find(std::string(event_type));
+  auto it = by_type_.find(event_type);  // no string built per event
   return it == by_type_.end() ? any_type_ : it->second;
 }
 

@@ -46,7 +46,11 @@ class RuleSet {
   std::vector<LoadMessage> messages_;
   RuleSetStats stats_;
   std::vector<std::unique_ptr<CompiledRule>> rules_;
-  std::unordered_map<std::string, std::vector<const CompiledRule*>> by_type_;
+  struct TypeHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::vector<const CompiledRule*>, TypeHash, std::equal_to<>> by_type_;
   std::vector<const CompiledRule*> any_type_;
 };
 

@@ -4,7 +4,23 @@
 
 namespace riposte {
 
+// Most paths are already normal: absolute, no "//", no "." or ".." component.
+bool IsNormal(std::string_view path) {
+  if (path.empty() || path.front() != '/') return false;
+  if (path.size() > 1 && path.back() == '/') return false;
+  for (size_t i = 0; i + 1 < path.size(); ++i) {
+    if (path[i] != '/') continue;
+    char next = path[i + 1];
+    if (next == '/') return false;
+    if (next == '.' && (i + 2 == path.size() || path[i + 2] == '/' ||
+                        (path[i + 2] == '.' && (i + 3 == path.size() || path[i + 3] == '/'))))
+      return false;
+  }
+  return true;
+}
+
 std::string NormalizePath(std::string_view path) {
+  if (IsNormal(path)) return std::string(path);
   bool absolute = !path.empty() && path.front() == '/';
   std::vector<std::string_view> parts;
   size_t i = 0;

@@ -27,6 +27,11 @@ struct ProcessInfo {
   std::string exe;      // argv[0] as the process got it (Falco's proc.exe)
   std::string exepath;  // the binary the kernel ran, made absolute (Falco's proc.exepath)
   std::vector<std::string> args;  // argv[1..]
+  // args joined by spaces, and comm + args: what rules read as proc.args and
+  // proc.cmdline, joined once when the process is (re)built rather than per rule.
+  std::string args_text;
+  std::string cmdline;
+  void RefreshText();
   std::vector<std::string> env;   // bounded (RP_ENV_MAX bytes at exec)
   std::string cwd;
   bool args_truncated = false;

@@ -2,6 +2,15 @@
 
 namespace riposte {
 
+void ProcessInfo::RefreshText() {
+  args_text.clear();
+  for (const auto& a : args) {
+    if (!args_text.empty()) args_text += ' ';
+    args_text += a;
+  }
+  cmdline = args_text.empty() ? comm : comm + ' ' + args_text;
+}
+
 ProcessInfo* ProcessTable::Find(uint32_t pid) {
   auto it = procs_.find(pid);
   return it == procs_.end() ? nullptr : &it->second;
@@ -13,6 +22,7 @@ const ProcessInfo* ProcessTable::Find(uint32_t pid) const {
 }
 
 ProcessInfo* ProcessTable::Put(ProcessInfo info) {
+  info.RefreshText();
   auto it = procs_.find(info.pid);
   if (it != procs_.end()) {
     it->second = std::move(info);

@@ -140,18 +140,18 @@ std::vector<FieldDef> EventFields() {
        [](EvalContext&, const FieldArg&, V& out) { out.push_back({"<", 0}); }},
       {"evt.num", FieldType::kInt, FieldArgMode::kNone, "event sequence number",
        [](EvalContext& c, const FieldArg&, V& out) {
-         out.push_back({c.Keep(std::to_string(c.event_number)), static_cast<int64_t>(c.event_number)});
+         out.push_back({{}, static_cast<int64_t>(c.event_number)});
        }},
       {"evt.time", FieldType::kString, FieldArgMode::kNone, "event time, RFC 3339 with nanoseconds",
        [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(FormatRfc3339(c.wall_ns)), c.wall_ns}); }},
       {"evt.rawtime", FieldType::kInt, FieldArgMode::kNone, "event time, ns since the epoch",
-       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(std::to_string(c.wall_ns)), c.wall_ns}); }},
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({{}, c.wall_ns}); }},
       {"evt.hostname", FieldType::kString, FieldArgMode::kNone, "host name",
        [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.hostname, 0}); }},
       {"evt.source", FieldType::kString, FieldArgMode::kNone, "event source: syscall",
        [](EvalContext&, const FieldArg&, V& out) { out.push_back({"syscall", 0}); }},
       {"evt.cpu", FieldType::kInt, FieldArgMode::kNone, "CPU the event happened on",
-       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(std::to_string(c.event.cpu)), c.event.cpu}); }},
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({{}, c.event.cpu}); }},
       {"evt.res", FieldType::kString, FieldArgMode::kNone, "result: SUCCESS or the errno name",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (c.event.kind != EventKind::kSyscall) return;
@@ -160,7 +160,7 @@ std::vector<FieldDef> EventFields() {
       {"evt.rawres", FieldType::kInt, FieldArgMode::kNone, "return value, as a number",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (c.event.kind != EventKind::kSyscall) return;
-         out.push_back({c.Keep(std::to_string(c.event.ret)), c.event.ret});
+         out.push_back({{}, c.event.ret});
        }},
       {"evt.failed", FieldType::kBool, FieldArgMode::kNone, "true if the syscall failed",
        [](EvalContext& c, const FieldArg&, V& out) {

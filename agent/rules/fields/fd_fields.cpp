@@ -63,7 +63,7 @@ void Port(EvalContext& c, V& out, End end) {
   const FdInfo* f = Fd(c);
   if (!f || !IsInet(*f)) return;
   int64_t port = IsLocal(*f, end) ? f->tuple.local_port : f->tuple.remote_port;
-  out.push_back({c.Keep(std::to_string(port)), port});
+  out.push_back({{}, port});
 }
 
 std::string_view Basename(std::string_view path) {
@@ -90,7 +90,7 @@ std::vector<FieldDef> FdFields() {
   return {
       {"fd.num", K::kInt, A::kNone, "file descriptor number",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (c.event.fd_num >= 0) out.push_back({c.Keep(std::to_string(c.event.fd_num)), c.event.fd_num});
+         if (c.event.fd_num >= 0) out.push_back({{}, c.event.fd_num});
        }},
       {"fd.name", K::kString, A::kNone, "full name: a file's path, a socket's tuple 'sip:sport->dip:dport', a unix socket's path",
        FD(out.push_back({f->name, 0}))},

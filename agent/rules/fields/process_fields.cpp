@@ -23,14 +23,9 @@ std::string Join(const std::vector<std::string>& parts) {
   return s;
 }
 
-std::string Cmdline(const ProcessInfo& p) {
-  std::string s = p.comm;
-  for (const auto& a : p.args) s += ' ' + a;
-  return s;
-}
-
 void Str(V& out, std::string_view s) { out.push_back({s, 0}); }
-void Num(EvalContext& c, V& out, int64_t n) { out.push_back({c.Keep(std::to_string(n)), n}); }
+// Numbers carry no text: only outputs print them, and they format them there.
+void Num(EvalContext&, V& out, int64_t n) { out.push_back({{}, n}); }
 void Bool(V& out, bool b) { out.push_back({b ? "true" : "false", b}); }
 
 constexpr const char* kCapNames[] = {
@@ -97,8 +92,8 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.name", K::kString, A::kNone, "process name (the kernel's comm, 15 characters at most)", PROC(Str(out, p->comm))},
       {"proc.exe", K::kString, A::kNone, "first command-line argument (argv[0])", PROC(Str(out, p->exe))},
       {"proc.exepath", K::kString, A::kNone, "full path of the executable", PROC(Str(out, p->exepath))},
-      {"proc.args", K::kString, A::kNone, "arguments after argv[0], space-separated", PROC(Str(out, c.Keep(Join(p->args))))},
-      {"proc.cmdline", K::kString, A::kNone, "name and arguments", PROC(Str(out, c.Keep(Cmdline(*p))))},
+      {"proc.args", K::kString, A::kNone, "arguments after argv[0], space-separated", PROC(Str(out, p->args_text))},
+      {"proc.cmdline", K::kString, A::kNone, "name and arguments", PROC(Str(out, p->cmdline))},
       {"proc.cwd", K::kString, A::kNone, "current working directory", PROC(Str(out, p->cwd))},
       {"proc.tty", K::kInt, A::kNone, "controlling terminal (0 if none)", PROC(Num(c, out, p->tty))},
       {"proc.loginshellid", K::kInt, A::kNone, "session leader's pid", PROC(Num(c, out, p->sid))},
@@ -128,8 +123,8 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.pname", K::kString, A::kNone, "parent's name", PARENT(Str(out, p->comm))},
       {"proc.pexe", K::kString, A::kNone, "parent's argv[0]", PARENT(Str(out, p->exe))},
       {"proc.pexepath", K::kString, A::kNone, "parent's executable path", PARENT(Str(out, p->exepath))},
-      {"proc.pcmdline", K::kString, A::kNone, "parent's name and arguments", PARENT(Str(out, c.Keep(Cmdline(*p))))},
-      {"proc.pargs", K::kString, A::kNone, "parent's arguments", PARENT(Str(out, c.Keep(Join(p->args))))},
+      {"proc.pcmdline", K::kString, A::kNone, "parent's name and arguments", PARENT(Str(out, p->cmdline))},
+      {"proc.pargs", K::kString, A::kNone, "parent's arguments", PARENT(Str(out, p->args_text))},
       {"proc.ppid.duration", K::kInt, A::kNone, "ns since the parent started",
        PARENT(Num(c, out, static_cast<int64_t>(c.event.ts_boot_ns - p->start_boottime_ns)))},
       {"proc.sname", K::kString, A::kNone, "session leader's name",

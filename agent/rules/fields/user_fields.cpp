@@ -47,7 +47,8 @@ NameCache& Names() {
   return cache;
 }
 
-void Num(EvalContext& c, V& out, int64_t n) { out.push_back({c.Keep(std::to_string(n)), n}); }
+// Numbers carry no text: only outputs print them, and they format them there.
+void Num(EvalContext&, V& out, int64_t n) { out.push_back({{}, n}); }
 
 #define PROC(expr)                                                     \
   [](EvalContext& c, const FieldArg&, V& out) {                        \
