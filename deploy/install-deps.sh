@@ -14,7 +14,7 @@ packages=(
   # containerd's API .proto files, compiled at build time
   golang-github-containerd-containerd-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   containerd runc containernetworking-plugins nftables iproute2 busybox-static
   python3 procps util-linux
 )

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs what riposte needs, builds it, and starts the agent on this host (as root).
-# Today the agent captures and prints what the kernel sees; the rule engine, policies and
-# responders plug into the same pipeline as they land. Extra arguments go to the agent,
-# e.g. `deploy/quickstart.sh --format json --type execve,connect`.
+# Installs what riposte needs, builds it, and starts the agent on this host (as root)
+# with the default rules in rules/: alerts print on stdout as they happen. Policies and
+# responders plug into the same pipeline as they land. Extra arguments go to `riposte
+# run`, e.g. `deploy/quickstart.sh --json --alerts-file /var/log/riposte-alerts.json`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +15,4 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target riposte
 echo "quickstart.sh: starting riposte (Ctrl-C stops it)"
-if [ $# -eq 0 ]; then
-  set -- --format text
-fi
-exec ./build/riposte capture "$@"
+exec ./build/riposte run --rules rules/ "$@"

@@ -24,9 +24,19 @@ set -e
 
 if [ "$status" -eq 0 ]; then
   echo
+  echo "== fuzzing the condition parser and the rule loader (bounded)"
+  if ! ./tests/fuzz/run.sh 45; then
+    status=1
+  fi
+fi
+
+if [ "$status" -eq 0 ]; then
+  echo
   echo "== benchmarks (figures, not pass/fail)"
   ./build/tests/bench/riposte_bench_state --benchmark_min_time=0.5
   ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds 3 --iterations 200000
+  ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules rules \
+    --falco-rules ../shared/falco-rules/falco_rules.yaml --passes 21
 fi
 
 # One closing line a person and CI can read, after the benchmark output.

@@ -151,6 +151,10 @@ void RuleCompiler::ExpandListOperands(CondNode& check, std::string* error) {
 }
 
 std::unique_ptr<CondNode> RuleCompiler::Expand(const CondNode& node, std::vector<std::string>& stack, std::string* error) {
+  if (++expanded_nodes_ > kMaxExpandedNodes) {
+    *error = "condition too large after expanding macros (more than " + std::to_string(kMaxExpandedNodes) + " nodes)";
+    return nullptr;
+  }
   switch (node.kind) {
     case CondNode::Kind::kMacro: {
       if (std::find(stack.begin(), stack.end(), node.macro) != stack.end()) {
@@ -222,6 +226,7 @@ std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::ve
   auto ast = ParseCondition(out->condition, &pe);
   if (!ast) return fail("condition: " + Describe(pe, out->condition));
   std::vector<std::string> stack;
+  expanded_nodes_ = 0;
   auto expanded = Expand(*ast, stack, &error);
   if (!expanded) return fail(error);
   bool unknown = false;

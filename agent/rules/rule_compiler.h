@@ -49,6 +49,10 @@ class RuleCompiler {
   const FieldRegistry& fields_;
   std::map<std::string, std::unique_ptr<CondNode>> macro_asts_;
   std::map<std::string, std::string> macro_errors_;
+  // Nodes created while expanding the current rule: macros that use macros many times
+  // grow exponentially, and a hostile file must not exhaust memory.
+  size_t expanded_nodes_ = 0;
+  static constexpr size_t kMaxExpandedNodes = 200000;
 };
 
 // The event types a condition can match (nullopt: any).

@@ -243,3 +243,21 @@ TEST(UpstreamFalcoRules, AllThreeFilesLoadUnmodifiedAndEveryRuleCompiles) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(RuleLoader, ExponentialMacroExpansionIsRefused) {
+  // Each macro uses the previous one twice: 2^40 nodes if expanded blindly.
+  std::string text = "- macro: m0\n  condition: proc.name = a\n";
+  for (int i = 1; i <= 40; ++i)
+    text += "- macro: m" + std::to_string(i) + "\n  condition: m" + std::to_string(i - 1) + " or m" +
+            std::to_string(i - 1) + "\n";
+  text += "- rule: Big\n  desc: x\n  condition: evt.type = open and m40\n  output: x\n  priority: INFO\n";
+  auto s = RuleSet::LoadTexts({{"big.yaml", text}});
+  ASSERT_TRUE(s->has_errors());
+  EXPECT_NE(s->messages().back().ToString().find("condition too large after expanding macros"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace riposte
