@@ -87,7 +87,18 @@ class Parser {
   std::unique_ptr<CondNode> ParseOr() { return Combine(CondNode::Kind::kOr, ParseAnd(), &Parser::OrKeyword, &Parser::ParseAnd); }
   std::unique_ptr<CondNode> ParseAnd() { return Combine(CondNode::Kind::kAnd, ParseNot(), &Parser::AndKeyword, &Parser::ParseNot); }
 
+  // Nesting bound, as Falco's (1000): deeper input would exhaust the stack, here and in
+  // every later stage that walks the tree.
+  static constexpr int kMaxDepth = 1000;
+  struct DepthGuard {
+    explicit DepthGuard(int& d) : d_(d) { ++d_; }
+    ~DepthGuard() { --d_; }
+    int& d_;
+  };
+
   std::unique_ptr<CondNode> ParseNot() {
+    DepthGuard guard(depth_);
+    if (depth_ > kMaxDepth) return Fail("the condition nests more than " + std::to_string(kMaxDepth) + " levels deep");
     SkipSpace();
     size_t at = pos_;
     if (Keyword("not")) {
@@ -263,6 +274,7 @@ class Parser {
   ParseError* error_;
   size_t pos_ = 0;
   bool failed_ = false;
+  int depth_ = 0;
 };
 
 void Append(std::string& out, const CondNode& n);
@@ -297,6 +309,16 @@ std::unique_ptr<CondNode> CondNode::Clone() const {
 }
 
 namespace {
+// A quoted operand as the parser reads it back: backslashes and quotes escaped.
+std::string Quote(const std::string& text) {
+  std::string q = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') q += '\\';
+    q += c;
+  }
+  return q + '"';
+}
+
 void Append(std::string& out, const CondNode& n) {
   switch (n.kind) {
     case CondNode::Kind::kAnd:
@@ -320,7 +342,7 @@ void Append(std::string& out, const CondNode& n) {
       out += n.field.ToString() + " " + n.op;
       auto operand = [&](const Operand& o) {
         if (o.is_field) out += "val(" + o.field.ToString() + ")";
-        else if (o.quoted) out += "\"" + o.text + "\"";
+        else if (o.quoted) out += Quote(o.text);
         else out += o.text;
       };
       if (n.list_operand) {

@@ -19,9 +19,17 @@ for target in condition_parser:conditions rule_loader:rules; do
   name=${target%%:*}
   corpus=$work/${target##*:}
   echo "fuzzing $name for ${seconds}s"
-  ./build-fuzz/tests/fuzz/riposte_fuzz_$name "$corpus" -max_total_time="$seconds" -max_len=65536 \
-    -print_final_stats=1 2>&1 | grep -E "^(Done|stat::number_of_executed_units|==|SUMMARY)" || true
-  # libFuzzer exits non-zero on a crash; PIPESTATUS keeps that from being hidden by grep.
-  [ "${PIPESTATUS[0]}" -eq 0 ] || { echo "fuzz target $name failed"; exit 1; }
+  # Crash reproducers land in $work/artifacts; libFuzzer exits non-zero on a crash or a
+  # timeout (an input taking more than 10 s).
+  mkdir -p "$work/artifacts"
+  if ! ./build-fuzz/tests/fuzz/riposte_fuzz_$name "$corpus" -max_total_time="$seconds" -max_len=65536 \
+      -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
+      >"$work/$name.log" 2>&1; then
+    grep -E "ERROR|SUMMARY|#[0-9]+ " "$work/$name.log" | head -30
+    for a in "$work"/artifacts/*; do echo "reproducer $a:"; xxd "$a" | head -8; done
+    echo "fuzz target $name failed"
+    exit 1
+  fi
+  grep -E "^(Done|stat::number_of_executed_units)" "$work/$name.log" || true
 done
 echo "fuzzing done: no crash"

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "integration/capture_harness.h"
 
@@ -65,6 +66,7 @@ TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ASSERT_NE(ReadAll(log).find("seeded"), std::string::npos) << ReadAll(log);
   Shell(WorkloadPath() + " open " + marker + " unlink " + marker);
+  Shell("cp " + WorkloadPath() + " " + marker + "-shadow-reader && " + marker + "-shadow-reader openro /etc/shadow");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   kill(agent, SIGINT);
   int status = 0;
@@ -72,10 +74,17 @@ TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadAll(log);
 
   std::string replay = Shell(RiposteBinary() + " replay " + file + " --type openat,unlink --format json 2>/dev/null");
+  // The same capture through the default rules: the read of /etc/shadow is an alert.
+  std::string alerts = Shell(RiposteBinary() + " replay " + file + " --rules " + SourceDir() +
+                             "/rules --json 2>/dev/null | grep marker-shadow-r || true");
   EXPECT_NE(replay.find("\"name\":\"" + marker + "\""), std::string::npos);
   EXPECT_NE(replay.find("\"path\":\"" + marker + "\""), std::string::npos);
   // State was rebuilt from the file: the workload's process is known with its argv.
   EXPECT_NE(replay.find("\"exepath\":\"" + WorkloadPath() + "\""), std::string::npos);
+  auto alert = nlohmann::json::parse(alerts.substr(0, alerts.find('\n')), nullptr, false);
+  ASSERT_FALSE(alert.is_discarded()) << alerts;
+  EXPECT_EQ(alert["rule"], "Sensitive file read");
+  EXPECT_EQ(alert["output_fields"]["fd.name"], "/etc/shadow");
 
   // A damaged file: the error names the file and the byte offset, and the exit code is 1.
   const auto size = std::filesystem::file_size(file);

@@ -61,3 +61,41 @@ TEST(ConditionParser, ErrorsSayWhereAndWhat) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(ConditionParser, PrintedTreesParseBackWithEscapes) {
+  // Found by the fuzzer: a backslash or quote inside a quoted operand.
+  for (const char* text : {R"(evt.type == "\m\\")", R"(proc.cmdline = "a \"b\" \\ c")"}) {
+    ParseError e;
+    auto first = ParseCondition(text, &e);
+    ASSERT_TRUE(first) << text;
+    auto again = ParseCondition(first->ToString(), &e);
+    ASSERT_TRUE(again) << first->ToString() << ": " << e.message;
+    EXPECT_EQ(again->ToString(), first->ToString());
+    EXPECT_EQ(again->operands[0].text, first->operands[0].text);
+  }
+}
+
+}  // namespace
+}  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(ConditionParser, NestingIsBounded) {
+  // Found by the fuzzer: deep nesting must be an error, not a stack overflow.
+  std::string deep(100000, '(');
+  ParseError e;
+  EXPECT_FALSE(ParseCondition(deep + "a", &e));
+  EXPECT_EQ(e.message, "the condition nests more than 1000 levels deep");
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  EXPECT_FALSE(ParseCondition(nots + "a", &e));
+  std::string ok(200, '(');
+  EXPECT_TRUE(ParseCondition(ok + "a" + std::string(200, ')'), &e));
+}
+
+}  // namespace
+}  // namespace riposte
