@@ -8,7 +8,7 @@ packages=(
   # build toolchain and eBPF
   build-essential cmake pkg-config clang llvm bpftool libbpf-dev libelf-dev zlib1g-dev
   # agent libraries
-  libyaml-cpp-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libyaml-cpp-dev libyaml-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libseccomp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libre2-dev
   libcpp-httplib-dev libxxhash-dev libssl-dev
   # containerd's API .proto files, compiled at build time

@@ -2,6 +2,11 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <fstream>
+#include <sstream>
+
+#include "common/yaml_syntax.h"
+
 namespace riposte {
 namespace {
 
@@ -13,11 +18,14 @@ std::string Where(const std::string& path, const YAML::Node& n) {
 }  // namespace
 
 Result<AgentConfig> LoadAgentConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{path + ": cannot read the file"};
+  std::stringstream text;
+  text << in.rdbuf();
+  if (auto syntax = CheckYamlSyntax(path, text.str()); !syntax) return syntax.error();
   YAML::Node root;
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    return Error{path + ": cannot read the file"};
+    root = YAML::Load(text.str());
   } catch (const YAML::ParserException& e) {
     return Error{path + ":" + std::to_string(e.mark.line + 1) + ":" +
                  std::to_string(e.mark.column + 1) + ": " + e.msg};

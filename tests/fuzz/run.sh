@@ -15,6 +15,7 @@ mkdir -p "$work/rules" "$work/conditions"
 cp rules/*.yaml "$work/rules/"
 if [ -d ../shared/falco-rules ]; then cp ../shared/falco-rules/*.yaml "$work/rules/"; fi
 cp tests/fuzz/corpus/condition/* "$work/conditions/"
+cp tests/fuzz/corpus/rules/* "$work/rules/"
 for target in condition_parser:conditions rule_loader:rules; do
   name=${target%%:*}
   corpus=$work/${target##*:}

@@ -261,3 +261,16 @@ TEST(RuleLoader, ExponentialMacroExpansionIsRefused) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(RuleLoader, MalformedYamlThatHangsYamlCppIsRefusedAtOnce) {
+  // Found by the fuzzer: yaml-cpp 0.7 loops forever on a stray ',' at block level.
+  auto s = RuleSet::LoadTexts({{"stray.yaml", "- list: a\n  items: [x]\n,# comment\n- list: b\n  items: [y]\n"}});
+  ASSERT_TRUE(s->has_errors());
+  EXPECT_EQ(s->messages()[0].ToString(), "stray.yaml:3:1: error: while parsing a block collection: did not find expected '-' indicator");
+}
+
+}  // namespace
+}  // namespace riposte
