@@ -180,8 +180,10 @@ class FieldCheck : public Filter {
     }
     if (op_ == Op::kIn || op_ == Op::kIntersects) set_.insert(strings_.begin(), strings_.end());
     if (op_ == Op::kPMatch) {
-      for (auto& p : strings_)
+      for (auto& p : strings_) {
         while (p.size() > 1 && p.back() == '/') p.pop_back();
+        set_.insert(p);
+      }
     }
     if (op_ != Op::kExists && strings_.empty() && !has_rhs_field_ && op_ != Op::kIn && op_ != Op::kIntersects)
       return Error{"operator needs a value"};
@@ -238,12 +240,16 @@ class FieldCheck : public Filter {
           return false;
         }
         return set_.find(s) != set_.end();
-      case Op::kPMatch:
-        for (const auto& p : strings_) {
-          if (s == p) return true;
-          if (s.size() > p.size() && s.starts_with(p) && (s[p.size()] == '/' || p == "/")) return true;
-        }
+      case Op::kPMatch: {
+        // The value, and each directory above it, looked up among the prefixes: a cost
+        // of the path's depth, whatever the length of the list.
+        if (set_.empty()) return false;
+        if (set_.find(s) != set_.end()) return true;
+        if (!s.empty() && s[0] == '/' && set_.find(std::string_view("/")) != set_.end()) return true;
+        for (size_t slash = s.find('/', 1); slash != std::string_view::npos; slash = s.find('/', slash + 1))
+          if (set_.find(s.substr(0, slash)) != set_.end()) return true;
         return false;
+      }
       case Op::kExists: return true;
     }
     return false;
