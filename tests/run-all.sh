@@ -36,7 +36,7 @@ if [ "$status" -eq 0 ]; then
   ./build/tests/bench/riposte_bench_state --benchmark_min_time=0.5
   ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds 3 --iterations 200000
   ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules rules \
-    --falco-rules ../shared/falco-rules/falco_rules.yaml --passes 21
+    --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}/falco_rules.yaml" --passes 21
 fi
 
 # One closing line a person and CI can read, after the benchmark output.

@@ -31,12 +31,6 @@ struct CaptureArgs {
   bool hash_stash = false;
 };
 
-std::string Hostname() {
-  char buf[256] = {};
-  gethostname(buf, sizeof(buf) - 1);
-  return buf;
-}
-
 int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
   auto setup = LoadPrintSetup(global, a.format, a.types, a.container);
   if (!setup) {
@@ -64,7 +58,7 @@ int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
   const TimeBase time = TimeBase::Now();
   std::unique_ptr<CaptureWriter> writer;
   if (!a.write_path.empty()) {
-    nlohmann::json meta{{"time_base_ns", time.wall_minus_boot_ns}, {"hostname", Hostname()},
+    nlohmann::json meta{{"time_base_ns", time.wall_minus_boot_ns}, {"hostname", HostName()},
                         {"syscalls", (*live)->enabled_syscalls()}};
     auto w = CaptureWriter::Create(a.write_path, meta);
     if (!w) {

@@ -11,6 +11,12 @@ Result<AgentConfig> LoadConfigFor(const GlobalOptions& global) {
   return AgentConfig{};
 }
 
+std::string HostName() {
+  char buf[256] = {};
+  gethostname(buf, sizeof(buf) - 1);
+  return buf;
+}
+
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {
   std::vector<std::string> out;
   for (const auto& v : values) {

@@ -11,6 +11,9 @@ namespace riposte {
 
 Result<AgentConfig> LoadConfigFor(const GlobalOptions& global);
 
+// This host's name, as alerts and capture files record it.
+std::string HostName();
+
 // Splits "a,b,c" (as CLI11 gives repeated or comma-separated values).
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values);
 

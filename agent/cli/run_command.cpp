@@ -14,12 +14,6 @@
 namespace riposte {
 namespace {
 
-std::string Hostname() {
-  char buf[256] = {};
-  gethostname(buf, sizeof(buf) - 1);
-  return buf;
-}
-
 // The kernel sends what the rules can match: every syscall an enabled rule names. A rule
 // that names no event type would need every syscall; the default set stands in for it.
 std::vector<std::string> SyscallsForRules(const RuleSet& rules) {
@@ -52,7 +46,7 @@ int RunAgent(const DetectionFlags& flags, double duration_s, const GlobalOptions
     spdlog::error("{}", live.error().message);
     return 1;
   }
-  RuleEngine engine(detection->rules, detection->min_priority, Hostname());
+  RuleEngine engine(detection->rules, detection->min_priority, HostName());
   const TimeBase time = TimeBase::Now();
   std::vector<Alert> alerts;
   const StateTracker& state = (*live)->state();
