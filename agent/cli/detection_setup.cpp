@@ -23,11 +23,12 @@ Result<Detection> SetUpDetection(const DetectionFlags& flags, const std::vector<
   auto set = RuleSet::Load(paths);
   for (const auto& m : set->messages()) {
     if (m.severity == Severity::kError) spdlog::error("{}", m.ToString());
-    else spdlog::warn("{}", m.ToString());
+    else if (m.severity == Severity::kWarning) spdlog::warn("{}", m.ToString());
+    else spdlog::info("{}", m.ToString());
   }
   if (set->has_errors()) return Error{"the rules did not load; fix the errors above"};
   const auto& s = set->stats();
-  spdlog::info("rules loaded: {} files, {} rules ({} enabled), {} macros, {} lists; container fields provided natively",
+  spdlog::info("rules loaded: {} files, {} rules ({} enabled), {} macros, {} lists",
                s.files, s.rules, s.enabled_rules, s.macros, s.lists);
   d.rules = std::move(set);
   d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json));

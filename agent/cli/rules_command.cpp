@@ -7,6 +7,7 @@
 namespace riposte {
 namespace {
 
+// Errors always; warnings and notes (such as a plugin requirement met natively) unless quiet.
 void PrintMessages(const RuleSet& set, bool warnings) {
   for (const auto& m : set.messages())
     if (m.severity == Severity::kError || warnings) std::printf("%s\n", m.ToString().c_str());

@@ -32,6 +32,10 @@ class Collector {
       if (!native)
         messages_.push_back({Severity::kError, p.position, "",
                              "requires plugin '" + p.name + "' " + p.version + ", which riposte does not provide"});
+      else
+        messages_.push_back({Severity::kInfo, p.position, "",
+                             "requires plugin '" + p.name + "' " + p.version +
+                                 ": riposte provides its fields natively, requirement met"});
     }
     for (auto [kind, index] : f.order) {
       if (kind == 0) ApplyList(f.lists[index]);

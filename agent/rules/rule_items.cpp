@@ -11,7 +11,9 @@ std::string SourcePosition::ToString() const {
 }
 
 std::string LoadMessage::ToString() const {
-  std::string s = position.ToString() + (severity == Severity::kError ? ": error: " : ": warning: ");
+  std::string s = position.ToString() + (severity == Severity::kError     ? ": error: "
+                                         : severity == Severity::kWarning ? ": warning: "
+                                                                          : ": info: ");
   if (!item.empty()) s += item + ": ";
   return s + text;
 }

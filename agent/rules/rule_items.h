@@ -16,7 +16,7 @@ struct SourcePosition {
   std::string ToString() const;
 };
 
-enum class Severity { kError, kWarning };
+enum class Severity { kError, kWarning, kInfo };
 
 // An error or warning a person can act on: where, which item, what.
 struct LoadMessage {
