@@ -189,7 +189,7 @@ std::unique_ptr<CondNode> RuleCompiler::Expand(const CondNode& node, std::vector
   }
 }
 
-Result<std::unique_ptr<Filter>> RuleCompiler::Build(const CondNode& node, bool skip_unknown, bool* unknown_field) {
+Result<std::unique_ptr<Filter>> RuleCompiler::Build(const CondNode& node, bool* unknown_field) {
   if (node.kind == CondNode::Kind::kCheck) {
     auto check = CompileFieldCheck(node, fields_);
     if (!check && check.error().message.starts_with("unknown field")) *unknown_field = true;
@@ -198,7 +198,7 @@ Result<std::unique_ptr<Filter>> RuleCompiler::Build(const CondNode& node, bool s
   }
   std::vector<std::unique_ptr<Filter>> children;
   for (const auto& c : node.children) {
-    auto f = Build(*c, skip_unknown, unknown_field);
+    auto f = Build(*c, unknown_field);
     if (!f) return f.error();
     children.push_back(std::move(*f));
   }
@@ -230,7 +230,7 @@ std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::ve
   auto expanded = Expand(*ast, stack, &error);
   if (!expanded) return fail(error);
   bool unknown = false;
-  auto filter = Build(*expanded, rule.skip_if_unknown_filter, &unknown);
+  auto filter = Build(*expanded, &unknown);
   if (!filter) {
     if (unknown && rule.skip_if_unknown_filter)
       return fail(filter.error().message + " (skip-if-unknown-filter: rule skipped)", Severity::kWarning);

@@ -43,7 +43,7 @@ class RuleCompiler {
   const CondNode* ParsedMacro(const std::string& name, std::string* error);
   std::unique_ptr<CondNode> Expand(const CondNode& node, std::vector<std::string>& stack, std::string* error);
   void ExpandListOperands(CondNode& check, std::string* error);
-  Result<std::unique_ptr<Filter>> Build(const CondNode& node, bool skip_unknown, bool* unknown_field);
+  Result<std::unique_ptr<Filter>> Build(const CondNode& node, bool* unknown_field);
 
   const CollectedRules& collected_;
   const FieldRegistry& fields_;

@@ -67,28 +67,19 @@ void RuleSet::Build(const std::vector<RuleFile>& files) {
     ++stats_.compiled_rules;
     rules_.push_back(std::move(compiled));
   }
+  // Every type some enabled rule names gets a list; then one pass in definition order
+  // fills them, so each list is in definition order, rules for any type included.
+  for (const auto& r : rules_)
+    if (r->def.enabled && r->event_types)
+      for (const auto& t : *r->event_types) by_type_[t];
   for (const auto& r : rules_) {
     if (!r->def.enabled) continue;
     if (!r->event_types) {
       any_type_.push_back(r.get());
+      for (auto& [type, list] : by_type_) list.push_back(r.get());
       continue;
     }
-    for (const auto& t : *r->event_types) by_type_[t].push_back(r.get());
-  }
-  // Rules for any type also apply to every indexed type, in definition order.
-  if (!any_type_.empty()) {
-    auto order = [this](const CompiledRule* a, const CompiledRule* b) {
-      auto pos = [this](const CompiledRule* r) {
-        for (size_t i = 0; i < rules_.size(); ++i)
-          if (rules_[i].get() == r) return i;
-        return rules_.size();
-      };
-      return pos(a) < pos(b);
-    };
-    for (auto& [type, list] : by_type_) {
-      list.insert(list.end(), any_type_.begin(), any_type_.end());
-      std::sort(list.begin(), list.end(), order);
-    }
+    for (const auto& t : *r->event_types) by_type_.find(t)->second.push_back(r.get());
   }
 }
 

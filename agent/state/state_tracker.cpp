@@ -184,7 +184,6 @@ void StateTracker::TrackNewSocket(Event& e, ProcessInfo& p) {
 
 void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   ResolveParams(e, p);
-  const std::string_view name = e.syscall->name;
   if (IsFdArg(e.syscall->args[0].kind)) {
     e.fd_num = static_cast<int32_t>(e.args[0]);
     e.fd = p.fds.Find(e.fd_num);
@@ -254,7 +253,8 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       e.fd = p.fds.Find(e.ret);
       return;
     case SYS_accept: case SYS_accept4: case SYS_connect: case SYS_bind: case SYS_listen: {
-      int64_t fd = (name == "accept" || name == "accept4") ? e.ret : static_cast<int32_t>(e.args[0]);
+      const bool accepted = e.syscall->nr == SYS_accept || e.syscall->nr == SYS_accept4;
+      int64_t fd = accepted ? e.ret : static_cast<int32_t>(e.args[0]);
       FdInfo info;
       if (const FdInfo* known = p.fds.Find(fd)) info = *known;
       if (e.flags & RP_SYSCALL_HAS_TUPLE) {
@@ -278,8 +278,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
         if (sa.family == AF_UNIX) info.name = sa.unix_path;
         info.type = FdType::kUnix;
       }
-      if (e.syscall->nr == SYS_accept || e.syscall->nr == SYS_accept4 || e.syscall->nr == SYS_listen)
-        info.local_is_server = true;
+      if (accepted || e.syscall->nr == SYS_listen) info.local_is_server = true;
       info.seen_open = true;
       p.fds.Set(fd, std::move(info));
       e.fd_num = fd;

@@ -24,6 +24,16 @@ struct RawRecord {
   }
 };
 
+// The first `size` bytes of `r`, in aligned storage.
+template <typename Record>
+RawRecord Store(const Record& r, size_t size) {
+  RawRecord out;
+  out.storage.resize(sizeof(Record) / 8 + 1);
+  std::memcpy(out.storage.data(), &r, size);
+  out.size = size;
+  return out;
+}
+
 inline RawRecord SyscallRecord(int nr, int64_t ret, std::vector<uint64_t> args = {},
                                std::string p0 = {}, std::string p1 = {}, uint32_t pid = 100,
                                bool nul_terminate = true) {
@@ -45,11 +55,7 @@ inline RawRecord SyscallRecord(int nr, int64_t ret, std::vector<uint64_t> args =
   r.param_len[1] = static_cast<uint16_t>(p1.size());
   size_t size = offsetof(rp_syscall_record, data) + p0.size() + p1.size();
   r.hdr.size = static_cast<uint16_t>(size);
-  RawRecord out;
-  out.storage.resize(sizeof(r) / 8 + 1);
-  std::memcpy(out.storage.data(), &r, size);
-  out.size = size;
-  return out;
+  return Store(r, size);
 }
 
 inline RawRecord ExecRecord(uint32_t pid, uint32_t ppid, const std::string& exe,
@@ -79,11 +85,7 @@ inline RawRecord ExecRecord(uint32_t pid, uint32_t ppid, const std::string& exe,
   std::memcpy(r->data, data.data(), data.size());
   size_t size = offsetof(rp_exec_record, data) + data.size();
   r->hdr.size = static_cast<uint16_t>(size);
-  RawRecord out;
-  out.storage.resize(sizeof(*r) / 8 + 1);
-  std::memcpy(out.storage.data(), r.get(), size);
-  out.size = size;
-  return out;
+  return Store(*r, size);
 }
 
 inline RawRecord ForkRecord(uint32_t parent, uint32_t child, uint32_t child_tid = 0) {
@@ -94,11 +96,7 @@ inline RawRecord ForkRecord(uint32_t parent, uint32_t child, uint32_t child_tid 
   r.hdr.size = sizeof(r);
   r.child_pid = child;
   r.child_tid = child_tid ? child_tid : child;
-  RawRecord out;
-  out.storage.resize(sizeof(r) / 8 + 1);
-  std::memcpy(out.storage.data(), &r, sizeof(r));
-  out.size = sizeof(r);
-  return out;
+  return Store(r, sizeof(r));
 }
 
 inline RawRecord ExitRecord(uint32_t pid, bool group_dead = true) {
@@ -108,11 +106,7 @@ inline RawRecord ExitRecord(uint32_t pid, bool group_dead = true) {
   r.hdr.tid = pid;
   r.hdr.size = sizeof(r);
   r.group_dead = group_dead;
-  RawRecord out;
-  out.storage.resize(sizeof(r) / 8 + 1);
-  std::memcpy(out.storage.data(), &r, sizeof(r));
-  out.size = sizeof(r);
-  return out;
+  return Store(r, sizeof(r));
 }
 
 }  // namespace riposte::testing
