@@ -35,6 +35,7 @@ const volatile __s32 cgroup_v1_subsys = -1;  /* -1: cgroup v2 (default hierarchy
  * the cost of the record itself. The agent polls the ring buffer every few milliseconds
  * anyway; the kernel wakes it early only when this much data waits (or for an exec). */
 const volatile __u64 wakeup_bytes = 256 * 1024;
+const volatile __u32 host_pidns_ino = 0;      /* the agent's pid namespace: "host" for kill scopes */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -54,6 +55,31 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RP_MAX_KILL_SELECTORS);
+	__type(key, __u32);
+	__type(value, struct rp_kill_selector);
+} kill_selectors SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RP_MAX_KILL_PROTECTED);
+	__type(key, __u32);
+	__type(value, struct rp_kill_protected);
+} kill_protected SEC(".maps");
+
+/* The executable name of the current task, read once per checked syscall. */
+struct kill_name_buf {
+	__u64 word[RP_KILL_WORDS];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kill_name_buf);
+} kill_name SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -367,6 +393,102 @@ static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
 	return (__u32)len;
 }
 
+
+/* ---- in-kernel kill selectors (see riposte_abi.h) ---- */
+
+static __always_inline bool kill_protected_task(void)
+{
+	__u64 comm[2] = {};
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (__u32 i = 0; i < RP_MAX_KILL_PROTECTED; i++) {
+		__u32 key = i;
+		struct rp_kill_protected *p = bpf_map_lookup_elem(&kill_protected, &key);
+		if (!p || !p->active)
+			break;
+		if ((comm[0] & p->mask[0]) == p->comm[0] && (comm[1] & p->mask[1]) == p->comm[1])
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool in_host_pidns(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	unsigned int inum = BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
+	return inum == host_pidns_ino;
+}
+
+/* Checks the caller against every active selector; kills it on the first match.
+ * Returns the selector number + 1, or 0. */
+static __noinline __u32 kill_check(struct rp_syscall_record *rec, long nr)
+{
+	if (!rec)
+		return 0;
+	__u32 tgid = rec->hdr.pid;
+	if (tgid <= 1)
+		return 0;
+	__u32 zero = 0;
+	struct kill_name_buf *name = bpf_map_lookup_elem(&kill_name, &zero);
+	if (!name)
+		return 0;
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+	bool name_read = false;
+	__u32 nr_word = ((__u32)nr >> 6) & (RP_MAX_SYSCALLS / 64 - 1);
+	__u64 nr_bit = 1ull << (nr & 63);
+	__u32 path_len = rec->param_len[0];
+
+	for (__u32 i = 0; i < RP_MAX_KILL_SELECTORS; i++) {
+		__u32 key = i;
+		struct rp_kill_selector *sel = bpf_map_lookup_elem(&kill_selectors, &key);
+		if (!sel || !sel->active)
+			break;
+		if (!(sel->syscalls[nr_word] & nr_bit))
+			continue;
+		if (sel->success_only && rec->ret < 0)
+			continue;
+		if (sel->scope != RP_KILL_SCOPE_ANY) {
+			bool host = in_host_pidns(task);
+			if ((sel->scope == RP_KILL_SCOPE_HOST) != host)
+				continue;
+		}
+		if (sel->name[0]) {
+			if (!name_read) {
+				for (int w = 0; w < RP_KILL_WORDS; w++)
+					name->word[w] = 0;
+				const unsigned char *fname =
+					BPF_CORE_READ(task, mm, exe_file, f_path.dentry, d_name.name);
+				bpf_probe_read_kernel_str(name->word, sizeof(name->word), fname);
+				name_read = true;
+			}
+			bool same = true;
+			for (int w = 0; w < RP_KILL_WORDS; w++)
+				if (name->word[w] != sel->name[w])
+					same = false;
+			if (!same)
+				continue;
+		}
+		if (sel->prefix_mask[0]) {
+			/* The path (NUL included) must be longer than the prefix. */
+			if (path_len <= sel->prefix_len)
+				continue;
+			__u64 *path = (__u64 *)rec->data;
+			bool same = true;
+			for (int w = 0; w < RP_KILL_WORDS; w++)
+				if ((path[w] & sel->prefix_mask[w]) != sel->prefix[w])
+					same = false;
+			if (!same)
+				continue;
+		}
+		if (kill_protected_task())
+			return 0;
+		bpf_send_signal(9 /* SIGKILL */);
+		stat_add(RP_STAT_KERNEL_KILL);
+		return i + 1;
+	}
+	return 0;
+}
+
 SEC("raw_tracepoint/sys_exit")
 int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -455,7 +577,11 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	submit(rec, size, wakeup_flag());
+	rec->killed_by = 0;
+	if (spec_flags & RP_SPEC_KILL)
+		rec->killed_by = kill_check(rec, nr);
+	/* A kill wakes the agent at once: it audits what the kernel did. */
+	submit(rec, size, rec->killed_by ? BPF_RB_FORCE_WAKEUP : wakeup_flag());
 	return 0;
 }
 

@@ -89,7 +89,7 @@ struct rp_syscall_record {
 	__u16 flags;     /* RP_TRUNC_PARAM*, RP_SYSCALL_* */
 	__u16 param_len[2];
 	__u32 pending_nr; /* kernel-internal: nr + 1 while an entry stash is live, else 0 */
-	__u32 pad;
+	__u32 killed_by;  /* in-kernel kill selector number + 1 when the caller was sent SIGKILL, else 0 */
 	struct rp_sock_tuple tuple;
 	__u8 data[2 * RP_PATH_MAX];
 };
@@ -152,6 +152,7 @@ struct rp_exit_record {
 #define RP_SPEC_ENTER (1u << 1)       /* has something to read at entry (needs the stash) */
 #define RP_SPEC_TUPLE_ARG0 (1u << 2)  /* read the socket tuple of fd args[0] at exit */
 #define RP_SPEC_TUPLE_RET (1u << 3)   /* read the socket tuple of the returned fd */
+#define RP_SPEC_KILL (1u << 4)        /* an in-kernel kill selector names this syscall */
 
 enum rp_param_source {
 	RP_PARAM_NONE = 0,
@@ -181,7 +182,48 @@ enum rp_stat {
 	RP_STAT_SENT = 0,         /* records written to the ring buffer */
 	RP_STAT_DROP_RINGBUF = 1, /* ring buffer full: record lost */
 	RP_STAT_DROP_STASH = 2,   /* no room to stash an entry: record sent without params */
-	RP_STAT_COUNT = 3,
+	RP_STAT_KERNEL_KILL = 3,  /* processes sent SIGKILL by an in-kernel kill selector */
+	RP_STAT_COUNT = 4,
+};
+
+/*
+ * In-kernel kill selectors (map `kill_selectors`, filled by the agent from enforce-mode
+ * policies' `in_kernel:` steps). At the exit of a syscall whose spec has RP_SPEC_KILL,
+ * the capture program checks each active selector; on a match it sends SIGKILL to the
+ * caller with bpf_send_signal (delivered before the caller runs another instruction),
+ * sets killed_by in the record and wakes the agent, which audits the kill.
+ *
+ * Strings are compared as 8 little 64-bit words: `name` exactly (zero-padded), the path
+ * prefix under `prefix_mask` (0xff over its bytes). Never-matched processes: the agent,
+ * pid 1, and the protected names in `kill_protected`.
+ */
+#define RP_MAX_KILL_SELECTORS 16
+#define RP_KILL_WORDS 8 /* 64 bytes */
+#define RP_MAX_KILL_PROTECTED 16
+
+enum rp_kill_scope {
+	RP_KILL_SCOPE_ANY = 0,
+	RP_KILL_SCOPE_HOST = 1,      /* caller in the agent's (host) pid namespace */
+	RP_KILL_SCOPE_CONTAINER = 2, /* caller in another pid namespace */
+};
+
+struct rp_kill_selector {
+	__u64 syscalls[RP_MAX_SYSCALLS / 64]; /* bitmap by syscall number */
+	__u64 name[RP_KILL_WORDS];            /* the executable's file name, zero-padded; all zero: any */
+	__u64 prefix[RP_KILL_WORDS];          /* path argument prefix */
+	__u64 prefix_mask[RP_KILL_WORDS];     /* all zero: any path */
+	__u32 active;
+	__u32 scope;        /* enum rp_kill_scope */
+	__u32 success_only; /* only when the syscall returned >= 0 */
+	__u32 prefix_len;   /* bytes of the prefix (the path must be at least this long) */
+};
+
+/* A protected task name (comm): exact when `prefix` is 0, else a prefix of `len` bytes. */
+struct rp_kill_protected {
+	__u64 comm[2];
+	__u64 mask[2];
+	__u32 active;
+	__u32 pad;
 };
 
 #endif /* RIPOSTE_ABI_H */

@@ -18,6 +18,9 @@ void RegisterSyscallsCommand(CLI::App& app);
 void RegisterRulesCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterFieldsCommand(CLI::App& app);
+void RegisterRespondCommand(CLI::App& app, const GlobalOptions& global);
+void RegisterPolicyCommand(CLI::App& app);
+void RegisterAuditCommands(CLI::App& app);  // audit verify, tune
 
 // Adds --version to a subcommand (CLI11 only puts it on the top level by itself).
 void AddVersionFlag(CLI::App& cmd);

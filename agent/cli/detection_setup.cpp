@@ -10,15 +10,10 @@ void AddDetectionFlags(CLI::App& cmd, DetectionFlags& f, bool rules_required) {
   cmd.add_option("--alerts-file", f.alerts_file, "append Falco-format JSON alerts here, one per line, flushed per alert");
   cmd.add_option("--alerts-url", f.alerts_url, "POST each Falco-format JSON alert here (Falcosidekick compatible)");
   cmd.add_flag("--json", f.json, "alerts on stdout as Falco-format JSON (default: text)");
-  cmd.add_option("--min-priority", f.min_priority, "drop alerts of rules below this priority")->capture_default_str();
+  cmd.add_option("--min-priority", f.min_priority, "drop alerts of rules below this priority (default Debug)");
 }
 
-Result<Detection> SetUpDetection(const DetectionFlags& flags, const std::vector<std::string>& default_rules) {
-  Detection d;
-  auto min = ParsePriority(flags.min_priority);
-  if (!min) return Error{"unknown priority '" + flags.min_priority + "'"};
-  d.min_priority = *min;
-  const auto& paths = flags.rules.empty() ? default_rules : flags.rules;
+Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths) {
   if (paths.empty()) return Error{"no rules: pass --rules FILE|DIR (or set `rules:` in the configuration)"};
   auto set = RuleSet::Load(paths);
   for (const auto& m : set->messages()) {
@@ -30,15 +25,28 @@ Result<Detection> SetUpDetection(const DetectionFlags& flags, const std::vector<
   const auto& s = set->stats();
   spdlog::info("rules loaded: {} files, {} rules ({} enabled), {} macros, {} lists",
                s.files, s.rules, s.enabled_rules, s.macros, s.lists);
-  d.rules = std::move(set);
-  d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json));
-  if (!flags.alerts_file.empty()) {
-    auto f = FileAlertSink::Open(flags.alerts_file);
+  return std::shared_ptr<const RuleSet>(std::move(set));
+}
+
+Result<Detection> SetUpDetection(const DetectionFlags& flags, const AgentConfig& config) {
+  Detection d;
+  const std::string& min_name = flags.min_priority.empty() ? config.min_priority : flags.min_priority;
+  auto min = ParsePriority(min_name);
+  if (!min) return Error{"unknown priority '" + min_name + "'"};
+  d.min_priority = *min;
+  auto rules = LoadRuleSet(flags.rules.empty() ? config.rules : flags.rules);
+  if (!rules) return rules.error();
+  d.rules = std::move(*rules);
+  d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json || config.alerts_json));
+  const std::string& file = flags.alerts_file.empty() ? config.alerts_file : flags.alerts_file;
+  const std::string& url = flags.alerts_url.empty() ? config.alerts_url : flags.alerts_url;
+  if (!file.empty()) {
+    auto f = FileAlertSink::Open(file);
     if (!f) return f.error();
     d.sinks.push_back(std::move(*f));
   }
-  if (!flags.alerts_url.empty()) {
-    auto h = HttpAlertSink::Create(flags.alerts_url);
+  if (!url.empty()) {
+    auto h = HttpAlertSink::Create(url);
     if (!h) return h.error();
     d.sinks.push_back(std::move(*h));
   }

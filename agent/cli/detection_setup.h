@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include "common/result.h"
+#include "config/agent_config.h"
 #include "output/alert_sinks.h"
 #include "rules/rule_set.h"
 
@@ -19,7 +20,7 @@ struct DetectionFlags {
   std::string alerts_file;
   std::string alerts_url;
   bool json = false;
-  std::string min_priority = "Debug";
+  std::string min_priority;  // empty: the configuration's (default Debug)
 };
 
 void AddDetectionFlags(CLI::App& cmd, DetectionFlags& flags, bool rules_required);
@@ -33,7 +34,10 @@ struct Detection {
   }
 };
 
-// Loads rules (printing every message) and opens the sinks.
-Result<Detection> SetUpDetection(const DetectionFlags& flags, const std::vector<std::string>& default_rules);
+// Loads rules (printing every message) and opens the sinks. Flags win over the
+// configuration's rules and alerts keys.
+Result<Detection> SetUpDetection(const DetectionFlags& flags, const AgentConfig& config);
+// Loads a ruleset, printing every message; an error when it has errors.
+Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths);
 
 }  // namespace riposte

@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   riposte::RegisterRulesCommand(app);
   riposte::RegisterRunCommand(app, global);
   riposte::RegisterFieldsCommand(app);
+  riposte::RegisterRespondCommand(app, global);
+  riposte::RegisterPolicyCommand(app);
+  riposte::RegisterAuditCommands(app);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("riposte"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");

@@ -45,7 +45,7 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
   std::optional<Detection> detection;
   std::unique_ptr<RuleEngine> engine;
   if (!a.detection.rules.empty()) {
-    auto d = SetUpDetection(a.detection, {});
+    auto d = SetUpDetection(a.detection, config);
     if (!d) {
       spdlog::error("{}", d.error().message);
       return 2;

@@ -1,15 +1,26 @@
-// `riposte run`: the agent. Live capture -> decode -> state -> rules -> alerts.
+// `riposte run`: the agent. Live capture -> decode -> state -> rules -> alerts, and with
+// policies: -> response engine (on its own thread) -> responders -> audit log. SIGHUP or
+// a change to a rule or policy file reloads both; a bad set is refused and the running
+// one stays.
 #include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
 #include "cli/detection_setup.h"
+#include "cli/response_setup.h"
 #include "kernel/syscall_table.h"
 #include "output/event_format.h"
+#include "pipeline/file_watcher.h"
 #include "pipeline/live_capture.h"
+#include "pipeline/response_worker.h"
+#include "policy/kernel_kill_plan.h"
 #include "rules/rule_engine.h"
+#include "version.h"
 
 namespace riposte {
 namespace {
@@ -23,61 +34,215 @@ std::vector<std::string> SyscallsForRules(const RuleSet& rules) {
     if (FindSyscall(t)) out.push_back(t);
   if (any)
     for (auto n : DefaultSyscalls()) out.emplace_back(n);
-  return out;
+  return ChooseSyscalls(out, true);
 }
 
-int RunAgent(const DetectionFlags& flags, double duration_s, const GlobalOptions& global) {
+struct RunArgs {
+  DetectionFlags detection;
+  ResponseFlags response;
+  double duration_s = 0;
+};
+
+class Agent {
+ public:
+  Agent(const AgentConfig& config, const RunArgs& args, Detection detection)
+      : config_(config), args_(args), detection_(std::move(detection)) {}
+
+  int Run() {
+    auto response = SetUpResponse(args_.response, config_, [this](const std::string&) { breaker_tripped_ = true; });
+    if (!response) {
+      spdlog::error("{}", response.error().message);
+      return 2;
+    }
+    response_ = std::move(*response);
+    if (!response_) spdlog::info("no policies: detection only (pass --policies to answer alerts)");
+
+    LiveCaptureOptions options;
+    options.syscalls = SyscallsForRules(*detection_.rules);
+    options.ring_buffer_bytes = config_.ring_buffer_mb << 20;
+    if (args_.duration_s > 0)
+      options.duration = std::chrono::milliseconds(static_cast<int64_t>(args_.duration_s * 1000));
+    auto live = LiveCapture::Start(config_, options);
+    if (!live) {
+      spdlog::error("{}", live.error().message);
+      return 1;
+    }
+    live_ = std::move(*live);
+    if (response_) ProgramKernelKills(*response_->engine->policies());
+
+    RuleEngine engine(detection_.rules, detection_.min_priority, HostName());
+    engine_ = &engine;
+    std::unique_ptr<ResponseWorker> worker;
+    if (response_) {
+      worker = std::make_unique<ResponseWorker>(*response_->engine);
+      Audit({{"kind", "agent_start"},
+             {"version", kVersion},
+             {"dry_run_forced", response_->force_dry_run},
+             {"policy_files", response_->engine->policies()->files},
+             {"in_kernel_selectors", kernel_selectors_}});
+    }
+    std::vector<std::string> watched = args_.detection.rules.empty() ? config_.rules : args_.detection.rules;
+    if (response_) watched.insert(watched.end(), response_->policy_paths.begin(), response_->policy_paths.end());
+    std::unique_ptr<FileWatcher> watcher;
+    if (config_.watch_files) watcher = std::make_unique<FileWatcher>(watched);
+
+    const TimeBase time = TimeBase::Now();
+    const std::string id_prefix = fmt::format("{:x}-", time.ToWall(0) / 1000000 + getpid());
+    uint64_t alert_count = 0;
+    std::vector<Alert> alerts;
+    const StateTracker& state = live_->state();
+    spdlog::info("riposte is running");
+    auto st = live_->Run(
+        nullptr,
+        [&](const Event& e) {
+          alerts.clear();
+          engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
+          for (const auto& a : alerts) {
+            detection_.Emit(a);
+            if (!worker) continue;
+            AlertFacts facts = FactsFromAlert(a, id_prefix + std::to_string(++alert_count));
+            if (!worker->Submit(facts))
+              Audit({{"kind", "alert_dropped"}, {"alert", facts.Reference()}, {"reason", "response queue full"}});
+          }
+        },
+        [&](bool sighup) {
+          if (breaker_tripped_.exchange(false)) OnBreakerTripped();
+          if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
+        });
+    uint64_t total = 0;
+    for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
+    auto counters = live_->kernel_counters();
+    worker.reset();  // answers what is queued before the stop record
+    if (response_) Audit({{"kind", "agent_stop"}, {"alerts", total}, {"kernel_kills", counters.kernel_kills}});
+    spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} in-kernel kills", engine.events(),
+                 total, counters.dropped_ring_full, counters.kernel_kills);
+    if (!st) {
+      spdlog::error("{}", st.error().message);
+      return 1;
+    }
+    return 0;
+  }
+
+ private:
+  void Audit(const nlohmann::ordered_json& body) {
+    if (!response_) return;
+    if (auto r = response_->audit->Append(body); !r) spdlog::error("audit log: {}", r.error().message);
+  }
+
+  // The in-kernel kill path: enforce policies' in_kernel selectors, when the kernel can.
+  void ProgramKernelKills(const PolicySet& policies) {
+    auto plan = PlanKernelKills(policies, response_->force_dry_run || breaker_open_);
+    kernel_selectors_ = 0;
+    if (!plan.rules.empty() && !config_.in_kernel_kill) {
+      spdlog::info("in-kernel kill: disabled by configuration; {} selectors run in userspace", plan.rules.size());
+      plan.rules.clear();
+    } else if (!plan.rules.empty() && !live_->features().send_signal) {
+      spdlog::warn("in-kernel kill: bpf_send_signal unavailable; {} selectors fall back to the userspace kill",
+                   plan.rules.size());
+      plan.rules.clear();
+    }
+    if (auto st = live_->engine().SetKillRules(plan.rules, config_.protection.process_names); !st) {
+      spdlog::error("in-kernel kill: {}; falling back to the userspace kill", st.error().message);
+      (void)live_->engine().SetKillRules({}, {});
+      return;
+    }
+    kernel_selectors_ = plan.rules.size();
+    for (const auto& s : plan.sources) spdlog::info("in-kernel kill selector: {}", s);
+    if (!plan.rules.empty() && (!config_.protection.namespaces.empty() || !config_.protection.images.empty()))
+      spdlog::warn("in-kernel kill selectors cannot see Kubernetes namespaces or images: the protected namespaces "
+                   "and images are honoured by the userspace path only");
+  }
+
+  void OnBreakerTripped() {
+    breaker_open_ = true;
+    if (kernel_selectors_) {
+      (void)live_->engine().SetKillRules({}, {});
+      kernel_selectors_ = 0;
+      spdlog::critical("circuit breaker: in-kernel kill selectors removed");
+    }
+    // The breaker speaks through the same alert outputs as the rules.
+    breaker_rule_.def.name = "riposte circuit breaker tripped";
+    breaker_rule_.def.priority = Priority::kCritical;
+    breaker_rule_.def.source = "riposte";
+    breaker_rule_.def.tags = {"riposte", "circuit_breaker"};
+    Alert a;
+    a.rule = &breaker_rule_;
+    a.time_ns = TimeBase::Now().ToWall(0);
+    a.hostname = HostName();
+    a.output = "riposte circuit breaker tripped: too many actions per minute; every policy now runs in dry-run";
+    a.output_fields = nlohmann::json::object();
+    detection_.Emit(a);
+  }
+
+  void Reload(const std::string& why) {
+    spdlog::info("reloading rules and policies ({})", why);
+    auto rules = LoadRuleSet(args_.detection.rules.empty() ? config_.rules : args_.detection.rules);
+    std::shared_ptr<const PolicySet> policies;
+    std::string error;
+    if (!rules) error = rules.error().message;
+    if (rules && response_) {
+      auto p = LoadPolicySet(response_->policy_paths, *response_->responders);
+      if (!p) error = p.error().message;
+      else policies = *p;
+    }
+    if (!error.empty()) {
+      ++reload_failures_;
+      spdlog::error("reload refused: {}; the previous rules and policies stay active", error);
+      Audit({{"kind", "reload"}, {"outcome", "refused"}, {"trigger", why}, {"error", error}});
+      return;
+    }
+    engine_->Swap(*rules);
+    detection_.rules = *rules;
+    if (auto st = live_->engine().SetSyscalls(SyscallsForRules(**rules)); !st)
+      spdlog::error("reload: {}", st.error().message);
+    if (response_) {
+      response_->engine->SetPolicies(policies);
+      breaker_open_ = false;
+      ProgramKernelKills(*policies);
+    }
+    Audit({{"kind", "reload"}, {"outcome", "done"}, {"trigger", why}, {"in_kernel_selectors", kernel_selectors_}});
+    spdlog::info("reload done");
+  }
+
+  const AgentConfig& config_;
+  const RunArgs& args_;
+  Detection detection_;
+  std::unique_ptr<Response> response_;
+  std::unique_ptr<LiveCapture> live_;
+  RuleEngine* engine_ = nullptr;
+  std::atomic<bool> breaker_tripped_{false};
+  bool breaker_open_ = false;
+  size_t kernel_selectors_ = 0;
+  uint64_t reload_failures_ = 0;
+  CompiledRule breaker_rule_;
+};
+
+int RunAgent(const RunArgs& args, const GlobalOptions& global) {
   auto config = LoadConfigFor(global);
   if (!config) {
     spdlog::error("{}", config.error().message);
     return 2;
   }
-  auto detection = SetUpDetection(flags, config->rules);
+  auto detection = SetUpDetection(args.detection, *config);
   if (!detection) {
     spdlog::error("{}", detection.error().message);
     return 2;
   }
-  LiveCaptureOptions options;
-  options.syscalls = SyscallsForRules(*detection->rules);
-  options.ring_buffer_bytes = config->ring_buffer_mb << 20;
-  if (duration_s > 0) options.duration = std::chrono::milliseconds(static_cast<int64_t>(duration_s * 1000));
-  auto live = LiveCapture::Start(*config, options);
-  if (!live) {
-    spdlog::error("{}", live.error().message);
-    return 1;
-  }
-  RuleEngine engine(detection->rules, detection->min_priority, HostName());
-  const TimeBase time = TimeBase::Now();
-  std::vector<Alert> alerts;
-  const StateTracker& state = (*live)->state();
-  spdlog::info("riposte is running");
-  auto st = (*live)->Run(nullptr, [&](const Event& e) {
-    alerts.clear();
-    engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
-    for (const auto& a : alerts) detection->Emit(a);
-  });
-  uint64_t total = 0;
-  for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
-  spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel", engine.events(), total,
-               (*live)->kernel_counters().dropped_ring_full);
-  if (!st) {
-    spdlog::error("{}", st.error().message);
-    return 1;
-  }
-  return 0;
+  Agent agent(*config, args, std::move(*detection));
+  return agent.Run();
 }
 
 }  // namespace
 
 void RegisterRunCommand(CLI::App& app, const GlobalOptions& global) {
-  auto flags = std::make_shared<DetectionFlags>();
-  auto duration = std::make_shared<double>(0);
-  CLI::App* cmd = app.add_subcommand("run", "Run the agent: detect with the rules on live events, alerts out");
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand("run", "Run the agent: detect with the rules on live events, answer with the policies");
   AddVersionFlag(*cmd);
-  AddDetectionFlags(*cmd, *flags, false);
-  cmd->add_option("--duration", *duration, "stop after this many seconds (default: until SIGINT/SIGTERM)");
-  cmd->callback([flags, duration, &global] {
-    int rc = RunAgent(*flags, *duration, global);
+  AddDetectionFlags(*cmd, args->detection, false);
+  AddResponseFlags(*cmd, args->response);
+  cmd->add_option("--duration", args->duration_s, "stop after this many seconds (default: until SIGINT/SIGTERM)");
+  cmd->callback([args, &global] {
+    int rc = RunAgent(*args, global);
     if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "config/protection_config.h"
 
 namespace riposte {
 
@@ -19,6 +20,25 @@ struct AgentConfig {
   std::vector<std::string> containerd_namespaces = {"default", "k8s.io", "moby"};
   // rules: files or directories, used when --rules is not given
   std::vector<std::string> rules;
+  // alerts (run, replay): --alerts-file, --alerts-url, --json, --min-priority
+  std::string alerts_file;
+  std::string alerts_url;
+  bool alerts_json = false;
+  std::string min_priority = "Debug";
+  // response: --policies, --dry-run, --audit-log
+  std::vector<std::string> policies;
+  bool dry_run = false;
+  std::string audit_log = "/var/log/riposte/audit.log";
+  uint64_t audit_max_bytes = 64ull << 20;
+  int audit_keep = 10;
+  ProtectionConfig protection;
+  uint32_t breaker_max_actions_per_minute = 60;  // 0: no breaker
+  std::string breaker_cooldown = "5m";
+  bool in_kernel_kill = true;  // program enforce policies' in_kernel selectors when the kernel can
+  // reload: watch the rule and policy files (SIGHUP always reloads)
+  bool watch_files = true;
+  // respond: --listen
+  std::string respond_listen = "127.0.0.1:2802";
   // logging
   std::string log_level = "info";
 };

@@ -26,6 +26,7 @@ void ResetEvent(Event& e) {
   e.exe = e.argv = e.env = e.cgroup = {};
   e.flags = 0;
   e.tuple = {};
+  e.kernel_kill = 0;
   e.process = nullptr;
   e.fd = nullptr;
   e.fd_num = -1;
@@ -47,6 +48,7 @@ Status DecodeSyscall(std::span<const uint8_t> rec, Event& out) {
   out.uid = r.uid;
   out.gid = r.gid;
   out.flags = r.flags;
+  out.kernel_kill = r.killed_by;
   size_t len0 = r.param_len[0], len1 = r.param_len[1];
   if (len0 > RP_PATH_MAX || len1 > RP_PATH_MAX || kFixed + len0 + len1 > rec.size())
     return Malformed("syscall params run past the record");

@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -33,6 +34,8 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   s->rodata->use_task_storage = task_storage;
   s->rodata->wakeup_bytes = std::min<uint64_t>(options.ring_buffer_bytes / 8, 256 * 1024);
   s->rodata->cgroup_v1_subsys = features.cgroup_v2 ? -1 : features.cgroup_v1_pids_subsys;
+  struct stat pidns {};
+  if (stat("/proc/self/ns/pid", &pidns) == 0) s->rodata->host_pidns_ino = static_cast<uint32_t>(pidns.st_ino);
   if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
   uint32_t ring = options.ring_buffer_bytes;
   if (ring < 4096 || (ring & (ring - 1)) != 0)
@@ -64,10 +67,12 @@ int CaptureEngine::OnRecord(void* ctx, void* data, size_t size) {
   return 0;
 }
 
-Status CaptureEngine::SetSyscalls(std::span<const std::string> names) {
+Status CaptureEngine::SetSyscalls(std::span<const std::string> requested) {
   std::vector<rp_syscall_spec> table(RP_MAX_SYSCALLS);
   std::set<std::string> unique;
   std::string unknown;
+  std::vector<std::string> names(requested.begin(), requested.end());
+  names.insert(names.end(), kill_syscalls_.begin(), kill_syscalls_.end());
   for (const auto& name : names) {
     const SyscallInfo* info = FindSyscall(name);
     if (!info) {
@@ -76,6 +81,7 @@ Status CaptureEngine::SetSyscalls(std::span<const std::string> names) {
     }
     table[info->nr] = info->spec;
     table[info->nr].flags |= RP_SPEC_ENABLED;
+    if (kill_syscalls_.count(name)) table[info->nr].flags |= RP_SPEC_KILL;
     unique.insert(std::string(info->name));
   }
   if (!unknown.empty())
@@ -86,7 +92,79 @@ Status CaptureEngine::SetSyscalls(std::span<const std::string> names) {
       return Error{"cannot update the syscall spec map: " + Errno(errno)};
   }
   enabled_.assign(unique.begin(), unique.end());
+  requested_.assign(requested.begin(), requested.end());
   return Status::Ok();
+}
+
+namespace {
+
+// Packs up to 8 * words bytes of text into little-endian words, zero-padded, and the
+// mask covering its bytes.
+template <typename Word, size_t N>
+void Pack(std::string_view text, Word (&words)[N], Word (&mask)[N]) {
+  for (size_t w = 0; w < N; ++w) words[w] = mask[w] = 0;
+  std::memcpy(words, text.data(), std::min(text.size(), N * 8));
+  for (size_t i = 0; i < text.size() && i < N * 8; ++i) reinterpret_cast<uint8_t*>(mask)[i] = 0xff;
+}
+
+}  // namespace
+
+Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::span<const std::string> protected_names) {
+  if (rules.size() > RP_MAX_KILL_SELECTORS)
+    return Error{"too many in-kernel kill selectors: " + std::to_string(rules.size()) + " (at most " +
+                 std::to_string(RP_MAX_KILL_SELECTORS) + ")"};
+  std::vector<rp_kill_selector> selectors(RP_MAX_KILL_SELECTORS);
+  std::set<std::string> syscalls;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const KernelKillRule& r = rules[i];
+    rp_kill_selector& k = selectors[i];
+    __u64 unused[RP_KILL_WORDS];
+    // The name compares with its NUL: exact, not a prefix.
+    if (r.binary_name.size() + 1 > sizeof(k.name)) return Error{"binary name too long: " + r.binary_name};
+    if (r.path_prefix.size() > sizeof(k.prefix)) return Error{"path prefix too long: " + r.path_prefix};
+    if (r.binary_name.empty() && r.path_prefix.empty())
+      return Error{"an in-kernel kill selector needs a binary name or a path prefix"};
+    Pack(r.binary_name, k.name, unused);
+    Pack(r.path_prefix, k.prefix, k.prefix_mask);
+    k.prefix_len = static_cast<uint32_t>(r.path_prefix.size());
+    k.active = 1;
+    k.scope = r.scope == KernelKillRule::Scope::kHost        ? RP_KILL_SCOPE_HOST
+              : r.scope == KernelKillRule::Scope::kContainer ? RP_KILL_SCOPE_CONTAINER
+                                                             : RP_KILL_SCOPE_ANY;
+    k.success_only = r.success_only;
+    for (const auto& name : r.syscalls) {
+      const SyscallInfo* info = FindSyscall(name);
+      if (!info) return Error{"unknown syscall '" + name + "' in an in-kernel kill selector"};
+      k.syscalls[info->nr / 64] |= 1ull << (info->nr % 64);
+      syscalls.insert(std::string(info->name));
+    }
+  }
+  std::vector<rp_kill_protected> prot(RP_MAX_KILL_PROTECTED);
+  size_t n = 0;
+  for (const auto& pattern : protected_names) {
+    std::string_view p = pattern;
+    bool prefix = p.ends_with("*");
+    if (prefix) p.remove_suffix(1);
+    // Only exact names and "prefix*" can be checked in the kernel; other globs stay a
+    // userspace protection.
+    if (p.find_first_of("*?[") != std::string_view::npos || p.size() > 15 || n == prot.size()) continue;
+    std::string text(p);
+    if (!prefix) text.push_back('\0');  // exact: the NUL must match too
+    Pack(text, prot[n].comm, prot[n].mask);
+    prot[n].active = 1;
+    ++n;
+  }
+  int sel_fd = bpf_map__fd(skel_->maps.kill_selectors);
+  int prot_fd = bpf_map__fd(skel_->maps.kill_protected);
+  // Protections first, so no moment has new selectors without them.
+  for (uint32_t i = 0; i < RP_MAX_KILL_PROTECTED; ++i)
+    if (bpf_map_update_elem(prot_fd, &i, &prot[i], BPF_ANY) != 0)
+      return Error{"cannot update the kill protection map: " + Errno(errno)};
+  for (uint32_t i = 0; i < RP_MAX_KILL_SELECTORS; ++i)
+    if (bpf_map_update_elem(sel_fd, &i, &selectors[i], BPF_ANY) != 0)
+      return Error{"cannot update the kill selector map: " + Errno(errno)};
+  kill_syscalls_ = std::move(syscalls);
+  return SetSyscalls(std::vector<std::string>(requested_));
 }
 
 Result<int> CaptureEngine::Poll(int timeout_ms) {
@@ -118,6 +196,7 @@ KernelCounters CaptureEngine::ReadCounters() const {
     return s;
   };
   out.sent = sum(read(RP_STAT_SENT));
+  out.kernel_kills = sum(read(RP_STAT_KERNEL_KILL));
   out.dropped_per_cpu = read(RP_STAT_DROP_RINGBUF);
   out.dropped_ring_full = sum(out.dropped_per_cpu);
   out.stash_failures = sum(read(RP_STAT_DROP_STASH));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,7 +25,17 @@ struct CaptureOptions {
   bool force_hash_stash = false;                   // use the hash-map stash even if task storage works
 };
 
+// One in-kernel kill selector as the kernel checks it (see struct rp_kill_selector).
+struct KernelKillRule {
+  std::vector<std::string> syscalls;
+  std::string binary_name;  // the executable's file name, exact; empty: any
+  std::string path_prefix;  // on the syscall's path argument; empty: any
+  enum class Scope { kAny, kHost, kContainer } scope = Scope::kAny;
+  bool success_only = true;
+};
+
 struct KernelCounters {
+  uint64_t kernel_kills = 0;
   uint64_t sent = 0;
   uint64_t dropped_ring_full = 0;
   uint64_t stash_failures = 0;
@@ -45,6 +56,10 @@ class CaptureEngine {
   // Replaces the set of syscalls the kernel sends. Unknown names are an error and change
   // nothing.
   Status SetSyscalls(std::span<const std::string> names);
+  // Replaces the in-kernel kill selectors (empty: none) and the task names they never
+  // kill (exact, or prefixes written "name*"). The selectors' syscalls are captured too.
+  // Errors (too many, unknown syscall, a name too long) change nothing.
+  Status SetKillRules(std::span<const KernelKillRule> rules, std::span<const std::string> protected_names);
   // Handles what is in the ring buffer, waiting up to timeout_ms for the first record.
   // Returns the number of records handled.
   Result<int> Poll(int timeout_ms);
@@ -60,6 +75,8 @@ class CaptureEngine {
   ring_buffer* ring_ = nullptr;
   RecordHandler handler_;
   std::vector<std::string> enabled_;
+  std::vector<std::string> requested_;       // what SetSyscalls was last given
+  std::set<std::string> kill_syscalls_;      // named by the active kill selectors
 };
 
 }  // namespace riposte

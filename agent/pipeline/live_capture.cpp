@@ -16,7 +16,7 @@
 namespace riposte {
 namespace {
 
-// SIGINT/SIGTERM arrive on a signalfd polled by the loop: no handler, no global flag.
+// SIGINT/SIGTERM/SIGHUP arrive on a signalfd polled by the loop: no handler, no global flag.
 class SignalFd {
  public:
   SignalFd() {
@@ -24,6 +24,7 @@ class SignalFd {
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     sigprocmask(SIG_BLOCK, &set, &old_);
     fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   }
@@ -31,9 +32,11 @@ class SignalFd {
     if (fd_ >= 0) close(fd_);
     sigprocmask(SIG_SETMASK, &old_, nullptr);
   }
-  bool Fired() {
+  // The signal that arrived, or 0.
+  int Next() {
     signalfd_siginfo info;
-    return fd_ >= 0 && read(fd_, &info, sizeof(info)) == sizeof(info);
+    if (fd_ >= 0 && read(fd_, &info, sizeof(info)) == sizeof(info)) return static_cast<int>(info.ssi_signo);
+    return 0;
   }
 
  private:
@@ -104,7 +107,7 @@ void LiveCapture::Handle(std::span<const uint8_t> record) {
   if (sink_) sink_(event_);
 }
 
-Status LiveCapture::Run(RawSink raw, EventSink sink) {
+Status LiveCapture::Run(RawSink raw, EventSink sink, Tick tick) {
   raw_sink_ = std::move(raw);
   sink_ = std::move(sink);
   SignalFd signals;
@@ -113,7 +116,13 @@ Status LiveCapture::Run(RawSink raw, EventSink sink) {
   while (true) {
     auto n = engine_->Poll(options_.poll_interval_ms);
     if (!n) return n.error();
-    if (signals.Fired()) break;
+    bool hup = false, stop = false;
+    for (int sig; (sig = signals.Next()) != 0;) {
+      if (sig == SIGHUP) hup = true;
+      else stop = true;
+    }
+    if (stop) break;
+    if (tick) tick(hup);
     auto now = std::chrono::steady_clock::now();
     if (options_.duration && now - start >= *options_.duration) break;
     if (options_.max_events && counters_.records >= *options_.max_events) break;

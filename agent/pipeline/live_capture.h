@@ -53,8 +53,11 @@ class LiveCapture {
   // Calls `on_process` for each process already known (after the /proc seed).
   void ForEachProcess(const std::function<void(const ProcessInfo&)>& on_process) const;
   // Runs until SIGINT/SIGTERM, the duration, or max_events. Returns an error only if the
-  // ring buffer fails.
-  Status Run(RawSink raw, EventSink sink);
+  // ring buffer fails. `tick`, when given, runs on the loop's thread after each drain
+  // (every poll interval at most), told whether a SIGHUP arrived: the place for reloads.
+  using Tick = std::function<void(bool sighup)>;
+  Status Run(RawSink raw, EventSink sink, Tick tick = {});
+  CaptureEngine& engine() { return *engine_; }
 
   const KernelFeatures& features() const { return features_; }
   const CaptureCounters& counters() const { return counters_; }

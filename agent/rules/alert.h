@@ -20,6 +20,11 @@ struct Alert {
   uint32_t pid = 0;
   uint64_t process_start_boottime_ns = 0;
   std::string container_id;
+  std::string process_name;  // comm
+  std::string exepath;
+  // Non-zero: the capture program already killed the process in the syscall's context
+  // (in-kernel kill selector number + 1).
+  uint32_t kernel_kill = 0;
 };
 
 // Falco's JSON alert: time, rule, priority, source, hostname, output, tags, output_fields.

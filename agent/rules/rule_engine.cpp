@@ -34,9 +34,12 @@ void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t
       a.pid = e.process->pid;
       a.process_start_boottime_ns = e.process->start_boottime_ns;
       a.container_id = e.process->container_id;
+      a.process_name = e.process->comm;
+      a.exepath = e.process->exepath;
     } else {
       a.pid = e.pid;
     }
+    a.kernel_kill = e.kernel_kill;
     ++alerts_per_rule_[rule->def.name];
     out.push_back(std::move(a));
   }

@@ -295,11 +295,7 @@ bool ReadRuleText(const std::string& name, const std::string& text, RuleFile& ou
                   std::vector<LoadMessage>& messages) {
   out.path = name;
   if (auto syntax = CheckYamlSyntax(name, text); !syntax) {
-    const std::string& msg = syntax.error().message;  // "name:line:col: what"
-    size_t c1 = msg.find(':', name.size() + 1), c2 = c1 == std::string::npos ? c1 : msg.find(':', c1 + 1);
-    int line = std::atoi(msg.c_str() + name.size() + 1);
-    int col = c1 == std::string::npos ? 0 : std::atoi(msg.c_str() + c1 + 1);
-    messages.push_back({Severity::kError, {name, line, col}, "", c2 == std::string::npos ? msg : msg.substr(c2 + 2)});
+    messages.push_back(SyntaxErrorMessage(name, syntax.error().message));
     return false;
   }
   std::vector<YAML::Node> docs;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdlib>
 
 namespace riposte {
 
@@ -16,6 +17,13 @@ std::string LoadMessage::ToString() const {
                                                                           : ": info: ");
   if (!item.empty()) s += item + ": ";
   return s + text;
+}
+
+LoadMessage SyntaxErrorMessage(const std::string& name, const std::string& msg) {
+  size_t c1 = msg.find(':', name.size() + 1), c2 = c1 == std::string::npos ? c1 : msg.find(':', c1 + 1);
+  int line = std::atoi(msg.c_str() + name.size() + 1);
+  int col = c1 == std::string::npos ? 0 : std::atoi(msg.c_str() + c1 + 1);
+  return {Severity::kError, {name, line, col}, "", c2 == std::string::npos ? msg : msg.substr(c2 + 2)};
 }
 
 namespace {

@@ -27,6 +27,9 @@ struct LoadMessage {
   std::string ToString() const;  // "file:line:col: error: rule 'x': text"
 };
 
+// The YAML syntax gate's "name:line:col: what" as an error message with its position.
+LoadMessage SyntaxErrorMessage(const std::string& name, const std::string& gate_message);
+
 // Falco's priorities, most severe first (their order is the comparison order).
 enum class Priority { kEmergency, kAlert, kCritical, kError, kWarning, kNotice, kInformational, kDebug };
 std::optional<Priority> ParsePriority(std::string_view name);

@@ -27,9 +27,10 @@ class ProcScanner {
 
   // Sockets by inode, from /proc/net, so pre-existing socket fds get a type and name.
   void LoadSocketInodes();
+  // Every process id in /proc, ascending.
+  std::vector<uint32_t> ListPids() const;
 
  private:
-  std::vector<uint32_t> ListPids() const;
   void ReadFds(uint32_t pid, ProcessInfo& p) const;
 
   std::string root_;

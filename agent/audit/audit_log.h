@@ -1,0 +1,76 @@
+// The audit trail's writer: one JSON line per decision, each carrying the SHA-256 of the
+// line before it (a hash chain that survives restarts and rotation). A record is on disk
+// (write with O_APPEND, then fdatasync) before Append returns, so anything reported done
+// after Append is in the log even if the agent is killed the next instant.
+//
+// Beside the log, FILE.head holds the sequence number and hash of the newest record: a
+// log cut short by whole lines (which a chain alone cannot show) disagrees with it.
+// spdlog is for operational logs; this writer is the only thing that touches the trail.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+
+namespace riposte {
+
+struct AuditLogOptions {
+  std::string path;
+  std::string host;
+  uint64_t max_bytes = 64ull << 20;  // rotate past this size
+  int keep = 10;                     // rotated files kept: FILE.1 (newest) .. FILE.keep
+  bool sync = true;                  // fdatasync each record (off only for benchmarks)
+};
+
+class AuditLog {
+ public:
+  // Opens (or creates) the log and continues its chain. A torn last line (the agent was
+  // killed inside a write) is cut off and recorded in a `recovered_tail` record with the
+  // removed bytes' hash, so the chain stays verifiable and nothing is hidden.
+  static Result<std::unique_ptr<AuditLog>> Open(const AuditLogOptions& options);
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  // Writes `body` (an object) behind seq, time, host and prev_hash; returns its sequence
+  // number once it is on disk. `sync` false leaves it (and what came before) for the next
+  // synced record: for records written just before an action whose result record follows.
+  // Thread-safe.
+  Result<uint64_t> Append(const nlohmann::ordered_json& body, bool sync = true);
+
+  uint64_t last_seq() const;
+  uint64_t write_errors() const;
+  const std::string& path() const { return options_.path; }
+
+ private:
+  explicit AuditLog(AuditLogOptions options) : options_(std::move(options)) {}
+  Status OpenCurrent();
+  Status Rotate();
+  Result<uint64_t> AppendLocked(const nlohmann::ordered_json& body, bool sync = true);
+  Status WriteLine(const std::string& line, bool sync);
+  void WriteHead();
+
+  AuditLogOptions options_;
+  mutable std::mutex mu_;
+  int fd_ = -1;
+  int head_fd_ = -1;
+  uint64_t size_ = 0;
+  uint64_t seq_ = 0;
+  std::string prev_hash_;
+  uint64_t write_errors_ = 0;
+};
+
+// The last complete line of a log file and what follows it, for continuing a chain.
+struct AuditTail {
+  std::string last_line;   // empty when the file holds no complete line
+  uint64_t complete_bytes = 0;  // bytes up to and including the last '\n'
+  std::string torn;        // bytes after the last '\n' (a record cut by a crash)
+};
+Result<AuditTail> ReadAuditTail(const std::string& path);
+
+}  // namespace riposte

@@ -1,0 +1,118 @@
+#include "audit/audit_verifier.h"
+
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/sha256.h"
+
+namespace riposte {
+namespace {
+
+struct Walk {
+  AuditVerification result;
+  bool have_prev = false;
+  uint64_t prev_seq = 0;
+  std::string prev_hash;
+
+  void Break(const std::string& file, size_t line, const std::string& what) {
+    result.ok = false;
+    result.first_break = file + ":" + std::to_string(line) + ": " + what;
+  }
+
+  // One complete line; false once the chain is broken.
+  bool Check(const std::string& file, size_t line_no, const std::string& line) {
+    auto rec = nlohmann::json::parse(line, nullptr, false);
+    if (rec.is_discarded() || !rec.is_object()) {
+      Break(file, line_no, "not a JSON record (altered or damaged)");
+      return false;
+    }
+    if (!rec.contains("seq") || !rec["seq"].is_number_unsigned() || !rec.contains("prev_hash") ||
+        !rec["prev_hash"].is_string()) {
+      Break(file, line_no, "record without seq or prev_hash");
+      return false;
+    }
+    const uint64_t seq = rec["seq"].get<uint64_t>();
+    const std::string link = rec["prev_hash"].get<std::string>();
+    if (!have_prev) {
+      result.first_seq = seq;
+      if (seq == 1 && link != kChainOrigin) {
+        Break(file, line_no, "the first record of the chain does not start from the origin hash");
+        return false;
+      }
+      if (seq != 1)
+        result.notes.push_back(file + ":" + std::to_string(line_no) + ": the chain starts at seq " +
+                               std::to_string(seq) + " (earlier files not given): its first link is not checked");
+    } else {
+      if (seq != prev_seq + 1) {
+        Break(file, line_no, "seq " + std::to_string(seq) + " follows seq " + std::to_string(prev_seq) +
+                                 ": records were removed, inserted or reordered");
+        return false;
+      }
+      if (link != prev_hash) {
+        Break(file, line_no, "prev_hash does not match the record before it (seq " + std::to_string(prev_seq) +
+                                 "): that record was altered, or this one was put in its place");
+        return false;
+      }
+    }
+    have_prev = true;
+    prev_seq = seq;
+    prev_hash = Sha256Hex(line);
+    ++result.records;
+    result.last_seq = seq;
+    return true;
+  }
+};
+
+void CheckHead(const std::string& file, Walk& walk) {
+  std::ifstream in(file + ".head");
+  if (!in) return;
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  auto head = nlohmann::json::parse(text, nullptr, false);
+  if (head.is_discarded() || !head.contains("seq") || !head.contains("hash")) {
+    walk.result.notes.push_back(file + ".head: unreadable, not compared");
+    return;
+  }
+  uint64_t seq = head["seq"].get<uint64_t>();
+  std::string hash = head["hash"].get<std::string>();
+  if (seq > walk.prev_seq) {
+    walk.Break(file, 0, "truncated: the log ends at seq " + std::to_string(walk.prev_seq) +
+                            " but its head file records seq " + std::to_string(seq));
+  } else if (seq == walk.prev_seq && hash != walk.prev_hash) {
+    walk.Break(file, 0, "the last record (seq " + std::to_string(seq) + ") differs from the one the head file records");
+  } else if (seq < walk.prev_seq) {
+    walk.result.notes.push_back(file + ".head: records seq " + std::to_string(seq) + ", behind the log's " +
+                                std::to_string(walk.prev_seq) + " (a power loss before the head was written back)");
+  }
+}
+
+}  // namespace
+
+AuditVerification VerifyAuditChain(const std::vector<std::string>& files) {
+  Walk walk;
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      walk.Break(file, 0, "cannot read the file");
+      return walk.result;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    size_t pos = 0, line_no = 0;
+    while (pos < text.size()) {
+      ++line_no;
+      size_t nl = text.find('\n', pos);
+      if (nl == std::string::npos) {
+        walk.Break(file, line_no, "truncated inside a record (no end of line)");
+        return walk.result;
+      }
+      if (!walk.Check(file, line_no, text.substr(pos, nl - pos))) return walk.result;
+      pos = nl + 1;
+    }
+  }
+  if (!files.empty() && walk.have_prev) CheckHead(files.back(), walk);
+  if (walk.result.records == 0 && walk.result.ok) walk.result.notes.push_back("no records");
+  return walk.result;
+}
+
+}  // namespace riposte

@@ -1,0 +1,66 @@
+#include "cli/response_setup.h"
+
+#include <spdlog/spdlog.h>
+
+#include "cli/config_loading.h"
+#include "common/duration_text.h"
+#include "policy/policy_reader.h"
+#include "responders/default_responders.h"
+
+namespace riposte {
+
+void AddResponseFlags(CLI::App& cmd, ResponseFlags& f) {
+  cmd.add_option("--policies,-p", f.policies, "response policy file or directory (repeatable; first match wins)");
+  cmd.add_flag("--dry-run", f.dry_run, "every policy runs in dry-run: all checks, audit of what would be done, no action");
+  cmd.add_option("--audit-log", f.audit_log, "the audit trail (default /var/log/riposte/audit.log)");
+}
+
+Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::string>& paths,
+                                                       const ActionCatalog& catalog) {
+  auto loaded = LoadPolicies(paths, catalog);
+  for (const auto& m : loaded.messages) {
+    if (m.severity == Severity::kError) spdlog::error("{}", m.ToString());
+    else if (m.severity == Severity::kWarning) spdlog::warn("{}", m.ToString());
+    else spdlog::info("{}", m.ToString());
+  }
+  if (!loaded.ok()) return Error{"the policies did not load; fix the errors above"};
+  size_t dry = 0;
+  for (const auto& p : loaded.set->policies) dry += p.mode == PolicyMode::kDryRun;
+  spdlog::info("policies loaded: {} files, {} policies ({} dry-run)", loaded.set->files.size(),
+               loaded.set->policies.size(), dry);
+  return loaded.set;
+}
+
+Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, const AgentConfig& config,
+                                                ResponseEngine::BreakerHook on_breaker) {
+  auto r = std::make_unique<Response>();
+  r->policy_paths = flags.policies.empty() ? config.policies : flags.policies;
+  if (r->policy_paths.empty()) return std::unique_ptr<Response>();
+  r->force_dry_run = flags.dry_run || config.dry_run;
+  r->responders = MakeDefaultResponders(config.containerd_namespaces);
+  auto policies = LoadPolicySet(r->policy_paths, *r->responders);
+  if (!policies) return policies.error();
+
+  AuditLogOptions audit;
+  audit.path = flags.audit_log.empty() ? config.audit_log : flags.audit_log;
+  audit.host = HostName();
+  audit.max_bytes = config.audit_max_bytes;
+  audit.keep = config.audit_keep;
+  auto log = AuditLog::Open(audit);
+  if (!log) return log.error();
+  r->audit = std::move(*log);
+  spdlog::info("audit log: {} (continuing at seq {})", audit.path, r->audit->last_seq() + 1);
+
+  ResponseOptions options;
+  options.force_dry_run = r->force_dry_run;
+  options.protection = config.protection;
+  options.breaker_max_per_minute = config.breaker_max_actions_per_minute;
+  auto cooldown = ParseDuration(config.breaker_cooldown);
+  if (!cooldown) return Error{"circuit_breaker.cooldown '" + config.breaker_cooldown + "' is not a duration"};
+  options.breaker_cooldown = *cooldown;
+  r->engine = std::make_unique<ResponseEngine>(*policies, *r->responders, *r->audit, options, std::move(on_breaker));
+  if (r->force_dry_run) spdlog::warn("dry-run forced: every policy only records what it would do");
+  return r;
+}
+
+}  // namespace riposte

@@ -1,0 +1,45 @@
+// What `run` and `respond` share to answer alerts: the flags that choose policies, mode
+// and audit log; the policies loaded (every message printed, refusal on error); the
+// responders, the audit log and the response engine built from the configuration.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "audit/audit_log.h"
+#include "common/result.h"
+#include "config/agent_config.h"
+#include "policy/policy.h"
+#include "response/response_engine.h"
+#include "responders/responder_registry.h"
+
+namespace riposte {
+
+struct ResponseFlags {
+  std::vector<std::string> policies;  // files or directories
+  bool dry_run = false;
+  std::string audit_log;
+};
+
+void AddResponseFlags(CLI::App& cmd, ResponseFlags& flags);
+
+struct Response {
+  std::vector<std::string> policy_paths;
+  bool force_dry_run = false;
+  std::unique_ptr<ResponderRegistry> responders;
+  std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<ResponseEngine> engine;
+};
+
+// Policies from `paths`, printing every message; an error when any file has errors.
+Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::string>& paths,
+                                                       const ActionCatalog& catalog);
+
+// Null when no policies are configured (detection only). Flags win over the configuration.
+Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, const AgentConfig& config,
+                                                ResponseEngine::BreakerHook on_breaker);
+
+}  // namespace riposte

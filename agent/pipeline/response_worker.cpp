@@ -1,0 +1,46 @@
+#include "pipeline/response_worker.h"
+
+namespace riposte {
+
+ResponseWorker::ResponseWorker(ResponseEngine& engine, size_t capacity)
+    : engine_(engine), capacity_(capacity), thread_([this] { Run(); }) {}
+
+ResponseWorker::~ResponseWorker() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_one();
+  thread_.join();
+}
+
+bool ResponseWorker::Submit(AlertFacts alert) {
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= capacity_) return false;
+    queue_.push_back(std::move(alert));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+uint64_t ResponseWorker::handled() const {
+  std::lock_guard lock(mu_);
+  return handled_;
+}
+
+void ResponseWorker::Run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, and everything queued is handled
+    AlertFacts alert = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    engine_.Handle(alert);
+    lock.lock();
+    ++handled_;
+  }
+}
+
+}  // namespace riposte

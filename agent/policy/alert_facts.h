@@ -1,0 +1,62 @@
+// What the response side knows about an alert, whichever way it came: from riposte's own
+// rule engine, or as Falco's JSON posted to `riposte respond`. Policies match on it,
+// responders act on its target, the audit log refers to it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "rules/alert.h"
+#include "rules/rule_items.h"
+
+namespace riposte {
+
+// Who an alert is about. Empty strings and zeros are "unknown".
+struct AlertTarget {
+  uint32_t pid = 0;
+  uint64_t start_boottime_ns = 0;  // with pid, names one process for its whole life
+  std::string process_name;        // comm
+  std::string exepath;
+  std::string container_id;        // "host" for host processes
+  std::string container_image;     // repository[:tag]
+  std::string k8s_namespace;
+  std::string pod_name;
+  std::string pod_uid;
+  std::map<std::string, std::string> pod_labels;
+  bool in_container() const { return !container_id.empty() && container_id != "host"; }
+};
+
+struct AlertFacts {
+  std::string id;  // reference used across the audit records of this alert
+  std::string rule;
+  Priority priority = Priority::kDebug;
+  std::string source = "syscall";
+  std::vector<std::string> tags;
+  int64_t time_ns = 0;  // wall clock
+  std::string hostname;
+  std::string output;
+  nlohmann::json output_fields = nlohmann::json::object();
+  AlertTarget target;
+  // Non-zero: the capture program already killed the process in the syscall's context
+  // (kill selector number + 1).
+  uint32_t kernel_kill = 0;
+
+  // A field for `when:` conditions: the alert's own keys (rule, priority, source, tags,
+  // hostname) and its output fields by their Falco names.
+  std::optional<std::string> Field(std::string_view name) const;
+  // The reference the audit log carries: id, rule, priority, time, target.
+  nlohmann::ordered_json Reference() const;
+};
+
+AlertFacts FactsFromAlert(const Alert& alert, std::string id);
+// Falco's alert JSON (as http_output or Falcosidekick post it). Needs rule, priority and
+// output_fields (may be empty); errors say which key is missing or of the wrong type.
+Result<AlertFacts> FactsFromFalcoJson(const nlohmann::json& json, std::string id);
+
+}  // namespace riposte

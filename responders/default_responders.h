@@ -1,0 +1,15 @@
+// The registry the agent runs with: every responder this build has, and the names of
+// the ones still to come (audited as unavailable until they land).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "responders/responder_registry.h"
+
+namespace riposte {
+
+std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces);
+
+}  // namespace riposte

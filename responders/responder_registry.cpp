@@ -1,0 +1,28 @@
+#include "responders/responder_registry.h"
+
+namespace riposte {
+
+void ResponderRegistry::Add(std::unique_ptr<Responder> responder) {
+  std::string name(responder->name());
+  planned_.erase(name);
+  responders_[name] = std::move(responder);
+}
+
+Responder* ResponderRegistry::Get(const std::string& action) const {
+  auto it = responders_.find(action);
+  return it == responders_.end() ? nullptr : it->second.get();
+}
+
+ActionCatalog::Availability ResponderRegistry::Find(const std::string& action) const {
+  if (responders_.count(action)) return Availability::kAvailable;
+  if (planned_.count(action)) return Availability::kNotInThisBuild;
+  return Availability::kUnknown;
+}
+
+Status ResponderRegistry::ValidateParams(const std::string& action, const nlohmann::json& params) const {
+  Responder* r = Get(action);
+  if (!r) return Error{"no such responder"};
+  return r->ValidateParams(params);
+}
+
+}  // namespace riposte
