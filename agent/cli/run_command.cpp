@@ -2,6 +2,7 @@
 // policies: -> response engine (on its own thread) -> responders -> audit log. SIGHUP or
 // a change to a rule or policy file reloads both; a bad set is refused and the running
 // one stays.
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -218,6 +219,13 @@ class Agent {
 };
 
 int RunAgent(const RunArgs& args, const GlobalOptions& global) {
+  // The capture loop takes SIGINT/SIGTERM/SIGHUP from a signalfd. Block them before any
+  // thread starts (alert sinks, the response worker): a thread that has them unblocked
+  // would take the default action and end the agent without its stop record.
+  sigset_t signals;
+  sigemptyset(&signals);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, sig);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   auto config = LoadConfigFor(global);
   if (!config) {
     spdlog::error("{}", config.error().message);

@@ -2,6 +2,8 @@
 // command line, so a test knows exactly which syscalls to expect from which pid.
 //   open PATH | openro PATH | connect IP PORT | unlink PATH | setuid UID | ptrace
 //   closeloop N | sleepms N | exec PATH [ARGS...]
+//   stamp FD: writes CLOCK_MONOTONIC now (8 bytes, ns) to FD, where a response
+//   benchmark's clock starts
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,7 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -25,7 +29,13 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
-    if (op == "open") {
+    if (op == "stamp") {
+      int fd = std::atoi(next());
+      timespec ts{};
+      clock_gettime(CLOCK_MONOTONIC, &ts);
+      int64_t ns = static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+      if (write(fd, &ns, sizeof(ns)) != sizeof(ns)) std::exit(3);
+    } else if (op == "open") {
       int fd = open(next(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd >= 0) close(fd);
     } else if (op == "openro") {
