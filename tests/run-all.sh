@@ -37,6 +37,8 @@ if [ "$status" -eq 0 ]; then
   ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds 3 --iterations 200000
   ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules rules \
     --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}/falco_rules.yaml" --passes 21
+  ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
+    --iterations 200
 fi
 
 # One closing line a person and CI can read, after the benchmark output.

@@ -10,7 +10,6 @@
 #include <sstream>
 #include <thread>
 
-#include "integration/capture_harness.h"
 
 namespace riposte::testing {
 
@@ -83,8 +82,8 @@ pid_t SpawnChild(const std::vector<std::string>& argv, int* stamp_pipe) {
   pid_t pid = fork();
   if (pid == 0) {
     if (stamp_pipe) {
+      close(fds[0]);  // first: the read end may itself be fd 3
       dup2(fds[1], 3);
-      close(fds[0]);
     }
     int null = open("/dev/null", O_WRONLY);
     dup2(null, 1);

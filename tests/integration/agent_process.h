@@ -11,6 +11,9 @@
 
 namespace riposte::testing {
 
+// The riposte binary to run (defined by the integration harness, or by a benchmark).
+std::string RiposteBinary();
+
 class AgentProcess {
  public:
   // `args` after the binary name, e.g. {"run", "--rules", ...}. Waits up to 20 s for
