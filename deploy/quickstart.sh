@@ -15,4 +15,5 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target riposte
 echo "quickstart.sh: starting riposte (Ctrl-C stops it)"
-exec ./build/riposte run --rules rules/ "$@"
+# The default policies are all dry-run: the audit log records what they would do.
+exec ./build/riposte run --rules rules/ --policies policies/ --audit-log /var/log/riposte/audit.log "$@"
