@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what riposte needs, builds it, and starts the agent on this host (as root)
-# with the default rules in rules/: alerts print on stdout as they happen. Policies and
-# responders plug into the same pipeline as they land. Extra arguments go to `riposte
-# run`, e.g. `deploy/quickstart.sh --json --alerts-file /var/log/riposte-alerts.json`.
+# with the default rules in rules/ and the default policies in policies/ (every one in
+# dry-run: nothing is harmed, the audit log at /var/log/riposte/audit.log records what
+# would have been done). Alerts print on stdout. Extra arguments go to `riposte run`,
+# e.g. `deploy/quickstart.sh --json --alerts-file /var/log/riposte-alerts.json`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

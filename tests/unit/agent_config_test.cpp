@@ -53,3 +53,37 @@ TEST(AgentConfig, SyntaxAndTypeErrorsNamePositions) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(AgentConfig, ReadsTheResponseKeys) {
+  auto path = Write(
+      "policies: [/p]\ndry_run: true\naudit: {path: /a.log, max_size_mb: 2, keep: 3}\n"
+      "alerts: {file: /f, url: 'http://x/', json: true, min_priority: Notice}\n"
+      "protected: {pids: [7], process_names: [a], images: ['i*'], namespaces: [n]}\n"
+      "circuit_breaker: {max_actions_per_minute: 5, cooldown: 1m}\nin_kernel_kill: false\nwatch_files: false\n"
+      "respond: {listen: '0.0.0.0:1'}\n");
+  auto c = LoadAgentConfig(path);
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->policies, std::vector<std::string>{"/p"});
+  EXPECT_TRUE(c->dry_run);
+  EXPECT_EQ(c->audit_log, "/a.log");
+  EXPECT_EQ(c->audit_max_bytes, 2u << 20);
+  EXPECT_EQ(c->audit_keep, 3);
+  EXPECT_EQ(c->alerts_file, "/f");
+  EXPECT_TRUE(c->alerts_json);
+  EXPECT_EQ(c->min_priority, "Notice");
+  EXPECT_EQ(c->protection.pids, std::vector<uint32_t>{7});
+  EXPECT_EQ(c->protection.namespaces, std::vector<std::string>{"n"});
+  EXPECT_EQ(c->breaker_max_actions_per_minute, 5u);
+  EXPECT_FALSE(c->in_kernel_kill);
+  EXPECT_FALSE(c->watch_files);
+  EXPECT_EQ(c->respond_listen, "0.0.0.0:1");
+  auto bad = LoadAgentConfig(Write("audit:\n  path: /a\n  size: 3\n"));
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find(":3:3: unknown key audit.size"), std::string::npos) << bad.error().message;
+}
+
+}  // namespace
+}  // namespace riposte
