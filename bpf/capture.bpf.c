@@ -434,6 +434,7 @@ static __noinline __u32 kill_check(struct rp_syscall_record *rec, long nr)
 		return 0;
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
 	bool name_read = false;
+	int host = -1; /* the caller's pid namespace, looked up once, when a selector needs it */
 	__u32 nr_word = ((__u32)nr >> 6) & (RP_MAX_SYSCALLS / 64 - 1);
 	__u64 nr_bit = 1ull << (nr & 63);
 	__u32 path_len = rec->param_len[0];
@@ -448,8 +449,9 @@ static __noinline __u32 kill_check(struct rp_syscall_record *rec, long nr)
 		if (sel->success_only && rec->ret < 0)
 			continue;
 		if (sel->scope != RP_KILL_SCOPE_ANY) {
-			bool host = in_host_pidns(task);
-			if ((sel->scope == RP_KILL_SCOPE_HOST) != host)
+			if (host < 0)
+				host = in_host_pidns(task);
+			if ((sel->scope == RP_KILL_SCOPE_HOST) != (host == 1))
 				continue;
 		}
 		if (sel->name[0]) {

@@ -115,11 +115,11 @@ ActionResult ProcessKillResponder::Run(const ActionRequest& req) {
     return RunOnMany(req, members, params.signal, "container " + t.container_id);
   }
   // process_group: the group of the alert's process, which must still be that process.
-  auto leader = scanner_.ReadProcess(t.pid, false);
-  if (!leader || (t.start_boottime_ns && !scanner_.IsAlive(ProcessInfo{.pid = t.pid, .start_boottime_ns = t.start_boottime_ns})))
+  auto leader = scanner_.ReadStat(t.pid);
+  if (!leader || (t.start_boottime_ns && !scanner_.SameStart(*leader, t.start_boottime_ns)))
     return {Outcome::kTargetGone, "process " + std::to_string(t.pid) + " is gone", {}};
   for (uint32_t pid : scanner_.ListPids()) {
-    auto p = scanner_.ReadProcess(pid, false);
+    auto p = scanner_.ReadStat(pid);
     if (p && p->pgid == leader->pgid) members.push_back(std::move(*p));
   }
   return RunOnMany(req, members, params.signal, "process group " + std::to_string(leader->pgid));
@@ -139,8 +139,6 @@ ActionResult ProcessKillResponder::RunOnProcess(const ActionRequest& req, int si
   }
   r.details["path"] = "pidfd";
   if (t.pid == 0) return {Outcome::kFailed, "the alert names no process (no proc.pid)", r.details};
-  if (auto why = req.protection.ProcessProtected(t.pid, t.process_name))
-    return {Outcome::kSkippedProtected, *why, r.details};
   PidFd pidfd(t.pid);
   if (pidfd.get() < 0) {
     if (errno == ESRCH) return {Outcome::kTargetGone, "process " + std::to_string(t.pid) + " has exited", r.details};
@@ -148,10 +146,10 @@ ActionResult ProcessKillResponder::RunOnProcess(const ActionRequest& req, int si
   }
   // Identity: the pidfd was opened first, so a process that passes this check is the one
   // the pidfd holds (the alert's process existed before any reuse of its pid).
-  auto now = scanner_.ReadProcess(t.pid, false);
+  auto now = scanner_.ReadStat(t.pid);
   if (!now) return {Outcome::kTargetGone, "process " + std::to_string(t.pid) + " has exited", r.details};
   if (t.start_boottime_ns) {
-    if (!scanner_.IsAlive(ProcessInfo{.pid = t.pid, .start_boottime_ns = t.start_boottime_ns}))
+    if (!scanner_.SameStart(*now, t.start_boottime_ns))
       return {Outcome::kTargetGone,
               "pid " + std::to_string(t.pid) + " is now another process (" + now->comm + "): the alert's has exited",
               r.details};
@@ -167,7 +165,7 @@ ActionResult ProcessKillResponder::RunOnProcess(const ActionRequest& req, int si
       return {Outcome::kTargetGone, "pid " + std::to_string(t.pid) + " started after the alert: another process", r.details};
     r.details["verified_by"] = "name_and_start_before_alert";
   }
-  if (auto why = req.protection.ProcessProtected(t.pid, now->comm)) return {Outcome::kSkippedProtected, *why, r.details};
+  if (auto why = req.protection.ProcessProtected(*now)) return {Outcome::kSkippedProtected, *why, r.details};
   r.details["pids"] = {t.pid};
   if (req.dry_run) {
     r.outcome = Outcome::kWouldHave;
@@ -193,7 +191,7 @@ ActionResult ProcessKillResponder::RunOnMany(const ActionRequest& req, const std
   nlohmann::ordered_json hit = nlohmann::ordered_json::array(), spared = nlohmann::ordered_json::array();
   std::string failures;
   for (const auto& m : members) {
-    if (auto why = req.protection.ProcessProtected(m.pid, m.comm)) {
+    if (auto why = req.protection.ProcessProtected(m)) {
       spared.push_back({{"pid", m.pid}, {"reason", *why}});
       continue;
     }

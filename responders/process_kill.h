@@ -1,6 +1,6 @@
 // process.kill: signals the alert's process, its process group, or every process of its
 // container. Each process is opened as a pidfd and checked to be the very process the
-// alert is about (same start time) before pidfd_send_signal: a pid reused since the
+// alert is about (same start time, from one read of /proc/PID/stat) before pidfd_send_signal: a pid reused since the
 // event is never hit. Params: target (process | process_group | container, default
 // process), signal (name or number, default SIGKILL), wait_ms (how long to wait for a
 // SIGKILL'd process to be gone before reporting, default 100).

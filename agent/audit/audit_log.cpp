@@ -177,10 +177,7 @@ Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool
                                 {"prev_hash", prev_hash_}};
   for (const auto& [k, v] : body.items()) record[k] = v;
   std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (auto st = WriteLine(line + "\n", sync); !st) {
-    ++write_errors_;
-    return st.error();
-  }
+  if (auto st = WriteLine(line + "\n", sync); !st) return st.error();
   ++seq_;
   prev_hash_ = Sha256Hex(line);
   WriteHead();
@@ -190,10 +187,7 @@ Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool
 Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync) {
   std::lock_guard lock(mu_);
   if (size_ >= options_.max_bytes) {
-    if (auto st = Rotate(); !st) {
-      ++write_errors_;
-      return st.error();
-    }
+    if (auto st = Rotate(); !st) return st.error();
   }
   return AppendLocked(body, sync);
 }
@@ -201,11 +195,6 @@ Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync)
 uint64_t AuditLog::last_seq() const {
   std::lock_guard lock(mu_);
   return seq_;
-}
-
-uint64_t AuditLog::write_errors() const {
-  std::lock_guard lock(mu_);
-  return write_errors_;
 }
 
 }  // namespace riposte

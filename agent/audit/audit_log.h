@@ -44,8 +44,6 @@ class AuditLog {
   Result<uint64_t> Append(const nlohmann::ordered_json& body, bool sync = true);
 
   uint64_t last_seq() const;
-  uint64_t write_errors() const;
-  const std::string& path() const { return options_.path; }
 
  private:
   explicit AuditLog(AuditLogOptions options) : options_(std::move(options)) {}
@@ -62,7 +60,6 @@ class AuditLog {
   uint64_t size_ = 0;
   uint64_t seq_ = 0;
   std::string prev_hash_;
-  uint64_t write_errors_ = 0;
 };
 
 // The last complete line of a log file and what follows it, for continuing a chain.

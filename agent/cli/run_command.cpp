@@ -35,7 +35,7 @@ std::vector<std::string> SyscallsForRules(const RuleSet& rules) {
     if (FindSyscall(t)) out.push_back(t);
   if (any)
     for (auto n : DefaultSyscalls()) out.emplace_back(n);
-  return ChooseSyscalls(out, true);
+  return out;
 }
 
 struct RunArgs {
@@ -88,7 +88,8 @@ class Agent {
     if (config_.watch_files) watcher = std::make_unique<FileWatcher>(watched);
 
     const TimeBase time = TimeBase::Now();
-    const std::string id_prefix = fmt::format("{:x}-", time.ToWall(0) / 1000000 + getpid());
+    // Alert ids: unique per agent run (start time in ms, pid), then a counter.
+    const std::string id_prefix = fmt::format("{:x}.{}-", time.ToWall(0) / 1000000, getpid());
     uint64_t alert_count = 0;
     std::vector<Alert> alerts;
     const StateTracker& state = live_->state();
@@ -187,14 +188,13 @@ class Agent {
       else policies = *p;
     }
     if (!error.empty()) {
-      ++reload_failures_;
       spdlog::error("reload refused: {}; the previous rules and policies stay active", error);
       Audit({{"kind", "reload"}, {"outcome", "refused"}, {"trigger", why}, {"error", error}});
       return;
     }
     engine_->Swap(*rules);
     detection_.rules = *rules;
-    if (auto st = live_->engine().SetSyscalls(SyscallsForRules(**rules)); !st)
+    if (auto st = live_->SetSyscalls(SyscallsForRules(**rules)); !st)
       spdlog::error("reload: {}", st.error().message);
     if (response_) {
       response_->engine->SetPolicies(policies);
@@ -214,7 +214,6 @@ class Agent {
   std::atomic<bool> breaker_tripped_{false};
   bool breaker_open_ = false;
   size_t kernel_selectors_ = 0;
-  uint64_t reload_failures_ = 0;
   CompiledRule breaker_rule_;
 };
 

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/yaml_syntax.h"
@@ -13,6 +14,54 @@ namespace {
 std::string Where(const std::string& path, const YAML::Node& n) {
   const YAML::Mark m = n.Mark();
   return path + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+// Every key the file may hold, by its dotted name ("audit.path"), with what sets it. A
+// name with a dot lives in the section before the dot. One table: adding a key is one line.
+using Setter = void (*)(AgentConfig&, const YAML::Node&);
+template <typename T>
+T As(const YAML::Node& n) {
+  return n.as<T>();
+}
+using Strings = std::vector<std::string>;
+
+const std::map<std::string, Setter, std::less<>>& Keys() {
+  static const std::map<std::string, Setter, std::less<>> keys = {
+      {"capture.syscalls", [](AgentConfig& c, const YAML::Node& v) { c.syscalls = As<Strings>(v); }},
+      {"capture.ring_buffer_mb", [](AgentConfig& c, const YAML::Node& v) { c.ring_buffer_mb = As<uint32_t>(v); }},
+      {"state.containerd_namespaces", [](AgentConfig& c, const YAML::Node& v) { c.containerd_namespaces = As<Strings>(v); }},
+      {"rules", [](AgentConfig& c, const YAML::Node& v) { c.rules = As<Strings>(v); }},
+      {"policies", [](AgentConfig& c, const YAML::Node& v) { c.policies = As<Strings>(v); }},
+      {"dry_run", [](AgentConfig& c, const YAML::Node& v) { c.dry_run = As<bool>(v); }},
+      {"watch_files", [](AgentConfig& c, const YAML::Node& v) { c.watch_files = As<bool>(v); }},
+      {"in_kernel_kill", [](AgentConfig& c, const YAML::Node& v) { c.in_kernel_kill = As<bool>(v); }},
+      {"log_level", [](AgentConfig& c, const YAML::Node& v) { c.log_level = As<std::string>(v); }},
+      {"alerts.file", [](AgentConfig& c, const YAML::Node& v) { c.alerts_file = As<std::string>(v); }},
+      {"alerts.url", [](AgentConfig& c, const YAML::Node& v) { c.alerts_url = As<std::string>(v); }},
+      {"alerts.json", [](AgentConfig& c, const YAML::Node& v) { c.alerts_json = As<bool>(v); }},
+      {"alerts.min_priority", [](AgentConfig& c, const YAML::Node& v) { c.min_priority = As<std::string>(v); }},
+      {"audit.path", [](AgentConfig& c, const YAML::Node& v) { c.audit_log = As<std::string>(v); }},
+      {"audit.max_size_mb", [](AgentConfig& c, const YAML::Node& v) { c.audit_max_bytes = As<uint64_t>(v) << 20; }},
+      {"audit.keep",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.audit_keep = As<int>(v);
+         if (c.audit_keep < 1) throw YAML::RepresentationException(v.Mark(), "audit.keep must be at least 1");
+       }},
+      {"protected.pids", [](AgentConfig& c, const YAML::Node& v) { c.protection.pids = As<std::vector<uint32_t>>(v); }},
+      {"protected.process_names", [](AgentConfig& c, const YAML::Node& v) { c.protection.process_names = As<Strings>(v); }},
+      {"protected.images", [](AgentConfig& c, const YAML::Node& v) { c.protection.images = As<Strings>(v); }},
+      {"protected.namespaces", [](AgentConfig& c, const YAML::Node& v) { c.protection.namespaces = As<Strings>(v); }},
+      {"circuit_breaker.max_actions_per_minute",
+       [](AgentConfig& c, const YAML::Node& v) { c.breaker_max_actions_per_minute = As<uint32_t>(v); }},
+      {"circuit_breaker.cooldown", [](AgentConfig& c, const YAML::Node& v) { c.breaker_cooldown = As<std::string>(v); }},
+      {"respond.listen", [](AgentConfig& c, const YAML::Node& v) { c.respond_listen = As<std::string>(v); }},
+  };
+  return keys;
+}
+
+bool IsSection(const std::string& name) {
+  auto it = Keys().lower_bound(name + ".");
+  return it != Keys().end() && it->first.starts_with(name + ".");
 }
 
 }  // namespace
@@ -34,79 +83,21 @@ Result<AgentConfig> LoadAgentConfig(const std::string& path) {
   if (root.IsNull()) return config;
   if (!root.IsMap()) return Error{Where(path, root) + ": the configuration must be a mapping"};
   try {
-    for (const auto& section : root) {
-      const std::string key = section.first.as<std::string>();
-      const YAML::Node& v = section.second;
-      if (key == "capture") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          if (k == "syscalls") config.syscalls = item.second.as<std::vector<std::string>>();
-          else if (k == "ring_buffer_mb") config.ring_buffer_mb = item.second.as<uint32_t>();
-          else return Error{Where(path, item.first) + ": unknown key capture." + k};
+    for (const auto& top : root) {
+      const std::string key = top.first.as<std::string>();
+      if (IsSection(key)) {
+        if (!top.second.IsMap()) return Error{Where(path, top.second) + ": " + key + " must be a mapping"};
+        for (const auto& item : top.second) {
+          const std::string name = key + "." + item.first.as<std::string>();
+          auto setter = Keys().find(name);
+          if (setter == Keys().end()) return Error{Where(path, item.first) + ": unknown key " + name};
+          setter->second(config, item.second);
         }
-      } else if (key == "state") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          if (k == "containerd_namespaces")
-            config.containerd_namespaces = item.second.as<std::vector<std::string>>();
-          else return Error{Where(path, item.first) + ": unknown key state." + k};
-        }
-      } else if (key == "rules") {
-        config.rules = v.as<std::vector<std::string>>();
-      } else if (key == "policies") {
-        config.policies = v.as<std::vector<std::string>>();
-      } else if (key == "dry_run") {
-        config.dry_run = v.as<bool>();
-      } else if (key == "watch_files") {
-        config.watch_files = v.as<bool>();
-      } else if (key == "alerts") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          if (k == "file") config.alerts_file = item.second.as<std::string>();
-          else if (k == "url") config.alerts_url = item.second.as<std::string>();
-          else if (k == "json") config.alerts_json = item.second.as<bool>();
-          else if (k == "min_priority") config.min_priority = item.second.as<std::string>();
-          else return Error{Where(path, item.first) + ": unknown key alerts." + k};
-        }
-      } else if (key == "audit") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          if (k == "path") config.audit_log = item.second.as<std::string>();
-          else if (k == "max_size_mb") config.audit_max_bytes = item.second.as<uint64_t>() << 20;
-          else if (k == "keep") config.audit_keep = item.second.as<int>();
-          else return Error{Where(path, item.first) + ": unknown key audit." + k};
-        }
-        if (config.audit_keep < 1) return Error{Where(path, v) + ": audit.keep must be at least 1"};
-      } else if (key == "protected") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          auto& p = config.protection;
-          if (k == "pids") p.pids = item.second.as<std::vector<uint32_t>>();
-          else if (k == "process_names") p.process_names = item.second.as<std::vector<std::string>>();
-          else if (k == "images") p.images = item.second.as<std::vector<std::string>>();
-          else if (k == "namespaces") p.namespaces = item.second.as<std::vector<std::string>>();
-          else return Error{Where(path, item.first) + ": unknown key protected." + k};
-        }
-      } else if (key == "circuit_breaker") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          if (k == "max_actions_per_minute") config.breaker_max_actions_per_minute = item.second.as<uint32_t>();
-          else if (k == "cooldown") config.breaker_cooldown = item.second.as<std::string>();
-          else return Error{Where(path, item.first) + ": unknown key circuit_breaker." + k};
-        }
-      } else if (key == "in_kernel_kill") {
-        config.in_kernel_kill = v.as<bool>();
-      } else if (key == "respond") {
-        for (const auto& item : v) {
-          const std::string k = item.first.as<std::string>();
-          if (k == "listen") config.respond_listen = item.second.as<std::string>();
-          else return Error{Where(path, item.first) + ": unknown key respond." + k};
-        }
-      } else if (key == "log_level") {
-        config.log_level = v.as<std::string>();
-      } else {
-        return Error{Where(path, section.first) + ": unknown key '" + key + "'"};
+        continue;
       }
+      auto setter = Keys().find(key);
+      if (setter == Keys().end()) return Error{Where(path, top.first) + ": unknown key '" + key + "'"};
+      setter->second(config, top.second);
     }
   } catch (const YAML::Exception& e) {
     return Error{path + ":" + std::to_string(e.mark.line + 1) + ":" +

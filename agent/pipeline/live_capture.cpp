@@ -88,6 +88,10 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& confi
   return self;
 }
 
+Status LiveCapture::SetSyscalls(const std::vector<std::string>& syscalls) {
+  return engine_->SetSyscalls(ChooseSyscalls(syscalls, options_.add_state_syscalls));
+}
+
 void LiveCapture::ForEachProcess(const std::function<void(const ProcessInfo&)>& on_process) const {
   for (const auto& [pid, p] : tracker_->processes().entries()) on_process(p);
 }

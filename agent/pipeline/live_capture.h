@@ -57,6 +57,9 @@ class LiveCapture {
   // (every poll interval at most), told whether a SIGHUP arrived: the place for reloads.
   using Tick = std::function<void(bool sighup)>;
   Status Run(RawSink raw, EventSink sink, Tick tick = {});
+  // Changes what the kernel sends while running (a reload): `syscalls` plus, as at start,
+  // what the state tables need.
+  Status SetSyscalls(const std::vector<std::string>& syscalls);
   CaptureEngine& engine() { return *engine_; }
 
   const KernelFeatures& features() const { return features_; }

@@ -24,11 +24,6 @@ bool ResponseWorker::Submit(AlertFacts alert) {
   return true;
 }
 
-uint64_t ResponseWorker::handled() const {
-  std::lock_guard lock(mu_);
-  return handled_;
-}
-
 void ResponseWorker::Run() {
   std::unique_lock lock(mu_);
   while (true) {
@@ -39,7 +34,6 @@ void ResponseWorker::Run() {
     lock.unlock();
     engine_.Handle(alert);
     lock.lock();
-    ++handled_;
   }
 }
 

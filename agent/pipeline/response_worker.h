@@ -23,7 +23,6 @@ class ResponseWorker {
 
   // False when the queue is full (the caller audits the alert as not answered).
   bool Submit(AlertFacts alert);
-  uint64_t handled() const;
 
  private:
   void Run();
@@ -34,7 +33,6 @@ class ResponseWorker {
   std::condition_variable cv_;
   std::deque<AlertFacts> queue_;
   bool stop_ = false;
-  uint64_t handled_ = 0;
   std::thread thread_;
 };
 

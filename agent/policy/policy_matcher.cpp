@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "response/protected_targets.h"
+#include "common/glob.h"
 
 namespace riposte {
 namespace {

@@ -6,28 +6,25 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "config/protection_config.h"
 #include "policy/alert_facts.h"
+#include "state/process_info.h"
 
 namespace riposte {
 
 class ProtectedTargets {
  public:
   explicit ProtectedTargets(ProtectionConfig config);
-  // Why this process may not be acted on, or nothing. `comm` empty: read from /proc.
-  std::optional<std::string> ProcessProtected(uint32_t pid, std::string comm = {}) const;
+  // Why this process (as /proc shows it now: pid, comm, kernel thread) may not be acted
+  // on, or nothing.
+  std::optional<std::string> ProcessProtected(const ProcessInfo& process) const;
   // Why the alert's target (its container, namespace, image or process) may not be acted on.
   std::optional<std::string> TargetProtected(const AlertTarget& target) const;
-  const ProtectionConfig& config() const { return config_; }
 
  private:
   ProtectionConfig config_;
   uint32_t self_pid_;
 };
-
-// True when `name` matches a glob in `patterns` (fnmatch).
-bool MatchesAnyGlob(const std::vector<std::string>& patterns, const std::string& name);
 
 }  // namespace riposte

@@ -34,8 +34,8 @@ ResponseEngine::ResponseEngine(std::shared_ptr<const PolicySet> policies, Respon
     : policies_(std::move(policies)),
       responders_(responders),
       audit_(audit),
-      options_(options),
-      protection_(options.protection),
+      force_dry_run_(options.force_dry_run),
+      protection_(std::move(options.protection)),
       breaker_(options.breaker_max_per_minute, options.breaker_cooldown),
       on_breaker_(std::move(on_breaker)) {}
 
@@ -76,7 +76,7 @@ std::vector<StepReport> ResponseEngine::Handle(const AlertFacts& alert) {
 
 void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, std::vector<StepReport>& reports) {
   const auto now = std::chrono::steady_clock::now();
-  const bool policy_dry_run = options_.force_dry_run || policy.mode == PolicyMode::kDryRun;
+  const bool policy_dry_run = force_dry_run_ || policy.mode == PolicyMode::kDryRun;
   nlohmann::ordered_json base{{"alert_id", alert.id}, {"rule", alert.rule}, {"policy", policy.name}};
 
   // Policy-level gates: each skipped policy is one record saying why.
@@ -128,7 +128,6 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
     };
     if (stopped) {
       finish(Outcome::kSkippedAfterFailure, "an earlier step failed and its on_failure is stop", {}, {});
-      stopped = true;
       continue;
     }
     if (step.when) {
@@ -148,7 +147,7 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
     }
     // The mode of this very action: forced, per policy, or the breaker's.
     bool dry_run = policy_dry_run;
-    std::string mode_reason = options_.force_dry_run ? "--dry-run" : (policy_dry_run ? "policy mode" : "");
+    std::string mode_reason = force_dry_run_ ? "--dry-run" : (policy_dry_run ? "policy mode" : "");
     {
       std::lock_guard lock(breaker_mu_);
       if (!dry_run && breaker_.Tripped(now)) {

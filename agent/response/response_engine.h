@@ -50,10 +50,8 @@ class ResponseEngine {
   // Swaps the policy set (a reload): takes effect for the next alert, resets the breaker.
   void SetPolicies(std::shared_ptr<const PolicySet> policies);
   std::shared_ptr<const PolicySet> policies() const;
-  const ProtectedTargets& protection() const { return protection_; }
 
  private:
-  struct StepOutcome;
   void RunPolicy(const Policy& policy, const AlertFacts& alert, std::vector<StepReport>& reports);
   Result<uint64_t> Audit(nlohmann::ordered_json body, bool sync);
 
@@ -61,7 +59,7 @@ class ResponseEngine {
   std::shared_ptr<const PolicySet> policies_;
   ResponderRegistry& responders_;
   AuditLog& audit_;
-  ResponseOptions options_;
+  bool force_dry_run_;
   ProtectedTargets protection_;
   DedupWindow dedup_;
   RateLimiter rate_;

@@ -18,6 +18,8 @@
 namespace riposte {
 namespace {
 
+constexpr unsigned long kPfKthread = 0x00200000;  // PF_KTHREAD, include/linux/sched.h
+
 std::optional<std::string> ReadFile(const std::string& path, size_t max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
@@ -84,31 +86,45 @@ std::vector<uint32_t> ProcScanner::ListPids() const {
   return pids;
 }
 
-std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds) const {
-  const std::string base = root_ + "/" + std::to_string(pid);
-  auto stat = ReadFile(base + "/stat", 4096);
+std::optional<ProcessInfo> ProcScanner::ReadStat(uint32_t pid) const {
+  auto stat = ReadFile(root_ + "/" + std::to_string(pid) + "/stat", 4096);
   if (!stat || stat->empty()) return std::nullopt;
   ProcessInfo p;
   p.pid = pid;
-  p.from_proc_scan = true;
-  // "pid (comm) state ppid pgrp session tty_nr ..." — comm may hold spaces and parens.
+  // "pid (comm) state ppid pgrp session tty_nr tpgid flags ..." — comm may hold spaces and parens.
   size_t open = stat->find('('), close = stat->rfind(')');
   if (open == std::string::npos || close == std::string::npos || close < open)
     return std::nullopt;
   p.comm = stat->substr(open + 1, close - open - 1);
   std::istringstream rest(stat->substr(close + 2));
   std::string state;
-  long ppid = 0, pgrp = 0, session = 0, tty = 0;
-  rest >> state >> ppid >> pgrp >> session >> tty;
+  long ppid = 0, pgrp = 0, session = 0, tty = 0, tpgid = 0;
+  unsigned long flags = 0;
+  rest >> state >> ppid >> pgrp >> session >> tty >> tpgid >> flags;
   std::string skip;
-  for (int i = 0; i < 14; ++i) rest >> skip;  // fields 8..21
+  for (int i = 0; i < 12; ++i) rest >> skip;  // fields 10..21
   unsigned long long start_ticks = 0;
   rest >> start_ticks;  // field 22
   p.ppid = static_cast<uint32_t>(ppid);
   p.pgid = static_cast<uint32_t>(pgrp);
   p.sid = static_cast<uint32_t>(session);
   p.tty = static_cast<uint32_t>(tty);
+  p.kernel_thread = (flags & kPfKthread) != 0;
   p.start_boottime_ns = start_ticks * ns_per_tick_;
+  return p;
+}
+
+bool ProcScanner::SameStart(const ProcessInfo& from_proc, uint64_t kernel_start_ns) const {
+  // Start times from the kernel are in ns; /proc rounds them to ticks.
+  return from_proc.start_boottime_ns / ns_per_tick_ == kernel_start_ns / ns_per_tick_;
+}
+
+std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds) const {
+  const std::string base = root_ + "/" + std::to_string(pid);
+  auto parsed = ReadStat(pid);
+  if (!parsed) return std::nullopt;
+  ProcessInfo p = std::move(*parsed);
+  p.from_proc_scan = true;
 
   if (auto status = ReadFile(base + "/status", 8192)) {
     std::istringstream in(*status);
@@ -229,16 +245,8 @@ void ProcScanner::ReadFds(uint32_t pid, ProcessInfo& p) const {
 }
 
 bool ProcScanner::IsAlive(const ProcessInfo& p) const {
-  auto stat = ReadFile(root_ + "/" + std::to_string(p.pid) + "/stat", 4096);
-  if (!stat) return false;
-  size_t close = stat->rfind(')');
-  if (close == std::string::npos) return false;
-  std::istringstream rest(stat->substr(close + 2));
-  std::string field;
-  for (int i = 0; i < 20; ++i) rest >> field;  // fields 3..22
-  unsigned long long ticks = std::strtoull(field.c_str(), nullptr, 10);
-  // Start times from the kernel are in ns; /proc rounds them to ticks.
-  return ticks == p.start_boottime_ns / ns_per_tick_;
+  auto now = ReadStat(p.pid);
+  return now && SameStart(*now, p.start_boottime_ns);
 }
 
 void ProcScanner::LoadSocketInodes() {

@@ -19,6 +19,11 @@ class ProcScanner {
 
   // One process, or nullopt if it is gone or unreadable.
   std::optional<ProcessInfo> ReadProcess(uint32_t pid, bool with_fds = true) const;
+  // Only what /proc/PID/stat says (comm, ppid, pgid, sid, tty, start time, kernel
+  // thread): one small read, for callers on a response's path.
+  std::optional<ProcessInfo> ReadStat(uint32_t pid) const;
+  // Whether a start time read from /proc (tick resolution) is the kernel's (ns) one.
+  bool SameStart(const ProcessInfo& from_proc, uint64_t kernel_start_ns) const;
   // Whether pid still exists with the same start time (a pid may be reused).
   bool IsAlive(const ProcessInfo& p) const;
   // Calls `sink` for every process in /proc.

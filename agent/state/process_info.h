@@ -50,6 +50,7 @@ struct ProcessInfo {
   uint32_t pidns_inum = 0;
   uint32_t mntns_inum = 0;
 
+  bool kernel_thread = false;   // PF_KTHREAD (from /proc; the kernel's records are never of one)
   bool from_proc_scan = false;  // seeded from /proc rather than seen exec'ing
   FdTable fds;
 

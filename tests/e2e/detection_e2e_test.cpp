@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/agent_process.h"
 #include "integration/capture_harness.h"
 
 namespace riposte::testing {
@@ -22,45 +23,28 @@ namespace {
 
 using nlohmann::json;
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 class DetectionE2E : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = "/tmp/riposte-e2e-" + std::to_string(getpid());
     std::filesystem::create_directories(dir_);
     alerts_ = dir_ + "/alerts.json";
-    log_ = dir_ + "/agent.log";
-    agent_ = fork();
-    if (agent_ == 0) {
-      freopen(log_.c_str(), "w", stderr);
-      freopen("/dev/null", "w", stdout);
-      std::string rules = SourceDir() + "/rules";
-      execl(RiposteBinary().c_str(), "riposte", "run", "--rules", rules.c_str(), "--alerts-file", alerts_.c_str(),
-            "--duration", "300", nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 300 && ReadAll(log_).find("riposte is running") == std::string::npos; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    agent_ = new AgentProcess({"run", "--rules", SourceDir() + "/rules", "--alerts-file", alerts_, "--duration", "300"},
+                              dir_ + "/agent.log");
   }
   static void TearDownTestSuite() {
-    kill(agent_, SIGINT);
-    waitpid(agent_, nullptr, 0);
+    agent_->Stop();
+    delete agent_;
     std::filesystem::remove_all(dir_);
   }
 
-  void SetUp() override { ASSERT_NE(ReadAll(log_).find("riposte is running"), std::string::npos) << ReadAll(log_); }
+  void SetUp() override { ASSERT_TRUE(agent_->ready()) << agent_->Log(); }
 
   // Alerts so far for which `match` holds, after giving the agent time to drain.
   std::vector<json> AlertsWhere(const std::function<bool(const json&)>& match, int settle_ms = 600) {
     std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
     std::vector<json> out;
-    std::istringstream in(ReadAll(alerts_));
+    std::istringstream in(ReadFileText(alerts_));
     std::string line;
     while (std::getline(in, line)) {
       auto j = json::parse(line, nullptr, false);
@@ -69,28 +53,19 @@ class DetectionE2E : public ::testing::Test {
     return out;
   }
 
-  // Runs `cmd` via /bin/sh and returns the pid of the shell, which execs the command.
+  // Runs `argv` to its end; returns its pid.
   static pid_t Run(const std::vector<std::string>& argv) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      std::vector<char*> a;
-      for (const auto& s : argv) a.push_back(const_cast<char*>(s.c_str()));
-      a.push_back(nullptr);
-      freopen("/dev/null", "w", stdout);
-      execv(a[0], a.data());
-      _exit(127);
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
+    pid_t pid = SpawnChild(argv);
+    WaitChild(pid, 60000);
     return pid;
   }
 
-  static std::string dir_, alerts_, log_;
-  static pid_t agent_;
+  static std::string dir_, alerts_;
+  static AgentProcess* agent_;  // one agent for the suite, started before its first test
 };
 
-std::string DetectionE2E::dir_, DetectionE2E::alerts_, DetectionE2E::log_;
-pid_t DetectionE2E::agent_ = -1;
+std::string DetectionE2E::dir_, DetectionE2E::alerts_;
+AgentProcess* DetectionE2E::agent_ = nullptr;
 
 bool FromPid(const json& a, pid_t pid) {
   return a["output_fields"].contains("proc.pid") && a["output_fields"]["proc.pid"] == pid;

@@ -23,7 +23,7 @@ class RecordingResponder : public Responder {
   Status ValidateParams(const nlohmann::json&) const override { return Status::Ok(); }
   ActionResult Run(const ActionRequest& r) override {
     ++checks;
-    if (auto why = r.protection.ProcessProtected(r.alert.target.pid, r.alert.target.process_name))
+    if (auto why = r.protection.ProcessProtected(ProcessInfo{.pid = r.alert.target.pid, .comm = r.alert.target.process_name}))
       return {Outcome::kSkippedProtected, *why, {}};
     if (r.dry_run) return {Outcome::kWouldHave, "", {{"would", name_}}};
     ++effects;
@@ -64,12 +64,12 @@ class ResponseEngineTest : public ::testing::Test {
   std::unique_ptr<ResponseEngine> Engine(const std::string& policies, ResponseOptions options = {}) {
     auto r = LoadPolicyText("p.yaml", policies, registry_);
     EXPECT_TRUE(r.ok());
-    for (const auto& m : r.messages) ADD_FAILURE_IF_ERROR(m);
+    for (const auto& m : r.messages) AddFailureOnError(m);
     options.protection.process_names = {"protected-*"};
     return std::make_unique<ResponseEngine>(r.set, registry_, *audit_, options,
                                             [this](const std::string&) { ++breaker_alerts_; });
   }
-  static void ADD_FAILURE_IF_ERROR(const LoadMessage& m) {
+  static void AddFailureOnError(const LoadMessage& m) {
     if (m.severity == Severity::kError) ADD_FAILURE() << m.ToString();
   }
   AlertFacts Alert(uint32_t pid = 4242, std::string name = "victim") {
