@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
+#include "common/agent_signals.h"
 #include "kernel/syscall_table.h"
 #include "output/capture_file.h"
 #include "output/event_printer.h"
@@ -32,6 +33,7 @@ struct CaptureArgs {
 };
 
 int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
+  TakeOverAgentSignals();  // a stop asked for during start-up is obeyed once the loop runs
   auto setup = LoadPrintSetup(global, a.format, a.types, a.container);
   if (!setup) {
     spdlog::error("{}", setup.error().message);

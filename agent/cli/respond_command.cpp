@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/config_loading.h"
 #include "cli/response_setup.h"
+#include "common/agent_signals.h"
 
 namespace riposte {
 namespace {
@@ -36,6 +37,8 @@ nlohmann::ordered_json ReportsJson(const std::vector<StepReport>& reports) {
 }
 
 int Respond(const RespondArgs& args, const GlobalOptions& global) {
+  // Signals are taken by sigwait below: blocked before the server's threads start.
+  TakeOverAgentSignals();
   auto config = LoadConfigFor(global);
   if (!config) {
     spdlog::error("{}", config.error().message);
@@ -60,13 +63,7 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
   const std::string host = listen.substr(0, colon);
   const int port = std::atoi(listen.c_str() + colon + 1);
 
-  // Signals are taken by a waiting thread, so they are blocked before the server's threads start.
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  const sigset_t set = AgentSignals();
 
   std::mutex engine_mu;  // the engine answers one alert at a time
   std::atomic<uint64_t> count{0};

@@ -14,6 +14,7 @@
 #include "cli/config_loading.h"
 #include "cli/detection_setup.h"
 #include "cli/response_setup.h"
+#include "common/agent_signals.h"
 #include "kernel/syscall_table.h"
 #include "output/event_format.h"
 #include "pipeline/file_watcher.h"
@@ -218,13 +219,9 @@ class Agent {
 };
 
 int RunAgent(const RunArgs& args, const GlobalOptions& global) {
-  // The capture loop takes SIGINT/SIGTERM/SIGHUP from a signalfd. Block them before any
-  // thread starts (alert sinks, the response worker): a thread that has them unblocked
-  // would take the default action and end the agent without its stop record.
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals, sig);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before any thread starts (alert sinks, the response worker): a thread with them
+  // unblocked would take the default action and end the agent without its stop record.
+  TakeOverAgentSignals();
   auto config = LoadConfigFor(global);
   if (!config) {
     spdlog::error("{}", config.error().message);

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/agent_signals.h"
 #include "decode/record_decoder.h"
 #include "kernel/syscall_table.h"
 #include "output/event_format.h"
@@ -20,11 +21,7 @@ namespace {
 class SignalFd {
  public:
   SignalFd() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
+    sigset_t set = AgentSignals();
     sigprocmask(SIG_BLOCK, &set, &old_);
     fd_ = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
   }

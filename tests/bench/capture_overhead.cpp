@@ -83,6 +83,7 @@ struct Agent {
 Agent StartAgent(const std::string& riposte, const std::string& syscalls, const std::string& log) {
   Agent a;
   a.log = log;
+  std::ofstream(log, std::ios::trunc).flush();  // a stale "seeded" from an earlier run must not count
   std::fflush(stdout);  // or the child's freopen would print our buffer again
   a.pid = fork();
   if (a.pid == 0) {
@@ -110,8 +111,12 @@ nlohmann::json StopAgent(const Agent& a, double* cpu_seconds) {
   waitpid(a.pid, nullptr, 0);
   std::string log = ReadAll(a.log);
   auto brace = log.rfind("\n{");
-  if (brace == std::string::npos) return {};
-  return nlohmann::json::parse(log.substr(brace + 1), nullptr, false);
+  auto stats = brace == std::string::npos ? nlohmann::json() : nlohmann::json::parse(log.substr(brace + 1), nullptr, false);
+  if (!stats.is_object()) {
+    std::fprintf(stderr, "the capture agent printed no statistics; its log:\n%s\n", log.c_str());
+    return nlohmann::json::object();
+  }
+  return stats;
 }
 
 double Median(std::vector<double> v) {

@@ -23,6 +23,7 @@ std::string ReadFileText(const std::string& path) {
 AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::string& log_path,
                            const std::string& ready_line)
     : log_(log_path) {
+  std::ofstream(log_path, std::ios::trunc).flush();  // the ready line must be this run's
   pid_ = fork();
   if (pid_ == 0) {
     int fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

@@ -98,6 +98,33 @@ TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
   std::filesystem::remove_all(dir);
 }
 
+// nohup and a shell's background jobs start the agent with SIGINT (and SIGHUP) ignored; a
+// supervisor's SIGTERM may come while it is still loading. Neither may leave it deaf.
+TEST(Cli, AStopSentDuringStartUpIsObeyedEvenWhenInheritedAsIgnored) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      signal(SIGTERM, SIG_IGN);
+      signal(SIGINT, SIG_IGN);
+      freopen("/dev/null", "w", stderr);
+      freopen("/dev/null", "w", stdout);
+      execl(RiposteBinary().c_str(), "riposte", "capture", "--format", "none", nullptr);
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // inside start-up (BPF load takes ~1 s)
+    kill(pid, sig);
+    int status = -1;
+    for (int i = 0; i < 200 && waitpid(pid, &status, WNOHANG) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    bool exited = WIFEXITED(status) || WIFSIGNALED(status);
+    if (!exited) {
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+    EXPECT_TRUE(exited) << "signal " << sig << " sent during start-up was lost";
+  }
+}
+
 TEST(Cli, BadConfigIsRefusedWithFileLineAndColumn) {
   const std::string cfg = "/tmp/riposte-cli-config-" + std::to_string(getpid()) + ".yaml";
   std::ofstream(cfg) << "capture:\n  syscalls: [openat]\n  ring_bufer_mb: 8\n";
