@@ -1,15 +1,29 @@
 #include "responders/default_responders.h"
 
+#include "responders/container_pause.h"
+#include "responders/container_stop.h"
 #include "responders/notify.h"
+#include "responders/pod_stop.h"
 #include "responders/process_kill.h"
 
 namespace riposte {
 
-std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces) {
+std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces,
+                                                         ContainerDirectory* containers) {
   auto r = std::make_unique<ResponderRegistry>();
-  for (const char* planned : {"container.pause", "container.resume", "container.stop", "container.kill", "pod.stop",
-                              "network.quarantine", "network.release", "seccomp.tighten"})
-    r->AddPlanned(planned);
+  for (const char* planned : {"network.quarantine", "network.release", "seccomp.tighten"}) r->AddPlanned(planned);
+  if (containers) {
+    r->Add(std::make_unique<ContainerPauseResponder>(*containers));
+    r->Add(std::make_unique<ContainerResumeResponder>(*containers));
+    r->Add(std::make_unique<ContainerStopResponder>(*containers));
+    r->Add(std::make_unique<ContainerKillResponder>(*containers));
+    r->Add(std::make_unique<PodStopResponder>(*containers));
+  } else {
+    // Container support switched off (containers.enabled: false): policies naming these
+    // still load, and their steps are audited as unavailable.
+    for (const char* action : {"container.pause", "container.resume", "container.stop", "container.kill", "pod.stop"})
+      r->AddPlanned(action);
+  }
   r->Add(std::make_unique<ProcessKillResponder>(containerd_namespaces));
   r->Add(std::make_unique<NotifyResponder>());
   return r;

@@ -6,10 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "containers/container_directory.h"
 #include "responders/responder_registry.h"
 
 namespace riposte {
 
-std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces);
+// `containers`: the container responders act through it; null leaves them unavailable.
+std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces,
+                                                         ContainerDirectory* containers);
 
 }  // namespace riposte

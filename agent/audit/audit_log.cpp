@@ -1,6 +1,7 @@
 #include "audit/audit_log.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,16 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
   std::error_code ec;
   auto dir = std::filesystem::path(options.path).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+
+  // One writer per trail: a second process appending would fork the hash chain. The lock
+  // sits on FILE.head, which rotation never renames, and lasts as long as this writer.
+  log->head_fd_ = open((options.path + ".head").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (log->head_fd_ < 0) return Error{Errno(options.path + ".head")};
+  if (flock(log->head_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK)
+      return Error{options.path + " is being written by another riposte process; give this one its own audit log"};
+    return Error{Errno(options.path + ".head: lock")};
+  }
 
   // Continue the chain from the newest complete record: this file's, or the rotated one's.
   auto tail = ReadAuditTail(options.path);

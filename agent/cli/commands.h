@@ -19,6 +19,7 @@ void RegisterRulesCommand(CLI::App& app);
 void RegisterRunCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterFieldsCommand(CLI::App& app);
 void RegisterRespondCommand(CLI::App& app, const GlobalOptions& global);
+void RegisterContainerCommand(CLI::App& app, const GlobalOptions& global);  // container list/pause/resume/stop/kill
 void RegisterPolicyCommand(CLI::App& app);
 void RegisterAuditCommands(CLI::App& app);  // audit verify, tune
 

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   riposte::RegisterRunCommand(app, global);
   riposte::RegisterFieldsCommand(app);
   riposte::RegisterRespondCommand(app, global);
+  riposte::RegisterContainerCommand(app, global);
   riposte::RegisterPolicyCommand(app);
   riposte::RegisterAuditCommands(app);
 

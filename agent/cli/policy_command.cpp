@@ -23,7 +23,9 @@ std::string Describe(const ActionStep& s) {
 }
 
 int Validate(const std::vector<std::string>& paths) {
-  auto registry = MakeDefaultResponders({});
+  // Validation only: the directory is never started, so no runtime is contacted.
+  ContainerDirectory containers{ContainerDirectoryOptions{}};
+  auto registry = MakeDefaultResponders({}, &containers);
   auto r = LoadPolicies(paths, *registry);
   for (const auto& m : r.messages) std::cout << m.ToString() << "\n";
   if (!r.ok()) return 1;
@@ -32,7 +34,9 @@ int Validate(const std::vector<std::string>& paths) {
 }
 
 int Test(const std::vector<std::string>& paths, const std::vector<std::string>& alert_files, bool dry_run) {
-  auto registry = MakeDefaultResponders({});
+  // Validation only: the directory is never started, so no runtime is contacted.
+  ContainerDirectory containers{ContainerDirectoryOptions{}};
+  auto registry = MakeDefaultResponders({}, &containers);
   auto r = LoadPolicies(paths, *registry);
   for (const auto& m : r.messages) std::cerr << m.ToString() << "\n";
   if (!r.ok()) return 2;

@@ -44,7 +44,8 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
     spdlog::error("{}", config.error().message);
     return 2;
   }
-  auto response = SetUpResponse(args.response, *config, {});
+  auto containers = StartContainerDirectory(*config);
+  auto response = SetUpResponse(args.response, *config, {}, containers.get());
   if (!response) {
     spdlog::error("{}", response.error().message);
     return 2;
@@ -86,6 +87,7 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
       res.set_content(nlohmann::json{{"error", facts.error().message}}.dump(), "application/json");
       return;
     }
+    CompleteAlertTarget(containers.get(), *facts);
     std::vector<StepReport> reports;
     {
       std::lock_guard lock(engine_mu);

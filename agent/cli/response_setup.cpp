@@ -32,12 +32,12 @@ Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::st
 }
 
 Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, const AgentConfig& config,
-                                                ResponseEngine::BreakerHook on_breaker) {
+                                                ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers) {
   auto r = std::make_unique<Response>();
   r->policy_paths = flags.policies.empty() ? config.policies : flags.policies;
   if (r->policy_paths.empty()) return std::unique_ptr<Response>();
   r->force_dry_run = flags.dry_run || config.dry_run;
-  r->responders = MakeDefaultResponders(config.containerd_namespaces);
+  r->responders = MakeDefaultResponders(config.containerd_namespaces, containers);
   auto policies = LoadPolicySet(r->policy_paths, *r->responders);
   if (!policies) return policies.error();
 
@@ -61,6 +61,29 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
   r->engine = std::make_unique<ResponseEngine>(*policies, *r->responders, *r->audit, options, std::move(on_breaker));
   if (r->force_dry_run) spdlog::warn("dry-run forced: every policy only records what it would do");
   return r;
+}
+
+std::unique_ptr<ContainerDirectory> StartContainerDirectory(const AgentConfig& config) {
+  if (!config.containers_enabled) {
+    spdlog::info("containers: disabled by configuration; container ids from cgroups only");
+    return nullptr;
+  }
+  ContainerDirectoryOptions options;
+  options.containerd_socket = config.containerd_socket;
+  options.cri_socket = config.cri_socket;
+  options.namespaces = config.containerd_namespaces;
+  auto directory = std::make_unique<ContainerDirectory>(options);
+  if (Status s = directory->Start(); !s)
+    spdlog::warn("containers: {}; container metadata and container responders retry in the background",
+                 s.error().message);
+  return directory;
+}
+
+void CompleteAlertTarget(ContainerDirectory* containers, AlertFacts& alert) {
+  AlertTarget& t = alert.target;
+  if (!containers || !t.in_container()) return;
+  if (t.container_id.size() == 64 && !t.container_image.empty() && !t.container_name.empty()) return;
+  if (auto info = containers->Describe(t.container_id)) TargetFromContainer(*info, t);
 }
 
 }  // namespace riposte

@@ -12,6 +12,7 @@
 #include "audit/audit_log.h"
 #include "common/result.h"
 #include "config/agent_config.h"
+#include "containers/container_directory.h"
 #include "policy/policy.h"
 #include "response/response_engine.h"
 #include "responders/responder_registry.h"
@@ -39,7 +40,17 @@ Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::st
                                                        const ActionCatalog& catalog);
 
 // Null when no policies are configured (detection only). Flags win over the configuration.
+// `containers` (may be null) is what the container responders act through.
 Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, const AgentConfig& config,
-                                                ResponseEngine::BreakerHook on_breaker);
+                                                ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers);
+
+// The container directory the configuration asks for (null when containers.enabled is
+// false), listed and watching; a containerd that is not there yet is logged, not fatal.
+std::unique_ptr<ContainerDirectory> StartContainerDirectory(const AgentConfig& config);
+
+// Fills an alert's container facts (image, pod, full id) from the directory when the
+// alert lacks them: a Falco alert names a 12-character id, and an alert raised in a
+// container's first instant may predate the runtime's answer. May wait on the runtime.
+void CompleteAlertTarget(ContainerDirectory* containers, AlertFacts& alert);
 
 }  // namespace riposte

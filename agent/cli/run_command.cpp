@@ -51,7 +51,9 @@ class Agent {
       : config_(config), args_(args), detection_(std::move(detection)) {}
 
   int Run() {
-    auto response = SetUpResponse(args_.response, config_, [this](const std::string&) { breaker_tripped_ = true; });
+    containers_ = StartContainerDirectory(config_);
+    auto response = SetUpResponse(args_.response, config_, [this](const std::string&) { breaker_tripped_ = true; },
+                                  containers_.get());
     if (!response) {
       spdlog::error("{}", response.error().message);
       return 2;
@@ -62,6 +64,7 @@ class Agent {
     LiveCaptureOptions options;
     options.syscalls = SyscallsForRules(*detection_.rules);
     options.ring_buffer_bytes = config_.ring_buffer_mb << 20;
+    options.containers = containers_.get();
     if (args_.duration_s > 0)
       options.duration = std::chrono::milliseconds(static_cast<int64_t>(args_.duration_s * 1000));
     auto live = LiveCapture::Start(config_, options);
@@ -76,7 +79,8 @@ class Agent {
     engine_ = &engine;
     std::unique_ptr<ResponseWorker> worker;
     if (response_) {
-      worker = std::make_unique<ResponseWorker>(*response_->engine);
+      worker = std::make_unique<ResponseWorker>(
+          *response_->engine, [dir = containers_.get()](AlertFacts& a) { CompleteAlertTarget(dir, a); });
       Audit({{"kind", "agent_start"},
              {"version", kVersion},
              {"dry_run_forced", response_->force_dry_run},
@@ -209,6 +213,7 @@ class Agent {
   const AgentConfig& config_;
   const RunArgs& args_;
   Detection detection_;
+  std::unique_ptr<ContainerDirectory> containers_;  // before response_: its responders use it
   std::unique_ptr<Response> response_;
   std::unique_ptr<LiveCapture> live_;
   RuleEngine* engine_ = nullptr;

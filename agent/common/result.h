@@ -8,8 +8,13 @@
 
 namespace riposte {
 
+// What kind of failure, where a caller acts differently on it (a target that is gone is
+// not retried; a service that is down is).
+enum class ErrorKind { kGeneric, kNotFound, kUnavailable };
+
 struct Error {
   std::string message;
+  ErrorKind kind = ErrorKind::kGeneric;
 };
 
 template <typename T>

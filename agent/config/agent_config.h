@@ -18,6 +18,11 @@ struct AgentConfig {
   uint32_t ring_buffer_mb = 16;
   // state
   std::vector<std::string> containerd_namespaces = {"default", "k8s.io", "moby"};
+  // containers: where container and pod metadata come from, and what the container
+  // responders act through
+  bool containers_enabled = true;
+  std::string containerd_socket = "/run/containerd/containerd.sock";
+  std::string cri_socket;  // "": the containerd socket
   // rules: files or directories, used when --rules is not given
   std::vector<std::string> rules;
   // alerts (run, replay): --alerts-file, --alerts-url, --json, --min-priority

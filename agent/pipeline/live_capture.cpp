@@ -66,7 +66,7 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& confi
   self->scanner_ = std::make_unique<ProcScanner>();
   StateConfig state_config;
   state_config.containerd_namespaces = config.containerd_namespaces;
-  self->tracker_ = std::make_unique<StateTracker>(state_config, self->scanner_.get());
+  self->tracker_ = std::make_unique<StateTracker>(state_config, self->scanner_.get(), options.containers);
 
   CaptureOptions capture;
   capture.syscalls = ChooseSyscalls(

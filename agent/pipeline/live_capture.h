@@ -33,6 +33,7 @@ struct LiveCaptureOptions {
   int poll_interval_ms = 2;
   std::optional<std::chrono::milliseconds> duration;
   std::optional<uint64_t> max_events;
+  ContainerCatalog* containers = nullptr;  // container metadata source (not owned)
 };
 
 struct CaptureCounters {

@@ -2,8 +2,8 @@
 
 namespace riposte {
 
-ResponseWorker::ResponseWorker(ResponseEngine& engine, size_t capacity)
-    : engine_(engine), capacity_(capacity), thread_([this] { Run(); }) {}
+ResponseWorker::ResponseWorker(ResponseEngine& engine, Prepare prepare, size_t capacity)
+    : engine_(engine), prepare_(std::move(prepare)), capacity_(capacity), thread_([this] { Run(); }) {}
 
 ResponseWorker::~ResponseWorker() {
   {
@@ -32,6 +32,7 @@ void ResponseWorker::Run() {
     AlertFacts alert = std::move(queue_.front());
     queue_.pop_front();
     lock.unlock();
+    if (prepare_) prepare_(alert);
     engine_.Handle(alert);
     lock.lock();
   }

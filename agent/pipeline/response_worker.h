@@ -16,7 +16,10 @@ namespace riposte {
 
 class ResponseWorker {
  public:
-  explicit ResponseWorker(ResponseEngine& engine, size_t capacity = 65536);
+  // `prepare`, when given, completes an alert on the worker's thread before the engine
+  // sees it (container metadata the capture thread did not have yet).
+  using Prepare = std::function<void(AlertFacts&)>;
+  explicit ResponseWorker(ResponseEngine& engine, Prepare prepare = {}, size_t capacity = 65536);
   ~ResponseWorker();  // handles what is queued, then stops
   ResponseWorker(const ResponseWorker&) = delete;
   ResponseWorker& operator=(const ResponseWorker&) = delete;
@@ -28,6 +31,7 @@ class ResponseWorker {
   void Run();
 
   ResponseEngine& engine_;
+  Prepare prepare_;
   size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -44,6 +44,7 @@ void TargetFromOutputFields(const nlohmann::json& f, AlertTarget& t) {
   set(t.process_name, "proc.name");
   set(t.exepath, "proc.exepath");
   set(t.container_id, "container.id");
+  set(t.container_name, "container.name");
   set(t.k8s_namespace, "k8s.ns.name");
   set(t.pod_name, "k8s.pod.name");
   set(t.pod_uid, "k8s.pod.uid");
@@ -105,6 +106,19 @@ nlohmann::ordered_json AlertFacts::Reference() const {
           {"time", FormatRfc3339(time_ns)}};
 }
 
+void TargetFromContainer(const ContainerInfo& info, AlertTarget& t) {
+  auto set = [](std::string& dst, const std::string& value) {
+    if (dst.empty() || dst == "host") dst = value;
+  };
+  if (t.container_id.empty() || t.container_id == "host" || info.id.starts_with(t.container_id)) t.container_id = info.id;
+  set(t.container_name, info.name);
+  set(t.container_image, info.image);
+  set(t.k8s_namespace, info.k8s_namespace);
+  set(t.pod_name, info.pod_name);
+  set(t.pod_uid, info.pod_uid);
+  for (const auto& [k, v] : info.pod_labels) t.pod_labels.emplace(k, v);
+}
+
 AlertFacts FactsFromAlert(const Alert& alert, std::string id) {
   AlertFacts f;
   f.id = std::move(id);
@@ -122,6 +136,8 @@ AlertFacts FactsFromAlert(const Alert& alert, std::string id) {
   f.target.exepath = alert.exepath;
   f.target.container_id = alert.container_id.empty() ? "host" : alert.container_id;
   f.kernel_kill = alert.kernel_kill;
+  if (alert.container)
+    if (const ContainerInfo* info = alert.container->info()) TargetFromContainer(*info, f.target);
   TargetFromOutputFields(f.output_fields, f.target);
   return f;
 }

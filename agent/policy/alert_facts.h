@@ -23,7 +23,8 @@ struct AlertTarget {
   uint64_t start_boottime_ns = 0;  // with pid, names one process for its whole life
   std::string process_name;        // comm
   std::string exepath;
-  std::string container_id;        // "host" for host processes
+  std::string container_id;        // "host" for host processes; full id when known
+  std::string container_name;
   std::string container_image;     // repository[:tag]
   std::string k8s_namespace;
   std::string pod_name;
@@ -55,6 +56,8 @@ struct AlertFacts {
 };
 
 AlertFacts FactsFromAlert(const Alert& alert, std::string id);
+// Fills what the target lacks from the runtime's description of its container.
+void TargetFromContainer(const ContainerInfo& info, AlertTarget& target);
 // Falco's alert JSON (as http_output or Falcosidekick post it). Needs rule, priority and
 // output_fields (may be empty); errors say which key is missing or of the wrong type.
 Result<AlertFacts> FactsFromFalcoJson(const nlohmann::json& json, std::string id);

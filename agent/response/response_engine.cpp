@@ -22,6 +22,7 @@ nlohmann::ordered_json TargetJson(const AlertTarget& t) {
   if (t.start_boottime_ns) j["start_boottime_ns"] = t.start_boottime_ns;
   if (!t.process_name.empty()) j["process"] = t.process_name;
   if (!t.container_id.empty()) j["container_id"] = t.container_id;
+  if (!t.container_name.empty()) j["container_name"] = t.container_name;
   if (!t.container_image.empty()) j["image"] = t.container_image;
   if (!t.k8s_namespace.empty()) j["namespace"] = t.k8s_namespace;
   if (!t.pod_name.empty()) j["pod"] = t.pod_name;

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include "rules/rule_compiler.h"
+#include "state/container_info.h"
 
 namespace riposte {
 
@@ -20,6 +22,7 @@ struct Alert {
   uint32_t pid = 0;
   uint64_t process_start_boottime_ns = 0;
   std::string container_id;
+  std::shared_ptr<ContainerEntry> container;  // the runtime's description, when known
   std::string process_name;  // comm
   std::string exepath;
   // Non-zero: the capture program already killed the process in the syscall's context

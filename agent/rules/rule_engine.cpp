@@ -34,6 +34,7 @@ void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t
       a.pid = e.process->pid;
       a.process_start_boottime_ns = e.process->start_boottime_ns;
       a.container_id = e.process->container_id;
+      a.container = e.process->container;
       a.process_name = e.process->comm;
       a.exepath = e.process->exepath;
     } else {

@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "state/container_info.h"
 #include "state/fd_table.h"
 
 namespace riposte {
@@ -47,6 +50,9 @@ struct ProcessInfo {
 
   std::string cgroup;        // path in the hierarchy the agent reads
   std::string container_id;  // "" for a host process
+  // The runtime's description of that container (null on the host, or when the agent
+  // has no runtime to ask, as when replaying a capture).
+  std::shared_ptr<ContainerEntry> container;
   uint32_t pidns_inum = 0;
   uint32_t mntns_inum = 0;
 

@@ -34,16 +34,21 @@ bool IsFdArg(ArgKind k) { return k == ArgKind::kFd; }
 
 }  // namespace
 
-StateTracker::StateTracker(StateConfig config, const ProcScanner* live_proc)
-    : config_(std::move(config)), live_proc_(live_proc), table_(config_.max_processes) {}
+StateTracker::StateTracker(StateConfig config, const ProcScanner* live_proc, ContainerCatalog* containers)
+    : config_(std::move(config)), live_proc_(live_proc), containers_(containers), table_(config_.max_processes) {}
 
-std::string StateTracker::ContainerIdOf(const std::string& cgroup) const {
-  auto ref = ContainerFromCgroup(cgroup, config_.containerd_namespaces);
-  return ref ? ref->id : std::string();
+void StateTracker::AssignContainer(ProcessInfo& p) {
+  auto ref = ContainerFromCgroup(p.cgroup, config_.containerd_namespaces);
+  p.container_id = ref ? ref->id : std::string();
+  if (p.container_id.empty() || !containers_) {
+    p.container.reset();
+  } else if (!p.container || p.container->id() != p.container_id) {
+    p.container = containers_->EntryFor(p.container_id);
+  }
 }
 
 void StateTracker::Seed(ProcessInfo info) {
-  info.container_id = ContainerIdOf(info.cgroup);
+  AssignContainer(info);
   table_.Put(std::move(info));
 }
 
@@ -52,7 +57,7 @@ ProcessInfo* StateTracker::ProcessFor(uint32_t pid) {
   if (live_proc_) {
     if (auto info = live_proc_->ReadProcess(pid)) {
       ++counters_.processes_seeded_lazily;
-      info->container_id = ContainerIdOf(info->cgroup);
+      AssignContainer(*info);
       return table_.Put(std::move(*info));
     }
   }
@@ -124,7 +129,7 @@ void StateTracker::ApplyExec(Event& e) {
   p.exe_upper_layer = r.exe_flags & RP_EXE_UPPER_LAYER;
   p.exe_lower_layer = r.exe_flags & RP_EXE_LOWER_LAYER;
   p.cgroup = std::string(e.cgroup);
-  p.container_id = ContainerIdOf(p.cgroup);
+  AssignContainer(p);
   p.pidns_inum = r.pidns_inum;
   p.mntns_inum = r.mntns_inum;
   e.process = table_.Put(std::move(p));

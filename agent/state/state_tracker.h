@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "decode/event.h"
+#include "state/container_info.h"
 #include "state/proc_scanner.h"
 #include "state/process_table.h"
 
@@ -25,8 +26,9 @@ struct StateCounters {
 class StateTracker {
  public:
   // `live_proc`: where to read processes the tables do not know (null when replaying a
-  // capture from another time or host, where /proc would lie).
-  StateTracker(StateConfig config, const ProcScanner* live_proc);
+  // capture from another time or host, where /proc would lie). `containers`: where
+  // container metadata comes from (null: container ids only, from cgroup paths).
+  StateTracker(StateConfig config, const ProcScanner* live_proc, ContainerCatalog* containers = nullptr);
 
   // Seeds one process (from /proc at start, or a capture file's snapshot).
   void Seed(ProcessInfo info);
@@ -45,10 +47,12 @@ class StateTracker {
   void ApplySyscall(Event& e, ProcessInfo& p);
   void ResolveParams(Event& e, const ProcessInfo& p);
   void TrackNewSocket(Event& e, ProcessInfo& p);
-  std::string ContainerIdOf(const std::string& cgroup) const;
+  // Sets container_id (from the cgroup path) and the container entry.
+  void AssignContainer(ProcessInfo& p);
 
   StateConfig config_;
   const ProcScanner* live_proc_;
+  ContainerCatalog* containers_;
   ProcessTable table_;
   StateCounters counters_;
   // Keep what an event points at alive until the next event: the process that just

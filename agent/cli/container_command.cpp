@@ -1,0 +1,178 @@
+// `riposte container`: what an incident responder needs by hand — list the containers the
+// agent would see (with their pods and task states), and pause, resume, stop or kill one
+// through the same responders policies use. A manual action is audited like a policy's
+// (kind "action", policy "manual", who ran it), so releasing a quarantined workload
+// leaves the same trail as catching it.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "audit/audit_log.h"
+#include "cli/commands.h"
+#include "cli/config_loading.h"
+#include "containers/container_directory.h"
+#include "response/response_engine.h"
+#include "responders/default_responders.h"
+#include "responders/responder_registry.h"
+
+namespace riposte {
+namespace {
+
+struct ContainerArgs {
+  std::string id;
+  std::string audit_log;
+  std::string grace_period;
+  std::string signal;
+  bool dry_run = false;
+};
+
+ContainerDirectoryOptions DirectoryOptions(const AgentConfig& config) {
+  ContainerDirectoryOptions o;
+  o.containerd_socket = config.containerd_socket;
+  o.cri_socket = config.cri_socket;
+  o.namespaces = config.containerd_namespaces;
+  return o;
+}
+
+int List(const GlobalOptions& global) {
+  auto config = LoadConfigFor(global);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
+    return 2;
+  }
+  ContainerDirectory directory(DirectoryOptions(*config));
+  std::printf("%-12s  %-8s  %-7s  %-7s  %-20s  %-30s  %s\n", "CONTAINER", "NS", "STATUS", "PID", "NAME", "IMAGE",
+              "POD");
+  int shown = 0;
+  for (const auto& ns : config->containerd_namespaces) {
+    auto all = directory.containerd().ListContainers(ns);
+    if (!all) {
+      if (all.error().kind == ErrorKind::kUnavailable) {
+        spdlog::error("containerd at {}: {}", config->containerd_socket, all.error().message);
+        return 1;
+      }
+      continue;
+    }
+    for (const auto& record : *all) {
+      auto info = directory.Describe(record.id);
+      if (!info) continue;
+      auto task = directory.containerd().GetTask(ns, record.id);
+      std::string pod = info->pod_name.empty() ? "-" : info->k8s_namespace + "/" + info->pod_name;
+      std::printf("%-12s  %-8s  %-7s  %-7u  %-20s  %-30s  %s\n", record.id.substr(0, 12).c_str(), ns.c_str(),
+                  task ? std::string(TaskStatusName(task->status)).c_str() : "CREATED", task ? task->pid : 0,
+                  info->name.substr(0, 20).c_str(), info->image.c_str(), pod.c_str());
+      ++shown;
+    }
+  }
+  if (shown == 0) std::printf("(no containers in %zu namespaces)\n", config->containerd_namespaces.size());
+  return 0;
+}
+
+std::string Operator() {
+  if (const char* sudo = getenv("SUDO_USER")) return sudo;
+  if (const char* user = getenv("USER")) return user;
+  return "uid " + std::to_string(getuid());
+}
+
+int Act(const std::string& action, const ContainerArgs& args, const GlobalOptions& global) {
+  auto config = LoadConfigFor(global);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
+    return 2;
+  }
+  nlohmann::json params = nlohmann::json::object();
+  if (!args.grace_period.empty()) params["grace_period"] = args.grace_period;
+  if (!args.signal.empty()) params["signal"] = args.signal;
+
+  ContainerDirectory directory(DirectoryOptions(*config));
+  auto responders = MakeDefaultResponders(config->containerd_namespaces, &directory);
+  Responder* responder = responders->Get(action);
+  if (!responder) {
+    spdlog::error("no responder for {}", action);
+    return 2;
+  }
+  if (Status valid = responder->ValidateParams(params); !valid) {
+    spdlog::error("{}: {}", action, valid.error().message);
+    return 2;
+  }
+  AuditLogOptions audit_options;
+  audit_options.path = args.audit_log.empty() ? config->audit_log : args.audit_log;
+  audit_options.host = HostName();
+  audit_options.max_bytes = config->audit_max_bytes;
+  audit_options.keep = config->audit_keep;
+  auto audit = AuditLog::Open(audit_options);
+  if (!audit) {
+    spdlog::error("audit log: {} (nothing was done: every action is audited)", audit.error().message);
+    return 2;
+  }
+
+  AlertFacts facts;
+  facts.id = "manual-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
+  facts.rule = "manual";
+  facts.hostname = HostName();
+  facts.target.container_id = args.id;
+  if (auto info = directory.Describe(args.id)) TargetFromContainer(*info, facts.target);
+
+  nlohmann::ordered_json record{{"kind", "action"},     {"policy", "manual"},       {"operator", Operator()},
+                                {"action", action},     {"dry_run", args.dry_run}, {"target", TargetJson(facts.target)}};
+  if (!params.empty()) record["params"] = params;
+  ProtectedTargets protection(config->protection);
+  auto started = std::chrono::steady_clock::now();
+  ActionResult result = responder->Run({facts, params, args.dry_run, protection, "manual"});
+  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+  record["phase"] = "result";
+  record["outcome"] = OutcomeName(result.outcome);
+  if (!result.error.empty()) record["error"] = result.error;
+  if (!result.details.empty()) record["details"] = result.details;
+  record["duration_us"] = took.count();
+  auto seq = (*audit)->Append(record);
+  if (!seq) {
+    spdlog::error("audit log: {}", seq.error().message);
+    return 1;
+  }
+  std::printf("%s %s: %s%s (%.1f ms, audit seq %llu)\n", action.c_str(), args.id.c_str(),
+              std::string(OutcomeName(result.outcome)).c_str(), result.error.empty() ? "" : (": " + result.error).c_str(),
+              took.count() / 1000.0, static_cast<unsigned long long>(*seq));
+  return IsSuccess(result.outcome) ? 0 : 1;
+}
+
+}  // namespace
+
+void RegisterContainerCommand(CLI::App& app, const GlobalOptions& global) {
+  CLI::App* cmd = app.add_subcommand("container", "List containers and pods; pause, resume, stop or kill one (audited)");
+  cmd->require_subcommand(1);
+  CLI::App* list = cmd->add_subcommand("list", "Containers in the configured containerd namespaces, with pod and task state");
+  list->callback([&global] {
+    if (int rc = List(global); rc != 0) throw CLI::RuntimeError(rc);
+  });
+  struct Verb {
+    const char* name;
+    const char* action;
+    const char* help;
+  };
+  for (const Verb& v : {Verb{"pause", "container.pause", "Freeze every process of the container (cgroup freezer)"},
+                        Verb{"resume", "container.resume", "Thaw a paused container"},
+                        Verb{"stop", "container.stop", "SIGTERM, then SIGKILL after the grace period"},
+                        Verb{"kill", "container.kill", "Send a signal (default SIGKILL) to every process"}}) {
+    auto args = std::make_shared<ContainerArgs>();
+    CLI::App* sub = cmd->add_subcommand(v.name, v.help);
+    sub->add_option("id", args->id, "container id or unique prefix (the 12-character form alerts show)")->required();
+    sub->add_option("--audit-log", args->audit_log,
+                    "audit trail to record the action in (default: the configured one; it must not be one a running "
+                    "agent writes)");
+    sub->add_flag("--dry-run", args->dry_run, "check everything and record what would be done, change nothing");
+    if (std::string(v.name) == "stop")
+      sub->add_option("--grace-period", args->grace_period, "time between SIGTERM and SIGKILL (default 10s)");
+    if (std::string(v.name) == "kill") sub->add_option("--signal", args->signal, "signal name or number");
+    std::string action = v.action;
+    sub->callback([action, args, &global] {
+      if (int rc = Act(action, *args, global); rc != 0) throw CLI::RuntimeError(rc);
+    });
+  }
+}
+
+}  // namespace riposte

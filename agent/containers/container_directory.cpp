@@ -1,0 +1,264 @@
+#include "containers/container_directory.h"
+
+#include <spdlog/spdlog.h>
+
+#include "containers/container_description.h"
+
+namespace riposte {
+namespace {
+
+// A pod CRI does not list yet is being created: ask again a little later, a few times.
+constexpr int kPodRetries = 10;
+constexpr auto kPodRetryDelay = std::chrono::milliseconds(300);
+
+}  // namespace
+
+ContainerDirectory::ContainerDirectory(ContainerDirectoryOptions options)
+    : options_(std::move(options)),
+      containerd_(options_.containerd_socket),
+      cri_(options_.cri_socket.empty() ? options_.containerd_socket : options_.cri_socket) {}
+
+ContainerDirectory::~ContainerDirectory() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  fetch_cv_.notify_all();
+  stop_cv_.notify_all();
+  subscription_.Cancel();
+  if (watcher_.joinable()) watcher_.join();
+  if (fetcher_.joinable()) fetcher_.join();
+}
+
+Status ContainerDirectory::Start() {
+  auto version = containerd_.Version();
+  Status status = Status::Ok();
+  if (version) {
+    if (Status listed = ListAll(); !listed.ok()) spdlog::warn("containers: {}", listed.error().message);
+    auto cri = cri_.Version();
+    spdlog::info("containers: containerd {} at {}; {}", *version, options_.containerd_socket,
+                 cri ? "CRI: " + *cri : "CRI not available (" + cri.error().message + "): no pod metadata");
+  } else {
+    status = Error{"containerd is not reachable at " + options_.containerd_socket + ": " + version.error().message};
+  }
+  watcher_ = std::thread([this] { WatchLoop(); });
+  fetcher_ = std::thread([this] { FetchLoop(); });
+  return status;
+}
+
+ContainerDirectoryCounters ContainerDirectory::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
+}
+
+std::shared_ptr<ContainerEntry> ContainerDirectory::EntryFor(const std::string& id) {
+  std::unique_lock lock(mu_);
+  auto it = entries_.find(id);
+  if (it != entries_.end()) return it->second;
+  auto entry = std::make_shared<ContainerEntry>(id);
+  entries_.emplace(id, entry);
+  lock.unlock();
+  Enqueue(id, "");
+  return entry;
+}
+
+std::optional<PodRecord> ContainerDirectory::PodFor(const std::string& sandbox_id) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = pods_.find(sandbox_id); it != pods_.end()) return it->second;
+  }
+  auto pod = cri_.PodSandboxStatus(sandbox_id);
+  if (!pod) return std::nullopt;
+  std::lock_guard lock(mu_);
+  pods_[sandbox_id] = *pod;
+  return *pod;
+}
+
+void ContainerDirectory::Publish(const ContainerInfo& info) {
+  std::shared_ptr<ContainerEntry> entry;
+  {
+    std::lock_guard lock(mu_);
+    auto& slot = entries_[info.id];
+    if (!slot) slot = std::make_shared<ContainerEntry>(info.id);
+    entry = slot;
+    ++counters_.lookups;
+  }
+  entry->Publish(info);
+}
+
+Result<ContainerInfo> ContainerDirectory::Fetch(const std::string& id, const std::string& ns_hint, bool* pod_missing) {
+  std::vector<std::string> order;
+  if (!ns_hint.empty()) order.push_back(ns_hint);
+  for (const auto& ns : options_.namespaces)
+    if (ns != ns_hint) order.push_back(ns);
+  Error last{"container " + id + " is in none of containerd's namespaces " , ErrorKind::kNotFound};
+  for (const auto& ns : order) {
+    auto record = containerd_.GetContainer(ns, id);
+    if (!record) {
+      if (record.error().kind == ErrorKind::kNotFound) continue;
+      std::lock_guard lock(mu_);
+      ++counters_.lookup_failures;
+      return record.error();
+    }
+    std::optional<PodRecord> pod;
+    std::string sandbox = SandboxIdOf(*record);
+    if (!sandbox.empty()) {
+      pod = PodFor(sandbox);
+      if (!pod && pod_missing) *pod_missing = true;
+    }
+    ContainerInfo info = DescribeContainer(*record, pod ? &*pod : nullptr);
+    Publish(info);
+    return info;
+  }
+  for (const auto& ns : order) last.message += (last.message.back() == ' ' ? "" : ", ") + ns;
+  std::lock_guard lock(mu_);
+  ++counters_.lookup_failures;
+  return last;
+}
+
+Result<ContainerInfo> ContainerDirectory::Describe(const std::string& id_or_prefix) {
+  std::string id = id_or_prefix;
+  {
+    std::lock_guard lock(mu_);
+    auto it = entries_.find(id);
+    if (it == entries_.end() && id.size() < 64) {
+      for (const auto& [full, entry] : entries_)
+        if (full.starts_with(id)) {
+          id = full;
+          it = entries_.find(full);
+          break;
+        }
+    }
+    if (it != entries_.end())
+      if (const ContainerInfo* info = it->second->info()) return *info;
+  }
+  if (id.size() < 64) {
+    // A short id the table does not know: find it in containerd's listings.
+    for (const auto& ns : options_.namespaces) {
+      auto all = containerd_.ListContainers(ns);
+      if (!all) return all.error();
+      for (const auto& r : *all)
+        if (r.id.starts_with(id)) return Fetch(r.id, ns);
+    }
+    return Error{"no container with id " + id_or_prefix + " in containerd", ErrorKind::kNotFound};
+  }
+  return Fetch(id, "");
+}
+
+Status ContainerDirectory::ListAll() {
+  Status status = Status::Ok();
+  for (const auto& ns : options_.namespaces) {
+    auto all = containerd_.ListContainers(ns);
+    if (!all) {
+      if (status.ok()) status = Error{"listing namespace " + ns + ": " + all.error().message, all.error().kind};
+      continue;
+    }
+    for (const auto& record : *all) {
+      std::optional<PodRecord> pod;
+      if (std::string sandbox = SandboxIdOf(record); !sandbox.empty()) pod = PodFor(sandbox);
+      Publish(DescribeContainer(record, pod ? &*pod : nullptr));
+    }
+  }
+  return status;
+}
+
+void ContainerDirectory::Enqueue(std::string id, std::string ns, int attempts, std::chrono::milliseconds delay) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.push_back({std::move(id), std::move(ns), attempts, std::chrono::steady_clock::now() + delay});
+  }
+  fetch_cv_.notify_one();
+}
+
+void ContainerDirectory::FetchLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    if (pending_.empty()) {
+      fetch_cv_.wait(lock);
+      continue;
+    }
+    Pending next = pending_.front();
+    pending_.pop_front();
+    auto now = std::chrono::steady_clock::now();
+    if (next.not_before > now) {
+      pending_.push_back(next);
+      fetch_cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(next.not_before - now,
+                                                                              std::chrono::milliseconds(50)));
+      continue;
+    }
+    lock.unlock();
+    bool pod_missing = false;
+    auto info = Fetch(next.id, next.ns, &pod_missing);
+    if (info && pod_missing && next.attempts < kPodRetries) {
+      Enqueue(next.id, info->runtime_namespace, next.attempts + 1, kPodRetryDelay);
+    } else if (!info && info.error().kind == ErrorKind::kUnavailable && next.attempts < kPodRetries) {
+      Enqueue(next.id, next.ns, next.attempts + 1, kPodRetryDelay);
+    } else if (!info) {
+      spdlog::debug("containers: {}: {}", next.id, info.error().message);
+    }
+    lock.lock();
+  }
+}
+
+void ContainerDirectory::WatchLoop() {
+  auto backoff = std::chrono::milliseconds(100);
+  bool first = true;
+  // Said once per change, not on every retry: an agent on a host without containerd
+  // would otherwise repeat the same warning every few seconds for its whole life.
+  bool reachable = containerd_.Version().ok();
+  for (;;) {
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+    }
+    if (!first) {
+      // Whatever happened while the stream was down: list again.
+      Status listed = ListAll();
+      if (listed.ok() != reachable) {
+        reachable = listed.ok();
+        if (reachable) spdlog::info("containers: containerd at {} is reachable again", options_.containerd_socket);
+        else spdlog::warn("containers: containerd at {} went away ({}); retrying", options_.containerd_socket,
+                          listed.error().message);
+      }
+      if (!reachable) {
+        std::unique_lock lock(mu_);
+        stop_cv_.wait_for(lock, backoff, [this] { return stop_; });
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        continue;
+      }
+      std::lock_guard lock(mu_);
+      ++counters_.reconnects;
+    }
+    first = false;
+    auto started = std::chrono::steady_clock::now();
+    Status ended = containerd_.Subscribe(
+        [this](const RuntimeEvent& e) {
+          {
+            std::lock_guard lock(mu_);
+            ++counters_.events;
+          }
+          if (e.container_id.empty()) return;
+          if (e.topic == "/containers/delete") {
+            std::lock_guard lock(mu_);
+            entries_.erase(e.container_id);
+            pods_.erase(e.container_id);
+          } else if (e.topic == "/containers/create" || e.topic == "/containers/update" || e.topic == "/tasks/start") {
+            Enqueue(e.container_id, e.runtime_namespace);
+          } else if (e.topic == "/tasks/oom") {
+            spdlog::info("containers: container {} ({}) hit its memory limit", e.container_id, e.runtime_namespace);
+          }
+        },
+        subscription_);
+    {
+      std::lock_guard lock(mu_);
+      if (stop_) return;
+    }
+    if (std::chrono::steady_clock::now() - started > std::chrono::seconds(5)) backoff = std::chrono::milliseconds(100);
+    spdlog::debug("containers: event stream ended ({}); again in {} ms", ended.error().message, backoff.count());
+    std::unique_lock lock(mu_);
+    stop_cv_.wait_for(lock, backoff, [this] { return stop_; });
+    backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+  }
+}
+
+}  // namespace riposte

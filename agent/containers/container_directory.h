@@ -1,0 +1,96 @@
+// The agent's table of containers: filled at start by listing containerd's namespaces,
+// kept current by containerd's event stream (no polling), and asked in the background
+// about any container id the state stage meets that it does not know yet. Pods come from
+// CRI. The state stage reads it without waiting; responders may wait for an answer.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "containers/containerd_client.h"
+#include "containers/cri_client.h"
+#include "state/container_info.h"
+
+namespace riposte {
+
+struct ContainerDirectoryOptions {
+  std::string containerd_socket = "/run/containerd/containerd.sock";
+  std::string cri_socket;  // "" : the containerd socket (containerd serves CRI on it)
+  std::vector<std::string> namespaces = {"k8s.io", "default"};
+};
+
+struct ContainerDirectoryCounters {
+  uint64_t lookups = 0;         // containers described by the runtime
+  uint64_t lookup_failures = 0;
+  uint64_t events = 0;          // containerd events received
+  uint64_t reconnects = 0;      // event stream re-established
+};
+
+class ContainerDirectory : public ContainerCatalog {
+ public:
+  explicit ContainerDirectory(ContainerDirectoryOptions options);
+  ~ContainerDirectory() override;  // stops the background threads
+  ContainerDirectory(const ContainerDirectory&) = delete;
+  ContainerDirectory& operator=(const ContainerDirectory&) = delete;
+
+  // Lists every configured namespace (so containers started before the agent are known
+  // from their first event) and starts watching. An error when containerd cannot be
+  // reached; the directory keeps trying in the background either way.
+  Status Start();
+
+  std::shared_ptr<ContainerEntry> EntryFor(const std::string& id) override;
+
+  // The container with this id or id prefix (Falco's 12-character form), asking the
+  // runtime now if the table does not know it. NotFound / Unavailable errors say which.
+  Result<ContainerInfo> Describe(const std::string& id_or_prefix);
+
+  ContainerdClient& containerd() { return containerd_; }
+  CriClient& cri() { return cri_; }
+  const std::vector<std::string>& namespaces() const { return options_.namespaces; }
+  ContainerDirectoryCounters counters() const;
+
+ private:
+  // Asks containerd (and CRI for the pod) and publishes the answer. `pod_missing` is set
+  // when the container belongs to a pod CRI does not know yet (it is being created).
+  Result<ContainerInfo> Fetch(const std::string& id, const std::string& ns_hint, bool* pod_missing = nullptr);
+  std::optional<PodRecord> PodFor(const std::string& sandbox_id);
+  void Publish(const ContainerInfo& info);
+  Status ListAll();  // the first namespace that could not be listed
+  void WatchLoop();
+  void FetchLoop();
+  void Enqueue(std::string id, std::string ns, int attempts = 0,
+               std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+
+  ContainerDirectoryOptions options_;
+  ContainerdClient containerd_;
+  CriClient cri_;
+
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<ContainerEntry>> entries_;
+  std::unordered_map<std::string, PodRecord> pods_;  // by sandbox id
+  ContainerDirectoryCounters counters_;
+
+  std::condition_variable fetch_cv_;
+  std::condition_variable stop_cv_;
+  struct Pending {
+    std::string id, ns;
+    int attempts = 0;
+    std::chrono::steady_clock::time_point not_before;
+  };
+  std::deque<Pending> pending_;
+  bool stop_ = false;
+  EventSubscription subscription_;
+  std::thread watcher_;
+  std::thread fetcher_;
+};
+
+}  // namespace riposte

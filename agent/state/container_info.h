@@ -1,0 +1,77 @@
+// What the agent knows about one container and the pod around it, as the container
+// runtime (containerd) and the kubelet's runtime interface (CRI) describe them. The state
+// stage hands processes a ContainerEntry; the entry's current ContainerInfo is published
+// once the runtime has been asked, and replaced whole when the runtime reports a change.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace riposte {
+
+struct ContainerMount {
+  std::string source;
+  std::string dest;
+  std::string mode;         // mount options as the runtime spec lists them, joined by ','
+  bool read_write = true;
+  std::string propagation;  // "private", "rslave", "rshared", ... ("" when not set)
+};
+
+struct ContainerInfo {
+  std::string id;                 // full id
+  std::string runtime_namespace;  // containerd namespace ("k8s.io", "default", ...)
+  std::string name;               // CRI container name, "POD" for a pod sandbox, else the id
+  std::string image;              // reference as the runtime has it
+  std::string image_repository;
+  std::string image_tag;
+  bool privileged = false;
+  std::vector<ContainerMount> mounts;
+  std::string mounts_text;        // Falco's container.mounts rendering
+  int64_t created_ns = 0;         // wall clock
+  std::map<std::string, std::string> labels;  // the runtime's labels on the container
+  bool is_sandbox = false;        // a pod's sandbox ("pause") container
+  // Pod, from CRI (empty outside Kubernetes).
+  std::string sandbox_id;
+  std::string k8s_namespace;
+  std::string pod_name;
+  std::string pod_uid;
+  std::map<std::string, std::string> pod_labels;  // the pod's own labels (io.kubernetes.* left out)
+  std::string pod_labels_text;    // "key:value, key:value" (sorted)
+};
+
+// Fills mounts_text and pod_labels_text from the structured fields.
+void RenderContainerText(ContainerInfo& info);
+
+// One container as processes see it. Published versions stay alive as long as the entry
+// does, so a reader may keep views into the info it loaded for the rest of an event
+// without taking a lock; a container changes a handful of times in its life at most.
+class ContainerEntry {
+ public:
+  explicit ContainerEntry(std::string id) : id_(std::move(id)) {}
+  const std::string& id() const { return id_; }
+  // Null until the runtime has described the container.
+  const ContainerInfo* info() const { return current_.load(std::memory_order_acquire); }
+  void Publish(ContainerInfo info);
+
+ private:
+  std::string id_;
+  std::atomic<const ContainerInfo*> current_{nullptr};
+  std::mutex mu_;
+  std::vector<std::unique_ptr<const ContainerInfo>> versions_;
+};
+
+// Where the state stage gets an entry for a container id it found in a cgroup path. The
+// catalog answers at once (it never waits on the runtime): an unknown id gets an empty
+// entry that is filled in the background.
+class ContainerCatalog {
+ public:
+  virtual ~ContainerCatalog() = default;
+  virtual std::shared_ptr<ContainerEntry> EntryFor(const std::string& id) = 0;
+};
+
+}  // namespace riposte

@@ -1,0 +1,106 @@
+#include "responders/container_stop.h"
+
+#include <csignal>
+
+#include "common/duration_text.h"
+#include "responders/process_kill.h"
+
+namespace riposte {
+namespace {
+
+std::chrono::milliseconds DurationParam(const nlohmann::json& params, const char* key, std::chrono::milliseconds dflt) {
+  if (!params.is_object() || !params.contains(key)) return dflt;
+  const auto& v = params[key];
+  if (v.is_number()) return std::chrono::milliseconds(static_cast<int64_t>(v.get<double>() * 1000));
+  return ParseDuration(v.get<std::string>()).value_or(dflt);
+}
+
+Status CheckDuration(const nlohmann::json& v, const std::string& key) {
+  bool ok = (v.is_number() && v.get<double>() >= 0) || (v.is_string() && ParseDuration(v.get<std::string>()));
+  if (!ok) return Error{key + " must be a duration (\"10s\", \"500ms\") or a number of seconds, not " + v.dump()};
+  return Status::Ok();
+}
+
+int SignalParam(const nlohmann::json& params) {
+  if (params.is_object() && params.contains("signal")) return ParseSignal(params["signal"]).value_or(SIGKILL);
+  return SIGKILL;
+}
+
+std::string Ms(std::chrono::milliseconds d) { return std::to_string(d.count()) + " ms"; }
+
+}  // namespace
+
+Status ContainerStopResponder::ValidateParams(const nlohmann::json& params) const {
+  for (const auto& [key, value] : params.items()) {
+    if (key != "grace_period") return Error{"unknown parameter '" + key + "' (grace_period)"};
+    if (Status s = CheckDuration(value, key); !s) return s;
+  }
+  return Status::Ok();
+}
+
+std::string ContainerStopResponder::Plan(const nlohmann::json& params) const {
+  return "SIGTERM the container's init process, SIGKILL every process after " +
+         Ms(DurationParam(params, "grace_period", std::chrono::seconds(10)));
+}
+
+void ContainerStopResponder::Act(const Target& t, const nlohmann::json& params, ActionResult& r) {
+  const ContainerInfo& c = t.info;
+  auto& containerd = directory_.containerd();
+  const auto grace = DurationParam(params, "grace_period", std::chrono::seconds(10));
+  const bool paused = t.task.status == TaskStatus::kPaused || t.task.status == TaskStatus::kPausing;
+  auto signal_then_thaw = [&](int sig, bool all) -> Status {
+    Status s = containerd.KillTask(c.runtime_namespace, c.id, sig, all);
+    // A frozen process cannot act on (or die of) a signal until thawed.
+    if (s && paused) (void)containerd.ResumeTask(c.runtime_namespace, c.id);
+    return s;
+  };
+  ChangeAndVerify([&] { return signal_then_thaw(SIGTERM, false); }, c, TaskStatus::kStopped, grace, r);
+  r.details["grace_period_ms"] = grace.count();
+  if (r.outcome != Outcome::kFailed || r.details.value("status_after", "") == "") {
+    r.details["escalated_to_sigkill"] = false;
+    return;
+  }
+  r.details["escalated_to_sigkill"] = true;
+  r.error.clear();
+  ChangeAndVerify([&] { return signal_then_thaw(SIGKILL, true); }, c, TaskStatus::kStopped, std::chrono::seconds(5), r);
+}
+
+Status ContainerKillResponder::ValidateParams(const nlohmann::json& params) const {
+  for (const auto& [key, value] : params.items()) {
+    if (key == "signal") {
+      if (!ParseSignal(value)) return Error{"signal must be a signal name (SIGKILL, TERM) or number, not " + value.dump()};
+    } else if (key == "wait") {
+      if (Status s = CheckDuration(value, key); !s) return s;
+    } else {
+      return Error{"unknown parameter '" + key + "' (signal, wait)"};
+    }
+  }
+  return Status::Ok();
+}
+
+std::string ContainerKillResponder::Plan(const nlohmann::json& params) const {
+  return "send signal " + std::to_string(SignalParam(params)) + " to every process of the container";
+}
+
+void ContainerKillResponder::Act(const Target& t, const nlohmann::json& params, ActionResult& r) {
+  const ContainerInfo& c = t.info;
+  auto& containerd = directory_.containerd();
+  const int sig = SignalParam(params);
+  const bool paused = t.task.status == TaskStatus::kPaused || t.task.status == TaskStatus::kPausing;
+  r.details["signal"] = sig;
+  auto send = [&]() -> Status {
+    Status s = containerd.KillTask(c.runtime_namespace, c.id, sig, /*all=*/true);
+    if (s && paused && sig == SIGKILL) (void)containerd.ResumeTask(c.runtime_namespace, c.id);
+    return s;
+  };
+  if (sig != SIGKILL) {
+    int attempts = 0;
+    Status s = RetryWhileUnavailable(send, &attempts);
+    r.outcome = s ? Outcome::kDone : (s.error().kind == ErrorKind::kNotFound ? Outcome::kTargetGone : Outcome::kFailed);
+    if (!s) r.error = s.error().message;
+    return;
+  }
+  ChangeAndVerify(send, c, TaskStatus::kStopped, DurationParam(params, "wait", std::chrono::seconds(2)), r);
+}
+
+}  // namespace riposte
