@@ -109,10 +109,12 @@ TEST_F(DetectionE2E, ConnectingToAListenerInANetworkNamespaceOnASuspiciousPort) 
   if (listener == 0) {
     execl("/usr/sbin/ip", "ip", "netns", "exec", ns.c_str(), "python3", "-c",
           "import socket,time\ns=socket.socket()\ns.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
-          "s.bind(('10.213.7.2',4444))\ns.listen(1)\nc,_=s.accept()\ntime.sleep(0.2)", nullptr);
+          "s.settimeout(20)\ns.bind(('10.213.7.2',4444))\ns.listen(1)\nc,_=s.accept()\ntime.sleep(0.2)", nullptr);
     _exit(127);
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  // Connect only once the listener listens (a fixed wait lost the race on a loaded machine).
+  for (int i = 0; i < 200 && Shell("ip netns exec " + ns + " ss -ltnH 'sport = :4444'").empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   pid_t pid = Run({WorkloadPath(), "connect", "10.213.7.2", "4444"});
   waitpid(listener, nullptr, 0);
   Shell("ip link del " + ns + "h 2>/dev/null || true");

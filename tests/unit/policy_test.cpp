@@ -10,7 +10,8 @@ namespace riposte {
 namespace {
 
 PolicyLoadResult Load(const std::string& text) {
-  static auto registry = MakeDefaultResponders({});
+  static ContainerDirectory containers{ContainerDirectoryOptions{}};  // never started: no runtime contacted
+  static auto registry = MakeDefaultResponders({}, &containers);
   return LoadPolicyText("p.yaml", text, *registry);
 }
 
@@ -123,9 +124,9 @@ TEST(PolicyReader, ErrorsNameFileLineAndColumn) {
 }
 
 TEST(PolicyReader, ActionsNotInThisBuildLoadWithAWarning) {
-  auto r = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: container.stop}]\n");
+  auto r = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: network.quarantine}]\n");
   ASSERT_TRUE(r.ok()) << Errors(r);
-  EXPECT_NE(Errors(r).find("warning: policy 'p': action 'container.stop' is not available"), std::string::npos);
+  EXPECT_NE(Errors(r).find("warning: policy 'p': action 'network.quarantine' is not available"), std::string::npos);
 }
 
 TEST(PolicyMatcher, RulesExactAndGlob) {

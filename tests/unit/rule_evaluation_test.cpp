@@ -62,7 +62,17 @@ class RuleEvaluation : public ::testing::Test {
     return SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/etc/shadow", {}, 30);
   }
 
-  StateTracker tracker_{StateConfig{}, nullptr};
+  // Hands out entries the test fills, as the container directory would after asking the runtime.
+  struct FixedCatalog : ContainerCatalog {
+    std::map<std::string, std::shared_ptr<ContainerEntry>> entries;
+    std::shared_ptr<ContainerEntry> EntryFor(const std::string& id) override {
+      auto& e = entries[id];
+      if (!e) e = std::make_shared<ContainerEntry>(id);
+      return e;
+    }
+  };
+  FixedCatalog catalog_;
+  StateTracker tracker_{StateConfig{}, nullptr, &catalog_};
   nlohmann::json last_fields_;
 };
 
@@ -109,6 +119,54 @@ TEST_F(RuleEvaluation, AncestorsParentsAndProcessFields) {
   EXPECT_TRUE(Fires("thread.cap_effective contains CAP_SYS_ADMIN", OpenShadow()));
   EXPECT_FALSE(Fires("thread.cap_effective contains CAP_NET_ADMIN", OpenShadow()));
   EXPECT_TRUE(Fires("container.id = host and container.name = host", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, ContainerAndPodFieldsComeFromTheRuntimeDescription) {
+  const std::string id = "3f2a9c1d0b8e7f6a5d4c3b2a19081726354433221100ffeeddccbbaa99887766";
+  ProcessInfo p;
+  p.pid = 30;
+  p.ppid = 20;
+  p.comm = "cat";
+  p.exe = "cat";
+  p.exepath = "/usr/bin/cat";
+  p.args = {"/etc/shadow"};
+  p.cgroup = "/kubepods/besteffort/podabc/" + id;
+  tracker_.Seed(std::move(p));
+  // Before the runtime answered: the id is known, the rest has no value.
+  EXPECT_TRUE(Fires("container.id = 3f2a9c1d0b8e and container.full_id = " + id, OpenShadow()));
+  EXPECT_FALSE(Fires("container.name = host", OpenShadow()));
+  EXPECT_FALSE(Fires("container.image.repository exists", OpenShadow()));
+
+  ContainerInfo info;
+  info.id = id;
+  info.name = "web";
+  info.image = "riposte.local/busybox:1";
+  info.image_repository = "riposte.local/busybox";
+  info.image_tag = "1";
+  info.privileged = true;
+  info.mounts = {{"/srv/data", "/data", "rbind,rw", true, "rprivate"}};
+  info.sandbox_id = "5a4db0c0ffee11223344";
+  info.k8s_namespace = "prod";
+  info.pod_name = "shop";
+  info.pod_uid = "uid-1";
+  info.pod_labels = {{"app", "shop"}, {"tier", "web"}};
+  catalog_.entries[id]->Publish(info);
+  EXPECT_TRUE(Fires("container.name = web and container.image = riposte.local/busybox:1 and "
+                    "container.image.repository = riposte.local/busybox and container.image.tag = 1",
+                    OpenShadow()));
+  EXPECT_TRUE(Fires("container.privileged = true and container.mounts contains /srv/data:/data", OpenShadow()));
+  EXPECT_TRUE(Fires("container.mount.dest[/da*] = \"/srv/data:/data:rbind,rw:true:rprivate\"", OpenShadow()));
+  EXPECT_TRUE(Fires("k8s.ns.name = prod and k8s.pod.name = shop and k8s.pod.uid = uid-1 and "
+                    "k8s.pod.sandbox_id = 5a4db0c0ffee and k8s.pod.label[app] = shop",
+                    OpenShadow()));
+  EXPECT_TRUE(Fires("k8s.pod.labels = \"app:shop, tier:web\"", OpenShadow()));
+  EXPECT_FALSE(Fires("k8s.pod.label[missing] exists", OpenShadow()));
+}
+
+TEST_F(RuleEvaluation, HostProcessesHaveNoImageOrPod) {
+  EXPECT_FALSE(Fires("container.image exists", OpenShadow()));
+  EXPECT_FALSE(Fires("k8s.pod.name exists or k8s.ns.name exists", OpenShadow()));
+  EXPECT_FALSE(Fires("container.image.repository in (docker.io/library/nginx)", OpenShadow()));
 }
 
 TEST_F(RuleEvaluation, EventArgumentsRenderedAsFalcoDoes) {

@@ -1,0 +1,356 @@
+// Containers and pods end to end, on the test environment's real containerd with its CRI
+// plugin: pods created through CRI as a kubelet creates them, `riposte run` watching the
+// real kernel, and policies pausing, stopping and killing the pods' containers through
+// containerd and CRI. Also what happens when containerd goes away mid-run and when the
+// container is gone before the action.
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include "audit/audit_verifier.h"
+#include "containers/containerd_client.h"
+#include "integration/agent_process.h"
+#include "integration/capture_harness.h"
+#include "integration/test_pod.h"
+
+namespace riposte::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+
+// The workload every test container runs: counts in /data/counter (the test reads it
+// from the host to see whether the container's processes run), reads any
+// /data/trigger-* file once (what the rule fires on), and exits cleanly on SIGTERM.
+const std::vector<std::string> kCounterLoop = {
+    "/bin/sh", "-c",
+    "trap 'exit 0' TERM; i=0; while true; do i=$((i+1)); echo $i > /data/counter; "
+    "for f in /data/trigger-*; do [ -e \"$f\" ] && cat \"$f\" > /dev/null && rm -f \"$f\"; done; "
+    "sleep 0.05; done"};
+
+class ContainerResponseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    socket_ = TestContainerdSocket();
+    ASSERT_FALSE(socket_.empty());
+    dir_ = "/tmp/riposte-ctr-" + std::to_string(getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ + "/data");
+    rules_ = dir_ + "/rules.yaml";
+    std::ofstream(rules_) << R"(
+- rule: Trigger read in a container
+  desc: the container tests' trigger
+  condition: evt.type in (open, openat) and fd.name startswith /data/trigger- and container.id != host
+  output: >-
+    trigger read (file=%fd.name id=%container.id name=%container.name image=%container.image
+    repo=%container.image.repository tag=%container.image.tag privileged=%container.privileged
+    mounts=%container.mounts ns=%k8s.ns.name pod=%k8s.pod.name uid=%k8s.pod.uid labels=%k8s.pod.labels
+    app=%k8s.pod.label[app] sandbox=%k8s.pod.sandbox_id)
+  priority: CRITICAL
+  tags: [test]
+)";
+    config_ = dir_ + "/riposte.yaml";
+    std::ofstream(config_) << "containers:\n  containerd_socket: " << socket_ << "\n";
+    policies_ = dir_ + "/policies.yaml";
+    audit_ = dir_ + "/audit.log";
+    alerts_ = dir_ + "/alerts.json";
+  }
+  void TearDown() override {
+    agent_.reset();
+    pod_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<AgentProcess> StartAgent(const std::string& policy = "") {
+    std::vector<std::string> args{"--config", config_, "run", "--rules", rules_, "--alerts-file", alerts_,
+                                  "--audit-log", audit_, "--duration", "120"};
+    if (!policy.empty()) {
+      std::ofstream(policies_) << policy;
+      args.insert(args.end(), {"--policies", policies_});
+    }
+    auto agent = std::make_unique<AgentProcess>(args, dir_ + "/agent.log");
+    EXPECT_TRUE(agent->ready()) << agent->Log();
+    return agent;
+  }
+
+  std::unique_ptr<TestPod> StartPod(const std::string& name, std::string* container_id,
+                                    const std::string& container_name = "web") {
+    auto pod = std::make_unique<TestPod>(socket_, name, "shop-prod", std::map<std::string, std::string>{
+                                                                         {"app", "shop"}, {"tier", "web"}});
+    EXPECT_TRUE(pod->ok()) << pod->error();
+    if (!pod->ok()) return pod;
+    *container_id = pod->AddContainer(container_name, kCounterLoop, dir_ + "/data");
+    EXPECT_FALSE(container_id->empty()) << pod->error();
+    EXPECT_TRUE(WaitFor([&] { return Counter() > 0; }, 10000)) << "the container's loop never ran";
+    return pod;
+  }
+
+  // Files a trigger the container reads within ~50 ms.
+  void Trigger(const std::string& name) { std::ofstream(dir_ + "/data/trigger-" + name) << "x"; }
+
+  long Counter() {
+    std::ifstream in(dir_ + "/data/counter");
+    long v = 0;
+    in >> v;
+    return v;
+  }
+  // Whether the counter moves over `ms`.
+  bool CounterMoves(int ms) {
+    long before = Counter();
+    std::this_thread::sleep_for(milliseconds(ms));
+    return Counter() != before;
+  }
+
+  static bool WaitFor(const std::function<bool()>& ok, int timeout_ms) {
+    for (int waited = 0; waited < timeout_ms; waited += 20) {
+      if (ok()) return true;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    return ok();
+  }
+
+  std::vector<json> Lines(const std::string& path) {
+    std::ifstream in(path);
+    std::vector<json> out;
+    for (std::string l; std::getline(in, l);) {
+      auto j = json::parse(l, nullptr, false);
+      if (!j.is_discarded()) out.push_back(j);
+    }
+    return out;
+  }
+  std::vector<json> Alerts() { return Lines(alerts_); }
+  // Result records of `action`, in order.
+  std::vector<json> ActionResults(const std::string& action) {
+    std::vector<json> out;
+    for (auto& r : Lines(audit_))
+      if (r.value("kind", "") == "action" && r.value("phase", "") == "result" && r.value("action", "") == action)
+        out.push_back(r);
+    return out;
+  }
+  json WaitForAction(const std::string& action, int timeout_ms = 15000) {
+    json got;
+    WaitFor([&] {
+      auto all = ActionResults(action);
+      if (all.empty()) return false;
+      got = all.back();
+      return true;
+    }, timeout_ms);
+    return got;
+  }
+
+  // A pod running the counter loop, an agent whose one policy answers the trigger with
+  // `step` (a YAML flow map naming `action`), and the trigger fired; the action's audit
+  // result record, or null if none came.
+  json Answer(const std::string& action, const std::string& step, const std::string& extra_pod_container = "",
+              const std::string& mode = "enforce") {
+    pod_ = StartPod("checkout", &id_);
+    if (id_.empty()) return nullptr;
+    if (!extra_pod_container.empty() &&
+        pod_->AddContainer(extra_pod_container, {"/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 0.05; done"})
+            .empty())
+      ADD_FAILURE() << pod_->error();
+    agent_ = StartAgent("- policy: answer\n  mode: " + mode + "\n  match: {rules: [Trigger read in a container]}\n" +
+                        "  dedup_window: 0s\n  actions: [" + step + "]\n");
+    Trigger(action);
+    json rec = WaitForAction(action);
+    EXPECT_FALSE(rec.is_null()) << agent_->Log();
+    return rec;
+  }
+
+  TaskState Task(const std::string& id) {
+    ContainerdClient client(socket_);
+    auto t = client.GetTask("k8s.io", id);
+    return t ? *t : TaskState{};
+  }
+
+  std::string socket_, dir_, rules_, config_, policies_, audit_, alerts_;
+  std::unique_ptr<TestPod> pod_;
+  std::string id_;
+  std::unique_ptr<AgentProcess> agent_;
+};
+
+void ExpectEnriched(const json& alert, const std::string& id, const TestPod& pod) {
+  const json& f = alert["output_fields"];
+  EXPECT_EQ(f["container.id"], id.substr(0, 12));
+  EXPECT_EQ(f["container.name"], "web");
+  EXPECT_EQ(f["container.image"], "riposte.local/busybox:1");
+  EXPECT_EQ(f["container.image.repository"], "riposte.local/busybox");
+  EXPECT_EQ(f["container.image.tag"], "1");
+  EXPECT_EQ(f["container.privileged"], false);
+  EXPECT_NE(f["container.mounts"].get<std::string>().find(":/data:"), std::string::npos) << f["container.mounts"];
+  EXPECT_EQ(f["k8s.ns.name"], "shop-prod");
+  EXPECT_EQ(f["k8s.pod.name"], "checkout");
+  EXPECT_EQ(f["k8s.pod.uid"], pod.uid());
+  EXPECT_EQ(f["k8s.pod.labels"], "app:shop, tier:web");
+  EXPECT_EQ(f["k8s.pod.label[app]"], "shop");
+  EXPECT_EQ(f["k8s.pod.sandbox_id"], pod.sandbox_id().substr(0, 12));
+}
+
+TEST_F(ContainerResponseTest, APodStartedBeforeTheAgentIsEnrichedFromItsFirstEvent) {
+  std::string id;
+  auto pod = StartPod("checkout", &id);
+  ASSERT_FALSE(id.empty());
+  auto agent = StartAgent();
+  Trigger("early");
+  ASSERT_TRUE(WaitFor([&] { return !Alerts().empty(); }, 10000)) << agent->Log();
+  auto alerts = Alerts();
+  ASSERT_EQ(alerts.size(), 1u);
+  ExpectEnriched(alerts[0], id, *pod);
+  EXPECT_EQ(agent->Stop(), 0);
+}
+
+TEST_F(ContainerResponseTest, APodStartedAfterTheAgentIsEnrichedFromItsEvents) {
+  auto agent = StartAgent();
+  std::string id;
+  auto pod = StartPod("checkout", &id);
+  ASSERT_FALSE(id.empty());
+  Trigger("late");
+  ASSERT_TRUE(WaitFor([&] { return !Alerts().empty(); }, 10000)) << agent->Log();
+  ExpectEnriched(Alerts().at(0), id, *pod);
+  EXPECT_EQ(agent->Stop(), 0);
+}
+
+TEST_F(ContainerResponseTest, PauseFreezesTheContainerAndResumeRestoresIt) {
+  json rec = Answer("container.pause", "{action: container.pause}");
+  ASSERT_FALSE(rec.is_null());
+  EXPECT_EQ(rec["outcome"], "done") << rec.dump();
+  EXPECT_EQ(rec["details"]["container_id"], id_);
+  EXPECT_EQ(rec["details"]["pod"], "shop-prod/checkout");
+  EXPECT_EQ(rec["details"]["status_before"], "RUNNING");
+  EXPECT_EQ(Task(id_).status, TaskStatus::kPaused);
+  EXPECT_FALSE(CounterMoves(500)) << "a paused container's processes must not run";
+
+  // Release: the operator resumes it, and that is audited too.
+  const std::string manual_audit = dir_ + "/operator-audit.log";
+  int rc = 0;
+  std::string out = ShellStatus(RiposteBinary() + " --config " + config_ + " container resume " + id_.substr(0, 12) +
+                                    " --audit-log " + manual_audit + " 2>&1",
+                                &rc);
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(Task(id_).status, TaskStatus::kRunning);
+  EXPECT_TRUE(CounterMoves(300));
+  auto manual = Lines(manual_audit);
+  ASSERT_FALSE(manual.empty());
+  EXPECT_EQ(manual.back()["action"], "container.resume");
+  EXPECT_EQ(manual.back()["policy"], "manual");
+  EXPECT_EQ(manual.back()["outcome"], "done");
+  EXPECT_TRUE(VerifyAuditChain({manual_audit}).ok);
+  // The agent's own trail has one writer: a second one is refused, not interleaved.
+  out = ShellStatus(RiposteBinary() + " --config " + config_ + " container pause " + id_ + " --audit-log " + audit_ +
+                        " 2>&1",
+                    &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("another riposte process"), std::string::npos) << out;
+  EXPECT_EQ(Task(id_).status, TaskStatus::kRunning);
+  EXPECT_EQ(agent_->Stop(), 0);
+  EXPECT_TRUE(VerifyAuditChain({audit_}).ok);
+}
+
+TEST_F(ContainerResponseTest, StopEndsTheTaskWithinTheGracePeriod) {
+  json rec = Answer("container.stop", "{action: container.stop, params: {grace_period: 10s}}");
+  ASSERT_FALSE(rec.is_null());
+  EXPECT_EQ(rec["outcome"], "done") << rec.dump();
+  // The workload exits on SIGTERM, so the stop ends well inside the grace period.
+  EXPECT_LT(rec["duration_us"].get<int64_t>(), 5'000'000) << rec.dump();
+  TaskState t = Task(id_);
+  EXPECT_EQ(t.status, TaskStatus::kStopped);
+  EXPECT_EQ(t.exit_status, 0u) << "SIGTERM honoured, not killed";
+}
+
+TEST_F(ContainerResponseTest, KillSendsTheSignalToEveryProcess) {
+  json rec = Answer("container.kill", "{action: container.kill, params: {signal: SIGKILL}}");
+  ASSERT_FALSE(rec.is_null());
+  EXPECT_EQ(rec["outcome"], "done") << rec.dump();
+  TaskState t = Task(id_);
+  EXPECT_EQ(t.status, TaskStatus::kStopped);
+  EXPECT_EQ(t.exit_status, 128u + SIGKILL);
+}
+
+TEST_F(ContainerResponseTest, PodStopStopsEveryContainerOfThePod) {
+  json rec = Answer("pod.stop", "{action: pod.stop, params: {grace_period: 5s}}", "sidecar");
+  ASSERT_FALSE(rec.is_null());
+  EXPECT_EQ(rec["outcome"], "done") << rec.dump();
+  auto containers = pod_->cri().ListContainers(pod_->sandbox_id());
+  ASSERT_TRUE(containers.ok()) << containers.error().message;
+  ASSERT_EQ(containers->size(), 2u);
+  for (const auto& c : *containers) EXPECT_EQ(c.state, "CONTAINER_EXITED") << c.name;
+}
+
+TEST_F(ContainerResponseTest, DryRunRecordsThePauseAndLeavesTheContainerRunning) {
+  json rec = Answer("container.pause", "{action: container.pause}", "", "dry-run");
+  ASSERT_FALSE(rec.is_null());
+  EXPECT_EQ(rec["outcome"], "would_have") << rec.dump();
+  EXPECT_EQ(rec["details"]["container_id"], id_);
+  EXPECT_EQ(Task(id_).status, TaskStatus::kRunning);
+  EXPECT_TRUE(CounterMoves(300));
+}
+
+TEST_F(ContainerResponseTest, ContainerdDownMidRunIsAuditedAsFailedAndDetectionGoesOn) {
+  std::string id;
+  auto pod = StartPod("checkout", &id);
+  ASSERT_FALSE(id.empty());
+  auto agent = StartAgent("- policy: freeze\n  match: {rules: [Trigger read in a container]}\n"
+                          "  actions: [{action: container.pause}]\n  dedup_window: 0s\n");
+  // containerd crashes; runc's shims keep the containers running without it.
+  const std::string env = SourceDir() + "/deploy/testenv/containerd-env.sh";
+  Shell("kill -9 $(cat /run/riposte-testenv/containerd.pid)");
+  Trigger("down-1");
+  json rec = WaitForAction("container.pause", 20000);
+  ASSERT_FALSE(rec.is_null()) << agent->Log();
+  EXPECT_EQ(rec["outcome"], "failed") << rec.dump();
+  EXPECT_FALSE(rec.value("error", "").empty());
+  EXPECT_GE(rec["details"].value("attempts", 0), 2) << "retried with backoff before failing: " << rec.dump();
+  // The agent keeps detecting while containerd is down.
+  Trigger("down-2");
+  EXPECT_TRUE(WaitFor([&] { return Alerts().size() >= 2; }, 10000)) << agent->Log();
+  EXPECT_EQ(kill(agent->pid(), 0), 0) << "the agent is still running";
+  // containerd back: the next action works again.
+  Shell(env + " start");
+  Trigger("up");
+  EXPECT_TRUE(WaitFor([&] {
+    auto all = ActionResults("container.pause");
+    return !all.empty() && all.back()["outcome"] == "done";
+  }, 20000)) << agent->Log();
+  EXPECT_EQ(Task(id).status, TaskStatus::kPaused);
+  EXPECT_EQ(agent->Stop(), 0);
+  EXPECT_TRUE(VerifyAuditChain({audit_}).ok);
+}
+
+TEST_F(ContainerResponseTest, AContainerGoneBeforeTheActionIsTargetGone) {
+  // The alert comes from Falco through `riposte respond`, about a container that was
+  // removed after Falco saw it: the action finds nothing to act on.
+  std::string id;
+  {
+    auto pod = StartPod("checkout", &id);
+    ASSERT_FALSE(id.empty());
+  }  // stopped and removed
+  std::ofstream(policies_) << "- policy: freeze\n  match: {rules: [Terminal shell in container]}\n"
+                              "  actions: [{action: container.pause}]\n";
+  const int port = 20000 + (getpid() + 7) % 20000;
+  AgentProcess respond({"--config", config_, "respond", "--listen", "127.0.0.1:" + std::to_string(port),
+                        "--policies", policies_, "--audit-log", audit_},
+                       dir_ + "/respond.log", "accepting Falco alerts");
+  ASSERT_TRUE(respond.ready()) << respond.Log();
+  json alert = {{"time", "2099-01-01T00:00:00.000000000Z"},
+                {"rule", "Terminal shell in container"},
+                {"priority", "Notice"},
+                {"output", "A shell was spawned"},
+                {"output_fields", {{"proc.pid", 4194000}, {"container.id", id.substr(0, 12)}}}};
+  httplib::Client client("127.0.0.1", port);
+  auto res = client.Post("/", alert.dump(), "application/json");
+  ASSERT_TRUE(res);
+  auto body = json::parse(res->body);
+  ASSERT_EQ(body["actions"].size(), 1u) << res->body;
+  EXPECT_EQ(body["actions"][0]["outcome"], "target_gone") << res->body;
+  EXPECT_EQ(respond.Stop(), 0);
+}
+
+}  // namespace
+}  // namespace riposte::testing
