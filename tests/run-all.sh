@@ -39,6 +39,7 @@ if [ "$status" -eq 0 ]; then
     --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}/falco_rules.yaml" --passes 21
   ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
     --iterations 200
+  ./build/tests/bench/riposte_bench_container_pause --riposte build/riposte --source-dir . --rounds 50
 fi
 
 # One closing line a person and CI can read, after the benchmark output.

@@ -92,7 +92,15 @@ std::optional<std::string> AlertFacts::Field(std::string_view name) const {
   }
   auto it = output_fields.find(std::string(name));
   if (it != output_fields.end() && !it->is_null()) return Text(*it);
-  if (name == "container.id" && !target.container_id.empty()) return target.container_id;
+  // What the agent learnt about the target beyond the rule's output (the container and
+  // pod from the runtime), so `when:` can use it even if the output does not print it.
+  auto known = [](const std::string& v) { return v.empty() ? std::nullopt : std::optional<std::string>(v); };
+  if (name == "container.id") return known(target.container_id);
+  if (name == "container.name") return known(target.container_name);
+  if (name == "container.image") return known(target.container_image);
+  if (name == "k8s.ns.name") return known(target.k8s_namespace);
+  if (name == "k8s.pod.name") return known(target.pod_name);
+  if (name == "k8s.pod.uid") return known(target.pod_uid);
   if (name == "proc.name" && !target.process_name.empty()) return target.process_name;
   if (name == "proc.pid" && target.pid) return std::to_string(target.pid);
   return std::nullopt;

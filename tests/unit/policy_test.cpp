@@ -2,9 +2,11 @@
 // `when` conditions on earlier steps and alert fields.
 #include <gtest/gtest.h>
 
+#include "policy/alert_facts.h"
 #include "policy/policy_matcher.h"
 #include "policy/policy_reader.h"
 #include "responders/default_responders.h"
+#include "state/container_info.h"
 
 namespace riposte {
 namespace {
@@ -243,6 +245,25 @@ TEST(PolicyMatcher, FirstMatchWinsUnlessItContinues) {
   };
   EXPECT_EQ(names("A"), std::vector<std::string>{"one"});
   EXPECT_EQ(names("B"), (std::vector<std::string>{"two", "three"}));
+}
+
+TEST(AlertFactsField, RuntimeKnowledgeFillsWhatTheOutputDoesNotPrint) {
+  AlertFacts f;
+  f.output_fields = {{"container.name", "from-output"}};
+  ContainerInfo info;
+  info.id = "5fc7e258c7e107aee4a57a5ccbbc7819b33dbce9095c36ca6746e8c8e6d0988f";
+  info.name = "web";
+  info.image = "riposte.local/busybox:1";
+  info.k8s_namespace = "payments";
+  info.pod_name = "checkout";
+  f.target.container_id = "5fc7e258c7e1";
+  TargetFromContainer(info, f.target);
+  EXPECT_EQ(f.target.container_id, info.id) << "the short id grows to the full one";
+  EXPECT_EQ(f.Field("container.name"), "from-output") << "the rule's own output comes first";
+  EXPECT_EQ(f.Field("container.image"), "riposte.local/busybox:1");
+  EXPECT_EQ(f.Field("k8s.ns.name"), "payments");
+  EXPECT_EQ(f.Field("k8s.pod.name"), "checkout");
+  EXPECT_FALSE(f.Field("k8s.pod.uid").has_value());
 }
 
 TEST(StepCondition, StepsAndAlertFields) {
