@@ -10,7 +10,7 @@ packages=(
   # agent libraries
   libyaml-cpp-dev libyaml-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libseccomp-dev libspdlog-dev libfmt-dev libcli11-dev nlohmann-json3-dev libre2-dev
-  libcpp-httplib-dev libxxhash-dev libssl-dev
+  libcpp-httplib-dev libxxhash-dev libssl-dev libnftables-dev
   # containerd's API .proto files, compiled at build time
   golang-github-containerd-containerd-dev
   # tests and benchmarks

@@ -96,6 +96,8 @@ ActionResult ContainerResponder::Run(const ActionRequest& req) {
 
   int attempts = 0;
   Target target;
+  target.policy = std::string(req.policy);
+  target.alert_id = req.alert.id;
   Status found = RetryWhileUnavailable(
       [&]() -> Status {
         auto info = directory_.Describe(t.container_id);

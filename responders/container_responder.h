@@ -27,6 +27,8 @@ class ContainerResponder : public Responder {
   struct Target {
     ContainerInfo info;
     TaskState task;
+    std::string policy;    // who asks: the policy's name, or "manual"
+    std::string alert_id;
   };
   // Whether the action applies to a task in this state; a result to report if not.
   virtual std::optional<ActionResult> NotApplicable(const Target& target) const;

@@ -2,6 +2,7 @@
 
 #include "responders/container_pause.h"
 #include "responders/container_stop.h"
+#include "responders/network_quarantine.h"
 #include "responders/notify.h"
 #include "responders/pod_stop.h"
 #include "responders/process_kill.h"
@@ -9,9 +10,15 @@
 namespace riposte {
 
 std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces,
-                                                         ContainerDirectory* containers) {
+                                                         ContainerDirectory* containers, QuarantineStore* quarantines) {
   auto r = std::make_unique<ResponderRegistry>();
-  for (const char* planned : {"network.quarantine", "network.release", "seccomp.tighten"}) r->AddPlanned(planned);
+  r->AddPlanned("seccomp.tighten");
+  if (containers && quarantines) {
+    r->Add(std::make_unique<NetworkQuarantineResponder>(*containers, *quarantines));
+    r->Add(std::make_unique<NetworkReleaseResponder>(*containers, *quarantines));
+  } else {
+    for (const char* action : {"network.quarantine", "network.release"}) r->AddPlanned(action);
+  }
   if (containers) {
     r->Add(std::make_unique<ContainerPauseResponder>(*containers));
     r->Add(std::make_unique<ContainerResumeResponder>(*containers));

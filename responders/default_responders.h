@@ -7,12 +7,14 @@
 #include <vector>
 
 #include "containers/container_directory.h"
+#include "quarantine/quarantine_store.h"
 #include "responders/responder_registry.h"
 
 namespace riposte {
 
-// `containers`: the container responders act through it; null leaves them unavailable.
+// `containers`: the container responders act through it; null leaves them (and the
+// network ones) unavailable. `quarantines`: where network.quarantine records what it did.
 std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces,
-                                                         ContainerDirectory* containers);
+                                                         ContainerDirectory* containers, QuarantineStore* quarantines);
 
 }  // namespace riposte

@@ -40,6 +40,7 @@ if [ "$status" -eq 0 ]; then
   ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
     --iterations 200
   ./build/tests/bench/riposte_bench_container_pause --riposte build/riposte --source-dir . --rounds 50
+  ./build/tests/bench/riposte_bench_quarantine --riposte build/riposte --source-dir . --rounds 30
 fi
 
 # One closing line a person and CI can read, after the benchmark output.

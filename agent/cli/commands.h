@@ -20,6 +20,7 @@ void RegisterRunCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterFieldsCommand(CLI::App& app);
 void RegisterRespondCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterContainerCommand(CLI::App& app, const GlobalOptions& global);  // container list/pause/resume/stop/kill
+void RegisterQuarantineCommand(CLI::App& app, const GlobalOptions& global);  // quarantine list/release
 void RegisterPolicyCommand(CLI::App& app);
 void RegisterAuditCommands(CLI::App& app);  // audit verify, tune
 

@@ -11,9 +11,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include "audit/audit_log.h"
 #include "cli/commands.h"
 #include "cli/config_loading.h"
+#include "cli/manual_action.h"
 #include "containers/container_directory.h"
 #include "response/response_engine.h"
 #include "responders/default_responders.h"
@@ -72,12 +72,6 @@ int List(const GlobalOptions& global) {
   return 0;
 }
 
-std::string Operator() {
-  if (const char* sudo = getenv("SUDO_USER")) return sudo;
-  if (const char* user = getenv("USER")) return user;
-  return "uid " + std::to_string(getuid());
-}
-
 int Act(const std::string& action, const ContainerArgs& args, const GlobalOptions& global) {
   auto config = LoadConfigFor(global);
   if (!config) {
@@ -89,7 +83,8 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
   if (!args.signal.empty()) params["signal"] = args.signal;
 
   ContainerDirectory directory(DirectoryOptions(*config));
-  auto responders = MakeDefaultResponders(config->containerd_namespaces, &directory);
+  QuarantineStore quarantines(config->quarantine_state);
+  auto responders = MakeDefaultResponders(config->containerd_namespaces, &directory, &quarantines);
   Responder* responder = responders->Get(action);
   if (!responder) {
     spdlog::error("no responder for {}", action);
@@ -99,14 +94,9 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
     spdlog::error("{}: {}", action, valid.error().message);
     return 2;
   }
-  AuditLogOptions audit_options;
-  audit_options.path = args.audit_log.empty() ? config->audit_log : args.audit_log;
-  audit_options.host = HostName();
-  audit_options.max_bytes = config->audit_max_bytes;
-  audit_options.keep = config->audit_keep;
-  auto audit = AuditLog::Open(audit_options);
-  if (!audit) {
-    spdlog::error("audit log: {} (nothing was done: every action is audited)", audit.error().message);
+  auto trail = ManualTrail::Open(*config, args.audit_log);
+  if (!trail) {
+    spdlog::error("audit log: {}", trail.error().message);
     return 2;
   }
 
@@ -117,8 +107,7 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
   facts.target.container_id = args.id;
   if (auto info = directory.Describe(args.id)) TargetFromContainer(*info, facts.target);
 
-  nlohmann::ordered_json record{{"kind", "action"},     {"policy", "manual"},       {"operator", Operator()},
-                                {"action", action},     {"dry_run", args.dry_run}, {"target", TargetJson(facts.target)}};
+  nlohmann::ordered_json record{{"action", action}, {"dry_run", args.dry_run}, {"target", TargetJson(facts.target)}};
   if (!params.empty()) record["params"] = params;
   ProtectedTargets protection(config->protection);
   auto started = std::chrono::steady_clock::now();
@@ -129,7 +118,7 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
   if (!result.error.empty()) record["error"] = result.error;
   if (!result.details.empty()) record["details"] = result.details;
   record["duration_us"] = took.count();
-  auto seq = (*audit)->Append(record);
+  auto seq = trail->Append(record);
   if (!seq) {
     spdlog::error("audit log: {}", seq.error().message);
     return 1;

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   riposte::RegisterFieldsCommand(app);
   riposte::RegisterRespondCommand(app, global);
   riposte::RegisterContainerCommand(app, global);
+  riposte::RegisterQuarantineCommand(app, global);
   riposte::RegisterPolicyCommand(app);
   riposte::RegisterAuditCommands(app);
 

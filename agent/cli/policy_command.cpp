@@ -25,7 +25,8 @@ std::string Describe(const ActionStep& s) {
 int Validate(const std::vector<std::string>& paths) {
   // Validation only: the directory is never started, so no runtime is contacted.
   ContainerDirectory containers{ContainerDirectoryOptions{}};
-  auto registry = MakeDefaultResponders({}, &containers);
+  QuarantineStore quarantines{""};  // never written: validation only
+  auto registry = MakeDefaultResponders({}, &containers, &quarantines);
   auto r = LoadPolicies(paths, *registry);
   for (const auto& m : r.messages) std::cout << m.ToString() << "\n";
   if (!r.ok()) return 1;
@@ -36,7 +37,8 @@ int Validate(const std::vector<std::string>& paths) {
 int Test(const std::vector<std::string>& paths, const std::vector<std::string>& alert_files, bool dry_run) {
   // Validation only: the directory is never started, so no runtime is contacted.
   ContainerDirectory containers{ContainerDirectoryOptions{}};
-  auto registry = MakeDefaultResponders({}, &containers);
+  QuarantineStore quarantines{""};  // never written: validation only
+  auto registry = MakeDefaultResponders({}, &containers, &quarantines);
   auto r = LoadPolicies(paths, *registry);
   for (const auto& m : r.messages) std::cerr << m.ToString() << "\n";
   if (!r.ok()) return 2;

@@ -6,8 +6,30 @@
 #include "common/duration_text.h"
 #include "policy/policy_reader.h"
 #include "responders/default_responders.h"
+#include "responders/network_quarantine.h"
 
 namespace riposte {
+namespace {
+
+// Quarantines outlive the agent: at start it says which are in force, so none is ever
+// forgotten (`riposte quarantine list` shows the same).
+void LogQuarantinesInForce(const QuarantineStore& store) {
+  auto records = store.Load();
+  if (!records) {
+    spdlog::error("quarantine records: {}", records.error().message);
+    return;
+  }
+  for (const auto& q : *records) {
+    auto in_force = QuarantineInForce(q.netns_inode, {q.pid});
+    std::string state = in_force ? (*in_force ? "in force" : "RULES MISSING (re-apply or release)")
+                                 : (in_force.error().kind == ErrorKind::kNotFound ? "namespace gone (release to clear)"
+                                                                                  : in_force.error().message);
+    spdlog::warn("quarantine {}: container {} {} since {} by {}: {}", q.id(), q.container_name.empty() ? q.container_id : q.container_name,
+                 q.pod.empty() ? "" : "(pod " + q.pod + ")", q.since, q.policy, state);
+  }
+}
+
+}  // namespace
 
 void AddResponseFlags(CLI::App& cmd, ResponseFlags& f) {
   cmd.add_option("--policies,-p", f.policies, "response policy file or directory (repeatable; first match wins)");
@@ -37,7 +59,9 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
   r->policy_paths = flags.policies.empty() ? config.policies : flags.policies;
   if (r->policy_paths.empty()) return std::unique_ptr<Response>();
   r->force_dry_run = flags.dry_run || config.dry_run;
-  r->responders = MakeDefaultResponders(config.containerd_namespaces, containers);
+  r->quarantines = std::make_unique<QuarantineStore>(config.quarantine_state);
+  LogQuarantinesInForce(*r->quarantines);
+  r->responders = MakeDefaultResponders(config.containerd_namespaces, containers, r->quarantines.get());
   auto policies = LoadPolicySet(r->policy_paths, *r->responders);
   if (!policies) return policies.error();
 

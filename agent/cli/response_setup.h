@@ -14,6 +14,7 @@
 #include "config/agent_config.h"
 #include "containers/container_directory.h"
 #include "policy/policy.h"
+#include "quarantine/quarantine_store.h"
 #include "response/response_engine.h"
 #include "responders/responder_registry.h"
 
@@ -30,6 +31,7 @@ void AddResponseFlags(CLI::App& cmd, ResponseFlags& flags);
 struct Response {
   std::vector<std::string> policy_paths;
   bool force_dry_run = false;
+  std::unique_ptr<QuarantineStore> quarantines;  // before the responders that use it
   std::unique_ptr<ResponderRegistry> responders;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<ResponseEngine> engine;

@@ -14,8 +14,8 @@ std::string TestContainerdSocket() {
 }
 
 TestPod::TestPod(const std::string& socket, const std::string& name, const std::string& k8s_namespace,
-                 std::map<std::string, std::string> labels)
-    : cri_(socket, std::chrono::seconds(30)) {
+                 std::map<std::string, std::string> labels, bool host_network)
+    : cri_(socket, std::chrono::seconds(30)), host_network_(host_network) {
   static std::atomic<int> serial{0};
   uid_ = "riposte-test-" + std::to_string(getpid()) + "-" + std::to_string(serial++);
   auto* meta = config_.mutable_metadata();
@@ -23,7 +23,7 @@ TestPod::TestPod(const std::string& socket, const std::string& name, const std::
   meta->set_namespace_(k8s_namespace);
   meta->set_uid(uid_);
   meta->set_attempt(0);
-  config_.set_hostname(name);
+  if (!host_network_) config_.set_hostname(name);  // a host-network pod keeps the node's (as the kubelet does)
   const std::string logs = "/run/riposte-testenv/pod-logs/" + uid_;
   std::filesystem::create_directories(logs);
   config_.set_log_directory(logs);
@@ -34,6 +34,9 @@ TestPod::TestPod(const std::string& socket, const std::string& name, const std::
   (*config_.mutable_labels())["io.kubernetes.pod.uid"] = uid_;
   // The kubelet's cgroupfs layout: a pod cgroup below its QoS class.
   config_.mutable_linux()->set_cgroup_parent("/kubepods/besteffort/pod" + uid_);
+  if (host_network_)
+    config_.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
+        runtime::v1::NamespaceMode::NODE);
   auto id = cri_.RunPodSandbox(config_);
   if (!id) {
     error_ = "RunPodSandbox: " + id.error().message;
@@ -63,6 +66,9 @@ std::string TestPod::AddContainer(const std::string& name, const std::vector<std
   labels["io.kubernetes.pod.name"] = config_.metadata().name();
   labels["io.kubernetes.pod.namespace"] = config_.metadata().namespace_();
   labels["io.kubernetes.pod.uid"] = uid_;
+  if (host_network_)
+    c.mutable_linux()->mutable_security_context()->mutable_namespace_options()->set_network(
+        runtime::v1::NamespaceMode::NODE);
   if (!data_dir.empty()) {
     auto* m = c.add_mounts();
     m->set_container_path("/data");

@@ -18,9 +18,10 @@ std::string TestContainerdSocket();
 
 class TestPod {
  public:
-  // Runs the sandbox; check ok() (and error()) before use.
+  // Runs the sandbox; check ok() (and error()) before use. `host_network`: the pod shares
+  // the node's network namespace (hostNetwork: true).
   TestPod(const std::string& socket, const std::string& name, const std::string& k8s_namespace,
-          std::map<std::string, std::string> labels);
+          std::map<std::string, std::string> labels, bool host_network = false);
   ~TestPod();
   TestPod(const TestPod&) = delete;
   TestPod& operator=(const TestPod&) = delete;
@@ -43,6 +44,7 @@ class TestPod {
   std::string uid_;
   std::string sandbox_id_;
   std::string error_;
+  bool host_network_ = false;
 };
 
 }  // namespace riposte::testing

@@ -11,11 +11,14 @@
 namespace riposte {
 namespace {
 
-PolicyLoadResult Load(const std::string& text) {
+const ResponderRegistry& Registry() {
   static ContainerDirectory containers{ContainerDirectoryOptions{}};  // never started: no runtime contacted
-  static auto registry = MakeDefaultResponders({}, &containers);
-  return LoadPolicyText("p.yaml", text, *registry);
+  static QuarantineStore quarantines{""};
+  static auto registry = MakeDefaultResponders({}, &containers, &quarantines);
+  return *registry;
 }
+
+PolicyLoadResult Load(const std::string& text) { return LoadPolicyText("p.yaml", text, Registry()); }
 
 std::string Errors(const PolicyLoadResult& r) {
   std::string s;
@@ -125,10 +128,18 @@ TEST(PolicyReader, ErrorsNameFileLineAndColumn) {
   }
 }
 
+TEST(ShippedPolicies, TheDefaultPoliciesAndEveryPlaybookLoadWithoutErrors) {
+  for (const char* dir : {"/policies", "/policies/playbooks"}) {
+    auto r = LoadPolicies({std::string(RIPOSTE_SOURCE_DIR) + dir}, Registry());
+    EXPECT_TRUE(r.ok()) << dir << ":\n" << Errors(r);
+    EXPECT_FALSE(r.set->policies.empty()) << dir;
+  }
+}
+
 TEST(PolicyReader, ActionsNotInThisBuildLoadWithAWarning) {
-  auto r = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: network.quarantine}]\n");
+  auto r = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: seccomp.tighten}]\n");
   ASSERT_TRUE(r.ok()) << Errors(r);
-  EXPECT_NE(Errors(r).find("warning: policy 'p': action 'network.quarantine' is not available"), std::string::npos);
+  EXPECT_NE(Errors(r).find("warning: policy 'p': action 'seccomp.tighten' is not available"), std::string::npos);
 }
 
 TEST(PolicyMatcher, RulesExactAndGlob) {

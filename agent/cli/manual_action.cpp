@@ -1,0 +1,34 @@
+#include "cli/manual_action.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "cli/config_loading.h"
+
+namespace riposte {
+
+std::string OperatorName() {
+  if (const char* sudo = getenv("SUDO_USER")) return sudo;
+  if (const char* user = getenv("USER")) return user;
+  return "uid " + std::to_string(getuid());
+}
+
+Result<ManualTrail> ManualTrail::Open(const AgentConfig& config, const std::string& audit_path) {
+  AuditLogOptions o;
+  o.path = audit_path.empty() ? config.audit_log : audit_path;
+  o.host = HostName();
+  o.max_bytes = config.audit_max_bytes;
+  o.keep = config.audit_keep;
+  auto log = AuditLog::Open(o);
+  if (!log) return Error{log.error().message + " (nothing was done: every action is audited)"};
+  return ManualTrail(std::move(*log));
+}
+
+Result<uint64_t> ManualTrail::Append(const nlohmann::ordered_json& record) {
+  nlohmann::ordered_json body{{"kind", "action"}, {"policy", "manual"}, {"operator", OperatorName()}};
+  for (const auto& [k, v] : record.items()) body[k] = v;
+  return log_->Append(body);
+}
+
+}  // namespace riposte
