@@ -98,6 +98,7 @@ ActionResult ContainerResponder::Run(const ActionRequest& req) {
   Target target;
   target.policy = std::string(req.policy);
   target.alert_id = req.alert.id;
+  target.alert = &req.alert;
   Status found = RetryWhileUnavailable(
       [&]() -> Status {
         auto info = directory_.Describe(t.container_id);

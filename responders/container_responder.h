@@ -29,6 +29,7 @@ class ContainerResponder : public Responder {
     TaskState task;
     std::string policy;    // who asks: the policy's name, or "manual"
     std::string alert_id;
+    const AlertFacts* alert = nullptr;  // the alert being answered (valid during Act)
   };
   // Whether the action applies to a task in this state; a result to report if not.
   virtual std::optional<ActionResult> NotApplicable(const Target& target) const;

@@ -6,13 +6,19 @@
 #include "responders/notify.h"
 #include "responders/pod_stop.h"
 #include "responders/process_kill.h"
+#include "responders/seccomp_tighten.h"
 
 namespace riposte {
 
-std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces,
-                                                         ContainerDirectory* containers, QuarantineStore* quarantines) {
+std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const ResponderDeps& deps) {
   auto r = std::make_unique<ResponderRegistry>();
-  r->AddPlanned("seccomp.tighten");
+  ContainerDirectory* containers = deps.containers;
+  QuarantineStore* quarantines = deps.quarantines;
+  if (containers) {
+    r->Add(std::make_unique<SeccompTightenResponder>(*containers, deps.seccomp_profile_dir));
+  } else {
+    r->AddPlanned("seccomp.tighten");
+  }
   if (containers && quarantines) {
     r->Add(std::make_unique<NetworkQuarantineResponder>(*containers, *quarantines));
     r->Add(std::make_unique<NetworkReleaseResponder>(*containers, *quarantines));
@@ -31,7 +37,7 @@ std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::
     for (const char* action : {"container.pause", "container.resume", "container.stop", "container.kill", "pod.stop"})
       r->AddPlanned(action);
   }
-  r->Add(std::make_unique<ProcessKillResponder>(containerd_namespaces));
+  r->Add(std::make_unique<ProcessKillResponder>(deps.containerd_namespaces));
   r->Add(std::make_unique<NotifyResponder>());
   return r;
 }

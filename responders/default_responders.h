@@ -12,9 +12,14 @@
 
 namespace riposte {
 
-// `containers`: the container responders act through it; null leaves them (and the
-// network ones) unavailable. `quarantines`: where network.quarantine records what it did.
-std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const std::vector<std::string>& containerd_namespaces,
-                                                         ContainerDirectory* containers, QuarantineStore* quarantines);
+struct ResponderDeps {
+  std::vector<std::string> containerd_namespaces;  // process.kill's container target
+  // The container, network and seccomp responders act through it; null leaves them unavailable.
+  ContainerDirectory* containers = nullptr;
+  QuarantineStore* quarantines = nullptr;  // where network.quarantine records what it did
+  std::string seccomp_profile_dir = "/var/lib/riposte/seccomp";  // where seccomp.tighten saves profiles
+};
+
+std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const ResponderDeps& deps);
 
 }  // namespace riposte

@@ -21,6 +21,10 @@ void RegisterFieldsCommand(CLI::App& app);
 void RegisterRespondCommand(CLI::App& app, const GlobalOptions& global);
 void RegisterContainerCommand(CLI::App& app, const GlobalOptions& global);  // container list/pause/resume/stop/kill
 void RegisterQuarantineCommand(CLI::App& app, const GlobalOptions& global);  // quarantine list/release
+// exec --profile P -- CMD: `command` is what followed `--` (main splits it off, so the
+// command's own options never reach the option parser).
+void RegisterExecCommand(CLI::App& app, const std::vector<std::string>& command, const GlobalOptions& global);
+void RegisterSeccompCommand(CLI::App& app, const GlobalOptions& global);  // seccomp show CONTAINER
 void RegisterPolicyCommand(CLI::App& app);
 void RegisterAuditCommands(CLI::App& app);  // audit verify, tune
 

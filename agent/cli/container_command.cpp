@@ -84,7 +84,7 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
 
   ContainerDirectory directory(DirectoryOptions(*config));
   QuarantineStore quarantines(config->quarantine_state);
-  auto responders = MakeDefaultResponders(config->containerd_namespaces, &directory, &quarantines);
+  auto responders = MakeDefaultResponders({config->containerd_namespaces, &directory, &quarantines, config->seccomp_profile_dir});
   Responder* responder = responders->Get(action);
   if (!responder) {
     spdlog::error("no responder for {}", action);

@@ -11,6 +11,15 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("riposte ") + riposte::kVersion);
   app.require_subcommand(1);
   riposte::GlobalOptions global;
+  // `riposte exec ... -- CMD ARGS`: everything after the first `--` is the command's.
+  std::vector<std::string> exec_command;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--") {
+      exec_command.assign(argv + i + 1, argv + argc);
+      argc = i;
+      break;
+    }
+  }
   app.add_option("--log-level", global.log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
   app.add_option("--config", global.config_path,
@@ -29,6 +38,8 @@ int main(int argc, char** argv) {
   riposte::RegisterRespondCommand(app, global);
   riposte::RegisterContainerCommand(app, global);
   riposte::RegisterQuarantineCommand(app, global);
+  riposte::RegisterExecCommand(app, exec_command, global);
+  riposte::RegisterSeccompCommand(app, global);
   riposte::RegisterPolicyCommand(app);
   riposte::RegisterAuditCommands(app);
 

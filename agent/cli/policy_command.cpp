@@ -26,7 +26,7 @@ int Validate(const std::vector<std::string>& paths) {
   // Validation only: the directory is never started, so no runtime is contacted.
   ContainerDirectory containers{ContainerDirectoryOptions{}};
   QuarantineStore quarantines{""};  // never written: validation only
-  auto registry = MakeDefaultResponders({}, &containers, &quarantines);
+  auto registry = MakeDefaultResponders({.containers = &containers, .quarantines = &quarantines});
   auto r = LoadPolicies(paths, *registry);
   for (const auto& m : r.messages) std::cout << m.ToString() << "\n";
   if (!r.ok()) return 1;
@@ -38,7 +38,7 @@ int Test(const std::vector<std::string>& paths, const std::vector<std::string>& 
   // Validation only: the directory is never started, so no runtime is contacted.
   ContainerDirectory containers{ContainerDirectoryOptions{}};
   QuarantineStore quarantines{""};  // never written: validation only
-  auto registry = MakeDefaultResponders({}, &containers, &quarantines);
+  auto registry = MakeDefaultResponders({.containers = &containers, .quarantines = &quarantines});
   auto r = LoadPolicies(paths, *registry);
   for (const auto& m : r.messages) std::cerr << m.ToString() << "\n";
   if (!r.ok()) return 2;

@@ -61,7 +61,7 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
   r->force_dry_run = flags.dry_run || config.dry_run;
   r->quarantines = std::make_unique<QuarantineStore>(config.quarantine_state);
   LogQuarantinesInForce(*r->quarantines);
-  r->responders = MakeDefaultResponders(config.containerd_namespaces, containers, r->quarantines.get());
+  r->responders = MakeDefaultResponders({config.containerd_namespaces, containers, r->quarantines.get(), config.seccomp_profile_dir});
   auto policies = LoadPolicySet(r->policy_paths, *r->responders);
   if (!policies) return policies.error();
 

@@ -34,6 +34,7 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"containers.containerd_socket", [](AgentConfig& c, const YAML::Node& v) { c.containerd_socket = As<std::string>(v); }},
       {"containers.cri_socket", [](AgentConfig& c, const YAML::Node& v) { c.cri_socket = As<std::string>(v); }},
       {"quarantine.state_file", [](AgentConfig& c, const YAML::Node& v) { c.quarantine_state = As<std::string>(v); }},
+      {"seccomp.profile_dir", [](AgentConfig& c, const YAML::Node& v) { c.seccomp_profile_dir = As<std::string>(v); }},
       {"rules", [](AgentConfig& c, const YAML::Node& v) { c.rules = As<Strings>(v); }},
       {"policies", [](AgentConfig& c, const YAML::Node& v) { c.policies = As<Strings>(v); }},
       {"dry_run", [](AgentConfig& c, const YAML::Node& v) { c.dry_run = As<bool>(v); }},

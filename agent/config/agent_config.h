@@ -24,6 +24,7 @@ struct AgentConfig {
   std::string containerd_socket = "/run/containerd/containerd.sock";
   std::string cri_socket;  // "": the containerd socket
   std::string quarantine_state = "/var/lib/riposte/quarantine.json";  // network.quarantine's records
+  std::string seccomp_profile_dir = "/var/lib/riposte/seccomp";       // seccomp.tighten's saved profiles
   // rules: files or directories, used when --rules is not given
   std::vector<std::string> rules;
   // alerts (run, replay): --alerts-file, --alerts-url, --json, --min-priority

@@ -7,6 +7,7 @@
 #include "github.com/containerd/containerd/api/events/task.pb.h"
 #include "github.com/containerd/containerd/api/services/containers/v1/containers.grpc.pb.h"
 #include "github.com/containerd/containerd/api/services/events/v1/events.grpc.pb.h"
+#include "github.com/containerd/containerd/api/services/snapshots/v1/snapshots.grpc.pb.h"
 #include "github.com/containerd/containerd/api/services/tasks/v1/tasks.grpc.pb.h"
 #include "github.com/containerd/containerd/api/services/version/v1/version.grpc.pb.h"
 
@@ -16,6 +17,7 @@ namespace cd_containers = containerd::services::containers::v1;
 namespace cd_tasks = containerd::services::tasks::v1;
 namespace cd_events = containerd::services::events::v1;
 namespace cd_version = containerd::services::version::v1;
+namespace cd_snapshots = containerd::services::snapshots::v1;
 namespace cd_types = containerd::v1::types;
 
 struct ContainerdClient::Stubs {
@@ -23,6 +25,7 @@ struct ContainerdClient::Stubs {
   std::unique_ptr<cd_tasks::Tasks::Stub> tasks;
   std::unique_ptr<cd_events::Events::Stub> events;
   std::unique_ptr<cd_version::Version::Stub> version;
+  std::unique_ptr<cd_snapshots::Snapshots::Stub> snapshots;
 };
 
 namespace {
@@ -41,6 +44,8 @@ ContainerRecord RecordFrom(const std::string& ns, const cd_containers::Container
   // The spec is an Any whose bytes are the OCI spec as JSON.
   if (c.has_spec()) r.spec = nlohmann::json::parse(c.spec().value(), nullptr, /*allow_exceptions=*/false);
   if (r.spec.is_discarded()) r.spec = nullptr;
+  r.snapshotter = c.snapshotter();
+  r.snapshot_key = c.snapshot_key();
   return r;
 }
 
@@ -112,6 +117,7 @@ ContainerdClient::ContainerdClient(std::string socket_path, std::chrono::millise
   stubs_->tasks = cd_tasks::Tasks::NewStub(channel_);
   stubs_->events = cd_events::Events::NewStub(channel_);
   stubs_->version = cd_version::Version::NewStub(channel_);
+  stubs_->snapshots = cd_snapshots::Snapshots::NewStub(channel_);
 }
 
 ContainerdClient::~ContainerdClient() = default;
@@ -195,6 +201,52 @@ Status ContainerdClient::DeleteTask(const std::string& ns, const std::string& id
   grpc::Status s = stubs_->tasks->Delete(&ctx, req, &resp);
   if (!s.ok()) return RuntimeCallError("containerd delete task", s);
   return Status::Ok();
+}
+
+Status ContainerdClient::UpdateSpec(const std::string& ns, const std::string& id, const nlohmann::json& spec) {
+  grpc::ClientContext ctx;
+  PrepareContext(ctx, call_timeout_, ns);
+  cd_containers::UpdateContainerRequest req;
+  req.mutable_container()->set_id(id);
+  // containerd stores the spec as an Any carrying the OCI spec's JSON.
+  req.mutable_container()->mutable_spec()->set_type_url("types.containerd.io/opencontainers/runtime-spec/1/Spec");
+  req.mutable_container()->mutable_spec()->set_value(spec.dump());
+  req.mutable_update_mask()->add_paths("spec");
+  cd_containers::UpdateContainerResponse resp;
+  grpc::Status s = stubs_->containers->Update(&ctx, req, &resp);
+  if (!s.ok()) return RuntimeCallError("containerd update container", s);
+  return Status::Ok();
+}
+
+Result<uint32_t> ContainerdClient::CreateAndStartTask(const ContainerRecord& c) {
+  cd_snapshots::MountsResponse mounts;
+  {
+    grpc::ClientContext ctx;
+    PrepareContext(ctx, call_timeout_, c.runtime_namespace);
+    cd_snapshots::MountsRequest req;
+    req.set_snapshotter(c.snapshotter);
+    req.set_key(c.snapshot_key);
+    grpc::Status s = stubs_->snapshots->Mounts(&ctx, req, &mounts);
+    if (!s.ok()) return RuntimeCallError("containerd snapshot mounts", s);
+  }
+  {
+    grpc::ClientContext ctx;
+    PrepareContext(ctx, call_timeout_, c.runtime_namespace);
+    cd_tasks::CreateTaskRequest req;
+    req.set_container_id(c.id);
+    for (const auto& m : mounts.mounts()) *req.add_rootfs() = m;
+    cd_tasks::CreateTaskResponse resp;
+    grpc::Status s = stubs_->tasks->Create(&ctx, req, &resp);
+    if (!s.ok()) return RuntimeCallError("containerd create task", s);
+  }
+  grpc::ClientContext ctx;
+  PrepareContext(ctx, call_timeout_, c.runtime_namespace);
+  cd_tasks::StartRequest req;
+  req.set_container_id(c.id);
+  cd_tasks::StartResponse resp;
+  grpc::Status s = stubs_->tasks->Start(&ctx, req, &resp);
+  if (!s.ok()) return RuntimeCallError("containerd start task", s);
+  return resp.pid();
 }
 
 Status ContainerdClient::DeleteContainer(const std::string& ns, const std::string& id) {

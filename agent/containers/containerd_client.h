@@ -34,6 +34,8 @@ struct ContainerRecord {
   std::map<std::string, std::string> labels;
   nlohmann::json spec;  // the OCI runtime spec (null when the container has none)
   int64_t created_ns = 0;
+  std::string snapshotter;   // where its root filesystem lives
+  std::string snapshot_key;
 };
 
 struct TaskState {
@@ -77,6 +79,11 @@ class ContainerdClient {
   Status KillTask(const std::string& ns, const std::string& id, int signal, bool all);
   Status DeleteTask(const std::string& ns, const std::string& id);
   Status DeleteContainer(const std::string& ns, const std::string& id);
+  // Replaces the container's OCI spec (it applies from the next task the container starts).
+  Status UpdateSpec(const std::string& ns, const std::string& id, const nlohmann::json& spec);
+  // A new task for a container whose task was deleted, on its snapshot's mounts, with
+  // no stdio (what a detached container has), then started; the new task's pid.
+  Result<uint32_t> CreateAndStartTask(const ContainerRecord& container);
   Result<std::string> Version();
 
   // Streams events of the container and task topics until the stream breaks or

@@ -29,6 +29,7 @@ set(containerd_protos
   github.com/containerd/containerd/api/events/task.proto
   github.com/containerd/containerd/api/services/containers/v1/containers.proto
   github.com/containerd/containerd/api/services/events/v1/events.proto
+  github.com/containerd/containerd/api/services/snapshots/v1/snapshots.proto
   github.com/containerd/containerd/api/services/tasks/v1/tasks.proto
   github.com/containerd/containerd/api/services/version/v1/version.proto
   github.com/containerd/containerd/api/types/descriptor.proto

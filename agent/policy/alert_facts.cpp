@@ -59,11 +59,14 @@ void TargetFromOutputFields(const nlohmann::json& f, AlertTarget& t) {
       if (key.starts_with(prefix) && key.back() == ']')
         t.pod_labels[key.substr(prefix.size(), key.size() - prefix.size() - 1)] = Text(value);
   }
-  if (t.pid == 0) {
-    auto it = f.find("proc.pid");
-    if (it != f.end() && it->is_number_unsigned()) t.pid = it->get<uint32_t>();
-    else if (it != f.end() && it->is_string()) t.pid = static_cast<uint32_t>(std::strtoul(it->get<std::string>().c_str(), nullptr, 10));
-  }
+  auto number = [&](uint32_t& dst, const char* name) {
+    if (dst != 0) return;
+    auto it = f.find(name);
+    if (it != f.end() && it->is_number_unsigned()) dst = it->get<uint32_t>();
+    else if (it != f.end() && it->is_string()) dst = static_cast<uint32_t>(std::strtoul(it->get<std::string>().c_str(), nullptr, 10));
+  };
+  number(t.pid, "proc.pid");
+  number(t.ppid, "proc.ppid");
 }
 
 std::optional<int64_t> ParseRfc3339(const std::string& text) {
@@ -139,6 +142,7 @@ AlertFacts FactsFromAlert(const Alert& alert, std::string id) {
   f.output = alert.output;
   f.output_fields = alert.output_fields;
   f.target.pid = alert.pid;
+  f.target.ppid = alert.ppid;
   f.target.start_boottime_ns = alert.process_start_boottime_ns;
   f.target.process_name = alert.process_name;
   f.target.exepath = alert.exepath;

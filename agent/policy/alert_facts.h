@@ -20,6 +20,7 @@ namespace riposte {
 // Who an alert is about. Empty strings and zeros are "unknown".
 struct AlertTarget {
   uint32_t pid = 0;
+  uint32_t ppid = 0;               // the parent when the alert was raised (0: unknown)
   uint64_t start_boottime_ns = 0;  // with pid, names one process for its whole life
   std::string process_name;        // comm
   std::string exepath;

@@ -20,6 +20,7 @@ struct Alert {
   nlohmann::json output_fields;  // field -> value, numbers as numbers, missing as null
   // Who it is about, for policies and responders.
   uint32_t pid = 0;
+  uint32_t ppid = 0;  // known even after the process is gone
   uint64_t process_start_boottime_ns = 0;
   std::string container_id;
   std::shared_ptr<ContainerEntry> container;  // the runtime's description, when known

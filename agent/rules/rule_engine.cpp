@@ -32,6 +32,7 @@ void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t
     }
     if (e.process) {
       a.pid = e.process->pid;
+      a.ppid = e.process->ppid;
       a.process_start_boottime_ns = e.process->start_boottime_ns;
       a.container_id = e.process->container_id;
       a.container = e.process->container;

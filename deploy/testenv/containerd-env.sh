@@ -21,7 +21,10 @@ log=$base/containerd.log
 # The pod network: a host bridge and a private /24 that nothing else on a test machine uses.
 bridge=rpbr0
 subnet=10.213.64.0/24
-images=(riposte.local/busybox:1 riposte.local/pause:1)
+# The applets the test rootfs links; the images are rebuilt (and re-imported) when this
+# list changes.
+applets="sh cat ls sleep echo true id touch rm nc wget mkdir ps kill head tail seq expr unshare"
+stamp=$(echo "$applets" | md5sum | cut -c1-8)
 
 # Running means answering: a containerd killed -9 leaves its socket file behind, and its
 # pid may linger as a zombie, so neither alone says it is up.
@@ -33,6 +36,7 @@ running() {
 start() {
   mkdir -p "$base/root" "$base/state"
   if running; then
+    import_images
     echo "$sock"
     return 0
   fi
@@ -152,16 +156,15 @@ PY
 
 import_images() {
   mkdir -p "$base/images"
-  build_image riposte.local/busybox:1 '["/bin/sh"]' "$base/images/busybox.tar"
-  build_image riposte.local/pause:1 '["/bin/sleep", "2147483647"]' "$base/images/pause.tar"
+  build_image riposte.local/busybox:1 '["/bin/sh"]' "$base/images/busybox-$stamp.tar"
+  build_image riposte.local/pause:1 '["/bin/sleep", "2147483647"]' "$base/images/pause-$stamp.tar"
   for ns in k8s.io default; do
-    local have
-    have=$(ctr --address "$sock" -n "$ns" images ls -q 2>/dev/null)
+    local done_mark=$base/images/imported-$ns-$stamp
+    [ -f "$done_mark" ] && continue
     for tarball in busybox pause; do
-      local ref=riposte.local/$tarball:1
-      grep -qxF "$ref" <<<"$have" && continue
-      ctr --address "$sock" -n "$ns" images import --snapshotter overlayfs "$base/images/$tarball.tar" >/dev/null
+      ctr --address "$sock" -n "$ns" images import --snapshotter overlayfs "$base/images/$tarball-$stamp.tar" >/dev/null
     done
+    touch "$done_mark"
   done
 }
 
@@ -195,7 +198,7 @@ rootfs() {
   local dir=$base/rootfs-busybox
   mkdir -p "$dir"/{bin,etc,tmp,proc,sys,dev,root}
   [ -x "$dir/bin/busybox" ] || cp /bin/busybox "$dir/bin/busybox"
-  for applet in sh cat ls sleep echo true id touch rm nc wget mkdir ps kill head tail seq expr; do
+  for applet in $applets; do
     [ -L "$dir/bin/$applet" ] || ln -s busybox "$dir/bin/$applet"
   done
   echo "riposte-test" > "$dir/etc/hostname"

@@ -87,3 +87,27 @@ TEST(AgentConfig, ReadsTheResponseKeys) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+// The sample configuration shipped in deploy/ loads, and says what the defaults are.
+TEST(AgentConfig, TheShippedSampleLoadsAndMatchesTheDefaults) {
+  auto c = LoadAgentConfig(std::string(RIPOSTE_SOURCE_DIR) + "/deploy/riposte.yaml");
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const AgentConfig defaults;
+  EXPECT_EQ(c->seccomp_profile_dir, defaults.seccomp_profile_dir);
+  EXPECT_EQ(c->quarantine_state, defaults.quarantine_state);
+}
+
+TEST(AgentConfig, ReadsTheSeccompAndQuarantineKeys) {
+  auto path = Write("seccomp:\n  profile_dir: /srv/profiles\nquarantine:\n  state_file: /srv/q.json\n");
+  auto c = LoadAgentConfig(path);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->seccomp_profile_dir, "/srv/profiles");
+  EXPECT_EQ(c->quarantine_state, "/srv/q.json");
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace riposte

@@ -14,7 +14,7 @@ namespace {
 const ResponderRegistry& Registry() {
   static ContainerDirectory containers{ContainerDirectoryOptions{}};  // never started: no runtime contacted
   static QuarantineStore quarantines{""};
-  static auto registry = MakeDefaultResponders({}, &containers, &quarantines);
+  static auto registry = MakeDefaultResponders({.containers = &containers, .quarantines = &quarantines});
   return *registry;
 }
 
@@ -136,10 +136,23 @@ TEST(ShippedPolicies, TheDefaultPoliciesAndEveryPlaybookLoadWithoutErrors) {
   }
 }
 
-TEST(PolicyReader, ActionsNotInThisBuildLoadWithAWarning) {
-  auto r = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: seccomp.tighten}]\n");
+TEST(PolicyReader, ActionsUnavailableHereLoadWithAWarning) {
+  // With container support switched off, the container, network and seccomp actions are
+  // not available: policies naming them still load (and their steps are audited so).
+  auto without_containers = MakeDefaultResponders({});
+  auto r = LoadPolicyText("p.yaml",
+                          "- policy: p\n  match: {rules: [A]}\n  actions: [{action: seccomp.tighten, params: "
+                          "{profile: restricted}}, {action: container.pause}]\n",
+                          *without_containers);
   ASSERT_TRUE(r.ok()) << Errors(r);
   EXPECT_NE(Errors(r).find("warning: policy 'p': action 'seccomp.tighten' is not available"), std::string::npos);
+  EXPECT_NE(Errors(r).find("warning: policy 'p': action 'container.pause' is not available"), std::string::npos);
+  // With them, the parameters are checked at load.
+  auto bad = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: seccomp.tighten, params: {deny: [nosuchcall]}}]\n");
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(Errors(bad).find("'nosuchcall' is not a syscall"), std::string::npos) << Errors(bad);
+  auto empty = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: seccomp.tighten}]\n");
+  EXPECT_NE(Errors(empty).find("needs something to deny"), std::string::npos) << Errors(empty);
 }
 
 TEST(PolicyMatcher, RulesExactAndGlob) {
