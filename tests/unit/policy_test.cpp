@@ -2,6 +2,10 @@
 // `when` conditions on earlier steps and alert fields.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "policy/alert_facts.h"
 #include "policy/policy_matcher.h"
 #include "policy/policy_reader.h"
@@ -134,6 +138,36 @@ TEST(ShippedPolicies, TheDefaultPoliciesAndEveryPlaybookLoadWithoutErrors) {
     EXPECT_TRUE(r.ok()) << dir << ":\n" << Errors(r);
     EXPECT_FALSE(r.set->policies.empty()) << dir;
   }
+}
+
+// Every policy example in the documentation is a policy that loads: readers copy them.
+TEST(ShippedPolicies, EveryPolicyExampleInTheDocsLoads) {
+  int examples = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(RIPOSTE_SOURCE_DIR) + "/docs")) {
+    if (entry.path().extension() != ".md") continue;
+    std::ifstream in(entry.path());
+    std::string line, block;
+    int line_no = 0, block_line = 0;
+    bool in_yaml = false;
+    while (std::getline(in, line)) {
+      ++line_no;
+      if (!in_yaml && line == "```yaml") {
+        in_yaml = true;
+        block.clear();
+        block_line = line_no + 1;
+      } else if (in_yaml && line == "```") {
+        in_yaml = false;
+        if (block.rfind("- policy:", 0) != 0) continue;
+        ++examples;
+        const std::string where = entry.path().filename().string() + ":" + std::to_string(block_line);
+        auto r = LoadPolicyText(where, block, Registry());
+        EXPECT_TRUE(r.ok()) << where << "\n" << Errors(r);
+      } else if (in_yaml) {
+        block += line + "\n";
+      }
+    }
+  }
+  EXPECT_GE(examples, 3);
 }
 
 TEST(PolicyReader, ActionsUnavailableHereLoadWithAWarning) {
