@@ -198,14 +198,24 @@ Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool
 Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync) {
   std::lock_guard lock(mu_);
   if (size_ >= options_.max_bytes) {
-    if (auto st = Rotate(); !st) return st.error();
+    if (auto st = Rotate(); !st) {
+      ++write_errors_;
+      return st.error();
+    }
   }
-  return AppendLocked(body, sync);
+  auto r = AppendLocked(body, sync);
+  if (!r) ++write_errors_;
+  return r;
 }
 
 uint64_t AuditLog::last_seq() const {
   std::lock_guard lock(mu_);
   return seq_;
+}
+
+uint64_t AuditLog::write_errors() const {
+  std::lock_guard lock(mu_);
+  return write_errors_;
 }
 
 }  // namespace riposte

@@ -44,6 +44,8 @@ class AuditLog {
   Result<uint64_t> Append(const nlohmann::ordered_json& body, bool sync = true);
 
   uint64_t last_seq() const;
+  // Appends that failed (disk full, file gone...) since the log was opened.
+  uint64_t write_errors() const;
 
  private:
   explicit AuditLog(AuditLogOptions options) : options_(std::move(options)) {}
@@ -59,6 +61,7 @@ class AuditLog {
   int head_fd_ = -1;
   uint64_t size_ = 0;
   uint64_t seq_ = 0;
+  uint64_t write_errors_ = 0;
   std::string prev_hash_;
 };
 

@@ -8,6 +8,7 @@ namespace riposte {
 // Options every subcommand shares.
 struct GlobalOptions {
   std::string log_level = "info";
+  bool log_level_given = false;  // --log-level on the command line: wins over the config
   std::string config_path;  // empty: /etc/riposte/riposte.yaml if it exists
 };
 

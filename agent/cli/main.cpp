@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "common/log_setup.h"
 #include "kernel/libbpf_logging.h"
 #include "version.h"
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   app.add_option("--config", global.config_path,
                  "agent configuration (YAML); default /etc/riposte/riposte.yaml if present");
   app.parse_complete_callback([&] {
+    global.log_level_given = app.count("--log-level") > 0;
     spdlog::set_level(spdlog::level::from_str(global.log_level));
   });
 
@@ -44,7 +46,7 @@ int main(int argc, char** argv) {
   riposte::RegisterAuditCommands(app);
 
   spdlog::set_default_logger(spdlog::stderr_color_mt("riposte"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  riposte::SetLogFormat("text");
   riposte::RouteLibbpfLogToSpdlog();
   try {
     app.parse(argc, argv);

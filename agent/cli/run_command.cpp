@@ -15,7 +15,11 @@
 #include "cli/detection_setup.h"
 #include "cli/response_setup.h"
 #include "common/agent_signals.h"
+#include "common/log_setup.h"
 #include "kernel/syscall_table.h"
+#include "metrics/agent_metrics.h"
+#include "metrics/ops_server.h"
+#include "metrics/pipeline_counts.h"
 #include "output/event_format.h"
 #include "pipeline/file_watcher.h"
 #include "pipeline/live_capture.h"
@@ -48,9 +52,31 @@ struct RunArgs {
 class Agent {
  public:
   Agent(const AgentConfig& config, const RunArgs& args, Detection detection)
-      : config_(config), args_(args), detection_(std::move(detection)) {}
+      : config_(config),
+        args_(args),
+        detection_(std::move(detection)),
+        metrics_(MetricsSources{[this] {
+                                  LiveCapture* live = live_for_metrics_.load();
+                                  return live ? live->kernel_counters() : KernelCounters{};
+                                },
+                                [this] {
+                                  AuditLog* audit = audit_for_metrics_.load();
+                                  return audit ? audit->write_errors() : 0;
+                                }}) {}
 
   int Run() {
+    // The operations endpoints answer from the start: not ready until attached.
+    std::unique_ptr<OpsServer> ops;
+    if (!config_.ops_listen.empty()) {
+      metrics_.SetReady(false, "loading BPF programs");
+      auto started = OpsServer::Start(config_.ops_listen, metrics_);
+      if (!started) {
+        spdlog::error("{}", started.error().message);
+        return 2;
+      }
+      ops = std::move(*started);
+      spdlog::info("operations endpoints on http://{}/ (healthz, readyz, metrics)", config_.ops_listen);
+    }
     containers_ = StartContainerDirectory(config_);
     auto response = SetUpResponse(args_.response, config_, [this](const std::string&) { breaker_tripped_ = true; },
                                   containers_.get());
@@ -60,6 +86,7 @@ class Agent {
     }
     response_ = std::move(*response);
     if (!response_) spdlog::info("no policies: detection only (pass --policies to answer alerts)");
+    if (response_) audit_for_metrics_ = response_->audit.get();
 
     LiveCaptureOptions options;
     options.syscalls = SyscallsForRules(*detection_.rules);
@@ -73,6 +100,7 @@ class Agent {
       return 1;
     }
     live_ = std::move(*live);
+    live_for_metrics_ = live_.get();
     if (response_) ProgramKernelKills(*response_->engine->policies());
 
     RuleEngine engine(detection_.rules, detection_.min_priority, HostName());
@@ -80,7 +108,8 @@ class Agent {
     std::unique_ptr<ResponseWorker> worker;
     if (response_) {
       worker = std::make_unique<ResponseWorker>(
-          *response_->engine, [dir = containers_.get()](AlertFacts& a) { CompleteAlertTarget(dir, a); });
+          *response_->engine, [dir = containers_.get()](AlertFacts& a) { CompleteAlertTarget(dir, a); },
+          [this](const AlertFacts&, const std::vector<StepReport>& reports) { metrics_.ObserveSteps(reports); });
       Audit({{"kind", "agent_start"},
              {"version", kVersion},
              {"dry_run_forced", response_->force_dry_run},
@@ -98,24 +127,48 @@ class Agent {
     uint64_t alert_count = 0;
     std::vector<Alert> alerts;
     const StateTracker& state = live_->state();
+    PipelineCounts counts;  // this thread's own; copied to the metrics once a second
+    auto last_publish = std::chrono::steady_clock::now();
+    metrics_.SetReady(true);
     spdlog::info("riposte is running");
     auto st = live_->Run(
         nullptr,
         [&](const Event& e) {
+          counts.CountEvent(e);
           alerts.clear();
-          engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
+          // One event in 256 is timed: two clock reads per event would cost more than
+          // the figure is worth.
+          if ((counts.events & 255) == 1) {
+            const auto t0 = std::chrono::steady_clock::now();
+            engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
+            metrics_.rule_evaluation().Observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+          } else {
+            engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
+          }
           for (const auto& a : alerts) {
             detection_.Emit(a);
+            counts.CountAlert(a.rule->def.name, PriorityName(a.rule->def.priority));
             if (!worker) continue;
             AlertFacts facts = FactsFromAlert(a, id_prefix + std::to_string(++alert_count));
-            if (!worker->Submit(facts))
+            if (!worker->Submit(facts)) {
+              metrics_.CountAlertDropped();
               Audit({{"kind", "alert_dropped"}, {"alert", facts.Reference()}, {"reason", "response queue full"}});
+            }
           }
         },
         [&](bool sighup) {
+          metrics_.Heartbeat();
+          const auto now = std::chrono::steady_clock::now();
+          if (now - last_publish >= std::chrono::seconds(1)) {
+            metrics_.PublishPipeline(counts);
+            last_publish = now;
+          }
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
         });
+    metrics_.SetReady(false, "stopping");
+    metrics_.PublishPipeline(counts);
     uint64_t total = 0;
     for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
     auto counters = live_->kernel_counters();
@@ -194,6 +247,7 @@ class Agent {
     }
     if (!error.empty()) {
       spdlog::error("reload refused: {}; the previous rules and policies stay active", error);
+      metrics_.CountReload(false);
       Audit({{"kind", "reload"}, {"outcome", "refused"}, {"trigger", why}, {"error", error}});
       return;
     }
@@ -206,6 +260,7 @@ class Agent {
       breaker_open_ = false;
       ProgramKernelKills(*policies);
     }
+    metrics_.CountReload(true);
     Audit({{"kind", "reload"}, {"outcome", "done"}, {"trigger", why}, {"in_kernel_selectors", kernel_selectors_}});
     spdlog::info("reload done");
   }
@@ -221,6 +276,10 @@ class Agent {
   bool breaker_open_ = false;
   size_t kernel_selectors_ = 0;
   CompiledRule breaker_rule_;
+  // What the metrics endpoint may read from its own thread, set once each exists.
+  std::atomic<LiveCapture*> live_for_metrics_{nullptr};
+  std::atomic<AuditLog*> audit_for_metrics_{nullptr};
+  AgentMetrics metrics_;
 };
 
 int RunAgent(const RunArgs& args, const GlobalOptions& global) {
@@ -232,6 +291,8 @@ int RunAgent(const RunArgs& args, const GlobalOptions& global) {
     spdlog::error("{}", config.error().message);
     return 2;
   }
+  SetLogFormat(config->log_format);
+  if (!global.log_level_given) spdlog::set_level(spdlog::level::from_str(config->log_level));
   auto detection = SetUpDetection(args.detection, *config);
   if (!detection) {
     spdlog::error("{}", detection.error().message);

@@ -1,5 +1,6 @@
 #include "config/agent_config.h"
 
+#include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -40,7 +41,19 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"dry_run", [](AgentConfig& c, const YAML::Node& v) { c.dry_run = As<bool>(v); }},
       {"watch_files", [](AgentConfig& c, const YAML::Node& v) { c.watch_files = As<bool>(v); }},
       {"in_kernel_kill", [](AgentConfig& c, const YAML::Node& v) { c.in_kernel_kill = As<bool>(v); }},
-      {"log_level", [](AgentConfig& c, const YAML::Node& v) { c.log_level = As<std::string>(v); }},
+      {"log_level",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.log_level = As<std::string>(v);
+         if (spdlog::level::from_str(c.log_level) == spdlog::level::off && c.log_level != "off")
+           throw YAML::RepresentationException(v.Mark(), "log_level must be trace, debug, info, warn, error or off");
+       }},
+      {"log_format",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.log_format = As<std::string>(v);
+         if (c.log_format != "text" && c.log_format != "json")
+           throw YAML::RepresentationException(v.Mark(), "log_format must be text or json");
+       }},
+      {"ops.listen", [](AgentConfig& c, const YAML::Node& v) { c.ops_listen = As<std::string>(v); }},
       {"alerts.file", [](AgentConfig& c, const YAML::Node& v) { c.alerts_file = As<std::string>(v); }},
       {"alerts.url", [](AgentConfig& c, const YAML::Node& v) { c.alerts_url = As<std::string>(v); }},
       {"alerts.json", [](AgentConfig& c, const YAML::Node& v) { c.alerts_json = As<bool>(v); }},

@@ -46,8 +46,11 @@ struct AgentConfig {
   bool watch_files = true;
   // respond: --listen
   std::string respond_listen = "127.0.0.1:2802";
-  // logging
+  // logging: level (the --log-level flag wins when given) and text or json lines
   std::string log_level = "info";
+  std::string log_format = "text";
+  // run: /healthz, /readyz, /metrics on HOST:PORT; empty: not served
+  std::string ops_listen;
 };
 
 // Errors name the file, line and column of the offending key.

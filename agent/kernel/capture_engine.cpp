@@ -195,7 +195,8 @@ KernelCounters CaptureEngine::ReadCounters() const {
     for (uint64_t x : v) s += x;
     return s;
   };
-  out.sent = sum(read(RP_STAT_SENT));
+  out.sent_per_cpu = read(RP_STAT_SENT);
+  out.sent = sum(out.sent_per_cpu);
   out.kernel_kills = sum(read(RP_STAT_KERNEL_KILL));
   out.dropped_per_cpu = read(RP_STAT_DROP_RINGBUF);
   out.dropped_ring_full = sum(out.dropped_per_cpu);

@@ -40,6 +40,7 @@ struct KernelCounters {
   uint64_t dropped_ring_full = 0;
   uint64_t stash_failures = 0;
   std::vector<uint64_t> dropped_per_cpu;
+  std::vector<uint64_t> sent_per_cpu;
 };
 
 class CaptureEngine {

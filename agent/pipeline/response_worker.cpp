@@ -2,8 +2,12 @@
 
 namespace riposte {
 
-ResponseWorker::ResponseWorker(ResponseEngine& engine, Prepare prepare, size_t capacity)
-    : engine_(engine), prepare_(std::move(prepare)), capacity_(capacity), thread_([this] { Run(); }) {}
+ResponseWorker::ResponseWorker(ResponseEngine& engine, Prepare prepare, Observe observe, size_t capacity)
+    : engine_(engine),
+      prepare_(std::move(prepare)),
+      observe_(std::move(observe)),
+      capacity_(capacity),
+      thread_([this] { Run(); }) {}
 
 ResponseWorker::~ResponseWorker() {
   {
@@ -33,7 +37,8 @@ void ResponseWorker::Run() {
     queue_.pop_front();
     lock.unlock();
     if (prepare_) prepare_(alert);
-    engine_.Handle(alert);
+    auto reports = engine_.Handle(alert);
+    if (observe_) observe_(alert, reports);
     lock.lock();
   }
 }

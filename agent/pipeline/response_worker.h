@@ -19,7 +19,10 @@ class ResponseWorker {
   // `prepare`, when given, completes an alert on the worker's thread before the engine
   // sees it (container metadata the capture thread did not have yet).
   using Prepare = std::function<void(AlertFacts&)>;
-  explicit ResponseWorker(ResponseEngine& engine, Prepare prepare = {}, size_t capacity = 65536);
+  // `observe`, when given, sees each alert's step reports once they are audited (metrics).
+  using Observe = std::function<void(const AlertFacts&, const std::vector<StepReport>&)>;
+  explicit ResponseWorker(ResponseEngine& engine, Prepare prepare = {}, Observe observe = {},
+                          size_t capacity = 65536);
   ~ResponseWorker();  // handles what is queued, then stops
   ResponseWorker(const ResponseWorker&) = delete;
   ResponseWorker& operator=(const ResponseWorker&) = delete;
@@ -32,6 +35,7 @@ class ResponseWorker {
 
   ResponseEngine& engine_;
   Prepare prepare_;
+  Observe observe_;
   size_t capacity_;
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -119,6 +119,7 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
       report.outcome = outcome;
       report.error = error;
       report.audit_seq = seq ? *seq : 0;
+      report.duration = took;
       if (seq)  // reported only once it is on disk
         spdlog::info("action seq={} policy='{}' {} {} pid={} container={}: {}{}", *seq, policy.name, step.action,
                      report.dry_run ? "(dry-run)" : "", alert.target.pid, alert.target.container_id,

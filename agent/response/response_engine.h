@@ -37,6 +37,7 @@ struct StepReport {
   Outcome outcome = Outcome::kFailed;
   std::string error;
   uint64_t audit_seq = 0;  // the result record
+  std::chrono::microseconds duration{0};  // the responder's own time (0 when it did not run)
 };
 
 class ResponseEngine {

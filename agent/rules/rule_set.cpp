@@ -15,6 +15,8 @@ std::vector<std::string> ExpandRulePaths(const std::vector<std::string>& paths, 
       std::vector<std::string> files;
       for (const auto& entry : std::filesystem::directory_iterator(p, ec)) {
         auto ext = entry.path().extension();
+        // A ConfigMap mount holds ..data and dot-directories beside the real names.
+        if (entry.path().filename().string().starts_with(".")) continue;
         if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path().string());
       }
       std::sort(files.begin(), files.end());

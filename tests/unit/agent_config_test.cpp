@@ -98,6 +98,29 @@ TEST(AgentConfig, TheShippedSampleLoadsAndMatchesTheDefaults) {
   const AgentConfig defaults;
   EXPECT_EQ(c->seccomp_profile_dir, defaults.seccomp_profile_dir);
   EXPECT_EQ(c->quarantine_state, defaults.quarantine_state);
+  EXPECT_EQ(c->ops_listen, "127.0.0.1:9376");
+  EXPECT_EQ(c->log_format, "text");
+  // And the systemd host's.
+  auto host = LoadAgentConfig(std::string(RIPOSTE_SOURCE_DIR) + "/deploy/systemd/riposte.yaml");
+  ASSERT_TRUE(host.ok()) << host.error().message;
+  EXPECT_EQ(host->rules, std::vector<std::string>{"/etc/riposte/rules"});
+  EXPECT_EQ(host->audit_log, "/var/log/riposte/audit.log");
+}
+
+TEST(AgentConfig, LogAndOpsKeysAreCheckedWithTheirPosition) {
+  auto bad = Write("log_format: xml\n");
+  auto c = LoadAgentConfig(bad);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find(bad + ":1:"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("text or json"), std::string::npos) << c.error().message;
+  auto level = Write("log_level: loud\n");
+  EXPECT_FALSE(LoadAgentConfig(level).ok());
+  auto good = Write("log_format: json\nlog_level: debug\nops:\n  listen: 0.0.0.0:9376\n");
+  auto g = LoadAgentConfig(good);
+  ASSERT_TRUE(g.ok()) << g.error().message;
+  EXPECT_EQ(g->log_format, "json");
+  EXPECT_EQ(g->ops_listen, "0.0.0.0:9376");
+  for (const auto& p : {bad, level, good}) std::filesystem::remove(p);
 }
 
 TEST(AgentConfig, ReadsTheSeccompAndQuarantineKeys) {

@@ -1,0 +1,134 @@
+#include "metrics/agent_metrics.h"
+
+#include "decode/event.h"
+
+namespace riposte {
+namespace {
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+AgentMetrics::AgentMetrics(MetricsSources sources) : sources_(std::move(sources)), heartbeat_ns_(SteadyNs()) {}
+
+void AgentMetrics::PublishPipeline(const PipelineCounts& counts) {
+  std::lock_guard lock(mu_);
+  pipeline_ = counts;
+}
+
+void AgentMetrics::Heartbeat() { heartbeat_ns_.store(SteadyNs(), std::memory_order_relaxed); }
+
+std::chrono::steady_clock::duration AgentMetrics::SinceHeartbeat() const {
+  return std::chrono::nanoseconds(SteadyNs() - heartbeat_ns_.load(std::memory_order_relaxed));
+}
+
+void AgentMetrics::ObserveSteps(const std::vector<StepReport>& reports) {
+  std::lock_guard lock(mu_);
+  for (const auto& r : reports) {
+    ++actions_[{r.action, std::string(OutcomeName(r.outcome))}];
+    if (r.duration.count() <= 0) continue;  // the responder did not run (a skip)
+    auto& h = action_latency_[r.action];
+    if (!h) h = std::make_unique<Histogram>(ActionLatencyBounds());
+    h->Observe(static_cast<double>(r.duration.count()) / 1e6);
+  }
+}
+
+void AgentMetrics::CountAlertDropped() {
+  std::lock_guard lock(mu_);
+  ++alerts_dropped_;
+}
+
+void AgentMetrics::CountReload(bool ok) {
+  std::lock_guard lock(mu_);
+  ++(ok ? reloads_ok_ : reloads_failed_);
+}
+
+void AgentMetrics::SetReady(bool ready, std::string reason) {
+  std::lock_guard lock(mu_);
+  ready_ = ready;
+  not_ready_reason_ = std::move(reason);
+}
+
+bool AgentMetrics::ready(std::string* reason) const {
+  std::lock_guard lock(mu_);
+  if (reason) *reason = not_ready_reason_;
+  return ready_;
+}
+
+std::string AgentMetrics::Render() const {
+  PrometheusText out;
+  // Read outside the lock: a map lookup in the kernel, a mutex in the audit log.
+  std::optional<KernelCounters> kernel;
+  if (sources_.kernel) kernel = sources_.kernel();
+  std::optional<uint64_t> audit_errors;
+  if (sources_.audit_write_errors) audit_errors = sources_.audit_write_errors();
+
+  std::lock_guard lock(mu_);
+  out.Family("riposte_up", "gauge", "1 while the agent runs; ready says whether it is attached and has rules");
+  out.Sample("riposte_up", {}, 1);
+  out.Family("riposte_ready", "gauge", "1 when the BPF programs are attached and the rules are loaded");
+  out.Sample("riposte_ready", {}, ready_ ? 1 : 0);
+  out.Family("riposte_uptime_seconds", "gauge", "seconds since the agent started");
+  out.Sample("riposte_uptime_seconds", {},
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+
+  if (kernel) {
+    out.Family("riposte_kernel_events_sent_total", "counter", "records the kernel wrote to the ring buffer, per CPU");
+    for (size_t cpu = 0; cpu < kernel->sent_per_cpu.size(); ++cpu)
+      out.Sample("riposte_kernel_events_sent_total", {{"cpu", std::to_string(cpu)}},
+                 static_cast<double>(kernel->sent_per_cpu[cpu]));
+    out.Family("riposte_kernel_events_dropped_total", "counter",
+               "records lost because the ring buffer was full, per CPU");
+    for (size_t cpu = 0; cpu < kernel->dropped_per_cpu.size(); ++cpu)
+      out.Sample("riposte_kernel_events_dropped_total", {{"cpu", std::to_string(cpu)}},
+                 static_cast<double>(kernel->dropped_per_cpu[cpu]));
+    out.Family("riposte_kernel_stash_failures_total", "counter",
+               "records sent without their parameters (no room to stash the syscall's entry)");
+    out.Sample("riposte_kernel_stash_failures_total", {}, static_cast<double>(kernel->stash_failures));
+    out.Family("riposte_kernel_kills_total", "counter", "processes killed in the kernel by an in-kernel kill selector");
+    out.Sample("riposte_kernel_kills_total", {}, static_cast<double>(kernel->kernel_kills));
+  }
+
+  out.Family("riposte_events_total", "counter", "events decoded by the agent");
+  out.Sample("riposte_events_total", {}, static_cast<double>(pipeline_.events));
+  out.Family("riposte_events_by_type_total", "counter", "events decoded by the agent, per syscall or process event");
+  const auto known = KnownSyscalls();
+  for (size_t i = 0; i < pipeline_.per_syscall.size(); ++i)
+    if (pipeline_.per_syscall[i])
+      out.Sample("riposte_events_by_type_total", {{"type", std::string(known[i].name)}},
+                 static_cast<double>(pipeline_.per_syscall[i]));
+  for (size_t k = 1; k < pipeline_.per_kind.size(); ++k)
+    if (pipeline_.per_kind[k])
+      out.Sample("riposte_events_by_type_total", {{"type", std::string(EventKindName(static_cast<EventKind>(k)))}},
+                 static_cast<double>(pipeline_.per_kind[k]));
+
+  out.Family("riposte_alerts_total", "counter", "alerts raised, per rule and priority");
+  for (const auto& [key, n] : pipeline_.alerts)
+    out.Sample("riposte_alerts_total", {{"rule", key.first}, {"priority", key.second}}, static_cast<double>(n));
+  out.Family("riposte_alerts_dropped_total", "counter", "alerts not answered because the response queue was full");
+  out.Sample("riposte_alerts_dropped_total", {}, static_cast<double>(alerts_dropped_));
+
+  out.Family("riposte_rule_evaluation_seconds", "histogram",
+             "time to evaluate every rule against one event (the first event and one in 256 after it are timed)");
+  rule_evaluation_.Write(out, "riposte_rule_evaluation_seconds", {});
+
+  out.Family("riposte_actions_total", "counter", "policy steps, per action and outcome (would_have: dry-run)");
+  for (const auto& [key, n] : actions_)
+    out.Sample("riposte_actions_total", {{"action", key.first}, {"outcome", key.second}}, static_cast<double>(n));
+  out.Family("riposte_action_duration_seconds", "histogram", "time a responder took, per action");
+  for (const auto& [action, h] : action_latency_) h->Write(out, "riposte_action_duration_seconds", {{"action", action}});
+
+  if (audit_errors) {
+    out.Family("riposte_audit_write_errors_total", "counter", "audit records that could not be written");
+    out.Sample("riposte_audit_write_errors_total", {}, static_cast<double>(*audit_errors));
+  }
+  out.Family("riposte_reloads_total", "counter", "rule and policy reloads, per result");
+  out.Sample("riposte_reloads_total", {{"result", "success"}}, static_cast<double>(reloads_ok_));
+  out.Sample("riposte_reloads_total", {{"result", "failure"}}, static_cast<double>(reloads_failed_));
+  return out.text();
+}
+
+}  // namespace riposte
