@@ -89,6 +89,12 @@ Result<bool> QuarantineInForce(uint64_t netns_inode, const std::vector<pid_t>& h
   return present;
 }
 
+std::string QuarantineState(const QuarantineRecord& q) {
+  auto in_force = QuarantineInForce(q.netns_inode, {q.pid});
+  if (in_force) return *in_force ? "in-force" : "rules-missing";
+  return in_force.error().kind == ErrorKind::kNotFound ? "netns-gone" : "unknown: " + in_force.error().message;
+}
+
 NetworkQuarantineResponder::NetworkQuarantineResponder(ContainerDirectory& directory, QuarantineStore& store)
     : ContainerResponder(directory), store_(store) {}
 

@@ -52,5 +52,8 @@ Status ApplyQuarantine(uint64_t netns_inode, const std::vector<pid_t>& hint_pids
 Result<bool> LiftQuarantine(uint64_t netns_inode, const std::vector<pid_t>& hint_pids);
 // Whether the namespace still holds the quarantine table (NotFound: namespace gone).
 Result<bool> QuarantineInForce(uint64_t netns_inode, const std::vector<pid_t>& hint_pids);
+// A recorded quarantine checked against its namespace: "in-force", "rules-missing" (the
+// table was deleted), "netns-gone", or "unknown: <why>".
+std::string QuarantineState(const QuarantineRecord& record);
 
 }  // namespace riposte

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "audit/sha256.h"
+#include "common/atomic_file.h"
 #include "containers/container_description.h"
 #include "output/event_format.h"
 #include "seccomp/exec_supervisor.h"
@@ -66,17 +67,6 @@ std::vector<std::string> DenyList(const TightenParams& t, const AlertFacts* aler
   return {names.begin(), names.end()};
 }
 
-Status WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream out(path + ".tmp");
-  out << text;
-  out.close();
-  if (!out) return Error{path + ": cannot write"};
-  std::error_code ec;
-  std::filesystem::rename(path + ".tmp", path, ec);
-  if (ec) return Error{path + ": " + ec.message()};
-  return Status::Ok();
-}
-
 }  // namespace
 
 SeccompTightenContainer::SeccompTightenContainer(ContainerDirectory& directory, std::string profile_dir)
@@ -112,9 +102,7 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
     r.error = record.error().message;
     return;
   }
-  const nlohmann::json current =
-      record->spec.is_object() ? record->spec.value("linux", nlohmann::json::object()).value("seccomp", nlohmann::json())
-                               : nlohmann::json();
+  const nlohmann::json current = SpecSeccompProfile(record->spec);
   const std::vector<std::string> deny = DenyList(*p, t.alert);
   nlohmann::json profile = TightenProfile(current, deny, p->action);
   auto filter = SeccompFilter::FromProfile(profile);
@@ -133,12 +121,12 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
                           .count();
   const std::string base = profile_dir_ + "/" + c.id.substr(0, 12) + "-" + std::to_string(now);
   const std::string text = profile.dump(2) + "\n";
-  if (Status s = WriteFile(base + ".json", text); !s) {
+  if (Status s = WriteFileAtomically(base + ".json", text); !s) {
     r.outcome = Outcome::kFailed;
     r.error = "cannot save the profile, so nothing was changed: " + s.error().message;
     return;
   }
-  if (pfc) (void)WriteFile(base + ".pfc", *pfc);
+  if (pfc) (void)WriteFileAtomically(base + ".pfc", *pfc);
   r.details["profile"] = base + ".json";
   r.details["profile_sha256"] = Sha256Hex(text);
   r.details["denied"] = deny;

@@ -110,7 +110,7 @@ int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
                          {"kernel_dropped_per_cpu", kc.dropped_per_cpu},
                          {"stash_failures", kc.stash_failures},
                          {"processes", (*live)->state().processes().size()},
-                         {"per_type", cc.per_type}};
+                         {"per_type", cc.types.ByName()}};
   if (kc.dropped_ring_full > 0)
     spdlog::warn("the kernel dropped {} records: the ring buffer was full", kc.dropped_ring_full);
   if (a.stats) std::fprintf(stderr, "%s\n", summary.dump().c_str());

@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/config_loading.h"
 #include "cli/manual_action.h"
+#include "cli/response_setup.h"
 #include "containers/container_directory.h"
 #include "response/response_engine.h"
 #include "responders/default_responders.h"
@@ -30,21 +31,13 @@ struct ContainerArgs {
   bool dry_run = false;
 };
 
-ContainerDirectoryOptions DirectoryOptions(const AgentConfig& config) {
-  ContainerDirectoryOptions o;
-  o.containerd_socket = config.containerd_socket;
-  o.cri_socket = config.cri_socket;
-  o.namespaces = config.containerd_namespaces;
-  return o;
-}
-
 int List(const GlobalOptions& global) {
   auto config = LoadConfigFor(global);
   if (!config) {
     spdlog::error("{}", config.error().message);
     return 2;
   }
-  ContainerDirectory directory(DirectoryOptions(*config));
+  ContainerDirectory directory(ContainerDirectoryOptionsFor(*config));
   std::printf("%-12s  %-8s  %-7s  %-7s  %-20s  %-30s  %s\n", "CONTAINER", "NS", "STATUS", "PID", "NAME", "IMAGE",
               "POD");
   int shown = 0;
@@ -82,7 +75,7 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
   if (!args.grace_period.empty()) params["grace_period"] = args.grace_period;
   if (!args.signal.empty()) params["signal"] = args.signal;
 
-  ContainerDirectory directory(DirectoryOptions(*config));
+  ContainerDirectory directory(ContainerDirectoryOptionsFor(*config));
   QuarantineStore quarantines(config->quarantine_state);
   auto responders = MakeDefaultResponders({config->containerd_namespaces, &directory, &quarantines, config->seccomp_profile_dir});
   Responder* responder = responders->Get(action);

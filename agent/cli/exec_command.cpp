@@ -68,12 +68,12 @@ int Exec(const ExecArgs& args, const GlobalOptions& global) {
     return 2;
   }
   std::vector<std::string> deny = SplitCommas(args.deny);
-  if (args.profile == "restricted")
-    deny.insert(deny.end(), RestrictedSyscalls().begin(), RestrictedSyscalls().end());
-  if (Status names = CheckSyscallNames(SplitCommas(args.deny)); !names) {
+  if (Status names = CheckSyscallNames(deny); !names) {
     spdlog::error("--deny: {}", names.error().message);
     return 2;
   }
+  if (args.profile == "restricted")
+    deny.insert(deny.end(), RestrictedSyscalls().begin(), RestrictedSyscalls().end());
   nlohmann::json profile = TightenProfile(*base, deny, args.kill ? DenyAction::kKill : DenyAction::kErrno);
   auto filter = SeccompFilter::FromProfile(profile);
   if (!filter) {

@@ -16,12 +16,6 @@
 namespace riposte {
 namespace {
 
-std::string StateOf(const QuarantineRecord& q) {
-  auto in_force = QuarantineInForce(q.netns_inode, {q.pid});
-  if (in_force) return *in_force ? "in-force" : "rules-missing";
-  return in_force.error().kind == ErrorKind::kNotFound ? "netns-gone" : "unknown: " + in_force.error().message;
-}
-
 // The configuration and the recorded quarantines, or the exit code to fail with.
 struct Loaded {
   AgentConfig config;
@@ -52,7 +46,7 @@ int List(const GlobalOptions& global) {
   std::printf("%-22s  %-13s  %-12s  %-20s  %-30s  %-20s  %s\n", "ID", "STATE", "CONTAINER", "NAME", "POD", "BY",
               "SINCE / ALLOW");
   for (const auto& q : records) {
-    std::printf("%-22s  %-13s  %-12s  %-20s  %-30s  %-20s  %s %s\n", q.id().c_str(), StateOf(q).c_str(),
+    std::printf("%-22s  %-13s  %-12s  %-20s  %-30s  %-20s  %s %s\n", q.id().c_str(), QuarantineState(q).c_str(),
                 q.container_id.substr(0, 12).c_str(), q.container_name.substr(0, 20).c_str(),
                 q.pod.empty() ? "-" : q.pod.c_str(), q.policy.c_str(), q.since.c_str(), q.allow.dump().c_str());
   }

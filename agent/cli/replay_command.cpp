@@ -9,6 +9,7 @@
 #include "cli/detection_setup.h"
 #include "rules/rule_engine.h"
 #include "decode/record_decoder.h"
+#include "pipeline/event_type_counts.h"
 #include "output/capture_file.h"
 #include "output/event_printer.h"
 #include "output/process_snapshot.h"
@@ -60,7 +61,7 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
 
   Event event;
   uint64_t records = 0, snapshots = 0, malformed = 0;
-  std::map<std::string, uint64_t> per_type;
+  EventTypeCounts types;
   int rc = 0;
   while (true) {
     FrameType type;
@@ -90,7 +91,7 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
       continue;
     }
     tracker.Apply(event);
-    ++per_type[std::string(EventTypeName(event))];
+    types.Count(event);
     printer.Print(event);
     if (engine) {
       alerts.clear();
@@ -101,7 +102,7 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
   std::fflush(stdout);
   nlohmann::json summary{{"file", a.path}, {"records", records}, {"process_snapshots", snapshots},
                          {"malformed", malformed}, {"printed", printer.printed()},
-                         {"per_type", per_type}};
+                         {"per_type", types.ByName()}};
   if (engine) summary["alerts_per_rule"] = engine->alerts_per_rule();
   std::fprintf(stderr, "%s\n", summary.dump().c_str());
   return malformed > 0 ? 1 : rc;

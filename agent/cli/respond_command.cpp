@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
+#include "common/exclusive_listen.h"
 #include "cli/config_loading.h"
 #include "cli/response_setup.h"
 #include "common/agent_signals.h"
@@ -70,12 +71,7 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
   std::atomic<uint64_t> count{0};
   const std::string id_prefix = "respond-" + std::to_string(getpid()) + "-";
   httplib::Server server;
-  // Not httplib's default SO_REUSEPORT: a second `respond` on the same port must fail,
-  // not silently take half the alerts.
-  server.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  BindExclusively(server);
   server.set_payload_max_length(4 << 20);
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
   server.Post(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {

@@ -20,10 +20,11 @@ void LogQuarantinesInForce(const QuarantineStore& store) {
     return;
   }
   for (const auto& q : *records) {
-    auto in_force = QuarantineInForce(q.netns_inode, {q.pid});
-    std::string state = in_force ? (*in_force ? "in force" : "RULES MISSING (re-apply or release)")
-                                 : (in_force.error().kind == ErrorKind::kNotFound ? "namespace gone (release to clear)"
-                                                                                  : in_force.error().message);
+    // The list's state, in words an operator reading the start-up log can act on.
+    std::string state = QuarantineState(q);
+    if (state == "in-force") state = "in force";
+    else if (state == "rules-missing") state = "RULES MISSING (re-apply or release)";
+    else if (state == "netns-gone") state = "namespace gone (release to clear)";
     spdlog::warn("quarantine {}: container {} {} since {} by {}: {}", q.id(), q.container_name.empty() ? q.container_id : q.container_name,
                  q.pod.empty() ? "" : "(pod " + q.pod + ")", q.since, q.policy, state);
   }
@@ -87,16 +88,20 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
   return r;
 }
 
+ContainerDirectoryOptions ContainerDirectoryOptionsFor(const AgentConfig& config) {
+  ContainerDirectoryOptions o;
+  o.containerd_socket = config.containerd_socket;
+  o.cri_socket = config.cri_socket;
+  o.namespaces = config.containerd_namespaces;
+  return o;
+}
+
 std::unique_ptr<ContainerDirectory> StartContainerDirectory(const AgentConfig& config) {
   if (!config.containers_enabled) {
     spdlog::info("containers: disabled by configuration; container ids from cgroups only");
     return nullptr;
   }
-  ContainerDirectoryOptions options;
-  options.containerd_socket = config.containerd_socket;
-  options.cri_socket = config.cri_socket;
-  options.namespaces = config.containerd_namespaces;
-  auto directory = std::make_unique<ContainerDirectory>(options);
+  auto directory = std::make_unique<ContainerDirectory>(ContainerDirectoryOptionsFor(config));
   if (Status s = directory->Start(); !s)
     spdlog::warn("containers: {}; container metadata and container responders retry in the background",
                  s.error().message);

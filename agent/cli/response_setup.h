@@ -49,6 +49,9 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
 // The container directory the configuration asks for (null when containers.enabled is
 // false), listed and watching; a containerd that is not there yet is logged, not fatal.
 std::unique_ptr<ContainerDirectory> StartContainerDirectory(const AgentConfig& config);
+// The runtime sockets and namespaces the configuration names (a directory not started:
+// for commands that ask once).
+ContainerDirectoryOptions ContainerDirectoryOptionsFor(const AgentConfig& config);
 
 // Fills an alert's container facts (image, pod, full id) from the directory when the
 // alert lacks them: a Falco alert names a 12-character id, and an alert raised in a

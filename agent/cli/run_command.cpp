@@ -19,7 +19,6 @@
 #include "kernel/syscall_table.h"
 #include "metrics/agent_metrics.h"
 #include "metrics/ops_server.h"
-#include "metrics/pipeline_counts.h"
 #include "output/event_format.h"
 #include "pipeline/file_watcher.h"
 #include "pipeline/live_capture.h"
@@ -127,18 +126,18 @@ class Agent {
     uint64_t alert_count = 0;
     std::vector<Alert> alerts;
     const StateTracker& state = live_->state();
-    PipelineCounts counts;  // this thread's own; copied to the metrics once a second
+    AgentMetrics::AlertCounts alert_counts;  // this thread's own; published once a second
+    const EventTypeCounts& event_counts = live_->counters().types;
     auto last_publish = std::chrono::steady_clock::now();
     metrics_.SetReady(true);
     spdlog::info("riposte is running");
     auto st = live_->Run(
         nullptr,
         [&](const Event& e) {
-          counts.CountEvent(e);
           alerts.clear();
           // One event in 256 is timed: two clock reads per event would cost more than
           // the figure is worth.
-          if ((counts.events & 255) == 1) {
+          if ((event_counts.events & 255) == 1) {
             const auto t0 = std::chrono::steady_clock::now();
             engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
             metrics_.rule_evaluation().Observe(
@@ -148,7 +147,7 @@ class Agent {
           }
           for (const auto& a : alerts) {
             detection_.Emit(a);
-            counts.CountAlert(a.rule->def.name, PriorityName(a.rule->def.priority));
+            ++alert_counts[{a.rule->def.name, std::string(PriorityName(a.rule->def.priority))}];
             if (!worker) continue;
             AlertFacts facts = FactsFromAlert(a, id_prefix + std::to_string(++alert_count));
             if (!worker->Submit(facts)) {
@@ -161,14 +160,14 @@ class Agent {
           metrics_.Heartbeat();
           const auto now = std::chrono::steady_clock::now();
           if (now - last_publish >= std::chrono::seconds(1)) {
-            metrics_.PublishPipeline(counts);
+            metrics_.PublishPipeline(event_counts, alert_counts);
             last_publish = now;
           }
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
         });
     metrics_.SetReady(false, "stopping");
-    metrics_.PublishPipeline(counts);
+    metrics_.PublishPipeline(event_counts, alert_counts);
     uint64_t total = 0;
     for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
     auto counters = live_->kernel_counters();

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
+#include "cli/response_setup.h"
 #include "containers/container_directory.h"
 #include "seccomp/seccomp_profile.h"
 
@@ -28,11 +29,7 @@ int Show(const std::string& id, const GlobalOptions& global) {
     spdlog::error("{}", config.error().message);
     return 2;
   }
-  ContainerDirectoryOptions o;
-  o.containerd_socket = config->containerd_socket;
-  o.cri_socket = config->cri_socket;
-  o.namespaces = config->containerd_namespaces;
-  ContainerDirectory directory(o);
+  ContainerDirectory directory(ContainerDirectoryOptionsFor(*config));
   auto info = directory.Describe(id);
   if (!info) {
     spdlog::error("{}", info.error().message);
@@ -44,8 +41,7 @@ int Show(const std::string& id, const GlobalOptions& global) {
     return 1;
   }
   std::printf("container %s (%s, namespace %s)\n", info->id.c_str(), info->name.c_str(), info->runtime_namespace.c_str());
-  nlohmann::json profile;
-  if (record->spec.is_object()) profile = record->spec.value("linux", nlohmann::json::object()).value("seccomp", nlohmann::json());
+  const nlohmann::json profile = SpecSeccompProfile(record->spec);
   if (profile.is_object()) {
     std::printf("spec profile: default %s, %zu rules\n  denied: %s\n", profile.value("defaultAction", "?").c_str(),
                 profile.value("syscalls", nlohmann::json::array()).size(), Join(DeniedSyscalls(profile)).c_str());

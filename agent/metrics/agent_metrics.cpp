@@ -1,6 +1,5 @@
 #include "metrics/agent_metrics.h"
 
-#include "decode/event.h"
 
 namespace riposte {
 namespace {
@@ -14,9 +13,10 @@ int64_t SteadyNs() {
 
 AgentMetrics::AgentMetrics(MetricsSources sources) : sources_(std::move(sources)), heartbeat_ns_(SteadyNs()) {}
 
-void AgentMetrics::PublishPipeline(const PipelineCounts& counts) {
+void AgentMetrics::PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts) {
   std::lock_guard lock(mu_);
-  pipeline_ = counts;
+  events_ = events;
+  alerts_ = alerts;
 }
 
 void AgentMetrics::Heartbeat() { heartbeat_ns_.store(SteadyNs(), std::memory_order_relaxed); }
@@ -93,20 +93,13 @@ std::string AgentMetrics::Render() const {
   }
 
   out.Family("riposte_events_total", "counter", "events decoded by the agent");
-  out.Sample("riposte_events_total", {}, static_cast<double>(pipeline_.events));
+  out.Sample("riposte_events_total", {}, static_cast<double>(events_.events));
   out.Family("riposte_events_by_type_total", "counter", "events decoded by the agent, per syscall or process event");
-  const auto known = KnownSyscalls();
-  for (size_t i = 0; i < pipeline_.per_syscall.size(); ++i)
-    if (pipeline_.per_syscall[i])
-      out.Sample("riposte_events_by_type_total", {{"type", std::string(known[i].name)}},
-                 static_cast<double>(pipeline_.per_syscall[i]));
-  for (size_t k = 1; k < pipeline_.per_kind.size(); ++k)
-    if (pipeline_.per_kind[k])
-      out.Sample("riposte_events_by_type_total", {{"type", std::string(EventKindName(static_cast<EventKind>(k)))}},
-                 static_cast<double>(pipeline_.per_kind[k]));
+  for (const auto& [type, n] : events_.ByName())
+    out.Sample("riposte_events_by_type_total", {{"type", type}}, static_cast<double>(n));
 
   out.Family("riposte_alerts_total", "counter", "alerts raised, per rule and priority");
-  for (const auto& [key, n] : pipeline_.alerts)
+  for (const auto& [key, n] : alerts_)
     out.Sample("riposte_alerts_total", {{"rule", key.first}, {"priority", key.second}}, static_cast<double>(n));
   out.Family("riposte_alerts_dropped_total", "counter", "alerts not answered because the response queue was full");
   out.Sample("riposte_alerts_dropped_total", {}, static_cast<double>(alerts_dropped_));

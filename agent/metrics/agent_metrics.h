@@ -1,5 +1,6 @@
 // Everything /metrics, /healthz and /readyz report about one running agent. Each thread
-// feeds its own part: the capture thread publishes its PipelineCounts and heartbeats,
+// feeds its own part: the capture thread publishes the capture's event counts and its
+// alert counts, and heartbeats;
 // the response thread reports steps, reloads are counted where they happen; kernel
 // counters and audit write errors are read when scraped, from the sources given. Owned
 // by the agent (no global registry); thread-safe.
@@ -16,7 +17,7 @@
 
 #include "kernel/capture_engine.h"
 #include "metrics/histogram.h"
-#include "metrics/pipeline_counts.h"
+#include "pipeline/event_type_counts.h"
 #include "response/response_engine.h"
 
 namespace riposte {
@@ -30,8 +31,9 @@ class AgentMetrics {
  public:
   explicit AgentMetrics(MetricsSources sources = {});
 
-  // Capture thread.
-  void PublishPipeline(const PipelineCounts& counts);
+  // Capture thread: the counts so far (copied), alerts keyed by (rule, priority).
+  using AlertCounts = std::map<std::pair<std::string, std::string>, uint64_t>;
+  void PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts);
   Histogram& rule_evaluation() { return rule_evaluation_; }  // sampled events
   void Heartbeat();
 
@@ -55,7 +57,8 @@ class AgentMetrics {
   std::atomic<int64_t> heartbeat_ns_;
 
   mutable std::mutex mu_;
-  PipelineCounts pipeline_;
+  EventTypeCounts events_;
+  AlertCounts alerts_;
   bool ready_ = false;
   std::string not_ready_reason_ = "starting";
   uint64_t reloads_ok_ = 0, reloads_failed_ = 0, alerts_dropped_ = 0;

@@ -1,6 +1,6 @@
 #include "metrics/ops_server.h"
 
-#include <httplib.h>
+#include "common/exclusive_listen.h"
 
 #include <fmt/format.h>
 
@@ -20,12 +20,7 @@ Result<std::unique_ptr<OpsServer>> OpsServer::Start(const std::string& listen, c
   std::unique_ptr<OpsServer> ops(new OpsServer());
   ops->server_ = std::make_unique<httplib::Server>();
   httplib::Server& s = *ops->server_;
-  // cpp-httplib's default adds SO_REUSEPORT, which would let a second agent share the
-  // port silently and answer half the probes; only SO_REUSEADDR (restart after a crash).
-  s.set_socket_options([](socket_t sock) {
-    int yes = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  });
+  BindExclusively(s);
   s.Get("/healthz", [&metrics, stall_limit](const httplib::Request&, httplib::Response& res) {
     const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(metrics.SinceHeartbeat());
     if (since > stall_limit) {

@@ -101,10 +101,7 @@ void LiveCapture::Handle(std::span<const uint8_t> record) {
     return;
   }
   tracker_->Apply(event_);
-  auto type = EventTypeName(event_);
-  auto it = counters_.per_type.find(type);
-  if (it == counters_.per_type.end()) it = counters_.per_type.emplace(std::string(type), 0).first;
-  ++it->second;
+  counters_.types.Count(event_);
   if (sink_) sink_(event_);
 }
 

@@ -18,6 +18,7 @@
 #include "decode/event.h"
 #include "kernel/capture_engine.h"
 #include "kernel/feature_probe.h"
+#include "pipeline/event_type_counts.h"
 #include "state/proc_scanner.h"
 #include "state/state_tracker.h"
 
@@ -39,7 +40,7 @@ struct LiveCaptureOptions {
 struct CaptureCounters {
   uint64_t records = 0;
   uint64_t malformed = 0;
-  std::map<std::string, uint64_t, std::less<>> per_type;
+  EventTypeCounts types;  // decoded events, per type
 };
 
 class LiveCapture {

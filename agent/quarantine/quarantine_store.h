@@ -31,6 +31,9 @@ struct QuarantineRecord {
   std::string alert_id;
   std::string id() const { return "netns:" + std::to_string(netns_inode); }
 };
+// The record's JSON form on disk; absent keys keep the defaults above.
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(QuarantineRecord, netns_inode, pid, container_id, container_name,
+                                                runtime_namespace, pod, allow, since, policy, alert_id)
 
 class QuarantineStore {
  public:

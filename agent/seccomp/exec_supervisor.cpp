@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/atomic_file.h"
 #include "common/unique_fd.h"
 #include "seccomp/seccomp_filter.h"
 
@@ -142,7 +143,7 @@ void Control(int listen_fd, const SupervisorOptions& o, SupervisorState& st, pid
     std::filesystem::create_directories(o.profile_dir, ec);
     const std::string path = o.profile_dir + "/exec-" + std::to_string(child) + "-" +
                              std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + ".json";
-    std::ofstream(path) << profile.dump(2) << "\n";
+    (void)WriteFileAtomically(path, profile.dump(2) + "\n");
     reply = {{"supervised_pid", child},
              {"denied", std::vector<std::string>(st.denied_names.begin(), st.denied_names.end())},
              {"not_enforced", not_enforced},

@@ -68,6 +68,11 @@ nlohmann::json TightenProfile(const nlohmann::json& current, const std::vector<s
   return p;
 }
 
+nlohmann::json SpecSeccompProfile(const nlohmann::json& spec) {
+  if (!spec.is_object() || !spec.contains("linux") || !spec["linux"].is_object()) return nullptr;
+  return spec["linux"].value("seccomp", nlohmann::json());
+}
+
 std::vector<std::string> DeniedSyscalls(const nlohmann::json& profile) {
   std::set<std::string> out;
   if (!profile.is_object()) return {};

@@ -31,6 +31,9 @@ Status CheckSyscallNames(const std::vector<std::string>& names);
 // syscall allowed). Returns the tightened profile.
 nlohmann::json TightenProfile(const nlohmann::json& current, const std::vector<std::string>& deny, DenyAction action);
 
+// An OCI runtime spec's linux.seccomp; null when the spec has none.
+nlohmann::json SpecSeccompProfile(const nlohmann::json& spec);
+
 // The syscalls a profile denies (rules and default action that do not allow), for `show`.
 std::vector<std::string> DeniedSyscalls(const nlohmann::json& profile);
 

@@ -24,6 +24,40 @@ std::string Shell(const std::string& command) {
   return out;
 }
 
+void WriteTriggerBench(const std::string& dir, const std::string& socket, const std::string& action,
+                       const std::string& extra_config) {
+  std::ofstream(dir + "/rules.yaml") << R"(
+- rule: Bench trigger read in a container
+  desc: the pod benchmarks' trigger
+  condition: evt.type in (open, openat) and fd.name startswith /data/trigger- and container.id != host
+  output: trigger read (file=%fd.name container=%container.id at=%evt.rawtime)
+  priority: CRITICAL
+)";
+  std::ofstream(dir + "/policies.yaml") << "- policy: bench\n  dedup_window: 0s\n  match: {rules: [Bench trigger read "
+                                           "in a container]}\n  actions: [{action: "
+                                        << action << "}]\n";
+  std::ofstream(dir + "/riposte.yaml") << "containers: {containerd_socket: " << socket
+                                       << "}\ncircuit_breaker: {max_actions_per_minute: 0}\n"
+                                       << extra_config;
+}
+
+std::vector<std::string> TriggerReaderCommand() {
+  return {"/bin/sh", "-c",
+          "while true; do for f in /data/trigger-*; do [ -e \"$f\" ] && cat \"$f\" > /dev/null && rm -f \"$f\"; "
+          "done; sleep 0.01; done"};
+}
+
+std::unique_ptr<AgentProcess> StartBenchAgent(const std::string& dir, int duration_s) {
+  auto agent = std::make_unique<AgentProcess>(
+      std::vector<std::string>{"--config", dir + "/riposte.yaml", "run", "--rules", dir + "/rules.yaml", "--policies",
+                               dir + "/policies.yaml", "--audit-log", dir + "/audit.log", "--alerts-file",
+                               dir + "/alerts.json", "--duration", std::to_string(duration_s)},
+      dir + "/agent.log");
+  if (agent->ready()) return agent;
+  std::fprintf(stderr, "the agent did not start:\n%s\n", agent->Log().c_str());
+  return nullptr;
+}
+
 int64_t WallNs() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);

@@ -53,40 +53,18 @@ int main(int argc, char** argv) {
   const std::string socket = TestContainerdSocket();
   const std::string dir = "/tmp/riposte-bench-pause-" + std::to_string(getpid());
   std::filesystem::create_directories(dir + "/data");
-  std::ofstream(dir + "/rules.yaml") << R"(
-- rule: Bench trigger read in a container
-  desc: the pause benchmark's trigger
-  condition: evt.type in (open, openat) and fd.name startswith /data/trigger- and container.id != host
-  output: trigger read (file=%fd.name container=%container.id at=%evt.rawtime)
-  priority: CRITICAL
-)";
-  std::ofstream(dir + "/policies.yaml")
-      << "- policy: freeze\n  dedup_window: 0s\n  match: {rules: [Bench trigger read in a container]}\n"
-         "  actions: [{action: container.pause}]\n";
-  std::ofstream(dir + "/riposte.yaml") << "containers: {containerd_socket: " << socket
-                                       << "}\ncircuit_breaker: {max_actions_per_minute: 0}\n";
+  WriteTriggerBench(dir, socket, "container.pause");
 
   int status = 0;
   {
     TestPod pod(socket, "bench", "bench", {{"app", "bench"}});
-    std::string id = pod.ok() ? pod.AddContainer("victim", {"/bin/sh", "-c",
-                                                            "while true; do for f in /data/trigger-*; do [ -e \"$f\" ] "
-                                                            "&& cat \"$f\" > /dev/null && rm -f \"$f\"; done; "
-                                                            "sleep 0.01; done"},
-                                                 dir + "/data")
-                              : "";
+    std::string id = pod.ok() ? pod.AddContainer("victim", TriggerReaderCommand(), dir + "/data") : "";
     if (id.empty()) {
       std::fprintf(stderr, "cannot start the pod: %s\n", pod.error().c_str());
       return 1;
     }
-    AgentProcess agent({"--config", dir + "/riposte.yaml", "run", "--rules", dir + "/rules.yaml", "--policies",
-                        dir + "/policies.yaml", "--audit-log", dir + "/audit.log", "--alerts-file",
-                        dir + "/alerts.json", "--duration", "600"},
-                       dir + "/agent.log");
-    if (!agent.ready()) {
-      std::fprintf(stderr, "the agent did not start:\n%s\n", agent.Log().c_str());
-      return 1;
-    }
+    auto agent = StartBenchAgent(dir, 600);
+    if (!agent) return 1;
     ContainerdClient client(socket);
     std::vector<double> ms;
     size_t missed = 0;
@@ -103,7 +81,7 @@ int main(int argc, char** argv) {
       (void)client.ResumeTask("k8s.io", id);
       WaitForStatus(client, id, TaskStatus::kRunning, 3000);
     }
-    agent.Stop();
+    agent->Stop();
     std::printf("container pause latency, triggering syscall in a pod -> task PAUSED (containerd), %d rounds\n",
                 rounds);
     if (ms.empty()) {

@@ -68,33 +68,15 @@ int main(int argc, char** argv) {
   const std::string dir = "/tmp/riposte-bench-quarantine-" + std::to_string(getpid());
   const std::string peer = g_source_dir + "/tests/integration/net_peer.py";
   std::filesystem::create_directories(dir + "/data");
-  std::ofstream(dir + "/rules.yaml") << R"(
-- rule: Bench trigger read in a container
-  desc: the quarantine benchmark's trigger
-  condition: evt.type in (open, openat) and fd.name startswith /data/trigger- and container.id != host
-  output: trigger read (file=%fd.name container=%container.id at=%evt.rawtime)
-  priority: CRITICAL
-)";
-  std::ofstream(dir + "/policies.yaml")
-      << "- policy: isolate\n  dedup_window: 0s\n  match: {rules: [Bench trigger read in a container]}\n"
-         "  actions: [{action: network.quarantine}]\n";
   const std::string state = dir + "/quarantine.json";
-  std::ofstream(dir + "/riposte.yaml") << "containers: {containerd_socket: " << socket
-                                       << "}\ncircuit_breaker: {max_actions_per_minute: 0}\nquarantine: {state_file: "
-                                       << state << "}\n";
+  WriteTriggerBench(dir, socket, "network.quarantine", "quarantine: {state_file: " + state + "}\n");
   int status = 0;
   {
     ContainerdClient client(socket);
     TestPod receiver_pod(socket, "bench-receiver", "bench", {{"app", "receiver"}});
     TestPod workload_pod(socket, "bench-workload", "bench", {{"app", "workload"}});
     std::string receiver = receiver_pod.ok() ? receiver_pod.AddContainer("rx", {"/bin/sleep", "3600"}) : "";
-    std::string workload =
-        workload_pod.ok()
-            ? workload_pod.AddContainer("tx", {"/bin/sh", "-c",
-                                               "while true; do for f in /data/trigger-*; do [ -e \"$f\" ] && cat \"$f\" "
-                                               "> /dev/null && rm -f \"$f\"; done; sleep 0.01; done"},
-                                        dir + "/data")
-            : "";
+    std::string workload = workload_pod.ok() ? workload_pod.AddContainer("tx", TriggerReaderCommand(), dir + "/data") : "";
     if (receiver.empty() || workload.empty()) {
       std::fprintf(stderr, "cannot start the pods: %s %s\n", receiver_pod.error().c_str(), workload_pod.error().c_str());
       return 1;
@@ -107,14 +89,8 @@ int main(int argc, char** argv) {
                              "7777", newest});
     pid_t send = SpawnChild({"/usr/bin/nsenter", "-t", std::to_string(tx_pid), "-n", "python3", peer, "udp-send", rx_ip,
                              "7777"});
-    AgentProcess agent({"--config", dir + "/riposte.yaml", "run", "--rules", dir + "/rules.yaml", "--policies",
-                        dir + "/policies.yaml", "--audit-log", dir + "/audit.log", "--alerts-file",
-                        dir + "/alerts.json", "--duration", "900"},
-                       dir + "/agent.log");
-    if (!agent.ready()) {
-      std::fprintf(stderr, "the agent did not start:\n%s\n", agent.Log().c_str());
-      return 1;
-    }
+    auto agent = StartBenchAgent(dir, 900);
+    if (!agent) return 1;
     auto inode = NetnsInode(tx_pid);
     QuarantineStore store(state);
     std::vector<double> ms;
@@ -135,7 +111,7 @@ int main(int argc, char** argv) {
       (void)LiftQuarantine(*inode, {tx_pid});
       (void)store.Remove(*inode);
     }
-    agent.Stop();
+    agent->Stop();
     for (pid_t p : {send, recv}) {
       kill(p, SIGKILL);
       WaitChild(p, 2000);
