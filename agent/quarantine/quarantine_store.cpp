@@ -50,7 +50,12 @@ Result<std::vector<QuarantineRecord>> QuarantineStore::Load() const {
     return Error{path_ + ": expected {\"quarantines\": [...]}"};
   for (const auto& e : j["quarantines"]) {
     if (!e.is_object() || !e.contains("netns_inode")) return Error{path_ + ": a record without netns_inode"};
-    out.push_back(e.get<QuarantineRecord>());
+    try {
+      out.push_back(e.get<QuarantineRecord>());
+    } catch (const nlohmann::json::exception& ex) {
+      // A hand-edited record with a wrong type is an error to report, not a crash.
+      return Error{path_ + ": a damaged record " + e.dump() + " (" + ex.what() + ")"};
+    }
   }
   return out;
 }

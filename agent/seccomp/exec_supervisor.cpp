@@ -143,11 +143,16 @@ void Control(int listen_fd, const SupervisorOptions& o, SupervisorState& st, pid
     std::filesystem::create_directories(o.profile_dir, ec);
     const std::string path = o.profile_dir + "/exec-" + std::to_string(child) + "-" +
                              std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + ".json";
-    (void)WriteFileAtomically(path, profile.dump(2) + "\n");
-    reply = {{"supervised_pid", child},
-             {"denied", std::vector<std::string>(st.denied_names.begin(), st.denied_names.end())},
-             {"not_enforced", not_enforced},
-             {"profile", path}};
+    // The audit record names this file: a profile that could not be saved is an error,
+    // never a path to nothing.
+    if (Status saved = WriteFileAtomically(path, profile.dump(2) + "\n"); !saved) {
+      reply = {{"error", "the syscalls are denied now, but the profile could not be saved: " + saved.error().message}};
+    } else {
+      reply = {{"supervised_pid", child},
+               {"denied", std::vector<std::string>(st.denied_names.begin(), st.denied_names.end())},
+               {"not_enforced", not_enforced},
+               {"profile", path}};
+    }
   }
   const std::string out = reply.dump() + "\n";
   (void)!write(conn.get(), out.data(), out.size());

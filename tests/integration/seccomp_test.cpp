@@ -15,6 +15,7 @@
 
 #include "integration/capture_harness.h"
 #include "integration/container_fixture.h"
+#include "seccomp/exec_supervisor.h"
 #include "seccomp/seccomp_filter.h"
 
 namespace riposte::testing {
@@ -166,6 +167,24 @@ TEST_F(SeccompTest, TightenReachesAProcessStartedUnderRiposteExecAtOnce) {
   EXPECT_EQ(all[1]["outcome"], "failed");
   EXPECT_NE(all[1].value("error", "").find("riposte exec"), std::string::npos) << all[1].dump(2);
   EXPECT_EQ(agent_->Stop(), 0);
+}
+
+// The supervisor's answer names the saved profile, so a profile it cannot save is an
+// error, never a path to nothing.
+TEST_F(SeccompTest, ASupervisedTighteningWhoseProfileCannotBeSavedSaysSo) {
+  std::ofstream(dir_ + "/unsavable.yaml") << "seccomp:\n  profile_dir: /proc/riposte-cannot-write-here\n";
+  ScopedLaunch supervised{SpawnChild({RiposteBinary(), "--config", dir_ + "/unsavable.yaml", "exec", "--profile",
+                                      "none", "--", "/bin/sleep", "30"})};
+  // The supervisor's socket is named after the command it runs: the launcher's child.
+  pid_t command = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    command = std::atoi(Read("/proc/" + std::to_string(supervised.pid) + "/task/" + std::to_string(supervised.pid) +
+                             "/children").c_str());
+    return command > 0 && std::filesystem::exists("/run/riposte/exec/" + std::to_string(command) + ".sock");
+  }, 5000));
+  auto t = TightenSupervised(command, 0, {"unshare"}, DenyAction::kErrno);
+  ASSERT_FALSE(t.ok()) << t->profile;
+  EXPECT_NE(t.error().message.find("could not be saved"), std::string::npos) << t.error().message;
 }
 
 TEST_F(SeccompTest, APodsContainerIsLeftToTheKubeletWithTheProfileSaved) {

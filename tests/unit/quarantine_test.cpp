@@ -103,6 +103,12 @@ TEST(QuarantineStore, RecordsSurviveReopeningAndReplaceByNamespace) {
   QuarantineRecord c;
   c.netns_inode = 1;
   EXPECT_FALSE(reopened.Put(c).ok());
+  // A record of the right shape with a wrong type in it: the same, not an exception.
+  std::ofstream(path) << R"({"quarantines": [{"netns_inode": 7, "pid": "not a pid"}]})";
+  auto wrong_type = reopened.Load();
+  ASSERT_FALSE(wrong_type.ok());
+  EXPECT_NE(wrong_type.error().message.find(path), std::string::npos) << wrong_type.error().message;
+  EXPECT_NE(wrong_type.error().message.find("not a pid"), std::string::npos) << wrong_type.error().message;
   std::filesystem::remove_all(dir);
 }
 
