@@ -8,6 +8,42 @@
 
 namespace riposte {
 
+namespace {
+
+// One record into the summary. A record of the wrong shape (a field of another type, an
+// alert record without its alert) throws from nlohmann's accessors; the caller counts it
+// as unreadable, as it does a line that is not JSON.
+void CountRecord(const nlohmann::json& r, AuditSummary& s) {
+  // Everything is read before anything is counted: a record that throws half-way counts
+  // nowhere.
+  const std::string kind = r.value("kind", "");
+  if (kind == "alert") {
+    const std::string rule = r.at("alert").value("rule", "");
+    std::string target;
+    if (r.contains("target")) {
+      const auto& t = r.at("target");
+      const std::string container = t.value("container_id", "host");
+      target = container == "host" ? t.value("process", "?") : "container " + container;
+    }
+    const auto policies = r.value("policies", std::vector<std::string>{});
+    ++s.alerts_per_rule[rule];
+    for (const auto& policy : policies) {
+      auto& act = s.per_rule_policy[rule][policy];
+      ++act.alerts;
+      ++act.targets[target];
+    }
+  } else if (kind == "action" && r.value("phase", "") == "result") {
+    const std::string rule = r.value("rule", ""), policy = r.value("policy", ""), action = r.value("action", ""),
+                      outcome = r.value("outcome", "");
+    ++s.per_rule_policy[rule][policy].actions[action][outcome];
+  } else if (kind == "policy") {
+    const std::string rule = r.value("rule", ""), policy = r.value("policy", ""), outcome = r.value("outcome", "");
+    ++s.per_rule_policy[rule][policy].skipped[outcome];
+  }
+}
+
+}  // namespace
+
 Result<AuditSummary> SummarizeAudit(const std::vector<std::string>& files) {
   AuditSummary s;
   std::map<std::string, std::string> rule_of_alert;
@@ -21,28 +57,11 @@ Result<AuditSummary> SummarizeAudit(const std::vector<std::string>& files) {
         ++s.unreadable;
         continue;
       }
-      ++s.records;
-      const std::string kind = r.value("kind", "");
-      if (kind == "alert") {
-        const auto& a = r["alert"];
-        std::string rule = a.value("rule", "");
-        ++s.alerts_per_rule[rule];
-        std::string target;
-        if (r.contains("target")) {
-          const auto& t = r["target"];
-          target = t.value("container_id", "host") == "host" ? t.value("process", "?") : "container " + t.value("container_id", "");
-        }
-        for (const auto& p : r.value("policies", nlohmann::json::array())) {
-          auto& act = s.per_rule_policy[rule][p.get<std::string>()];
-          ++act.alerts;
-          ++act.targets[target];
-        }
-      } else if (kind == "action" && r.value("phase", "") == "result") {
-        auto& act = s.per_rule_policy[r.value("rule", "")][r.value("policy", "")];
-        std::string outcome = r.value("outcome", "");
-        ++act.actions[r.value("action", "")][outcome];
-      } else if (kind == "policy") {
-        ++s.per_rule_policy[r.value("rule", "")][r.value("policy", "")].skipped[r.value("outcome", "")];
+      try {
+        CountRecord(r, s);
+        ++s.records;
+      } catch (const nlohmann::json::exception&) {
+        ++s.unreadable;
       }
     }
   }

@@ -68,9 +68,11 @@ struct Walk {
 void CheckHead(const std::string& file, Walk& walk) {
   std::ifstream in(file + ".head");
   if (!in) return;
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  auto head = nlohmann::json::parse(text, nullptr, false);
-  if (head.is_discarded() || !head.contains("seq") || !head.contains("hash")) {
+  std::ostringstream text;
+  text << in.rdbuf();  // a read error leaves the text short (then unparsable), never throws
+  auto head = nlohmann::json::parse(text.str(), nullptr, false);
+  if (head.is_discarded() || !head.is_object() || !head.contains("seq") || !head["seq"].is_number_unsigned() ||
+      !head.contains("hash") || !head["hash"].is_string()) {
     walk.result.notes.push_back(file + ".head: unreadable, not compared");
     return;
   }
@@ -97,7 +99,14 @@ AuditVerification VerifyAuditChain(const std::vector<std::string>& files) {
       walk.Break(file, 0, "cannot read the file");
       return walk.result;
     }
-    std::string text((std::istreambuf_iterator<char>(in)), {});
+    // istream::read turns a failed read(2) into badbit (an istreambuf_iterator would throw).
+    std::string text;
+    char chunk[1 << 16];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (in.bad()) {
+      walk.Break(file, 0, "read error");
+      return walk.result;
+    }
     size_t pos = 0, line_no = 0;
     while (pos < text.size()) {
       ++line_no;

@@ -14,6 +14,21 @@ std::string TargetKey(const AlertTarget& t) {
   return "container:" + t.container_id;
 }
 
+// Responders return errors as values; this is the last line behind that. An exception
+// escaping one (a library that throws, a bug) must not end the agent with the action
+// unaudited: it becomes the step's failure, recorded like any other.
+ActionResult RunGuarded(Responder& responder, const ActionRequest& request) {
+  try {
+    return responder.Run(request);
+  } catch (const std::exception& e) {
+    spdlog::error("responder {} threw: {}", responder.name(), e.what());
+    return {Outcome::kFailed, std::string("internal error in ") + std::string(responder.name()) + ": " + e.what(), {}};
+  } catch (...) {
+    spdlog::error("responder {} threw a non-standard exception", responder.name());
+    return {Outcome::kFailed, "internal error in " + std::string(responder.name()), {}};
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json TargetJson(const AlertTarget& t) {
@@ -184,7 +199,7 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
       continue;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    ActionResult r = responder->Run({alert, step.params, dry_run, protection_, policy.name});
+    ActionResult r = RunGuarded(*responder, {alert, step.params, dry_run, protection_, policy.name});
     const auto took =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     finish(r.outcome, r.error, std::move(r.details), took);

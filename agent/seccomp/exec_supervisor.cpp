@@ -15,13 +15,13 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <set>
 
 #include "common/atomic_file.h"
 #include "common/unique_fd.h"
 #include "seccomp/seccomp_filter.h"
+#include "state/proc_scanner.h"
 
 namespace riposte {
 namespace {
@@ -272,11 +272,10 @@ Result<SupervisedTightening> TightenSupervised(pid_t pid, pid_t parent_hint, con
       std::error_code ignored;
       std::filesystem::remove(path, ignored);
     }
-    // The parent, from /proc/PID/stat (field 4, after the parenthesised name).
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    size_t close_paren = text.rfind(')');
-    if (close_paren == std::string::npos) {
+    // The parent, from /proc/PID/stat. The process may exit between open and read (the
+    // read then fails with ESRCH): ReadStat returns nothing instead of throwing.
+    auto stat = ProcScanner{}.ReadStat(static_cast<uint32_t>(pid));
+    if (!stat) {
       // The alert's process may be gone already (a short command); its parent was known.
       if (depth == 0 && parent_hint > 1) {
         pid = parent_hint;
@@ -284,10 +283,7 @@ Result<SupervisedTightening> TightenSupervised(pid_t pid, pid_t parent_hint, con
       }
       break;
     }
-    char state = 0;
-    int ppid = 0;
-    if (std::sscanf(text.c_str() + close_paren + 1, " %c %d", &state, &ppid) != 2) break;
-    pid = ppid;
+    pid = static_cast<pid_t>(stat->ppid);
   }
   return Error{"the process was not started under `riposte exec` (a running process can only be given a seccomp "
                "filter by itself)",

@@ -124,6 +124,15 @@ TEST_F(AuditLogTest, VerifyFindsWholeRecordsCutFromTheEnd) {
       << v.first_break;
 }
 
+TEST_F(AuditLogTest, AHeadFileWithWrongTypedFieldsIsNotedNotFatal) {
+  Write(3, *Open());
+  { std::ofstream(path_ + ".head", std::ios::trunc) << R"({"seq": "three", "hash": 7})"; }
+  auto v = VerifyAuditChain({path_});
+  EXPECT_TRUE(v.ok) << v.first_break;
+  ASSERT_EQ(v.notes.size(), 1u);
+  EXPECT_NE(v.notes[0].find(".head: unreadable, not compared"), std::string::npos) << v.notes[0];
+}
+
 TEST_F(AuditLogTest, VerifyFindsARecordCutInTheMiddle) {
   Write(3, *Open());
   std::filesystem::resize_file(path_, std::filesystem::file_size(path_) - 10);

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include "audit/audit_summary.h"
 #include "audit/audit_verifier.h"
 #include "policy/policy_reader.h"
 #include "response/response_engine.h"
@@ -37,6 +38,14 @@ class RecordingResponder : public Responder {
   Outcome outcome_;
 };
 
+// A responder with a bug: it throws instead of returning an error.
+class ThrowingResponder : public Responder {
+ public:
+  std::string_view name() const override { return "test.throw"; }
+  Status ValidateParams(const nlohmann::json&) const override { return Status::Ok(); }
+  ActionResult Run(const ActionRequest&) override { throw std::runtime_error("read failed: No such process"); }
+};
+
 class ResponseEngineTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -50,6 +59,7 @@ class ResponseEngineTest : public ::testing::Test {
     bad_ = bad.get();
     registry_.Add(std::move(ok));
     registry_.Add(std::move(bad));
+    registry_.Add(std::make_unique<ThrowingResponder>());
     registry_.AddPlanned("test.later");
     AuditLogOptions o;
     o.path = path_;
@@ -160,6 +170,24 @@ TEST_F(ResponseEngineTest, UnavailableRespondersAreAuditedNotFatal) {
   EXPECT_EQ(Outcomes(e->Handle(Alert())), (std::vector<std::string>{"later=unavailable", "ok=done"}));
 }
 
+TEST_F(ResponseEngineTest, AResponderThatThrowsIsAnAuditedFailureNotACrash) {
+  auto e = Engine(R"(
+- policy: p
+  match: {rules: [R]}
+  actions:
+    - {id: buggy, action: test.throw, on_failure: continue}
+    - {id: after, action: test.ok}
+)");
+  auto r = e->Handle(Alert());
+  EXPECT_EQ(Outcomes(r), (std::vector<std::string>{"buggy=failed", "after=done"}));
+  EXPECT_EQ(r[0].error, "internal error in test.throw: read failed: No such process");
+  auto recs = Records();
+  ASSERT_EQ(recs.size(), 5u);
+  EXPECT_EQ(recs[2]["step"], "buggy");
+  EXPECT_EQ(recs[2]["outcome"], "failed");
+  EXPECT_TRUE(VerifyAuditChain({path_}).ok);
+}
+
 TEST_F(ResponseEngineTest, DryRunRunsTheSameChecksWithoutEffect) {
   const char* policy = R"(
 - policy: p
@@ -203,6 +231,33 @@ TEST_F(ResponseEngineTest, DeduplicatesTheSameRuleAndTarget) {
   EXPECT_EQ(Outcomes(e->Handle(Alert(7000))), std::vector<std::string>{"a=deduplicated"});
   EXPECT_EQ(Outcomes(e->Handle(Alert(7001))), std::vector<std::string>{"a=done"});  // another target
   EXPECT_EQ(ok_->effects, 2);
+}
+
+// `riposte tune` reads the records this engine writes; a damaged or altered record is
+// counted as unreadable, never a crash.
+TEST_F(ResponseEngineTest, TuneSummarisesTheTrailAndSkipsRecordsOfTheWrongShape) {
+  auto e = Engine("- policy: p\n  dedup_window: 1m\n  match: {rules: [R]}\n  actions: [{id: a, action: test.ok}]\n");
+  e->Handle(Alert(7000));
+  e->Handle(Alert(7000));
+  e->Handle(Alert(7001, "other"));
+  {
+    std::ofstream out(path_, std::ios::app);
+    out << "not json\n"
+        << R"({"kind": 5})" << "\n"
+        << R"({"kind": "alert"})" << "\n"
+        << R"({"kind": "alert", "alert": {"rule": "R"}, "policies": [1]})" << "\n"
+        << R"({"kind": "action", "phase": "result", "outcome": ["done"]})" << "\n";
+  }
+  auto summary = SummarizeAudit({path_});
+  ASSERT_TRUE(summary.ok()) << summary.error().message;
+  EXPECT_EQ(summary->unreadable, 5u);
+  EXPECT_EQ(summary->alerts_per_rule.at("R"), 3u);
+  const PolicyActivity& p = summary->per_rule_policy.at("R").at("p");
+  EXPECT_EQ(p.alerts, 3u);
+  EXPECT_EQ(p.actions.at("test.ok").at("done"), 2u);
+  EXPECT_EQ(p.skipped.at("deduplicated"), 1u);
+  EXPECT_EQ(p.targets, (std::map<std::string, uint64_t>{{"other", 1}, {"victim", 2}}));
+  EXPECT_NE(FormatAuditSummary(*summary).find("(5 unreadable lines skipped)"), std::string::npos);
 }
 
 TEST_F(ResponseEngineTest, RateLimitPerPolicy) {
