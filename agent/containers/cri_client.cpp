@@ -59,7 +59,9 @@ Result<PodRecord> CriClient::PodSandboxStatus(const std::string& sandbox_id) {
   grpc::Status s = stub_->runtime->PodSandboxStatus(&ctx, req, &resp);
   if (!s.ok()) return RuntimeCallError("CRI pod sandbox status", s);
   const auto& st = resp.status();
-  return PodFrom(st.id(), st.metadata(), st.labels(), st.state());
+  PodRecord pod = PodFrom(st.id(), st.metadata(), st.labels(), st.state());
+  pod.ip = st.network().ip();
+  return pod;
 }
 
 Result<std::vector<PodRecord>> CriClient::ListPodSandbox() {

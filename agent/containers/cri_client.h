@@ -31,6 +31,7 @@ struct PodRecord {
   std::string uid;
   std::map<std::string, std::string> labels;
   bool ready = false;
+  std::string ip;  // the pod's IP (PodSandboxStatus only; empty with the node's network)
 };
 
 struct CriContainerRecord {

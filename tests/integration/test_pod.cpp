@@ -53,13 +53,15 @@ TestPod::~TestPod() {
 }
 
 std::string TestPod::AddContainer(const std::string& name, const std::vector<std::string>& command,
-                                  const std::string& data_dir) {
+                                  const std::string& data_dir, bool interactive) {
   runtime::v1::ContainerConfig c;
   c.mutable_metadata()->set_name(name);
   c.mutable_metadata()->set_attempt(0);
   c.mutable_image()->set_image("riposte.local/busybox:1");
   for (const auto& arg : command) c.add_command(arg);
   c.set_log_path(name + ".log");
+  c.set_stdin(interactive);
+  c.set_tty(interactive);
   // ... and to every container.
   auto& labels = *c.mutable_labels();
   labels["io.kubernetes.container.name"] = name;

@@ -33,10 +33,10 @@ class TestPod {
   CriClient& cri() { return cri_; }
 
   // Creates and starts a container running `command` in riposte.local/busybox:1, with
-  // `data_dir` (when given) bind-mounted read-write at /data; its id, or "" (and error()
-  // says why).
+  // `data_dir` (when given) bind-mounted read-write at /data; `interactive`: with stdin
+  // and a terminal, as `kubectl run -it` asks. Its id, or "" (and error() says why).
   std::string AddContainer(const std::string& name, const std::vector<std::string>& command,
-                           const std::string& data_dir = "");
+                           const std::string& data_dir = "", bool interactive = false);
 
  private:
   CriClient cri_;
