@@ -29,9 +29,16 @@ for pkg in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
   [ "$status" = "installed" ] || missing+=("$pkg")
 done
+# Commands any package may provide: a kubectl from elsewhere (a newer one) or a Node.js
+# from elsewhere is kept; Debian's are installed only when the command is absent (Debian's
+# kubernetes-client would conflict with another package's /usr/bin/kubectl).
+# kubectl renders the kustomize manifests, node checks them against the API schemas.
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps.sh: all ${#packages[@]} packages already installed"
+  echo "install-deps.sh: all ${#packages[@]} packages (and kubectl, node, npm) already installed"
   exit 0
 fi
 

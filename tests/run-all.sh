@@ -12,6 +12,12 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 ./deploy/install-deps.sh
+# The Kubernetes API schemas the manifest test validates against (npm, pinned by the lock
+# file; installed again only when the lock file changed).
+if ! cmp -s tests/kubernetes/package-lock.json tests/kubernetes/node_modules/.installed-lock.json 2>/dev/null; then
+  npm ci --prefix tests/kubernetes --no-audit --no-fund --loglevel=error
+  cp tests/kubernetes/package-lock.json tests/kubernetes/node_modules/.installed-lock.json
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
 
