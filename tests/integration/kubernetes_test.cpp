@@ -2,8 +2,8 @@
 // `kubectl kustomize` and pass the Kubernetes API schemas; the DaemonSet gives the pod
 // exactly what docs/deploy.md says; the ConfigMaps load in the agent; and the enforce
 // overlay's pod, run through CRI as a kubelet would from the image the recipe builds,
-// answers /readyz at its IP and pauses another pod's interactive shell, writing the
-// audit record on the node.
+// answers /readyz at its IP, pauses another pod's interactive shell (writing the audit
+// record on the node), and takes ConfigMap edits live, refusing a broken one.
 #include <unistd.h>
 
 #include <filesystem>
@@ -295,6 +295,21 @@ TEST(KubernetesDaemonSet, TheEnforcePodRunsThroughCriAndPausesAnInteractiveShell
     ASSERT_TRUE(p.error.empty()) << p.error;
     EXPECT_EQ(p.Value("riposte_actions_total", {{"action", "container.pause"}, {"outcome", "done"}}), 1.0);
     EXPECT_GE(p.Value("riposte_alerts_total", {{"rule", "Interactive shell in pod"}}).value_or(0), 1.0);
+
+    // A ConfigMap edit reaches the running pod: a broken rule file is refused (counted, the
+    // pod stays ready), a good one is taken.
+    auto reloads = [&](const char* result) {
+      auto r = ops.Get("/metrics");
+      return r ? ParsePrometheusText(r->body).Value("riposte_reloads_total", {{"result", result}}).value_or(0) : -1.0;
+    };
+    const double failures = reloads("failure"), successes = reloads("success");
+    agent.UpdateConfigMap("riposte-rules", {{"local_rules.yaml", "- rule: Broken\n  condition: proc.nme = x\n"}});
+    EXPECT_TRUE(WaitUntil([&] { return reloads("failure") == failures + 1; }, 10000))
+        << "the broken rules were not refused; the agent's log:\n" << ReadFileText(agent_log);
+    EXPECT_EQ(status_of("/readyz"), 200);
+    agent.UpdateConfigMap("riposte-rules", config_maps["riposte-rules"]);
+    EXPECT_TRUE(WaitUntil([&] { return reloads("success") == successes + 1; }, 10000))
+        << "the good rules were not reloaded; the agent's log:\n" << ReadFileText(agent_log);
   }
   Shell(ctr + "images rm " + image + " >/dev/null 2>&1; true");
   fs::remove_all(work);
