@@ -68,7 +68,9 @@ TEST(KubernetesManifests, BaseAndOverlaysBuildAndPassTheApiSchemas) {
     for (const auto& o : m.objects) {
       const std::string kind = o["kind"].as<std::string>();
       EXPECT_EQ(kind.find("Role"), std::string::npos) << kind;
-      if (kind != "Namespace") EXPECT_EQ(o["metadata"]["namespace"].as<std::string>(""), "riposte") << kind;
+      if (kind != "Namespace") {
+        EXPECT_EQ(o["metadata"]["namespace"].as<std::string>(""), "riposte") << kind;
+      }
     }
   }
   // The validator refuses what the API server would: a port that is not a number.
