@@ -191,6 +191,22 @@ static __always_inline struct rp_syscall_record *stash_get(__u32 tid, bool creat
 	return bpf_map_lookup_elem(&stash_hash, &tid);
 }
 
+/* A syscall register. A tp_btf program's pt_regs is a typed kernel pointer: a plain load,
+ * which the JIT inlines. A raw_tracepoint's is an untyped address: one
+ * bpf_probe_read_kernel call per register. `btf` is a constant in each caller, so each
+ * program keeps only its own form. */
+#define REG(regs, field, btf) ((btf) ? (regs)->field : BPF_CORE_READ(regs, field))
+
+static __always_inline void read_syscall_args(struct pt_regs *regs, __u64 *args, const bool btf)
+{
+	args[0] = REG(regs, di, btf);
+	args[1] = REG(regs, si, btf);
+	args[2] = REG(regs, dx, btf);
+	args[3] = REG(regs, r10, btf);
+	args[4] = REG(regs, r8, btf);
+	args[5] = REG(regs, r9, btf);
+}
+
 /* Keeps clang from folding a bounds check into later arithmetic the verifier can't follow. */
 #define BARRIER_VAR(x) asm volatile("" : "+r"(x))
 
@@ -264,10 +280,8 @@ static __always_inline __u32 read_param_at_entry(struct rp_syscall_record *rec, 
 	return (__u32)n;
 }
 
-SEC("raw_tracepoint/sys_enter")
-int rp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int sys_enter(struct pt_regs *regs, long nr, const bool btf)
 {
-	long nr = (long)ctx->args[1];
 	struct rp_syscall_spec *spec = spec_of(nr);
 	if (!spec || !(spec->flags & RP_SPEC_ENTER))
 		return 0;
@@ -280,14 +294,8 @@ int rp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		stat_add(RP_STAT_DROP_STASH);
 		return 0;
 	}
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	__u64 args[6];
-	args[0] = BPF_CORE_READ(regs, di);
-	args[1] = BPF_CORE_READ(regs, si);
-	args[2] = BPF_CORE_READ(regs, dx);
-	args[3] = BPF_CORE_READ(regs, r10);
-	args[4] = BPF_CORE_READ(regs, r8);
-	args[5] = BPF_CORE_READ(regs, r9);
+	read_syscall_args(regs, args, btf);
 
 	rec->flags = 0;
 	struct rp_param_spec p0 = spec->param[0];
@@ -491,11 +499,9 @@ static __noinline __u32 kill_check(struct rp_syscall_record *rec, long nr)
 	return 0;
 }
 
-SEC("raw_tracepoint/sys_exit")
-int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool btf)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	long nr = BPF_CORE_READ(regs, orig_ax);
+	long nr = REG(regs, orig_ax, btf);
 	struct rp_syscall_spec *spec = spec_of(nr);
 	if (!spec)
 		return 0;
@@ -529,12 +535,7 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	 * racing thread could have changed it in between. */
 	if (stashed && spec->param[0].source == RP_PARAM_PATH && rec->param_len[0] == 0) {
 		__u64 args[6];
-		args[0] = BPF_CORE_READ(regs, di);
-		args[1] = BPF_CORE_READ(regs, si);
-		args[2] = BPF_CORE_READ(regs, dx);
-		args[3] = BPF_CORE_READ(regs, r10);
-		args[4] = BPF_CORE_READ(regs, r8);
-		args[5] = BPF_CORE_READ(regs, r9);
+		read_syscall_args(regs, args, btf);
 		struct rp_param_spec p0 = spec->param[0];
 		struct rp_param_spec p1 = spec->param[1];
 		rec->flags |= RP_SYSCALL_PARAMS_AT_EXIT;
@@ -544,13 +545,8 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 
 	fill_header(&rec->hdr, id, RP_REC_SYSCALL);
-	rec->ret = (long)ctx->args[1];
-	rec->args[0] = BPF_CORE_READ(regs, di);
-	rec->args[1] = BPF_CORE_READ(regs, si);
-	rec->args[2] = BPF_CORE_READ(regs, dx);
-	rec->args[3] = BPF_CORE_READ(regs, r10);
-	rec->args[4] = BPF_CORE_READ(regs, r8);
-	rec->args[5] = BPF_CORE_READ(regs, r9);
+	rec->ret = ret;
+	read_syscall_args(regs, rec->args, btf);
 	__u64 ugid = bpf_get_current_uid_gid();
 	rec->uid = (__u32)ugid;
 	rec->gid = ugid >> 32;
@@ -585,6 +581,32 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* A kill wakes the agent at once: it audits what the kernel did. */
 	submit(rec, size, rec->killed_by ? BPF_RB_FORCE_WAKEUP : wakeup_flag());
 	return 0;
+}
+
+/* The two ways in, one body each: tp_btf where the kernel offers it (typed registers,
+ * plain loads), raw_tracepoint otherwise. The agent loads one pair (capture_engine.cpp). */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(rp_sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return sys_enter(regs, id, true);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(rp_sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return sys_exit(regs, ret, true);
+}
+
+SEC("raw_tracepoint/sys_enter")
+int rp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	return sys_enter((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	return sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false);
 }
 
 /* Writes "/a/b/c" of the task's cgroup into dst; returns bytes used including the NUL. */

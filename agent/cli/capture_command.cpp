@@ -30,6 +30,7 @@ struct CaptureArgs {
   uint32_t ring_mb = 0;
   bool stats = false;
   bool hash_stash = false;
+  bool raw_tracepoint = false;
 };
 
 int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
@@ -48,6 +49,7 @@ int RunCapture(const CaptureArgs& a, const GlobalOptions& global) {
   }
   options.ring_buffer_bytes = (a.ring_mb ? a.ring_mb : config.ring_buffer_mb) << 20;
   options.force_hash_stash = a.hash_stash;
+  options.force_raw_tracepoint = a.raw_tracepoint;
   if (a.duration_s > 0)
     options.duration = std::chrono::milliseconds(static_cast<int64_t>(a.duration_s * 1000));
   if (a.max_events > 0) options.max_events = a.max_events;
@@ -139,6 +141,8 @@ void RegisterCaptureCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--ring-buffer-mb", args->ring_mb, "ring buffer size in MiB (power of two)");
   cmd->add_flag("--stats", args->stats, "print a JSON summary (rates, drops per CPU) on stderr at the end");
   cmd->add_flag("--hash-stash", args->hash_stash, "stash entry arguments in a hash map even if task storage works");
+  cmd->add_flag("--raw-tracepoint", args->raw_tracepoint,
+                "hook syscalls with raw_tracepoint programs even if tp_btf works (the fallback; for comparison)");
   cmd->callback([args, &global] {
     int rc = RunCapture(*args, global);
     if (rc != 0) throw CLI::RuntimeError(rc);

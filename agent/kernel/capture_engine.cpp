@@ -37,6 +37,13 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   struct stat pidns {};
   if (stat("/proc/self/ns/pid", &pidns) == 0) s->rodata->host_pidns_ino = static_cast<uint32_t>(pidns.st_ino);
   if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
+  // One pair of syscall hooks: tp_btf reads the registers with plain loads, raw_tracepoint
+  // with a helper call each (a third of the per-syscall cost on an open/read/close loop).
+  const bool typed_hooks = features.tp_btf && !options.force_raw_tracepoint;
+  bpf_program__set_autoload(s->progs.rp_sys_enter_btf, typed_hooks);
+  bpf_program__set_autoload(s->progs.rp_sys_exit_btf, typed_hooks);
+  bpf_program__set_autoload(s->progs.rp_sys_enter, !typed_hooks);
+  bpf_program__set_autoload(s->progs.rp_sys_exit, !typed_hooks);
   uint32_t ring = options.ring_buffer_bytes;
   if (ring < 4096 || (ring & (ring - 1)) != 0)
     return Error{"ring buffer size " + std::to_string(ring) + " is not a power of two >= 4096"};

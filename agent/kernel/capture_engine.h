@@ -23,6 +23,7 @@ struct CaptureOptions {
   std::vector<std::string> syscalls;               // names (see syscall_table.cpp)
   uint32_t ring_buffer_bytes = 16u << 20;          // power of two, >= page size
   bool force_hash_stash = false;                   // use the hash-map stash even if task storage works
+  bool force_raw_tracepoint = false;               // raw_tracepoint syscall hooks even if tp_btf works
 };
 
 // One in-kernel kill selector as the kernel checks it (see struct rp_kill_selector).

@@ -54,7 +54,8 @@ const char* YesNo(bool b) { return b ? "yes" : "no"; }
 }  // namespace
 
 std::string KernelFeatures::CaptureMode() const {
-  std::string mode = "capture: raw_tracepoint sys_enter/sys_exit dispatcher + sched_process_{exec,fork,exit}";
+  std::string mode = tp_btf ? "capture: tp_btf sys_enter/sys_exit dispatcher" : "capture: raw_tracepoint sys_enter/sys_exit dispatcher";
+  mode += " + sched_process_{exec,fork,exit}";
   mode += task_storage ? "; entry stash: task storage" : "; entry stash: hash map by tid";
   mode += cgroup_v2 ? "; cgroups: v2" : "; cgroups: v1 (pids hierarchy)";
   mode += send_signal ? "; in-kernel kill: bpf_send_signal available"

@@ -73,6 +73,9 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& confi
       options.syscalls.empty() ? config.syscalls : options.syscalls, options.add_state_syscalls);
   capture.ring_buffer_bytes = options.ring_buffer_bytes;
   capture.force_hash_stash = options.force_hash_stash;
+  capture.force_raw_tracepoint = options.force_raw_tracepoint;
+  if (options.force_raw_tracepoint && self->features_.tp_btf)
+    spdlog::info("syscall hooks: raw_tracepoint, as asked (tp_btf is available)");
   // Attach first, then read /proc: a process started in between is in one or the other.
   auto engine = CaptureEngine::Start(capture, self->features_,
                                      [raw = self.get()](std::span<const uint8_t> r) { raw->Handle(r); });

@@ -29,6 +29,7 @@ struct LiveCaptureOptions {
   bool add_state_syscalls = true;     // always add what the state tables need
   uint32_t ring_buffer_bytes = 16u << 20;
   bool force_hash_stash = false;
+  bool force_raw_tracepoint = false;
   // How often the ring buffer is drained when the kernel has not woken the agent: the
   // bound on detection latency for everything but execs (which wake it at once).
   int poll_interval_ms = 2;

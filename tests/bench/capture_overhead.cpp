@@ -80,7 +80,8 @@ struct Agent {
   std::string log;
 };
 
-Agent StartAgent(const std::string& riposte, const std::string& syscalls, const std::string& log) {
+Agent StartAgent(const std::string& riposte, const std::string& syscalls, const std::vector<std::string>& extra,
+                 const std::string& log) {
   Agent a;
   a.log = log;
   std::ofstream(log, std::ios::trunc).flush();  // a stale "seeded" from an earlier run must not count
@@ -94,6 +95,7 @@ Agent StartAgent(const std::string& riposte, const std::string& syscalls, const 
       args.push_back("--syscalls");
       args.push_back(syscalls);
     }
+    args.insert(args.end(), extra.begin(), extra.end());
     std::vector<char*> argv;
     for (auto& s : args) argv.push_back(s.data());
     argv.push_back(nullptr);
@@ -130,13 +132,14 @@ struct Result {
 };
 
 template <typename Loop>
-Result Measure(const std::string& riposte, const std::string& syscalls, int rounds, Loop loop) {
+Result Measure(const std::string& riposte, const std::string& syscalls, const std::vector<std::string>& extra, int rounds,
+               Loop loop) {
   std::vector<double> base, cap;
   uint64_t records = 0, drops = 0;
   double cpu = 0, cap_time = 0;
   for (int r = 0; r < rounds; ++r) {
     base.push_back(loop());
-    Agent a = StartAgent(riposte, syscalls, "/tmp/riposte-bench-agent.log");
+    Agent a = StartAgent(riposte, syscalls, extra, "/tmp/riposte-bench-agent.log");
     double t = loop();
     cap.push_back(t);
     cap_time += t;
@@ -176,19 +179,24 @@ int main(int argc, char** argv) {
   struct Case {
     const char* name;
     std::string syscalls;
+    std::vector<std::string> extra;
   };
   // The default set is what a typical Falco ruleset needs (execve, open family, close,
   // connect, ...); "openat,close" is the floor: just the loop's interesting syscalls.
-  const Case cases[] = {{"default-set", ""}, {"openat+close", "openat,close"}};
+  // "raw_tracepoint" is the default set through the fallback hooks (kernels without
+  // tp_btf), measured in the same run for comparison.
+  const Case cases[] = {{"default-set", "", {}},
+                        {"openat+close", "openat,close", {}},
+                        {"default/raw_tp", "", {"--raw-tracepoint"}}};
   std::printf("%-28s %-14s %8s %12s %14s %10s %8s\n", "workload", "syscalls", "ratio", "events",
               "events/s", "agent ns/ev", "drops");
   for (const auto& c : cases) {
-    Result r = Measure(riposte, c.syscalls, rounds, orc);
+    Result r = Measure(riposte, c.syscalls, c.extra, rounds, orc);
     std::printf("%-28s %-14s %7.3fx %12llu %14.0f %10.0f %8llu\n", "open/read/close loop", c.name,
                 r.ratio, static_cast<unsigned long long>(r.records), r.events_per_s,
                 r.agent_ns_per_event, static_cast<unsigned long long>(r.drops));
   }
-  Result r = Measure(riposte, "", rounds, fe);
+  Result r = Measure(riposte, "", {}, rounds, fe);
   std::printf("%-28s %-14s %7.3fx %12llu %14.0f %10.0f %8llu\n", "fork/exec /bin/true loop",
               "default-set", r.ratio, static_cast<unsigned long long>(r.records), r.events_per_s,
               r.agent_ns_per_event, static_cast<unsigned long long>(r.drops));
