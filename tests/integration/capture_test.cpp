@@ -177,27 +177,11 @@ TEST(Capture, LongPathsAreTruncatedAndFlagged) {
   EXPECT_TRUE(found);
 }
 
-TEST(Capture, HashStashFallbackCapturesTheSameArguments) {
-  LiveCaptureOptions hash;
-  hash.force_hash_stash = true;
-  const std::string path = TempPath("hash");
+// A fallback path records the same openat and unlink as the default one.
+void ExpectOpenAndUnlinkRecorded(const LiveCaptureOptions& options, const std::string& tag) {
+  const std::string path = TempPath(tag);
   pid_t child = 0;
-  auto got = CaptureWhile(hash, {WorkloadPath(), "open", path, "unlink", path}, &child);
-  bool open_seen = false, unlink_seen = false;
-  for (const auto& e : got.Of(child, "openat")) open_seen |= e["args"]["name"] == path;
-  for (const auto& e : got.Of(child, "unlink")) unlink_seen |= e["args"]["path"] == path;
-  EXPECT_TRUE(open_seen);
-  EXPECT_TRUE(unlink_seen);
-}
-
-// Kernels without tp_btf hook syscalls with raw_tracepoint programs (registers read with
-// a helper call each); the records must be the same.
-TEST(Capture, RawTracepointFallbackCapturesTheSameArguments) {
-  LiveCaptureOptions raw;
-  raw.force_raw_tracepoint = true;
-  const std::string path = TempPath("raw");
-  pid_t child = 0;
-  auto got = CaptureWhile(raw, {WorkloadPath(), "open", path, "unlink", path}, &child);
+  auto got = CaptureWhile(options, {WorkloadPath(), "open", path, "unlink", path}, &child);
   bool open_seen = false, unlink_seen = false;
   for (const auto& e : got.Of(child, "openat")) {
     if (e["args"]["name"] != path) continue;
@@ -208,6 +192,20 @@ TEST(Capture, RawTracepointFallbackCapturesTheSameArguments) {
   for (const auto& e : got.Of(child, "unlink")) unlink_seen |= e["args"]["path"] == path && e["ret"] == 0;
   EXPECT_TRUE(open_seen);
   EXPECT_TRUE(unlink_seen);
+}
+
+TEST(Capture, HashStashFallbackCapturesTheSameArguments) {
+  LiveCaptureOptions hash;
+  hash.force_hash_stash = true;
+  ExpectOpenAndUnlinkRecorded(hash, "hash");
+}
+
+// Kernels without tp_btf hook syscalls with raw_tracepoint programs (registers read with
+// a helper call each); the records must be the same.
+TEST(Capture, RawTracepointFallbackCapturesTheSameArguments) {
+  LiveCaptureOptions raw;
+  raw.force_raw_tracepoint = true;
+  ExpectOpenAndUnlinkRecorded(raw, "raw");
 }
 
 TEST(Capture, NoRecordsAreDroppedAtTheDefaultRingSize) {
