@@ -530,23 +530,22 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	if (!rec)
 		return 0;
 
+	read_syscall_args(regs, rec->args, btf);
+
 	/* A path whose page was not yet faulted in cannot be read at entry (BPF may not
 	 * fault). The kernel has faulted it in by now: read it here, and say so, since a
 	 * racing thread could have changed it in between. */
 	if (stashed && spec->param[0].source == RP_PARAM_PATH && rec->param_len[0] == 0) {
-		__u64 args[6];
-		read_syscall_args(regs, args, btf);
 		struct rp_param_spec p0 = spec->param[0];
 		struct rp_param_spec p1 = spec->param[1];
 		rec->flags |= RP_SYSCALL_PARAMS_AT_EXIT;
-		__u32 len0 = read_param_at_entry(rec, 0, &p0, args, RP_TRUNC_PARAM0);
-		rec->param_len[1] = read_param_at_entry(rec, len0, &p1, args, RP_TRUNC_PARAM1);
+		__u32 len0 = read_param_at_entry(rec, 0, &p0, rec->args, RP_TRUNC_PARAM0);
+		rec->param_len[1] = read_param_at_entry(rec, len0, &p1, rec->args, RP_TRUNC_PARAM1);
 		rec->param_len[0] = len0;
 	}
 
 	fill_header(&rec->hdr, id, RP_REC_SYSCALL);
 	rec->ret = ret;
-	read_syscall_args(regs, rec->args, btf);
 	__u64 ugid = bpf_get_current_uid_gid();
 	rec->uid = (__u32)ugid;
 	rec->gid = ugid >> 32;

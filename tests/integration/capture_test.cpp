@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -175,6 +176,33 @@ TEST(Capture, LongPathsAreTruncatedAndFlagged) {
     EXPECT_EQ(e["ret"], -ENOENT);
   }
   EXPECT_TRUE(found);
+}
+
+// A path in a page the process has not touched yet cannot be read at syscall entry (BPF
+// may not fault); the exit hook reads it once the kernel has faulted it in, and says so.
+// Both kinds of hooks.
+TEST(Capture, APathNotFaultedInAtEntryIsReadAtExit) {
+  const std::string target = TempPath("mapped-target");
+  const std::string name_file = TempPath("mapped-name");
+  std::ofstream(target) << "x";
+  { std::ofstream(name_file) << target << '\0'; }
+  for (bool raw : {false, true}) {
+    SCOPED_TRACE(raw ? "raw_tracepoint" : "tp_btf");
+    LiveCaptureOptions options;
+    options.force_raw_tracepoint = raw;
+    pid_t child = 0;
+    auto got = CaptureWhile(options, {WorkloadPath(), "openmapped", name_file}, &child);
+    bool found = false;
+    for (const auto& e : got.Of(child, "openat")) {
+      if (e["args"]["name"] != target) continue;
+      found = true;
+      EXPECT_EQ(e.value("params_read_at_exit", false), true) << e.dump();
+      EXPECT_GE(e["ret"].get<int64_t>(), 0);
+    }
+    EXPECT_TRUE(found) << "no openat of " << target;
+  }
+  std::filesystem::remove(target);
+  std::filesystem::remove(name_file);
 }
 
 // A fallback path records the same openat and unlink as the default one.

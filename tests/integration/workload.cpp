@@ -2,12 +2,16 @@
 // command line, so a test knows exactly which syscalls to expect from which pid.
 //   open PATH | openro PATH | connect IP PORT | unlink PATH | setuid UID | ptrace
 //   closeloop N | sleepms N | exec PATH [ARGS...]
+//   openmapped FILE: opens (read-only) the path written in FILE, passing the kernel a
+//   pointer into a fresh mapping of FILE, a page not yet faulted in at syscall entry
 //   stamp FD: writes CLOCK_MONOTONIC now (8 bytes, ns) to FD, where a response
 //   benchmark's clock starts
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +42,16 @@ int main(int argc, char** argv) {
     } else if (op == "open") {
       int fd = open(next(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       if (fd >= 0) close(fd);
+    } else if (op == "openmapped") {
+      int file = open(next(), O_RDONLY);
+      struct stat st {};
+      if (file < 0 || fstat(file, &st) != 0 || st.st_size == 0) std::exit(3);
+      void* page = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, file, 0);
+      if (page == MAP_FAILED) std::exit(3);
+      int fd = open(static_cast<const char*>(page), O_RDONLY);
+      if (fd >= 0) close(fd);
+      munmap(page, static_cast<size_t>(st.st_size));
+      close(file);
     } else if (op == "openro") {
       int fd = open(next(), O_RDONLY);
       if (fd >= 0) close(fd);
