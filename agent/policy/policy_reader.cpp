@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/duration_text.h"
+#include "common/yaml_files.h"
 #include "common/yaml_syntax.h"
 #include "kernel/syscall_table.h"
 
@@ -383,14 +384,7 @@ PolicyLoadResult LoadPolicies(const std::vector<std::string>& paths, const Actio
   for (const auto& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      std::vector<std::string> in_dir;
-      for (const auto& e : fs::directory_iterator(p, ec)) {
-        auto ext = e.path().extension();
-        // ConfigMap mounts hold ..data links and dot-directories: only plain YAML names.
-        if (e.path().filename().string().starts_with(".")) continue;
-        if ((ext == ".yaml" || ext == ".yml") && !fs::is_directory(e.path(), ec)) in_dir.push_back(e.path().string());
-      }
-      std::sort(in_dir.begin(), in_dir.end());
+      const std::vector<std::string> in_dir = YamlFilesIn(p);
       files.insert(files.end(), in_dir.begin(), in_dir.end());
     } else {
       files.push_back(p);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "common/yaml_files.h"
 #include "rules/rule_file_reader.h"
 
 namespace riposte {
@@ -12,14 +13,7 @@ std::vector<std::string> ExpandRulePaths(const std::vector<std::string>& paths, 
   for (const auto& p : paths) {
     std::error_code ec;
     if (std::filesystem::is_directory(p, ec)) {
-      std::vector<std::string> files;
-      for (const auto& entry : std::filesystem::directory_iterator(p, ec)) {
-        auto ext = entry.path().extension();
-        // A ConfigMap mount holds ..data and dot-directories beside the real names.
-        if (entry.path().filename().string().starts_with(".")) continue;
-        if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) files.push_back(entry.path().string());
-      }
-      std::sort(files.begin(), files.end());
+      const std::vector<std::string> files = YamlFilesIn(p);
       out.insert(out.end(), files.begin(), files.end());
     } else if (std::filesystem::exists(p, ec)) {
       out.push_back(p);
