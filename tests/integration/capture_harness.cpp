@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
@@ -81,6 +83,14 @@ std::string Shell(const std::string& command) {
   std::string out = ShellStatus(command, &rc);
   EXPECT_EQ(rc, 0) << "command failed: " << command << "\n" << out;
   return out;
+}
+
+bool WaitFor(const std::function<bool()>& ok, int timeout_ms) {
+  for (int waited = 0; waited < timeout_ms; waited += 20) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return ok();
 }
 
 }  // namespace riposte::testing

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,8 @@ Captured CaptureWhile(const LiveCaptureOptions& options, const std::vector<std::
 std::string Shell(const std::string& command);
 // Runs a shell command that may fail; returns stdout and sets *exit_code.
 std::string ShellStatus(const std::string& command, int* exit_code);
+
+// Polls `ok` every 20 ms until it holds or `timeout_ms` pass; whether it held.
+bool WaitFor(const std::function<bool()>& ok, int timeout_ms);
 
 }  // namespace riposte::testing

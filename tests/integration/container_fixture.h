@@ -19,6 +19,7 @@
 
 #include "containers/containerd_client.h"
 #include "integration/agent_process.h"
+#include "integration/capture_harness.h"
 #include "integration/test_pod.h"
 
 namespace riposte::testing {
@@ -107,14 +108,6 @@ class ContainerFixture : public ::testing::Test {
     long before = Counter();
     std::this_thread::sleep_for(milliseconds(ms));
     return Counter() != before;
-  }
-
-  static bool WaitFor(const std::function<bool()>& ok, int timeout_ms) {
-    for (int waited = 0; waited < timeout_ms; waited += 20) {
-      if (ok()) return true;
-      std::this_thread::sleep_for(milliseconds(20));
-    }
-    return ok();
   }
 
   std::vector<json> Lines(const std::string& path) {

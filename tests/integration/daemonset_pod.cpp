@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 
+#include "integration/config_map_volume.h"
 #include "runtime/v1/cri_runtime_v1.pb.h"
 
 namespace riposte::testing {
@@ -93,7 +93,7 @@ DaemonSetPod::DaemonSetPod(const std::string& cri_socket, const YAML::Node& daem
         error_ = "the DaemonSet mounts ConfigMap " + map + ", which the manifests do not define";
         return;
       }
-      WriteConfigMap(dir, data->second);
+      PublishConfigMap(dir, data->second);
       source_of[name] = dir;
     } else if (v["hostPath"]) {
       const std::string path = v["hostPath"]["path"].as<std::string>();
@@ -138,27 +138,8 @@ std::string DaemonSetPod::NodePath(const std::string& host_path) const {
   return node_root_ + host_path;
 }
 
-void DaemonSetPod::WriteConfigMap(const std::string& dir, const std::map<std::string, std::string>& data) {
-  // The kubelet's atomic writer: the files in a timestamped directory, `..data` a symlink
-  // to it, and each key a symlink through `..data`.
-  const std::string version = "..2026_01_01_00_00_00." + std::to_string(++config_map_version_);
-  fs::create_directories(dir + "/" + version);
-  for (const auto& [key, text] : data) {
-    std::ofstream(dir + "/" + version + "/" + key) << text;
-    if (!fs::is_symlink(dir + "/" + key)) fs::create_symlink("..data/" + key, dir + "/" + key);
-  }
-  if (!fs::is_symlink(dir + "/..data")) {
-    fs::create_symlink(version, dir + "/..data");
-    return;
-  }
-  const std::string old_version = fs::read_symlink(dir + "/..data");
-  fs::create_symlink(version, dir + "/..data_tmp");
-  fs::rename(dir + "/..data_tmp", dir + "/..data");
-  fs::remove_all(dir + "/" + old_version);
-}
-
 void DaemonSetPod::UpdateConfigMap(const std::string& name, const std::map<std::string, std::string>& data) {
-  WriteConfigMap(node_root_ + "/configmaps/" + name, data);
+  PublishConfigMap(node_root_ + "/configmaps/" + name, data);
 }
 
 }  // namespace riposte::testing

@@ -33,13 +33,10 @@ class DaemonSetPod {
   // Where a hostPath volume's path is on this test node.
   std::string NodePath(const std::string& host_path) const;
   CriClient& cri() { return cri_; }
-  // A ConfigMap edit as the kubelet delivers it to a running pod: the new files in a new
-  // directory, then `..data` swapped to it in one rename.
+  // A ConfigMap edit as the kubelet delivers it to a running pod (PublishConfigMap).
   void UpdateConfigMap(const std::string& name, const std::map<std::string, std::string>& data);
 
  private:
-  void WriteConfigMap(const std::string& dir, const std::map<std::string, std::string>& data);
-  int config_map_version_ = 0;
 
   CriClient cri_;
   std::string cri_socket_;

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/agent_image.h"
 #include "integration/agent_process.h"
 #include "integration/capture_harness.h"
 #include "integration/test_pod.h"
@@ -42,13 +43,9 @@ json DockerfileArray(const std::string& dockerfile, const std::string& instructi
 TEST(AgentImage, BuiltWithUmociItMatchesTheDockerfileAndRunsInContainerd) {
   const std::string dir = "/tmp/riposte-image-" + std::to_string(getpid());
   fs::remove_all(dir);
-  int rc = 0;
-  std::string out = ShellStatus("cd " + SourceDir() + " && RIPOSTE_BINARY=" + RiposteBinary() +
-                                    " deploy/image/build-image.sh " + dir + " test 2>&1",
-                                &rc);
-  ASSERT_EQ(rc, 0) << out;
-  const std::string tarball = dir + "/riposte-test.oci.tar";
-  ASSERT_TRUE(fs::exists(tarball)) << out;
+  auto built = BuildAgentImage(dir, "test");
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  const std::string tarball = *built;
   fs::create_directories(dir + "/layout");
   Shell("tar -C " + dir + "/layout -xf " + tarball);
 
@@ -68,9 +65,12 @@ TEST(AgentImage, BuiltWithUmociItMatchesTheDockerfileAndRunsInContainerd) {
   }
 
   // Imported into containerd and run: the binary, its libraries, its rules and policies.
-  const std::string ctr = "ctr --address " + TestContainerdSocket() + " -n riposte-image-test ";
-  out = ShellStatus(ctr + "images import --base-name riposte.local/riposte " + tarball + " 2>&1", &rc);
-  ASSERT_EQ(rc, 0) << out;
+  const std::string socket = TestContainerdSocket();
+  Status imported = ImportImage(socket, "riposte-image-test", "riposte.local/riposte", tarball);
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
+  const std::string ctr = "ctr --address " + socket + " -n riposte-image-test ";
+  int rc = 0;
+  std::string out;
   const std::string image = "riposte.local/riposte:test";
   auto run = [&](const std::string& name, const std::string& args) {
     return ShellStatus(ctr + "run --rm " + image + " " + name + "-" + std::to_string(getpid()) + " " + args + " 2>&1",

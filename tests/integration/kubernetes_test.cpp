@@ -8,7 +8,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -16,6 +15,7 @@
 #include "audit/audit_verifier.h"
 #include "common/prometheus_parse.h"
 #include "containers/containerd_client.h"
+#include "integration/agent_image.h"
 #include "integration/agent_process.h"
 #include "integration/capture_harness.h"
 #include "integration/daemonset_pod.h"
@@ -33,14 +33,6 @@ std::vector<std::string> Strings(const YAML::Node& list) {
   std::vector<std::string> out;
   for (const auto& s : list) out.push_back(s.as<std::string>());
   return out;
-}
-
-bool WaitUntil(const std::function<bool()>& ok, int timeout_ms) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return ok();
 }
 
 // `node tests/kubernetes/validate.mjs FILE`: its output and exit code.
@@ -209,16 +201,10 @@ TEST(KubernetesDaemonSet, TheEnforcePodRunsThroughCriAndPausesAnInteractiveShell
   const size_t colon = image.rfind(':');
   const std::string work = "/tmp/riposte-k8s-" + std::to_string(getpid());
   fs::remove_all(work);
-  int rc = 0;
-  std::string out = ShellStatus("cd " + SourceDir() + " && RIPOSTE_BINARY=" + RiposteBinary() +
-                                    " deploy/image/build-image.sh " + work + "/image " + image.substr(colon + 1) + " 2>&1",
-                                &rc);
-  ASSERT_EQ(rc, 0) << out;
-  const std::string ctr = "ctr --address " + socket + " -n k8s.io ";
-  out = ShellStatus(ctr + "images import --base-name " + image.substr(0, colon) + " " + work + "/image/riposte-" +
-                        image.substr(colon + 1) + ".oci.tar 2>&1",
-                    &rc);
-  ASSERT_EQ(rc, 0) << out;
+  auto built = BuildAgentImage(work + "/image", image.substr(colon + 1));
+  ASSERT_TRUE(built.ok()) << built.error().message;
+  Status imported = ImportImage(socket, "k8s.io", image.substr(0, colon), *built);
+  ASSERT_TRUE(imported.ok()) << imported.error().message;
 
   std::map<std::string, std::map<std::string, std::string>> config_maps;
   for (const char* name : {"riposte-config", "riposte-rules", "riposte-policies"}) config_maps[name] = m.ConfigMapData(name);
@@ -236,7 +222,7 @@ TEST(KubernetesDaemonSet, TheEnforcePodRunsThroughCriAndPausesAnInteractiveShell
       return r ? r->status : 0;
     };
     const std::string agent_log = work + "/node/pod-logs/riposte.log";
-    ASSERT_TRUE(WaitUntil([&] { return status_of("/readyz") == 200; }, 90000))
+    ASSERT_TRUE(WaitFor([&] { return status_of("/readyz") == 200; }, 90000))
         << "/readyz never answered 200; the agent's log:\n" << ReadFileText(agent_log);
     EXPECT_EQ(status_of("/healthz"), 200);
 
@@ -263,7 +249,7 @@ TEST(KubernetesDaemonSet, TheEnforcePodRunsThroughCriAndPausesAnInteractiveShell
       ASSERT_TRUE(victim.ok()) << victim.error();
       victim_id = victim.AddContainer("sh", {"sh"}, "", /*interactive=*/true);
       ASSERT_FALSE(victim_id.empty()) << victim.error();
-      const bool paused = WaitUntil(
+      const bool paused = WaitFor(
           [&] {
             auto t = containerd.GetTask("k8s.io", victim_id);
             return t && t->status == TaskStatus::kPaused;
@@ -306,14 +292,14 @@ TEST(KubernetesDaemonSet, TheEnforcePodRunsThroughCriAndPausesAnInteractiveShell
     };
     const double failures = reloads("failure"), successes = reloads("success");
     agent.UpdateConfigMap("riposte-rules", {{"local_rules.yaml", "- rule: Broken\n  condition: proc.nme = x\n"}});
-    EXPECT_TRUE(WaitUntil([&] { return reloads("failure") == failures + 1; }, 10000))
+    EXPECT_TRUE(WaitFor([&] { return reloads("failure") == failures + 1; }, 10000))
         << "the broken rules were not refused; the agent's log:\n" << ReadFileText(agent_log);
     EXPECT_EQ(status_of("/readyz"), 200);
     agent.UpdateConfigMap("riposte-rules", config_maps["riposte-rules"]);
-    EXPECT_TRUE(WaitUntil([&] { return reloads("success") == successes + 1; }, 10000))
+    EXPECT_TRUE(WaitFor([&] { return reloads("success") == successes + 1; }, 10000))
         << "the good rules were not reloaded; the agent's log:\n" << ReadFileText(agent_log);
   }
-  Shell(ctr + "images rm " + image + " >/dev/null 2>&1; true");
+  Shell("ctr --address " + socket + " -n k8s.io images rm " + image + " >/dev/null 2>&1; true");
   fs::remove_all(work);
 }
 

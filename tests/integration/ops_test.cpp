@@ -17,6 +17,7 @@
 #include "common/prometheus_parse.h"
 #include "integration/agent_process.h"
 #include "integration/capture_harness.h"
+#include "integration/config_map_volume.h"
 
 namespace riposte::testing {
 namespace {
@@ -39,17 +40,6 @@ class OpsTest : public ::testing::Test {
     port_ = 21000 + getpid() % 20000;
   }
   void TearDown() override { fs::remove_all(dir_); }
-
-  // What the kubelet does on a ConfigMap update: a new timestamped directory, the ..data
-  // link swapped to it in one rename, the visible names links through ..data.
-  void PublishConfigMap(const std::string& mount, const std::string& file, const std::string& text) {
-    const std::string version = "..v" + std::to_string(++versions_);
-    fs::create_directories(mount + "/" + version);
-    std::ofstream(mount + "/" + version + "/" + file) << text;
-    fs::create_directory_symlink(version, mount + "/..data_tmp");
-    fs::rename(mount + "/..data_tmp", mount + "/..data");
-    if (!fs::is_symlink(mount + "/" + file)) fs::create_symlink("..data/" + file, mount + "/" + file);
-  }
 
   PromParse Scrape() {
     httplib::Client c("127.0.0.1", port_);
@@ -80,14 +70,13 @@ class OpsTest : public ::testing::Test {
 
   std::string dir_;
   int port_ = 0;
-  int versions_ = 0;
 };
 
 TEST_F(OpsTest, MetricsHealthAndConfigMapReloadOnTheRealAgent) {
-  PublishConfigMap(dir_ + "/rules", "rules.yaml", TriggerRule("Ops trigger", dir_));
-  PublishConfigMap(dir_ + "/policies", "policies.yaml",
-                   "- policy: watch\n  mode: dry-run\n  match: {rules: [\"Ops trigger*\"]}\n"
-                   "  dedup_window: 0s\n  actions: [{action: process.kill}]\n");
+  PublishConfigMap(dir_ + "/rules", {{"rules.yaml", TriggerRule("Ops trigger", dir_)}});
+  PublishConfigMap(dir_ + "/policies", {{"policies.yaml",
+                                         "- policy: watch\n  mode: dry-run\n  match: {rules: [\"Ops trigger*\"]}\n"
+                                         "  dedup_window: 0s\n  actions: [{action: process.kill}]\n"}});
   std::ofstream(dir_ + "/riposte.yaml") << "ops:\n  listen: 127.0.0.1:" << port_ << "\nlog_format: json\n"
                                         << "alerts:\n  json: true\n";
   AgentProcess agent({"--config", dir_ + "/riposte.yaml", "run", "--rules", dir_ + "/rules", "--policies",
@@ -114,13 +103,13 @@ TEST_F(OpsTest, MetricsHealthAndConfigMapReloadOnTheRealAgent) {
   EXPECT_EQ(after.Value("riposte_audit_write_errors_total"), 0);
 
   // A broken ConfigMap update: refused, counted, and the old rule keeps alerting.
-  PublishConfigMap(dir_ + "/rules", "rules.yaml", "- rule: Broken\n  condition: evt.type = \n");
+  PublishConfigMap(dir_ + "/rules", {{"rules.yaml", "- rule: Broken\n  condition: evt.type = \n"}});
   EXPECT_EQ(WaitForValue("riposte_reloads_total", {{"result", "failure"}}, 1), 1) << agent.Log();
   Trigger("2");
   EXPECT_EQ(WaitForValue("riposte_alerts_total", {{"rule", "Ops trigger"}}, 2), 2) << agent.Log();
 
   // A good update replaces the rule.
-  PublishConfigMap(dir_ + "/rules", "rules.yaml", TriggerRule("Ops trigger v2", dir_));
+  PublishConfigMap(dir_ + "/rules", {{"rules.yaml", TriggerRule("Ops trigger v2", dir_)}});
   EXPECT_GE(WaitForValue("riposte_reloads_total", {{"result", "success"}}, 1), 1) << agent.Log();
   Trigger("3");
   EXPECT_GE(WaitForValue("riposte_alerts_total", {{"rule", "Ops trigger v2"}}, 1), 1) << agent.Log();
@@ -143,7 +132,7 @@ TEST_F(OpsTest, AnOpsPortInUseStopsTheAgentAtStart) {
   ++port_;  // not the port the other test's connections may still hold in TIME_WAIT
   httplib::Server squatter;
   ASSERT_TRUE(squatter.bind_to_port("127.0.0.1", port_));
-  PublishConfigMap(dir_ + "/rules", "rules.yaml", TriggerRule("Ops trigger", dir_));
+  PublishConfigMap(dir_ + "/rules", {{"rules.yaml", TriggerRule("Ops trigger", dir_)}});
   std::ofstream(dir_ + "/riposte.yaml") << "ops:\n  listen: 127.0.0.1:" << port_ << "\n";
   int rc = 0;
   std::string out = ShellStatus(RiposteBinary() + " --config " + dir_ + "/riposte.yaml run --rules " + dir_ +
