@@ -3,7 +3,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
-#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace riposte {
 namespace {
@@ -21,21 +21,11 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
 }  // namespace
 
 std::string JsonEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
-    }
-  }
-  return out;
+  // nlohmann's serializer escapes what JSON needs; bytes that are not UTF-8 (a path may
+  // hold any) become U+FFFD, so the line stays valid JSON.
+  const std::string quoted =
+      nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 void SetLogFormat(std::string_view format) {

@@ -131,6 +131,8 @@ TEST(LogFormat, JsonEscapeMakesAnyMessageOneValidJsonString) {
   auto parsed = nlohmann::json::parse("\"" + JsonEscape(nasty) + "\"", nullptr, false);
   ASSERT_FALSE(parsed.is_discarded());
   EXPECT_EQ(parsed.get<std::string>(), nasty);
+  // Bytes that are not UTF-8 still make a valid string.
+  EXPECT_FALSE(nlohmann::json::parse("\"" + JsonEscape("path \xff\xfe end") + "\"", nullptr, false).is_discarded());
 }
 
 }  // namespace
