@@ -102,12 +102,9 @@ PromParse ParsePrometheusText(const std::string& text) {
     }
     if (i >= line.size() || line[i] != ' ') return fail("no value");
     const std::string number = line.substr(i + 1);
-    if (number == "+Inf") s.value = 1e308;
-    else {
-      char* end = nullptr;
-      s.value = std::strtod(number.c_str(), &end);
-      if (number.empty() || *end != '\0') return fail("value is not a number");
-    }
+    char* end = nullptr;  // strtod reads +Inf, -Inf and NaN as the format spells them
+    s.value = std::strtod(number.c_str(), &end);
+    if (number.empty() || *end != '\0') return fail("value is not a number");
     if (FamilyOf(s.name, p.types).empty()) return fail("sample of a family with no TYPE");
     p.samples.push_back(std::move(s));
   }
