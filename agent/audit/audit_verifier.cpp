@@ -1,7 +1,8 @@
 #include "audit/audit_verifier.h"
 
+#include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -65,12 +66,22 @@ struct Walk {
   }
 };
 
+// A whole file, or nothing when it cannot be opened or read. istream::read turns a failed
+// read(2) into badbit; an istreambuf_iterator would throw instead.
+std::optional<std::string> ReadWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
+  if (in.bad()) return std::nullopt;
+  return text;
+}
+
 void CheckHead(const std::string& file, Walk& walk) {
-  std::ifstream in(file + ".head");
-  if (!in) return;
-  std::ostringstream text;
-  text << in.rdbuf();  // a read error leaves the text short (then unparsable), never throws
-  auto head = nlohmann::json::parse(text.str(), nullptr, false);
+  if (!std::filesystem::exists(file + ".head")) return;
+  auto text = ReadWhole(file + ".head");
+  auto head = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json(nlohmann::json::value_t::discarded);
   if (head.is_discarded() || !head.is_object() || !head.contains("seq") || !head["seq"].is_number_unsigned() ||
       !head.contains("hash") || !head["hash"].is_string()) {
     walk.result.notes.push_back(file + ".head: unreadable, not compared");
@@ -94,19 +105,12 @@ void CheckHead(const std::string& file, Walk& walk) {
 AuditVerification VerifyAuditChain(const std::vector<std::string>& files) {
   Walk walk;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const auto whole = ReadWhole(file);
+    if (!whole) {
       walk.Break(file, 0, "cannot read the file");
       return walk.result;
     }
-    // istream::read turns a failed read(2) into badbit (an istreambuf_iterator would throw).
-    std::string text;
-    char chunk[1 << 16];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
-    if (in.bad()) {
-      walk.Break(file, 0, "read error");
-      return walk.result;
-    }
+    const std::string& text = *whole;
     size_t pos = 0, line_no = 0;
     while (pos < text.size()) {
       ++line_no;
