@@ -89,10 +89,32 @@ Result<bool> QuarantineInForce(uint64_t netns_inode, const std::vector<pid_t>& h
   return present;
 }
 
-std::string QuarantineState(const QuarantineRecord& q) {
+QuarantineState CheckQuarantine(const QuarantineRecord& q) {
+  using Kind = QuarantineState::Kind;
   auto in_force = QuarantineInForce(q.netns_inode, {q.pid});
-  if (in_force) return *in_force ? "in-force" : "rules-missing";
-  return in_force.error().kind == ErrorKind::kNotFound ? "netns-gone" : "unknown: " + in_force.error().message;
+  if (in_force) return {*in_force ? Kind::kInForce : Kind::kRulesMissing, ""};
+  if (in_force.error().kind == ErrorKind::kNotFound) return {Kind::kNetnsGone, ""};
+  return {Kind::kUnknown, in_force.error().message};
+}
+
+std::string QuarantineState::Token() const {
+  switch (kind) {
+    case Kind::kInForce: return "in-force";
+    case Kind::kRulesMissing: return "rules-missing";
+    case Kind::kNetnsGone: return "netns-gone";
+    case Kind::kUnknown: break;
+  }
+  return "unknown: " + why;
+}
+
+std::string QuarantineState::Advice() const {
+  switch (kind) {
+    case Kind::kInForce: return "in force";
+    case Kind::kRulesMissing: return "RULES MISSING (re-apply or release)";
+    case Kind::kNetnsGone: return "namespace gone (release to clear)";
+    case Kind::kUnknown: break;
+  }
+  return "unknown: " + why;
 }
 
 NetworkQuarantineResponder::NetworkQuarantineResponder(ContainerDirectory& directory, QuarantineStore& store)

@@ -52,8 +52,16 @@ Status ApplyQuarantine(uint64_t netns_inode, const std::vector<pid_t>& hint_pids
 Result<bool> LiftQuarantine(uint64_t netns_inode, const std::vector<pid_t>& hint_pids);
 // Whether the namespace still holds the quarantine table (NotFound: namespace gone).
 Result<bool> QuarantineInForce(uint64_t netns_inode, const std::vector<pid_t>& hint_pids);
-// A recorded quarantine checked against its namespace: "in-force", "rules-missing" (the
-// table was deleted), "netns-gone", or "unknown: <why>".
-std::string QuarantineState(const QuarantineRecord& record);
+// A recorded quarantine checked against its namespace.
+struct QuarantineState {
+  enum class Kind { kInForce, kRulesMissing, kNetnsGone, kUnknown } kind;
+  std::string why;  // kUnknown: the error
+  // As `quarantine list` shows it: in-force, rules-missing (the table was deleted),
+  // netns-gone, unknown: WHY.
+  std::string Token() const;
+  // As the start-up log says it, with what an operator can do about it.
+  std::string Advice() const;
+};
+QuarantineState CheckQuarantine(const QuarantineRecord& record);
 
 }  // namespace riposte

@@ -46,7 +46,7 @@ int List(const GlobalOptions& global) {
   std::printf("%-22s  %-13s  %-12s  %-20s  %-30s  %-20s  %s\n", "ID", "STATE", "CONTAINER", "NAME", "POD", "BY",
               "SINCE / ALLOW");
   for (const auto& q : records) {
-    std::printf("%-22s  %-13s  %-12s  %-20s  %-30s  %-20s  %s %s\n", q.id().c_str(), QuarantineState(q).c_str(),
+    std::printf("%-22s  %-13s  %-12s  %-20s  %-30s  %-20s  %s %s\n", q.id().c_str(), CheckQuarantine(q).Token().c_str(),
                 q.container_id.substr(0, 12).c_str(), q.container_name.substr(0, 20).c_str(),
                 q.pod.empty() ? "-" : q.pod.c_str(), q.policy.c_str(), q.since.c_str(), q.allow.dump().c_str());
   }

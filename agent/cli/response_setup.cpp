@@ -20,11 +20,7 @@ void LogQuarantinesInForce(const QuarantineStore& store) {
     return;
   }
   for (const auto& q : *records) {
-    // The list's state, in words an operator reading the start-up log can act on.
-    std::string state = QuarantineState(q);
-    if (state == "in-force") state = "in force";
-    else if (state == "rules-missing") state = "RULES MISSING (re-apply or release)";
-    else if (state == "netns-gone") state = "namespace gone (release to clear)";
+    const std::string state = CheckQuarantine(q).Advice();
     spdlog::warn("quarantine {}: container {} {} since {} by {}: {}", q.id(), q.container_name.empty() ? q.container_id : q.container_name,
                  q.pod.empty() ? "" : "(pod " + q.pod + ")", q.since, q.policy, state);
   }
