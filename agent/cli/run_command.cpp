@@ -137,14 +137,12 @@ class Agent {
           alerts.clear();
           // One event in 256 is timed: two clock reads per event would cost more than
           // the figure is worth.
-          if ((event_counts.events & 255) == 1) {
-            const auto t0 = std::chrono::steady_clock::now();
-            engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
+          const bool timed = (event_counts.events & 255) == 1;
+          const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+          engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
+          if (timed)
             metrics_.rule_evaluation().Observe(
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-          } else {
-            engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
-          }
           for (const auto& a : alerts) {
             detection_.Emit(a);
             ++alert_counts[{a.rule->def.name, std::string(PriorityName(a.rule->def.priority))}];
