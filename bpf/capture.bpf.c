@@ -36,6 +36,7 @@ const volatile __s32 cgroup_v1_subsys = -1;  /* -1: cgroup v2 (default hierarchy
  * anyway; the kernel wakes it early only when this much data waits (or for an exec). */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 const volatile __u32 host_pidns_ino = 0;      /* the agent's pid namespace: "host" for kill scopes */
+const volatile __u32 host_mntns_ino = 0;      /* pid 1's mount namespace: where the node's binaries run */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -404,16 +405,25 @@ static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
 
 /* ---- in-kernel kill selectors (see riposte_abi.h) ---- */
 
-static __always_inline bool kill_protected_task(void)
+/* The node's own machinery: a protected binary (by inode and device, never by name) run
+ * by root in the host's mount namespace. The same test as userspace's, less the path. */
+static __always_inline bool kill_protected_task(struct task_struct *task)
 {
-	__u64 comm[2] = {};
-	bpf_get_current_comm(comm, sizeof(comm));
+	if ((__u32)bpf_get_current_uid_gid() != 0)
+		return false;
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != host_mntns_ino)
+		return false;
+	struct inode *exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
+	if (!exe)
+		return false;
+	__u64 ino = BPF_CORE_READ(exe, i_ino);
+	__u32 dev = BPF_CORE_READ(exe, i_sb, s_dev);
 	for (__u32 i = 0; i < RP_MAX_KILL_PROTECTED; i++) {
 		__u32 key = i;
 		struct rp_kill_protected *p = bpf_map_lookup_elem(&kill_protected, &key);
 		if (!p || !p->active)
 			break;
-		if ((comm[0] & p->mask[0]) == p->comm[0] && (comm[1] & p->mask[1]) == p->comm[1])
+		if (p->ino == ino && p->dev == dev)
 			return true;
 	}
 	return false;
@@ -490,7 +500,7 @@ static __noinline __u32 kill_check(struct rp_syscall_record *rec, long nr)
 			if (!same)
 				continue;
 		}
-		if (kill_protected_task())
+		if (kill_protected_task(task))
 			return 0;
 		bpf_send_signal(9 /* SIGKILL */);
 		stat_add(RP_STAT_KERNEL_KILL);

@@ -195,7 +195,8 @@ enum rp_stat {
  *
  * Strings are compared as 8 little 64-bit words: `name` exactly (zero-padded), the path
  * prefix under `prefix_mask` (0xff over its bytes). Never-matched processes: the agent,
- * pid 1, and the protected names in `kill_protected`.
+ * pid 1, and the node's protected binaries in `kill_protected` — by the executable's
+ * identity (inode and device), run as root in the host's mount namespace; never by name.
  */
 #define RP_MAX_KILL_SELECTORS 16
 #define RP_KILL_WORDS 8 /* 64 bytes */
@@ -218,12 +219,12 @@ struct rp_kill_selector {
 	__u32 prefix_len;   /* bytes of the prefix (the path must be at least this long) */
 };
 
-/* A protected task name (comm): exact when `prefix` is 0, else a prefix of `len` bytes. */
+/* A protected executable: the inode number and the device in the kernel's encoding
+ * (major << 20 | minor, as super_block.s_dev holds it). */
 struct rp_kill_protected {
-	__u64 comm[2];
-	__u64 mask[2];
+	__u64 ino;
+	__u32 dev;
 	__u32 active;
-	__u32 pad;
 };
 
 #endif /* RIPOSTE_ABI_H */

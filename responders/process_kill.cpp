@@ -156,7 +156,11 @@ ActionResult ProcessKillResponder::RunOnProcess(const ActionRequest& req, int si
     r.details["verified_by"] = "start_time";
   } else {
     // An alert from Falco carries no start time: the name must match and the process must
-    // have started before the alert.
+    // have started before the alert. Without the alert's time there is nothing to check
+    // the process against: a pid alone may name any process.
+    if (!req.alert.time_ns)
+      return {Outcome::kFailed, "the alert has neither the process's start time nor its own time: pid " +
+                                    std::to_string(t.pid) + " cannot be verified", r.details};
     if (!t.process_name.empty() && now->comm != t.process_name)
       return {Outcome::kTargetGone, "pid " + std::to_string(t.pid) + " is now '" + now->comm + "', not '" +
                                         t.process_name + "'", r.details};

@@ -114,8 +114,6 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
   auto pfc = filter->ExportPfc();
 
   // Saved before anything changes, and named in the audit record.
-  std::error_code ec;
-  std::filesystem::create_directories(profile_dir_, ec);
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();

@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "audit/sha256.h"
+#include "common/safe_file.h"
 #include "output/event_format.h"
 
 namespace riposte {
@@ -30,9 +31,10 @@ int64_t WallNowNs() {
 
 Result<AuditTail> ReadAuditTail(const std::string& path) {
   AuditTail tail;
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  int fd = open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return tail;
+    if (errno == ELOOP) return Error{path + " is a symbolic link: refused"};
     return Error{Errno(path)};
   }
   struct stat st {};
@@ -73,14 +75,11 @@ Result<AuditTail> ReadAuditTail(const std::string& path) {
 Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options) {
   if (options.path.empty()) return Error{"audit log: no path given"};
   std::unique_ptr<AuditLog> log(new AuditLog(options));
-  std::error_code ec;
-  auto dir = std::filesystem::path(options.path).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
-
   // One writer per trail: a second process appending would fork the hash chain. The lock
   // sits on FILE.head, which rotation never renames, and lasts as long as this writer.
-  log->head_fd_ = open((options.path + ".head").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (log->head_fd_ < 0) return Error{Errno(options.path + ".head")};
+  auto head = OpenFileForWriting(options.path + ".head", WriteMode::kUpdate);
+  if (!head) return head.error();
+  log->head_fd_ = head->release();
   if (flock(log->head_fd_, LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK)
       return Error{options.path + " is being written by another riposte process; give this one its own audit log"};
@@ -95,10 +94,12 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
     auto rotated = ReadAuditTail(options.path + ".1");
     if (rotated) last_line = rotated->last_line;
   }
+  if (auto st = log->OpenCurrent(); !st) return st.error();
   if (!tail->torn.empty()) {
     // Cut the torn record off; it was never reported done (Append had not returned).
-    if (truncate(options.path.c_str(), static_cast<off_t>(tail->complete_bytes)) != 0)
+    if (ftruncate(log->fd_, static_cast<off_t>(tail->complete_bytes)) != 0)
       return Error{Errno(options.path + ": cannot cut the torn last record")};
+    log->size_ = tail->complete_bytes;
   }
   log->prev_hash_ = std::string(kChainOrigin);
   if (!last_line.empty()) {
@@ -109,7 +110,6 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
     log->seq_ = last["seq"].get<uint64_t>();
     log->prev_hash_ = Sha256Hex(last_line);
   }
-  if (auto st = log->OpenCurrent(); !st) return st.error();
   if (!tail->torn.empty()) {
     nlohmann::ordered_json body{{"kind", "recovered_tail"},
                                 {"removed_bytes", tail->torn.size()},
@@ -128,15 +128,13 @@ AuditLog::~AuditLog() {
 
 Status AuditLog::OpenCurrent() {
   if (fd_ >= 0) close(fd_);
-  fd_ = open(options_.path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd_ < 0) return Error{Errno(options_.path)};
+  fd_ = -1;
+  auto fd = OpenFileForWriting(options_.path, WriteMode::kAppend);
+  if (!fd) return fd.error();
+  fd_ = fd->release();
   struct stat st {};
   fstat(fd_, &st);
   size_ = static_cast<uint64_t>(st.st_size);
-  if (head_fd_ < 0) {
-    head_fd_ = open((options_.path + ".head").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-    if (head_fd_ < 0) return Error{Errno(options_.path + ".head")};
-  }
   return Status::Ok();
 }
 
@@ -158,16 +156,32 @@ Status AuditLog::Rotate() {
 }
 
 Status AuditLog::WriteLine(const std::string& line, bool sync) {
+  if (fd_ < 0) return Error{options_.path + ": not open"};
+  // Whole or nothing: on any failure the file is cut back to the last good record.
+  auto roll_back = [&](const std::string& what) {
+    const std::string message = Errno(options_.path + ": " + what);
+    if (ftruncate(fd_, static_cast<off_t>(size_)) != 0) {
+      // Cannot even cut back (I/O error): the next open will find and cut the torn bytes
+      // (recovered_tail); this writer stops appending to a file it cannot trust.
+      close(fd_);
+      fd_ = -1;
+    }
+    return Error{message};
+  };
   size_t done = 0;
   while (done < line.size()) {
     ssize_t n = write(fd_, line.data() + done, line.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Error{Errno(options_.path + ": write")};
+      return roll_back("write");
+    }
+    if (n == 0) {
+      errno = ENOSPC;
+      return roll_back("write");
     }
     done += static_cast<size_t>(n);
   }
-  if (sync && options_.sync && fdatasync(fd_) != 0) return Error{Errno(options_.path + ": fdatasync")};
+  if (sync && options_.sync && fdatasync(fd_) != 0) return roll_back("fdatasync");
   size_ += line.size();
   return Status::Ok();
 }
@@ -181,7 +195,40 @@ void AuditLog::WriteHead() {
   (void)!pwrite(head_fd_, head.data(), head.size(), 0);
 }
 
+void AuditLog::NoteRefused(const nlohmann::ordered_json& body, const std::string& error) {
+  const std::string now = FormatRfc3339(WallNowNs());
+  if (gap_.refused++ == 0) gap_.first_time = now;
+  gap_.last_time = now;
+  gap_.error = error;
+  if (gap_.records.size() < kMaxGapListed) {
+    nlohmann::ordered_json summary;
+    for (const char* key : {"kind", "alert_id", "rule", "policy", "step", "action", "mode", "outcome"})
+      if (auto it = body.find(key); it != body.end()) summary[key] = *it;
+    gap_.records.push_back(std::move(summary));
+  }
+}
+
+Status AuditLog::WriteGapRecord() {
+  if (gap_.refused == 0) return Status::Ok();
+  nlohmann::ordered_json body{{"kind", "audit_gap"},
+                              {"refused_records", gap_.refused},
+                              {"first_refused", gap_.first_time},
+                              {"last_refused", gap_.last_time},
+                              {"error", gap_.error},
+                              {"records", gap_.records},
+                              {"records_listed", gap_.records.size()}};
+  Gap pending = std::move(gap_);
+  gap_ = Gap{};
+  if (auto r = AppendLocked(body); !r) {
+    gap_ = std::move(pending);
+    return r.error();
+  }
+  return Status::Ok();
+}
+
 Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool sync) {
+  if (fd_ < 0)
+    if (auto st = OpenCurrent(); !st) return st.error();
   nlohmann::ordered_json record{{"seq", seq_ + 1},
                                 {"time", FormatRfc3339(WallNowNs())},
                                 {"host", options_.host},
@@ -197,14 +244,17 @@ Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool
 
 Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync) {
   std::lock_guard lock(mu_);
+  auto refuse = [&](const Error& e) -> Result<uint64_t> {
+    ++write_errors_;
+    NoteRefused(body, e.message);
+    return e;
+  };
   if (size_ >= options_.max_bytes) {
-    if (auto st = Rotate(); !st) {
-      ++write_errors_;
-      return st.error();
-    }
+    if (auto st = Rotate(); !st) return refuse(st.error());
   }
+  if (Status st = WriteGapRecord(); !st) return refuse(st.error());
   auto r = AppendLocked(body, sync);
-  if (!r) ++write_errors_;
+  if (!r) return refuse(r.error());
   return r;
 }
 

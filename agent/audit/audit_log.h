@@ -6,6 +6,17 @@
 // Beside the log, FILE.head holds the sequence number and hash of the newest record: a
 // log cut short by whole lines (which a chain alone cannot show) disagrees with it.
 // spdlog is for operational logs; this writer is the only thing that touches the trail.
+//
+// A record is written whole or not at all: a write that fails or comes up short (disk
+// full, I/O error) is cut back with ftruncate to the end of the last good record, so the
+// file never holds a torn line and seq and the chain stay where they were. Every record
+// refused that way is counted and summarised, and the first record written once the
+// disk takes writes again is an `audit_gap` record saying what was refused and why: the
+// trail shows its own hole. (The caller refuses the action whose plan could not be
+// written: "no record of the plan, no action".)
+//
+// The log and FILE.head are opened through common/safe_file.h: never through a symlink,
+// never a file of another user's.
 #pragma once
 
 #include <cstdint>
@@ -54,6 +65,10 @@ class AuditLog {
   Result<uint64_t> AppendLocked(const nlohmann::ordered_json& body, bool sync = true);
   Status WriteLine(const std::string& line, bool sync);
   void WriteHead();
+  // Counts a record that could not be written, for the gap record.
+  void NoteRefused(const nlohmann::ordered_json& body, const std::string& error);
+  // Writes the gap record when records were refused; false when that failed too.
+  Status WriteGapRecord();
 
   AuditLogOptions options_;
   mutable std::mutex mu_;
@@ -63,6 +78,13 @@ class AuditLog {
   uint64_t seq_ = 0;
   uint64_t write_errors_ = 0;
   std::string prev_hash_;
+  // Records refused since the last successful write (see above).
+  struct Gap {
+    uint64_t refused = 0;
+    std::string first_time, last_time, error;
+    nlohmann::ordered_json records = nlohmann::ordered_json::array();  // the first kMaxGapListed
+  } gap_;
+  static constexpr size_t kMaxGapListed = 100;
 };
 
 // The last complete line of a log file and what follows it, for continuing a chain.

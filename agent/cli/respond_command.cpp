@@ -1,39 +1,55 @@
-// `riposte respond --listen ADDR`: riposte as the response engine of an existing Falco.
-// Accepts Falco-format alert JSON by HTTP POST (as Falco's http_output or Falcosidekick's
-// webhook output send it), runs the policies, audits, and answers with what was done.
-// Bad JSON gets 400 and a log line; nothing a client sends stops the server.
+// `riposte respond`: riposte as the response engine of an existing Falco. Accepts
+// Falco-format alert JSON by HTTP POST from authenticated senders only (a unix socket by
+// default; TCP with a bearer token or mutual TLS: docs/security.md), runs the policies,
+// audits (naming the sender), and answers with what was done.
 #include <signal.h>
 
-#include <atomic>
-#include <mutex>
-#include <thread>
-
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
-#include "common/exclusive_listen.h"
 #include "cli/config_loading.h"
 #include "cli/response_setup.h"
 #include "common/agent_signals.h"
+#include "http/http_server.h"
+#include "intake/alert_intake.h"
 
 namespace riposte {
 namespace {
 
 struct RespondArgs {
   ResponseFlags response;
-  std::string listen;
+  std::string listen, socket, token_file, tls_cert, tls_key, tls_client_ca;
 };
 
-nlohmann::ordered_json ReportsJson(const std::vector<StepReport>& reports) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::array();
-  for (const auto& r : reports) {
-    nlohmann::ordered_json j{{"policy", r.policy}, {"step", r.step}, {"action", r.action},
-                             {"mode", r.dry_run ? "dry-run" : "enforce"}, {"outcome", OutcomeName(r.outcome)},
-                             {"audit_seq", r.audit_seq}};
-    if (!r.error.empty()) j["error"] = r.error;
-    out.push_back(j);
+// The listeners and sender policy the flags and configuration ask for, or why not.
+Result<std::vector<HttpListenSpec>> Listeners(const RespondArgs& a, const AgentConfig& c, SenderPolicy& senders) {
+  auto pick = [](const std::string& flag, const std::string& conf) { return flag.empty() ? conf : flag; };
+  const std::string listen = pick(a.listen, c.respond_listen);
+  const std::string socket = pick(a.socket, c.respond_socket);
+  const std::string token_file = pick(a.token_file, c.respond_token_file);
+  TlsServerOptions tls{pick(a.tls_cert, c.respond_tls_cert), pick(a.tls_key, c.respond_tls_key),
+                       pick(a.tls_client_ca, c.respond_tls_client_ca)};
+  senders.socket_uids.assign(c.respond_socket_uids.begin(), c.respond_socket_uids.end());
+  if (!token_file.empty()) {
+    auto tokens = LoadTokenFile(token_file);
+    if (!tokens) return tokens.error();
+    senders.tokens = std::move(*tokens);
   }
+  std::vector<HttpListenSpec> out;
+  if (!socket.empty() && socket != "none") out.push_back({HttpListenSpec::Kind::kUnix, socket, nullptr, 0600});
+  if (!listen.empty()) {
+    std::shared_ptr<TlsServerContext> ctx;
+    if (!tls.cert_file.empty() || !tls.key_file.empty() || !tls.client_ca_file.empty()) {
+      auto made = TlsServerContext::Create(tls);
+      if (!made) return made.error();
+      ctx = *made;
+    }
+    if (senders.tokens.empty() && !(ctx && ctx->verifies_clients()))
+      return Error{"--listen " + listen + " would let anyone who can reach it make riposte act: give --token-file "
+                   "(bearer tokens) or --tls-client-ca (mutual TLS), or use the unix socket"};
+    out.push_back({HttpListenSpec::Kind::kTcp, listen, ctx, 0600});
+  }
+  if (out.empty()) return Error{"nothing to listen on: give --socket PATH or --listen HOST:PORT"};
   return out;
 }
 
@@ -43,6 +59,12 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
   auto config = LoadConfigFor(global);
   if (!config) {
     spdlog::error("{}", config.error().message);
+    return 2;
+  }
+  IntakeOptions intake_options;
+  auto listeners = Listeners(args, *config, intake_options.senders);
+  if (!listeners) {
+    spdlog::error("respond: {}", listeners.error().message);
     return 2;
   }
   auto containers = StartContainerDirectory(*config);
@@ -56,55 +78,35 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
     return 2;
   }
   Response& r = **response;
-  const std::string listen = args.listen.empty() ? config->respond_listen : args.listen;
-  size_t colon = listen.rfind(':');
-  if (colon == std::string::npos) {
-    spdlog::error("--listen '{}' is not HOST:PORT", listen);
-    return 2;
-  }
-  const std::string host = listen.substr(0, colon);
-  const int port = std::atoi(listen.c_str() + colon + 1);
-
-  const sigset_t set = AgentSignals();
-
+  intake_options.alerts_per_second = config->respond_alerts_per_second;
+  intake_options.burst = config->respond_burst;
+  intake_options.id_prefix = "respond-" + std::to_string(getpid()) + "-";
   std::mutex engine_mu;  // the engine answers one alert at a time
-  std::atomic<uint64_t> count{0};
-  const std::string id_prefix = "respond-" + std::to_string(getpid()) + "-";
-  httplib::Server server;
-  BindExclusively(server);
-  server.set_payload_max_length(4 << 20);
-  server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("ok\n", "text/plain"); });
-  server.Post(R"(/.*)", [&](const httplib::Request& req, httplib::Response& res) {
-    auto json = nlohmann::json::parse(req.body, nullptr, false);
-    if (json.is_discarded()) {
-      spdlog::warn("respond: {} sent a body that is not JSON ({} bytes)", req.remote_addr, req.body.size());
-      res.status = 400;
-      res.set_content(R"({"error":"the body is not JSON"})", "application/json");
-      return;
-    }
-    auto facts = FactsFromFalcoJson(json, id_prefix + std::to_string(++count));
-    if (!facts) {
-      spdlog::warn("respond: {} sent an alert riposte cannot use: {}", req.remote_addr, facts.error().message);
-      res.status = 400;
-      res.set_content(nlohmann::json{{"error", facts.error().message}}.dump(), "application/json");
-      return;
-    }
-    CompleteAlertTarget(containers.get(), *facts);
-    std::vector<StepReport> reports;
-    {
-      std::lock_guard lock(engine_mu);
-      reports = r.engine->Handle(*facts);
-    }
-    res.set_content(nlohmann::ordered_json{{"alert_id", facts->id}, {"actions", ReportsJson(reports)}}.dump(),
-                    "application/json");
+  AlertIntake intake(intake_options, [&](const AlertFacts& alert) {
+    AlertFacts facts = alert;
+    CompleteAlertTarget(containers.get(), facts);
+    std::lock_guard lock(engine_mu);
+    return r.engine->Handle(facts);
   });
-  if (!server.bind_to_port(host, port)) {
-    spdlog::error("cannot listen on {}", listen);
+  HttpLimits limits;
+  limits.workers = 2;
+  auto server = HttpServer::Start(*listeners, limits, [&](const HttpRequest& req) { return intake.Handle(req); });
+  if (!server) {
+    spdlog::error("respond: {}", server.error().message);
     return 1;
   }
-  std::thread serving([&] { server.listen_after_bind(); });
-  spdlog::info("riposte respond: accepting Falco alerts on http://{}/", listen);
-  (void)r.audit->Append({{"kind", "agent_start"}, {"mode", "respond"}, {"listen", listen}});
+  nlohmann::ordered_json where = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < listeners->size(); ++i) {
+    const auto& l = (*listeners)[i];
+    const std::string auth = l.kind == HttpListenSpec::Kind::kUnix ? "peer uid"
+                             : l.tls && l.tls->verifies_clients() ? (intake_options.senders.tokens.empty() ? "mutual TLS" : "mutual TLS + token")
+                                                                  : "bearer token";
+    spdlog::info("riposte respond: accepting Falco alerts on {}{} ({})", l.kind == HttpListenSpec::Kind::kUnix ? "unix:" : l.tls ? "https://" : "http://",
+                 l.address, auth);
+    where.push_back({{"address", l.address}, {"auth", auth}});
+  }
+  (void)r.audit->Append({{"kind", "agent_start"}, {"mode", "respond"}, {"listen", where}});
+  const sigset_t set = AgentSignals();
   while (true) {
     int sig = 0;
     sigwait(&set, &sig);
@@ -118,9 +120,8 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
     r.engine->SetPolicies(*policies);
     (void)r.audit->Append({{"kind", "reload"}, {"outcome", "done"}, {"trigger", "SIGHUP"}});
   }
-  server.stop();
-  serving.join();
-  (void)r.audit->Append({{"kind", "agent_stop"}, {"mode", "respond"}, {"alerts", count.load()}});
+  server->reset();
+  (void)r.audit->Append({{"kind", "agent_stop"}, {"mode", "respond"}, {"alerts", intake.accepted()}});
   return 0;
 }
 
@@ -128,10 +129,15 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
 
 void RegisterRespondCommand(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<RespondArgs>();
-  CLI::App* cmd = app.add_subcommand("respond", "Answer Falco's alerts: accept Falco-format alert JSON over HTTP, run the policies");
+  CLI::App* cmd = app.add_subcommand("respond", "Answer Falco's alerts: accept Falco-format alert JSON from authenticated senders, run the policies");
   AddVersionFlag(*cmd);
   AddResponseFlags(*cmd, args->response);
-  cmd->add_option("--listen", args->listen, "HOST:PORT to listen on (default 127.0.0.1:2802)");
+  cmd->add_option("--socket", args->socket, "unix socket for local senders, checked by peer uid (default /run/riposte/respond.sock; 'none': off)");
+  cmd->add_option("--listen", args->listen, "also HOST:PORT over TCP; needs --token-file or --tls-client-ca");
+  cmd->add_option("--token-file", args->token_file, "bearer tokens TCP senders must present (one 'ID TOKEN' a line, mode 0600)");
+  cmd->add_option("--tls-cert", args->tls_cert, "TLS certificate chain (PEM) for --listen");
+  cmd->add_option("--tls-key", args->tls_key, "TLS private key (PEM) for --listen");
+  cmd->add_option("--tls-client-ca", args->tls_client_ca, "CA (PEM) whose client certificates are accepted (mutual TLS)");
   cmd->callback([args, &global] {
     int rc = Respond(*args, global);
     if (rc != 0) throw CLI::RuntimeError(rc);

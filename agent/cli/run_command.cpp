@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 
@@ -20,6 +21,7 @@
 #include "metrics/agent_metrics.h"
 #include "metrics/ops_server.h"
 #include "output/event_format.h"
+#include "pipeline/drop_alarm.h"
 #include "pipeline/file_watcher.h"
 #include "pipeline/live_capture.h"
 #include "pipeline/response_worker.h"
@@ -129,6 +131,29 @@ class Agent {
     AgentMetrics::AlertCounts alert_counts;  // this thread's own; published once a second
     const EventTypeCounts& event_counts = live_->counters().types;
     auto last_publish = std::chrono::steady_clock::now();
+    DropAlarm drops(DropOptions());
+    auto on_drops = [&](const DropAlarm::Report& report) {
+      Audit({{"kind", "kernel_drops"},
+             {"dropped", report.dropped},
+             {"total_dropped", report.total_dropped},
+             {"sent", report.sent}});
+      if (drops.options().log) spdlog::critical("{}", report.Text());
+      if (drops.options().alert) {
+        Alert a = InternalAlert(drop_rule_, kDropRuleName, drops.options().priority, {"riposte", "drops"},
+                                report.Text());
+        a.output_fields = {{"riposte.dropped", report.dropped},
+                           {"riposte.total_dropped", report.total_dropped},
+                           {"riposte.sent", report.sent}};
+        detection_.Emit(a);
+        if (worker && !worker->Submit(FactsFromAlert(a, id_prefix + std::to_string(++alert_count))))
+          metrics_.CountAlertDropped();
+      }
+      if (drops.options().exit) {
+        spdlog::critical("syscall_event_drops: exit is configured: stopping");
+        exit_code_ = 1;
+        raise(SIGTERM);
+      }
+    };
     metrics_.SetReady(true);
     spdlog::info("riposte is running");
     auto st = live_->Run(
@@ -160,6 +185,8 @@ class Agent {
           if (now - last_publish >= std::chrono::seconds(1)) {
             metrics_.PublishPipeline(event_counts, alert_counts);
             last_publish = now;
+            const KernelCounters k = live_->kernel_counters();
+            if (auto report = drops.Check(k.dropped_ring_full, k.sent, now)) on_drops(*report);
           }
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
@@ -177,7 +204,7 @@ class Agent {
       spdlog::error("{}", st.error().message);
       return 1;
     }
-    return 0;
+    return exit_code_;
   }
 
  private:
@@ -198,7 +225,8 @@ class Agent {
                    plan.rules.size());
       plan.rules.clear();
     }
-    if (auto st = live_->engine().SetKillRules(plan.rules, config_.protection.process_names); !st) {
+    const auto protected_binaries = response_->engine->protection().executables().Identities();
+    if (auto st = live_->engine().SetKillRules(plan.rules, protected_binaries); !st) {
       spdlog::error("in-kernel kill: {}; falling back to the userspace kill", st.error().message);
       (void)live_->engine().SetKillRules({}, {});
       return;
@@ -218,17 +246,39 @@ class Agent {
       spdlog::critical("circuit breaker: in-kernel kill selectors removed");
     }
     // The breaker speaks through the same alert outputs as the rules.
-    breaker_rule_.def.name = "riposte circuit breaker tripped";
-    breaker_rule_.def.priority = Priority::kCritical;
-    breaker_rule_.def.source = "riposte";
-    breaker_rule_.def.tags = {"riposte", "circuit_breaker"};
+    detection_.Emit(InternalAlert(breaker_rule_, "riposte circuit breaker tripped", Priority::kCritical,
+                                  {"riposte", "circuit_breaker"},
+                                  "riposte circuit breaker tripped: too many actions per minute; every policy now "
+                                  "runs in dry-run"));
+  }
+
+  // An alert of the agent's own (source "riposte"), through the same outputs as the rules'.
+  static Alert InternalAlert(CompiledRule& rule, const std::string& name, Priority priority,
+                             std::vector<std::string> tags, std::string output) {
+    rule.def.name = name;
+    rule.def.priority = priority;
+    rule.def.source = "riposte";
+    rule.def.tags = std::move(tags);
     Alert a;
-    a.rule = &breaker_rule_;
+    a.rule = &rule;
     a.time_ns = TimeBase::Now().ToWall(0);
     a.hostname = HostName();
-    a.output = "riposte circuit breaker tripped: too many actions per minute; every policy now runs in dry-run";
+    a.output = std::move(output);
     a.output_fields = nlohmann::json::object();
-    detection_.Emit(a);
+    return a;
+  }
+
+  DropAlarmOptions DropOptions() const {
+    DropAlarmOptions o;
+    auto has = [&](const char* a) {
+      return std::find(config_.drop_actions.begin(), config_.drop_actions.end(), a) != config_.drop_actions.end();
+    };
+    o.log = has("log");
+    o.alert = has("alert");
+    o.exit = has("exit");
+    o.priority = ParsePriority(config_.drop_priority).value_or(Priority::kCritical);
+    o.interval = std::chrono::seconds(config_.drop_interval_s);
+    return o;
   }
 
   void Reload(const std::string& why) {
@@ -273,6 +323,8 @@ class Agent {
   bool breaker_open_ = false;
   size_t kernel_selectors_ = 0;
   CompiledRule breaker_rule_;
+  CompiledRule drop_rule_;
+  int exit_code_ = 0;
   // What the metrics endpoint may read from its own thread, set once each exists.
   std::atomic<LiveCapture*> live_for_metrics_{nullptr};
   std::atomic<AuditLog*> audit_for_metrics_{nullptr};

@@ -1,32 +1,49 @@
 #include "common/atomic_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <random>
 
+#include "common/safe_file.h"
 #include "common/unique_fd.h"
 
 namespace riposte {
 
 Status WriteFileAtomically(const std::string& path, const std::string& text, int mode) {
-  const std::string tmp = path + ".tmp";
-  {
-    UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
-    if (!fd.valid()) return Error{tmp + ": " + strerror(errno)};
-    for (size_t done = 0; done < text.size();) {
-      ssize_t n = write(fd.get(), text.data() + done, text.size() - done);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Error{tmp + ": " + strerror(errno)};
-      }
-      done += static_cast<size_t>(n);
+  std::filesystem::path p(path);
+  const std::string dir = p.parent_path().empty() ? "." : p.parent_path().string();
+  const std::string name = p.filename().string();
+  if (Status s = MakePrivateDirectories(dir); !s) return s;
+  auto dirfd = OpenSafeDirectory(dir);
+  if (!dirfd) return dirfd.error();
+  std::random_device rd;
+  const std::string tmp = "." + name + ".tmp." + std::to_string(getpid()) + "." + std::to_string(rd());
+  UniqueFd fd(openat(dirfd->get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+  if (!fd.valid()) return Error{dir + "/" + tmp + ": " + strerror(errno)};
+  auto fail = [&](const std::string& what) {
+    const std::string message = dir + "/" + tmp + ": " + what + ": " + strerror(errno);
+    unlinkat(dirfd->get(), tmp.c_str(), 0);
+    return Error{message};
+  };
+  for (size_t done = 0; done < text.size();) {
+    ssize_t n = write(fd.get(), text.data() + done, text.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("write");
     }
-    if (fsync(fd.get()) != 0) return Error{tmp + ": fsync: " + strerror(errno)};
+    done += static_cast<size_t>(n);
   }
-  if (rename(tmp.c_str(), path.c_str()) != 0) return Error{path + ": " + strerror(errno)};
+  if (fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) return fail("chmod");
+  if (fsync(fd.get()) != 0) return fail("fsync");
+  // renameat replaces whatever PATH is (a planted symlink included) without following it.
+  if (renameat(dirfd->get(), tmp.c_str(), dirfd->get(), name.c_str()) != 0) return fail("rename to " + path);
+  (void)fsync(dirfd->get());
   return Status::Ok();
 }
 

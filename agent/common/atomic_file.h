@@ -1,5 +1,7 @@
 // Writes a whole file so that a reader (or a crash) sees the old content or the new,
-// never a part: written beside as PATH.tmp, synced, renamed over PATH.
+// never a part: written to a fresh temporary file beside PATH (created exclusively, so a
+// name planted there is never opened), synced, renamed over PATH. The directory is
+// checked as every file riposte writes (common/safe_file.h).
 #pragma once
 
 #include <string>

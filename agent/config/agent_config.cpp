@@ -1,6 +1,7 @@
 #include "config/agent_config.h"
 
 #include <spdlog/spdlog.h>
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <sstream>
 
 #include "common/yaml_syntax.h"
+#include "rules/rule_items.h"
 
 namespace riposte {
 namespace {
@@ -26,10 +28,27 @@ T As(const YAML::Node& n) {
 }
 using Strings = std::vector<std::string>;
 
+// A number within [low, high]; anything else is an error at the value's position.
+template <typename T>
+T InRange(const YAML::Node& n, T low, T high, const std::string& name) {
+  const T v = n.as<T>();
+  if (!(v >= low && v <= high))
+    throw YAML::RepresentationException(n.Mark(), name + " must be between " + fmt::format("{}", low) + " and " +
+                                                      fmt::format("{}", high));
+  return v;
+}
+
 const std::map<std::string, Setter, std::less<>>& Keys() {
   static const std::map<std::string, Setter, std::less<>> keys = {
       {"capture.syscalls", [](AgentConfig& c, const YAML::Node& v) { c.syscalls = As<Strings>(v); }},
-      {"capture.ring_buffer_mb", [](AgentConfig& c, const YAML::Node& v) { c.ring_buffer_mb = As<uint32_t>(v); }},
+      {"capture.ring_buffer_mb",
+       [](AgentConfig& c, const YAML::Node& v) {
+         // A power of two (the kernel's ring buffer needs one), at most 1 GiB: 1048576 once
+         // wrapped to 0 bytes.
+         c.ring_buffer_mb = InRange<uint32_t>(v, 1, 1024, "capture.ring_buffer_mb");
+         if (c.ring_buffer_mb & (c.ring_buffer_mb - 1))
+           throw YAML::RepresentationException(v.Mark(), "capture.ring_buffer_mb must be a power of two");
+       }},
       {"state.containerd_namespaces", [](AgentConfig& c, const YAML::Node& v) { c.containerd_namespaces = As<Strings>(v); }},
       {"containers.enabled", [](AgentConfig& c, const YAML::Node& v) { c.containers_enabled = As<bool>(v); }},
       {"containers.containerd_socket", [](AgentConfig& c, const YAML::Node& v) { c.containerd_socket = As<std::string>(v); }},
@@ -59,20 +78,67 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"alerts.json", [](AgentConfig& c, const YAML::Node& v) { c.alerts_json = As<bool>(v); }},
       {"alerts.min_priority", [](AgentConfig& c, const YAML::Node& v) { c.min_priority = As<std::string>(v); }},
       {"audit.path", [](AgentConfig& c, const YAML::Node& v) { c.audit_log = As<std::string>(v); }},
-      {"audit.max_size_mb", [](AgentConfig& c, const YAML::Node& v) { c.audit_max_bytes = As<uint64_t>(v) << 20; }},
+      {"audit.max_size_mb",
+       [](AgentConfig& c, const YAML::Node& v) {
+         // 0 rotated on every record and so deleted the trail.
+         c.audit_max_bytes = InRange<uint64_t>(v, 1, 1 << 20, "audit.max_size_mb") << 20;
+       }},
       {"audit.keep",
        [](AgentConfig& c, const YAML::Node& v) {
-         c.audit_keep = As<int>(v);
-         if (c.audit_keep < 1) throw YAML::RepresentationException(v.Mark(), "audit.keep must be at least 1");
+         c.audit_keep = InRange<int>(v, 1, 1000, "audit.keep");
+       }},
+      {"syscall_event_drops.actions",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.drop_actions = As<Strings>(v);
+         for (const auto& a : c.drop_actions)
+           if (a != "log" && a != "alert" && a != "exit" && a != "ignore")
+             throw YAML::RepresentationException(v.Mark(), "syscall_event_drops.actions: '" + a +
+                                                               "' is not log, alert, exit or ignore");
+       }},
+      {"syscall_event_drops.priority",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.drop_priority = As<std::string>(v);
+         if (!ParsePriority(c.drop_priority))
+           throw YAML::RepresentationException(v.Mark(), "syscall_event_drops.priority: '" + c.drop_priority +
+                                                             "' is not a Falco priority");
+       }},
+      {"syscall_event_drops.interval_s",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.drop_interval_s = InRange<uint32_t>(v, 1, 86400, "syscall_event_drops.interval_s");
        }},
       {"protected.pids", [](AgentConfig& c, const YAML::Node& v) { c.protection.pids = As<std::vector<uint32_t>>(v); }},
-      {"protected.process_names", [](AgentConfig& c, const YAML::Node& v) { c.protection.process_names = As<Strings>(v); }},
+      {"protected.executables",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.protection.executables = As<Strings>(v);
+         for (const auto& p : c.protection.executables)
+           if (p.empty() || p[0] != '/')
+             throw YAML::RepresentationException(v.Mark(), "protected.executables: '" + p + "' is not an absolute path");
+       }},
+      {"protected.process_names",
+       [](AgentConfig&, const YAML::Node& v) {
+         throw YAML::RepresentationException(
+             v.Mark(), "protected.process_names is no longer supported: any process can take any name; list the "
+                       "binaries to protect by path in protected.executables");
+       }},
       {"protected.images", [](AgentConfig& c, const YAML::Node& v) { c.protection.images = As<Strings>(v); }},
       {"protected.namespaces", [](AgentConfig& c, const YAML::Node& v) { c.protection.namespaces = As<Strings>(v); }},
       {"circuit_breaker.max_actions_per_minute",
-       [](AgentConfig& c, const YAML::Node& v) { c.breaker_max_actions_per_minute = As<uint32_t>(v); }},
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.breaker_max_actions_per_minute = InRange<uint32_t>(v, 0, 1000000, "circuit_breaker.max_actions_per_minute");
+       }},
       {"circuit_breaker.cooldown", [](AgentConfig& c, const YAML::Node& v) { c.breaker_cooldown = As<std::string>(v); }},
       {"respond.listen", [](AgentConfig& c, const YAML::Node& v) { c.respond_listen = As<std::string>(v); }},
+      {"respond.socket", [](AgentConfig& c, const YAML::Node& v) { c.respond_socket = As<std::string>(v); }},
+      {"respond.socket_uids",
+       [](AgentConfig& c, const YAML::Node& v) { c.respond_socket_uids = As<std::vector<uint32_t>>(v); }},
+      {"respond.token_file", [](AgentConfig& c, const YAML::Node& v) { c.respond_token_file = As<std::string>(v); }},
+      {"respond.tls_cert", [](AgentConfig& c, const YAML::Node& v) { c.respond_tls_cert = As<std::string>(v); }},
+      {"respond.tls_key", [](AgentConfig& c, const YAML::Node& v) { c.respond_tls_key = As<std::string>(v); }},
+      {"respond.tls_client_ca", [](AgentConfig& c, const YAML::Node& v) { c.respond_tls_client_ca = As<std::string>(v); }},
+      {"respond.alerts_per_second",
+       [](AgentConfig& c, const YAML::Node& v) { c.respond_alerts_per_second = InRange<double>(v, 0.01, 1e6, "respond.alerts_per_second"); }},
+      {"respond.burst",
+       [](AgentConfig& c, const YAML::Node& v) { c.respond_burst = InRange<double>(v, 1, 1e6, "respond.burst"); }},
   };
   return keys;
 }

@@ -41,11 +41,22 @@ struct AgentConfig {
   ProtectionConfig protection;
   uint32_t breaker_max_actions_per_minute = 60;  // 0: no breaker
   std::string breaker_cooldown = "5m";
-  bool in_kernel_kill = true;  // program enforce policies' in_kernel selectors when the kernel can
+  bool in_kernel_kill = true;
+  // syscall_event_drops: what the agent does when the kernel drops records
+  std::vector<std::string> drop_actions = {"log", "alert"};  // log, alert, exit, ignore
+  std::string drop_priority = "Critical";
+  uint32_t drop_interval_s = 30;  // program enforce policies' in_kernel selectors when the kernel can
   // reload: watch the rule and policy files (SIGHUP always reloads)
   bool watch_files = true;
-  // respond: --listen
-  std::string respond_listen = "127.0.0.1:2802";
+  // respond: where Falco's alerts come in, and who may send them (docs/security.md).
+  // The unix socket (0600, peers by uid) by default; TCP only with a token or mutual TLS.
+  std::string respond_socket = "/run/riposte/respond.sock";  // "": none
+  std::vector<uint32_t> respond_socket_uids = {0};
+  std::string respond_listen;      // HOST:PORT, "": none
+  std::string respond_token_file;  // bearer tokens for TCP (and TLS) senders
+  std::string respond_tls_cert, respond_tls_key, respond_tls_client_ca;
+  double respond_alerts_per_second = 50;  // per sender
+  double respond_burst = 200;
   // logging: level (the --log-level flag wins when given) and text or json lines
   std::string log_level = "info";
   std::string log_format = "text";

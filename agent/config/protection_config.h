@@ -11,10 +11,15 @@ namespace riposte {
 
 struct ProtectionConfig {
   std::vector<uint32_t> pids;
-  // Globs on the process name (comm). The node's own machinery by default: killing it
-  // would take the node down with the threat.
-  std::vector<std::string> process_names = {"systemd", "init", "containerd", "containerd-shim*", "runc",
-                                            "kubelet", "dockerd", "riposte"};
+  // The node's own machinery, by executable path: killing it would take the node down
+  // with the threat. Recognised by the file's identity, never by the process's name
+  // (response/protected_executables.h); paths that do not exist on a node are skipped.
+  std::vector<std::string> executables = {
+      "/sbin/init",          "/usr/lib/systemd/systemd", "/usr/bin/containerd",
+      "/usr/bin/containerd-shim-runc-v2", "/usr/bin/containerd-shim", "/usr/sbin/runc",
+      "/usr/bin/runc",       "/usr/bin/kubelet",         "/usr/local/bin/kubelet",
+      "/usr/sbin/dockerd",   "/usr/bin/dockerd",         "/usr/bin/conmon",
+      "/usr/bin/crio",       "/usr/bin/podman"};
   std::vector<std::string> images;                        // globs on repository[:tag]
   std::vector<std::string> namespaces = {"kube-system"};  // Kubernetes namespaces (globs)
 };

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,6 +37,8 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   s->rodata->cgroup_v1_subsys = features.cgroup_v2 ? -1 : features.cgroup_v1_pids_subsys;
   struct stat pidns {};
   if (stat("/proc/self/ns/pid", &pidns) == 0) s->rodata->host_pidns_ino = static_cast<uint32_t>(pidns.st_ino);
+  struct stat mntns {};
+  if (stat("/proc/1/ns/mnt", &mntns) == 0) s->rodata->host_mntns_ino = static_cast<uint32_t>(mntns.st_ino);
   if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
   // One pair of syscall hooks: tp_btf reads the registers with plain loads, raw_tracepoint
   // with a helper call each (a third of the per-syscall cost on an open/read/close loop).
@@ -116,7 +119,7 @@ void Pack(std::string_view text, Word (&words)[N], Word (&mask)[N]) {
 
 }  // namespace
 
-Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::span<const std::string> protected_names) {
+Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::span<const FileIdentity> protected_binaries) {
   if (rules.size() > RP_MAX_KILL_SELECTORS)
     return Error{"too many in-kernel kill selectors: " + std::to_string(rules.size()) + " (at most " +
                  std::to_string(RP_MAX_KILL_SELECTORS) + ")"};
@@ -146,20 +149,15 @@ Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::s
       syscalls.insert(std::string(info->name));
     }
   }
+  if (protected_binaries.size() > RP_MAX_KILL_PROTECTED)
+    return Error{"too many protected executables for the kernel's check: " + std::to_string(protected_binaries.size()) +
+                 " (at most " + std::to_string(RP_MAX_KILL_PROTECTED) + ")"};
   std::vector<rp_kill_protected> prot(RP_MAX_KILL_PROTECTED);
-  size_t n = 0;
-  for (const auto& pattern : protected_names) {
-    std::string_view p = pattern;
-    bool prefix = p.ends_with("*");
-    if (prefix) p.remove_suffix(1);
-    // Only exact names and "prefix*" can be checked in the kernel; other globs stay a
-    // userspace protection.
-    if (p.find_first_of("*?[") != std::string_view::npos || p.size() > 15 || n == prot.size()) continue;
-    std::string text(p);
-    if (!prefix) text.push_back('\0');  // exact: the NUL must match too
-    Pack(text, prot[n].comm, prot[n].mask);
+  for (size_t n = 0; n < protected_binaries.size(); ++n) {
+    const FileIdentity& id = protected_binaries[n];
+    prot[n].ino = id.ino;
+    prot[n].dev = (major(id.dev) << 20) | minor(id.dev);  // the kernel's dev_t encoding
     prot[n].active = 1;
-    ++n;
   }
   int sel_fd = bpf_map__fd(skel_->maps.kill_selectors);
   int prot_fd = bpf_map__fd(skel_->maps.kill_protected);

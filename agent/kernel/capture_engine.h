@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file_identity.h"
 #include "common/result.h"
 #include "kernel/feature_probe.h"
 
@@ -61,7 +62,7 @@ class CaptureEngine {
   // Replaces the in-kernel kill selectors (empty: none) and the task names they never
   // kill (exact, or prefixes written "name*"). The selectors' syscalls are captured too.
   // Errors (too many, unknown syscall, a name too long) change nothing.
-  Status SetKillRules(std::span<const KernelKillRule> rules, std::span<const std::string> protected_names);
+  Status SetKillRules(std::span<const KernelKillRule> rules, std::span<const FileIdentity> protected_binaries);
   // Handles what is in the ring buffer, waiting up to timeout_ms for the first record.
   // Returns the number of records handled.
   Result<int> Poll(int timeout_ms);

@@ -6,19 +6,26 @@
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
+#include "common/control_escape.h"
+#include "common/safe_file.h"
+
 namespace riposte {
 
 void StreamAlertSink::Write(const Alert& alert) {
   std::string line = json_ ? AlertToJson(alert).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                           : AlertToText(alert);
+                           : EscapeControl(AlertToText(alert));  // hostile names cannot forge lines
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
 }
 
 Result<std::unique_ptr<FileAlertSink>> FileAlertSink::Open(const std::string& path) {
-  FILE* f = std::fopen(path.c_str(), "a");
+  // 0600: alerts carry command lines and file names; never through a planted link.
+  auto fd = OpenFileForWriting(path, WriteMode::kAppend, 0600, false);
+  if (!fd) return Error{"alerts file: " + fd.error().message};
+  FILE* f = fdopen(fd->get(), "a");
   if (!f) return Error{path + ": cannot open for appending: " + std::strerror(errno)};
+  (void)fd->release();
   return std::unique_ptr<FileAlertSink>(new FileAlertSink(f));
 }
 

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/safe_file.h"
 #include "riposte_abi.h"
 
 namespace riposte {
@@ -18,8 +19,11 @@ size_t Padding(size_t n) { return (8 - n % 8) % 8; }
 
 Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Create(const std::string& path,
                                                              const nlohmann::json& meta) {
-  FILE* f = std::fopen(path.c_str(), "wb");
+  auto fd = OpenFileForWriting(path, WriteMode::kTruncate, 0600, false);
+  if (!fd) return Error{"capture file: " + fd.error().message};
+  FILE* f = fdopen(fd->get(), "wb");
   if (!f) return Error{path + ": cannot create: " + std::strerror(errno)};
+  (void)fd->release();
   std::unique_ptr<CaptureWriter> w(new CaptureWriter(f, path));
   std::string text = meta.dump();
   uint32_t abi = RP_ABI_VERSION, n = static_cast<uint32_t>(text.size());

@@ -1,5 +1,7 @@
 #include "policy/alert_facts.h"
 
+#include <algorithm>
+
 #include <ctime>
 
 #include "output/event_format.h"
@@ -188,6 +190,16 @@ Result<AlertFacts> FactsFromFalcoJson(const nlohmann::json& json, std::string id
   if (auto of = json.find("output_fields"); of != json.end() && !of->is_null()) {
     if (!of->is_object()) return Error{"the alert's \"output_fields\" must be an object"};
     f.output_fields = *of;
+  }
+  // Process ids as the kernel has them (at most 2^22): a larger number once wrapped to
+  // another process's pid (4294967297 became pid 1).
+  for (const char* name : {"proc.pid", "proc.ppid"}) {
+    auto it = f.output_fields.find(name);
+    if (it == f.output_fields.end() || it->is_null()) continue;
+    const std::string text = it->is_string() ? it->get<std::string>() : it->dump();
+    const bool digits = !text.empty() && text.size() <= 8 && std::all_of(text.begin(), text.end(), ::isdigit);
+    if (!digits || std::stoul(text) > kMaxPid)
+      return Error{std::string("the alert's output_fields.") + name + " " + text.substr(0, 40) + " is not a process id"};
   }
   TargetFromOutputFields(f.output_fields, f.target);
   return f;

@@ -48,6 +48,9 @@ struct AlertFacts {
   // Non-zero: the capture program already killed the process in the syscall's context
   // (kill selector number + 1).
   uint32_t kernel_kill = 0;
+  // Who sent the alert, when it came over `riposte respond` (null for the agent's own):
+  // transport and uid/pid, certificate subject or token id. Named in every audit record.
+  nlohmann::ordered_json sender;
 
   // A field for `when:` conditions: the alert's own keys (rule, priority, source, tags,
   // hostname) and its output fields by their Falco names.
@@ -62,5 +65,7 @@ void TargetFromContainer(const ContainerInfo& info, AlertTarget& target);
 // Falco's alert JSON (as http_output or Falcosidekick post it). Needs rule, priority and
 // output_fields (may be empty); errors say which key is missing or of the wrong type.
 Result<AlertFacts> FactsFromFalcoJson(const nlohmann::json& json, std::string id);
+// The largest process id the kernel hands out (PID_MAX_LIMIT).
+inline constexpr uint32_t kMaxPid = 4194304;
 
 }  // namespace riposte

@@ -3,6 +3,8 @@
 // response engine read it.
 #pragma once
 
+#include <algorithm>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -41,6 +43,14 @@ struct PolicyMatch {
   std::vector<std::string> namespaces;     // globs on the Kubernetes namespace
   std::map<std::string, std::string> pod_labels;  // every key present, value glob
   std::vector<std::string> process_names;  // globs on the process name
+  bool all = false;  // `all: true`: said explicitly that every alert is meant
+  // Whether nothing here narrows what matches (every alert would).
+  bool MatchesEverything() const {
+    const bool any_rule = rules.empty() || std::find(rules.begin(), rules.end(), "*") != rules.end();
+    return any_rule && tags_all.empty() && tags_any.empty() && !priority && sources.empty() &&
+           target == TargetScope::kAny && images.empty() && namespaces.empty() && pod_labels.empty() &&
+           process_names.empty();
+  }
 };
 
 // The in-kernel fast path of a process.kill step: the capture program sends SIGKILL in

@@ -155,7 +155,8 @@ class Reader {
       } else if (key == "priority") ReadPriority(v, m);
       else if (key == "source" || key == "sources") m.sources = Strings(v);
       else if (key == "scope") ReadScope(v, m);
-      else Err(kv.first, "unknown key match." + key + " (rules, tags, priority, source, scope)");
+      else if (key == "all") m.all = v.as<bool>();
+      else Err(kv.first, "unknown key match." + key + " (rules, tags, priority, source, scope, all)");
     }
   }
 
@@ -299,6 +300,7 @@ class Reader {
     item_ = "policy '" + p.name + "'";
     const size_t errors_before = ErrorCount();
     bool has_match = false, has_actions = false;
+    YAML::Node match_node;
     for (const auto& kv : n) {
       const std::string key = kv.first.as<std::string>();
       const YAML::Node& v = kv.second;
@@ -312,6 +314,7 @@ class Reader {
         else Err(v, "mode must be enforce or dry-run, not '" + m + "'");
       } else if (key == "match") {
         has_match = true;
+        match_node = v;
         ReadMatch(v, p.match);
       } else if (key == "actions") {
         has_actions = true;
@@ -342,6 +345,16 @@ class Reader {
     }
     if (!has_match) Err(n, "the policy has no match: (an empty match would answer every alert; write match: {rules: ['*']} to mean it)");
     if (!has_actions) Err(n, "the policy has no actions");
+    // A policy that answers every alert with something other than a notification must
+    // say so: `match: {}` on an enforcing kill once loaded without a word.
+    if (has_match && p.mode == PolicyMode::kEnforce && !p.match.all && p.match.MatchesEverything()) {
+      for (const auto& step : p.actions)
+        if (step.action != "notify") {
+          Err(match_node, "this match matches every alert and the policy enforces " + step.action +
+                              ": write match: {all: true} if that is meant");
+          break;
+        }
+    }
     for (const auto& existing : out.policies)
       if (existing.name == p.name) Err(n, "a policy with this name is already defined at " + existing.position.ToString());
     if (ErrorCount() == errors_before) out.policies.push_back(std::move(p));

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/atomic_file.h"
+#include "common/safe_file.h"
 #include "common/unique_fd.h"
 
 namespace riposte {
@@ -19,7 +20,8 @@ namespace {
 // Serialises changes between processes (the agent and `riposte quarantine release`).
 class FileLock {
  public:
-  explicit FileLock(const std::string& path) : fd_(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+  explicit FileLock(const std::string& path) {
+    if (auto fd = OpenFileForWriting(path, WriteMode::kUpdate); fd) fd_ = std::move(*fd);
     if (fd_.valid()) flock(fd_.get(), LOCK_EX);
   }
 
@@ -68,9 +70,7 @@ Status QuarantineStore::Save(const std::vector<QuarantineRecord>& records) const
 
 Status QuarantineStore::Put(const QuarantineRecord& record) {
   std::lock_guard lock(mu_);
-  std::error_code ec;
-  auto dir = std::filesystem::path(path_).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir, ec);
+  if (Status s = MakePrivateDirectories(std::filesystem::path(path_).parent_path().string()); !s) return s;
   FileLock file_lock(path_ + ".lock");
   auto records = Load();
   if (!records) return records.error();

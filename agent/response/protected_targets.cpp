@@ -9,7 +9,7 @@
 namespace riposte {
 
 ProtectedTargets::ProtectedTargets(ProtectionConfig config)
-    : config_(std::move(config)), self_pid_(static_cast<uint32_t>(getpid())) {}
+    : config_(std::move(config)), executables_(config_.executables), self_pid_(static_cast<uint32_t>(getpid())) {}
 
 std::optional<std::string> ProtectedTargets::ProcessProtected(const ProcessInfo& p) const {
   if (p.pid == 0) return "no process";
@@ -18,9 +18,7 @@ std::optional<std::string> ProtectedTargets::ProcessProtected(const ProcessInfo&
   if (std::find(config_.pids.begin(), config_.pids.end(), p.pid) != config_.pids.end())
     return "pid " + std::to_string(p.pid) + " is on the protected list";
   if (p.kernel_thread) return "kernel thread '" + p.comm + "' is protected";
-  if (!p.comm.empty() && MatchesAnyGlob(config_.process_names, p.comm))
-    return "process name '" + p.comm + "' is protected";
-  return std::nullopt;
+  return executables_.Match(p.pid);
 }
 
 std::optional<std::string> ProtectedTargets::TargetProtected(const AlertTarget& t) const {
@@ -30,8 +28,8 @@ std::optional<std::string> ProtectedTargets::TargetProtected(const AlertTarget& 
     return "container image '" + t.container_image + "' is protected";
   if (t.pid == 1) return "pid 1 (init) is protected";
   if (t.pid != 0 && t.pid == self_pid_) return "the agent itself is protected";
-  if (!t.process_name.empty() && MatchesAnyGlob(config_.process_names, t.process_name))
-    return "process name '" + t.process_name + "' is protected";
+  if (t.pid != 0 && std::find(config_.pids.begin(), config_.pids.end(), t.pid) != config_.pids.end())
+    return "pid " + std::to_string(t.pid) + " is on the protected list";
   return std::nullopt;
 }
 

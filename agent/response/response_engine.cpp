@@ -83,9 +83,10 @@ std::vector<StepReport> ResponseEngine::Handle(const AlertFacts& alert) {
   if (chosen.empty()) return reports;
   nlohmann::ordered_json names = nlohmann::ordered_json::array();
   for (const Policy* p : chosen) names.push_back(p->name);
-  (void)Audit({{"kind", "alert"}, {"alert", alert.Reference()}, {"target", TargetJson(alert.target)},
-               {"output", alert.output}, {"policies", names}},
-              false);
+  nlohmann::ordered_json record{{"kind", "alert"}, {"alert", alert.Reference()}, {"target", TargetJson(alert.target)},
+                                {"output", alert.output}, {"policies", names}};
+  if (!alert.sender.is_null()) record["sender"] = alert.sender;
+  (void)Audit(record, false);
   for (const Policy* p : chosen) RunPolicy(*p, alert, reports);
   return reports;
 }
@@ -94,6 +95,7 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
   const auto now = std::chrono::steady_clock::now();
   const bool policy_dry_run = force_dry_run_ || policy.mode == PolicyMode::kDryRun;
   nlohmann::ordered_json base{{"alert_id", alert.id}, {"rule", alert.rule}, {"policy", policy.name}};
+  if (!alert.sender.is_null()) base["sender"] = alert.sender;
 
   // Policy-level gates: each skipped policy is one record saying why.
   auto skip_policy = [&](Outcome why, const std::string& reason) {

@@ -51,6 +51,7 @@ class ResponseEngine {
   // Swaps the policy set (a reload): takes effect for the next alert, resets the breaker.
   void SetPolicies(std::shared_ptr<const PolicySet> policies);
   std::shared_ptr<const PolicySet> policies() const;
+  const ProtectedTargets& protection() const { return protection_; }
 
  private:
   void RunPolicy(const Policy& policy, const AlertFacts& alert, std::vector<StepReport>& reports);

@@ -150,7 +150,16 @@ void RuleCompiler::ExpandListOperands(CondNode& check, std::string* error) {
   check.operands = std::move(out);
 }
 
-std::unique_ptr<CondNode> RuleCompiler::Expand(const CondNode& node, std::vector<std::string>& stack, std::string* error) {
+std::unique_ptr<CondNode> RuleCompiler::Expand(const CondNode& node, std::vector<std::string>& stack, int depth,
+                                               std::string* error) {
+  if (depth > kMaxExpandedDepth) {
+    std::string chain;
+    for (const auto& m : stack) chain += (chain.empty() ? "" : " -> ") + m;
+    *error = "condition nests more than " + std::to_string(kMaxExpandedDepth) +
+             " levels deep after expanding macros" + (chain.empty() ? "" : " (through " + chain.substr(0, 300) +
+             (chain.size() > 300 ? "..." : "") + ")");
+    return nullptr;
+  }
   if (++expanded_nodes_ > kMaxExpandedNodes) {
     *error = "condition too large after expanding macros (more than " + std::to_string(kMaxExpandedNodes) + " nodes)";
     return nullptr;
@@ -166,7 +175,7 @@ std::unique_ptr<CondNode> RuleCompiler::Expand(const CondNode& node, std::vector
       const CondNode* body = ParsedMacro(node.macro, error);
       if (!body) return nullptr;
       stack.push_back(node.macro);
-      auto expanded = Expand(*body, stack, error);
+      auto expanded = Expand(*body, stack, depth + 1, error);
       stack.pop_back();
       return expanded;
     }
@@ -180,7 +189,7 @@ std::unique_ptr<CondNode> RuleCompiler::Expand(const CondNode& node, std::vector
       copy->kind = node.kind;
       copy->offset = node.offset;
       for (const auto& c : node.children) {
-        auto e = Expand(*c, stack, error);
+        auto e = Expand(*c, stack, depth + 1, error);
         if (!e) return nullptr;
         copy->children.push_back(std::move(e));
       }
@@ -227,7 +236,7 @@ std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::ve
   if (!ast) return fail("condition: " + Describe(pe, out->condition));
   std::vector<std::string> stack;
   expanded_nodes_ = 0;
-  auto expanded = Expand(*ast, stack, &error);
+  auto expanded = Expand(*ast, stack, 0, &error);
   if (!expanded) return fail(error);
   bool unknown = false;
   auto filter = Build(*expanded, &unknown);

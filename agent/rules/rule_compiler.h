@@ -41,7 +41,8 @@ class RuleCompiler {
 
  private:
   const CondNode* ParsedMacro(const std::string& name, std::string* error);
-  std::unique_ptr<CondNode> Expand(const CondNode& node, std::vector<std::string>& stack, std::string* error);
+  std::unique_ptr<CondNode> Expand(const CondNode& node, std::vector<std::string>& stack, int depth,
+                                   std::string* error);
   void ExpandListOperands(CondNode& check, std::string* error);
   Result<std::unique_ptr<Filter>> Build(const CondNode& node, bool* unknown_field);
 
@@ -53,6 +54,10 @@ class RuleCompiler {
   // grow exponentially, and a hostile file must not exhaust memory.
   size_t expanded_nodes_ = 0;
   static constexpr size_t kMaxExpandedNodes = 200000;
+  // Expansion recurses once per nesting level of the expanded condition, macro bodies
+  // included: a chain of macros, each within the parser's own bound, would otherwise nest
+  // deep enough to overflow the stack. Falco's parser allows 1000 levels; so does this.
+  static constexpr int kMaxExpandedDepth = 1000;
 };
 
 // The event types a condition can match (nullopt: any).

@@ -18,7 +18,10 @@
 #include <algorithm>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "common/atomic_file.h"
+#include "common/safe_file.h"
 #include "common/unique_fd.h"
 #include "seccomp/seccomp_filter.h"
 #include "state/proc_scanner.h"
@@ -139,8 +142,6 @@ void Control(int listen_fd, const SupervisorOptions& o, SupervisorState& st, pid
     if (req.value("action", "errno") == "kill") st.action = DenyAction::kKill;
     // The profile the command now effectively runs under, saved.
     nlohmann::json profile = TightenProfile(o.profile, {st.denied_names.begin(), st.denied_names.end()}, st.action);
-    std::error_code ec;
-    std::filesystem::create_directories(o.profile_dir, ec);
     const std::string path = o.profile_dir + "/exec-" + std::to_string(child) + "-" +
                              std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + ".json";
     // The audit record names this file: a profile that could not be saved is an error,
@@ -187,8 +188,7 @@ Result<int> RunSupervised(const SupervisorOptions& o, const std::vector<std::str
 
   SupervisorState st;
   st.watched.insert(o.watch.begin(), o.watch.end());
-  std::error_code ec;
-  std::filesystem::create_directories(o.control_dir, ec);
+  if (Status s = MakePrivateDirectories(o.control_dir); !s) spdlog::warn("riposte exec: {}", s.error().message);
   const std::string path = SocketPath(o.control_dir, child);
   UniqueFd listener(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
   sockaddr_un addr{};

@@ -181,7 +181,10 @@ TEST_F(ContainerResponseTest, AContainerGoneBeforeTheActionIsTargetGone) {
   std::ofstream(policies_) << "- policy: freeze\n  match: {rules: [Terminal shell in container]}\n"
                               "  actions: [{action: container.pause}]\n";
   const int port = 20000 + (getpid() + 7) % 20000;
-  AgentProcess respond({"--config", config_, "respond", "--listen", "127.0.0.1:" + std::to_string(port),
+  std::ofstream(dir_ + "/tokens") << "test 0123456789abcdef0123456789abcdef\n";
+  std::filesystem::permissions(dir_ + "/tokens", std::filesystem::perms(0600));
+  AgentProcess respond({"--config", config_, "respond", "--socket", dir_ + "/respond.sock", "--listen",
+                        "127.0.0.1:" + std::to_string(port), "--token-file", dir_ + "/tokens",
                         "--policies", policies_, "--audit-log", audit_},
                        dir_ + "/respond.log", "accepting Falco alerts");
   ASSERT_TRUE(respond.ready()) << respond.Log();
@@ -191,6 +194,7 @@ TEST_F(ContainerResponseTest, AContainerGoneBeforeTheActionIsTargetGone) {
                 {"output", "A shell was spawned"},
                 {"output_fields", {{"proc.pid", 4194000}, {"container.id", id.substr(0, 12)}}}};
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth("0123456789abcdef0123456789abcdef");
   auto res = client.Post("/", alert.dump(), "application/json");
   ASSERT_TRUE(res);
   auto body = json::parse(res->body);

@@ -203,7 +203,7 @@ TEST_F(ResponseTest, ProcessGroupAndProtectedMembers) {
   ASSERT_TRUE(info);
   ProcessKillResponder kill({});
   ProtectionConfig config;
-  config.process_names = {"sleep"};  // the children are protected by name
+  config.executables = {"/bin/sleep"};  // the children are the real sleep, run by root on the host
   ProtectedTargets protection(config);
   AlertFacts alert;
   alert.target.pid = static_cast<uint32_t>(leader);
@@ -285,11 +285,14 @@ TEST_F(ResponseTest, RespondAnswersFalcoAlertsOverHttp) {
   WritePolicy("- policy: kill-shell\n  match: {rules: [Terminal shell in container], priority: '>= Notice'}\n"
               "  actions: [{action: process.kill}]\n");
   const int port = 20000 + getpid() % 20000;
-  AgentProcess respond({"respond", "--listen", "127.0.0.1:" + std::to_string(port), "--policies", policies_,
-                        "--audit-log", audit_},
+  std::ofstream(dir_ + "/tokens") << "test 0123456789abcdef0123456789abcdef\n";
+  std::filesystem::permissions(dir_ + "/tokens", std::filesystem::perms(0600));
+  AgentProcess respond({"respond", "--socket", dir_ + "/respond.sock", "--listen", "127.0.0.1:" + std::to_string(port),
+                        "--token-file", dir_ + "/tokens", "--policies", policies_, "--audit-log", audit_},
                        dir_ + "/respond.log", "accepting Falco alerts");
   ASSERT_TRUE(respond.ready()) << respond.Log();
   httplib::Client client("127.0.0.1", port);
+  client.set_bearer_token_auth("0123456789abcdef0123456789abcdef");
   auto bad = client.Post("/", "{not json", "application/json");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400);
@@ -336,6 +339,160 @@ TEST_F(ResponseTest, PolicyTestCommandShowsMatchesAndActions) {
   out = ShellStatus(RiposteBinary() + " policy test --policies " + policies_ + " --alert " + dir_ + "/other.json", &rc);
   EXPECT_EQ(rc, 3) << out;
   EXPECT_NE(out.find("no policy matches"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// Protection is by what a process is, never by what it calls itself. The "node's binary"
+// here is a copy of the workload at a path the configuration protects; every trick that
+// used to make a process untouchable by taking a protected name is killed, and only the
+// real binary, run by root on the host, is spared. Both kill paths: pidfd and in-kernel.
+class ProtectionByIdentityTest : public ResponseTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  void SetUp() override {
+    ResponseTest::SetUp();
+    std::filesystem::create_directories(dir_ + "/real");
+    std::filesystem::create_directories(dir_ + "/evil");
+    real_ = dir_ + "/real/riposte_test_workload";
+    std::filesystem::copy_file(WorkloadPath(), real_);
+    std::filesystem::permissions(real_, std::filesystem::perms(0755));
+    std::ofstream(dir_ + "/riposte.yaml") << "protected:\n  executables: [" << real_ << "]\n";
+    WritePolicy(KillPolicy(GetParam() ? InKernelStep() : ""));
+    std::vector<std::string> args{"--config", dir_ + "/riposte.yaml", "run", "--rules", rules_, "--policies",
+                                  policies_, "--audit-log", audit_, "--duration", "120"};
+    agent_ = std::make_unique<AgentProcess>(args, dir_ + "/agent.log");
+    ASSERT_TRUE(agent_->ready()) << agent_->Log();
+    if (GetParam())
+      ASSERT_TRUE(agent_->WaitForLog("in-kernel kill selector: policy 'kill-trigger'", 1000)) << agent_->Log();
+  }
+  // Runs `argv` (which opens the trigger, then sleeps); whether it was killed.
+  bool Killed(const std::vector<std::string>& argv) {
+    pid_t pid = SpawnChild(argv);
+    auto status = WaitChild(pid, 4000);
+    if (!status) {
+      kill(pid, SIGKILL);
+      WaitChild(pid, 1000);
+      ADD_FAILURE() << "still running after 4 s: " << argv[0];
+      return false;
+    }
+    pid_ = pid;
+    return WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL;
+  }
+  std::vector<std::string> Payload(const std::string& binary, std::vector<std::string> before = {}) {
+    std::vector<std::string> argv{binary};
+    argv.insert(argv.end(), before.begin(), before.end());
+    for (const char* a : {"openro", "", "sleepms", "1500"}) argv.push_back(a);
+    argv[argv.size() - 3] = trigger_;
+    return argv;
+  }
+  std::string real_;
+  std::unique_ptr<AgentProcess> agent_;
+  pid_t pid_ = 0;
+};
+
+TEST_P(ProtectionByIdentityTest, EveryRenamingTrickIsActedOnAndTheRealBinaryIsNot) {
+  // A copy of the protected binary under its name, elsewhere: another file.
+  const std::string copy = dir_ + "/evil/riposte_test_workload";
+  std::filesystem::copy_file(real_, copy);
+  EXPECT_TRUE(Killed(Payload(copy))) << agent_->Log();
+  // A symlink with the protected binary's name, to the payload.
+  std::filesystem::create_symlink(WorkloadPath(), dir_ + "/evil/containerd-shim-x");
+  EXPECT_TRUE(Killed(Payload(dir_ + "/evil/containerd-shim-x"))) << agent_->Log();
+  // prctl(PR_SET_NAME) to a protected name before the trigger.
+  EXPECT_TRUE(Killed(Payload(WorkloadPath(), {"setname", "kubelet"}))) << agent_->Log();
+  // The real binary run by an unprivileged user (who could LD_PRELOAD anything into it).
+  EXPECT_TRUE(Killed(Payload("/usr/bin/setpriv", {"--reuid=65534", "--regid=65534", "--clear-groups", real_})))
+      << agent_->Log();
+  // The real binary, run by root on the host: the node's own, never touched.
+  EXPECT_FALSE(Killed(Payload(real_))) << agent_->Log();
+  const uint32_t spared = static_cast<uint32_t>(pid_);
+  ASSERT_TRUE(WaitForResult(spared, 2000)) << agent_->Log();
+  auto r = Results(spared).front();
+  EXPECT_EQ(r["outcome"], "skipped_protected") << r.dump();
+  EXPECT_NE(r.value("error", "").find("by executable identity"), std::string::npos) << r.dump();
+  agent_->Stop();
+  EXPECT_TRUE(VerifyAuditChain({audit_}).ok);
+}
+
+INSTANTIATE_TEST_SUITE_P(KillPaths, ProtectionByIdentityTest, ::testing::Values(false, true),
+                         [](const auto& info) { return info.param ? "InKernel" : "Userspace"; });
+
+}  // namespace
+}  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// The rule file that once overflowed the stack (a chain of deeply nested macros, 120 KB,
+// fits a ConfigMap) is refused by a reload of either kind; the agent stays up and keeps
+// enforcing the previous set.
+TEST_F(ResponseTest, ACrashingRuleFileIsRefusedAndTheAgentKeepsEnforcing) {
+  WritePolicy(KillPolicy());
+  auto agent = StartAgent();
+  std::string deep = "- macro: m0\n  condition: proc.name = a\n";
+  for (int i = 1; i <= 120; ++i) {
+    std::string cond;
+    for (int k = 0; k < 400; ++k) cond += "not (proc.name = b or ";
+    deep += "- macro: m" + std::to_string(i) + "\n  condition: " + cond + "m" + std::to_string(i - 1) +
+            std::string(400, ')') + "\n";
+  }
+  deep += "- rule: Deep\n  desc: x\n  condition: evt.type = open and m120\n  output: x\n  priority: INFO\n";
+  // As a kubelet swaps a ConfigMap: the new file renamed into place (the watcher sees it).
+  std::ofstream(rules_ + ".new") << deep;
+  std::filesystem::rename(rules_ + ".new", rules_);
+  ASSERT_TRUE(agent->WaitForLog("reload refused", 5000)) << agent->Log();
+  agent->Signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(WaitChild(agent->pid(), 0) == std::nullopt) << "the agent died\n" << agent->Log();
+  EXPECT_NE(agent->Log().find("nests more than 1000 levels deep"), std::string::npos) << agent->Log();
+  pid_t victim = SpawnChild(Victim(dir_ + "/m-deep", 4000, false));
+  auto status = WaitChild(victim, 3000);
+  ASSERT_TRUE(status) << "the previous set no longer enforces\n" << agent->Log();
+  EXPECT_TRUE(WIFSIGNALED(*status));
+  EXPECT_EQ(agent->Stop(), 0);
+}
+
+// Kernel drops are alerts: with the agent stopped while a workload opens files, the ring
+// buffer (1 MiB) overflows; once it runs again, an alert of the configured priority goes
+// to the alert outputs and the audit trail, where policies could match it.
+TEST_F(ResponseTest, KernelDropsRaiseARateLimitedAlert) {
+  WritePolicy("- policy: note-drops\n  match: {rules: [\"riposte internal: syscall event drops\"]}\n"
+              "  actions: [{action: notify}]\n");
+  std::ofstream(dir_ + "/riposte.yaml") << "capture: {ring_buffer_mb: 1}\n"
+                                           "syscall_event_drops: {actions: [log, alert], priority: Critical, interval_s: 1}\n";
+  AgentProcess agent({"--config", dir_ + "/riposte.yaml", "run", "--rules", rules_, "--policies", policies_,
+                      "--audit-log", audit_, "--alerts-file", dir_ + "/alerts.json", "--duration", "60"},
+                     dir_ + "/agent.log");
+  ASSERT_TRUE(agent.ready()) << agent.Log();
+  agent.Signal(SIGSTOP);
+  pid_t load = SpawnChild({WorkloadPath(), "openloop", "100000", "/etc/hostname"});
+  ASSERT_TRUE(WaitChild(load, 20000));
+  agent.Signal(SIGCONT);
+  auto alerts = [&] {
+    std::vector<json> out;
+    std::ifstream in(dir_ + "/alerts.json");
+    for (std::string l; std::getline(in, l);)
+      if (auto j = json::parse(l, nullptr, false); !j.is_discarded() && j.value("rule", "") == "riposte internal: syscall event drops")
+        out.push_back(j);
+    return out;
+  };
+  ASSERT_TRUE(WaitFor([&] { return !alerts().empty(); }, 5000)) << agent.Log();
+  auto a = alerts().front();
+  EXPECT_EQ(a["priority"], "Critical");
+  EXPECT_GT(a["output_fields"]["riposte.dropped"].get<uint64_t>(), 0u);
+  bool audited = false, notified = false;
+  for (const auto& r : Audit()) {
+    audited |= r.value("kind", "") == "kernel_drops" && r.value("dropped", 0u) > 0;
+    notified |= r.value("kind", "") == "action" && r.value("policy", "") == "note-drops";
+  }
+  EXPECT_TRUE(audited);
+  EXPECT_TRUE(notified) << "a policy can match the drop alert";
+  EXPECT_NE(agent.Log().find("records dropped by the kernel"), std::string::npos);
+  EXPECT_EQ(agent.Stop(), 0);
 }
 
 }  // namespace

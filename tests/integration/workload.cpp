@@ -1,7 +1,8 @@
 // The process integration tests watch: performs, in order, the actions named on its
 // command line, so a test knows exactly which syscalls to expect from which pid.
 //   open PATH | openro PATH | connect IP PORT | unlink PATH | setuid UID | ptrace
-//   closeloop N | sleepms N | exec PATH [ARGS...]
+//   closeloop N | sleepms N | exec PATH [ARGS...] | setname NAME (prctl PR_SET_NAME)
+//   openloop N PATH: opens and closes PATH N times
 //   openmapped FILE: opens (read-only) the path written in FILE, passing the kernel a
 //   pointer into a fresh mapping of FILE, a page not yet faulted in at syscall entry
 //   stamp FD: writes CLOCK_MONOTONIC now (8 bytes, ns) to FD, where a response
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -84,6 +86,12 @@ int main(int argc, char** argv) {
     } else if (op == "closeloop") {
       int n = std::atoi(next());
       for (int k = 0; k < n; ++k) close(-1);
+    } else if (op == "openloop") {
+      int n = std::atoi(next());
+      const char* path = next();
+      for (int k = 0; k < n; ++k) close(open(path, O_RDONLY));
+    } else if (op == "setname") {
+      prctl(PR_SET_NAME, next(), 0, 0, 0);
     } else if (op == "sleepms") {
       usleep(static_cast<useconds_t>(std::atoi(next())) * 1000);
     } else if (op == "exec") {

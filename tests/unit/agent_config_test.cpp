@@ -61,7 +61,7 @@ TEST(AgentConfig, ReadsTheResponseKeys) {
   auto path = Write(
       "policies: [/p]\ndry_run: true\naudit: {path: /a.log, max_size_mb: 2, keep: 3}\n"
       "alerts: {file: /f, url: 'http://x/', json: true, min_priority: Notice}\n"
-      "protected: {pids: [7], process_names: [a], images: ['i*'], namespaces: [n]}\n"
+      "protected: {pids: [7], executables: [/a], images: ['i*'], namespaces: [n]}\n"
       "circuit_breaker: {max_actions_per_minute: 5, cooldown: 1m}\nin_kernel_kill: false\nwatch_files: false\n"
       "respond: {listen: '0.0.0.0:1'}\n");
   auto c = LoadAgentConfig(path);
@@ -75,6 +75,7 @@ TEST(AgentConfig, ReadsTheResponseKeys) {
   EXPECT_TRUE(c->alerts_json);
   EXPECT_EQ(c->min_priority, "Notice");
   EXPECT_EQ(c->protection.pids, std::vector<uint32_t>{7});
+  EXPECT_EQ(c->protection.executables, std::vector<std::string>{"/a"});
   EXPECT_EQ(c->protection.namespaces, std::vector<std::string>{"n"});
   EXPECT_EQ(c->breaker_max_actions_per_minute, 5u);
   EXPECT_FALSE(c->in_kernel_kill);
@@ -130,6 +131,34 @@ TEST(AgentConfig, ReadsTheSeccompAndQuarantineKeys) {
   EXPECT_EQ(c->seccomp_profile_dir, "/srv/profiles");
   EXPECT_EQ(c->quarantine_state, "/srv/q.json");
   std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(AgentConfig, ValuesOutOfRangeAreErrorsWithPositions) {
+  struct Case {
+    std::string text, where, says;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"audit:\n  max_size_mb: 0\n", ":2:16", "audit.max_size_mb must be between 1"},
+           {"capture:\n  ring_buffer_mb: 1048576\n", ":2:19", "capture.ring_buffer_mb must be between 1 and 1024"},
+           {"capture:\n  ring_buffer_mb: 3\n", ":2:19", "power of two"},
+           {"audit:\n  keep: 0\n", ":2:9", "audit.keep must be between 1"},
+           {"protected:\n  process_names: [kubelet]\n", ":2:18", "protected.executables"},
+           {"protected:\n  executables: [kubelet]\n", ":2:16", "not an absolute path"},
+           {"syscall_event_drops:\n  actions: [panic]\n", ":2:12", "not log, alert, exit or ignore"},
+           {"syscall_event_drops:\n  priority: Loud\n", ":2:13", "not a Falco priority"},
+           {"respond:\n  alerts_per_second: 0\n", ":2:22", "respond.alerts_per_second"},
+       }) {
+    auto r = LoadAgentConfig(Write(c.text));
+    ASSERT_FALSE(r) << c.text;
+    EXPECT_NE(r.error().message.find(c.where), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find(c.says), std::string::npos) << r.error().message;
+  }
 }
 
 }  // namespace

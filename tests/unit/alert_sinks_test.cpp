@@ -110,3 +110,27 @@ TEST_F(AlertSinks, HttpFailuresAreCountedNotFatal) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+// A process name or file name with a newline or an escape sequence cannot forge a line
+// or drive the terminal of whoever reads the text alerts.
+TEST_F(AlertSinks, TextAlertsEscapeControlCharacters) {
+  alert_.output = "opened /tmp/x\nFAKE: Critical all clear \x1b[2J";
+  char* buf = nullptr;
+  size_t len = 0;
+  FILE* mem = open_memstream(&buf, &len);
+  StreamAlertSink sink(mem, false);
+  sink.Write(alert_);
+  std::fclose(mem);
+  const std::string text(buf, len);
+  std::free(buf);
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << text;
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_NE(text.find("/tmp/x\\nFAKE"), std::string::npos) << text;
+  EXPECT_NE(text.find("\\x1b[2J"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace riposte

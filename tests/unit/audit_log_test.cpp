@@ -183,3 +183,101 @@ TEST_F(AuditLogTest, RotationKeepsTheChainAcrossFiles) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+// A full disk once tore a record and left the chain broken for good. On a tiny tmpfs:
+// fill it, try to record (refused, nothing torn), free it, record again: the trail holds
+// a gap record naming what was refused, and verifies end to end.
+TEST(AuditLogFullDisk, NeverTearsTheChainAndRecordsTheGap) {
+  const std::string dir = "/tmp/rp-audit-full-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(system(("mount -t tmpfs -o size=64k tmpfs " + dir).c_str()), 0) << "needs root (tmpfs)";
+  struct Unmount {
+    std::string d;
+    ~Unmount() {
+      (void)!system(("umount " + d).c_str());
+      std::filesystem::remove_all(d);
+    }
+  } unmount{dir};
+  AuditLogOptions o;
+  o.path = dir + "/audit.log";
+  o.host = "test";
+  auto log = AuditLog::Open(o);
+  ASSERT_TRUE(log) << log.error().message;
+  ASSERT_TRUE((*log)->Append({{"kind", "test"}, {"i", 0}}));
+  // Fill the file system to the last byte.
+  {
+    std::ofstream filler(dir + "/filler", std::ios::binary);
+    std::string block(1024, 'x');
+    while (filler.write(block.data(), static_cast<std::streamsize>(block.size())) && filler.flush()) {}
+  }
+  { std::ofstream f(dir + "/filler2", std::ios::binary); f << std::string(512, 'y') << std::flush; }
+  const std::string long_text(10000, 'z');  // more than the page the file has: a short write, then ENOSPC
+  for (int i = 0; i < 3; ++i) {
+    auto r = (*log)->Append({{"kind", "action"}, {"policy", "p"}, {"action", "process.kill"}, {"pad", long_text}});
+    EXPECT_FALSE(r) << "the write cannot have succeeded on a full disk";
+  }
+  EXPECT_EQ((*log)->write_errors(), 3u);
+  auto records = [&] {
+    std::ifstream in(o.path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_TRUE(text.empty() || text.back() == '\n') << "a torn record was left behind";
+    std::vector<nlohmann::json> out;
+    std::istringstream lines(text);
+    for (std::string l; std::getline(lines, l);) {
+      auto j = nlohmann::json::parse(l, nullptr, false);
+      EXPECT_FALSE(j.is_discarded()) << "not a whole record: " << l.substr(0, 80);
+      out.push_back(j);
+    }
+    return out;
+  };
+  for (const auto& r : records()) EXPECT_NE(r.value("kind", ""), "action") << "a refused record is in the log";
+  std::filesystem::remove(dir + "/filler");
+  std::filesystem::remove(dir + "/filler2");
+  auto next = (*log)->Append({{"kind", "test"}, {"i", 1}});
+  ASSERT_TRUE(next) << next.error().message;
+  // Whenever the disk took a small record again, the gap so far was written first; every
+  // refused record is counted in exactly one gap record, each naming what it was.
+  uint64_t refused = 0;
+  auto recs = records();
+  for (const auto& r : recs) {
+    if (r.value("kind", "") != "audit_gap") continue;
+    refused += r["refused_records"].get<uint64_t>();
+    EXPECT_EQ(r["records"][0]["action"], "process.kill") << r.dump();
+    EXPECT_NE(r["error"].get<std::string>().find("No space left"), std::string::npos) << r.dump();
+  }
+  EXPECT_EQ(refused, 3u);
+  EXPECT_EQ(recs.back()["kind"], "test");
+  EXPECT_EQ(recs.back()["seq"].get<uint64_t>(), *next);
+  auto v = VerifyAuditChain({o.path});
+  EXPECT_TRUE(v.ok) << v.first_break;
+}
+
+// Every file the trail writes is refused through a planted symlink: root would otherwise
+// overwrite whatever the link points at.
+TEST(AuditLogSymlinks, APlantedLinkIsRefusedAndItsTargetUntouched) {
+  const std::string dir = "/tmp/rp-audit-link-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string victim = dir + "/victim";
+  std::ofstream(victim) << "precious\n";
+  for (const std::string planted : {"audit.log", "audit.log.head"}) {
+    std::filesystem::remove(dir + "/audit.log");
+    std::filesystem::remove(dir + "/audit.log.head");
+    std::filesystem::create_symlink(victim, dir + "/" + planted);
+    AuditLogOptions o;
+    o.path = dir + "/audit.log";
+    auto log = AuditLog::Open(o);
+    ASSERT_FALSE(log) << planted;
+    EXPECT_NE(log.error().message.find("symbolic link"), std::string::npos) << log.error().message;
+  }
+  std::ifstream in(victim);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, "precious\n");
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace riposte

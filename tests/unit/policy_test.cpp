@@ -383,3 +383,24 @@ TEST(AlertFacts, FromFalcoJson) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(PolicyReader, AMatchOfEverythingMustBeSaidForADestructiveEnforcingPolicy) {
+  auto load = [&](const std::string& text) { return Load(text); };
+  auto bad = load("- policy: everything\n  match: {}\n  actions: [{action: process.kill}]\n");
+  EXPECT_FALSE(bad.ok());
+  bool named = false;
+  for (const auto& m : bad.messages)
+    named |= m.ToString().find("p.yaml:2:10") != std::string::npos &&
+             m.ToString().find("match: {all: true}") != std::string::npos;
+  EXPECT_TRUE(named);
+  EXPECT_FALSE(load("- policy: star\n  match: {rules: ['*']}\n  actions: [{action: process.kill}]\n").ok());
+  EXPECT_TRUE(load("- policy: said\n  match: {all: true}\n  actions: [{action: process.kill}]\n").ok());
+  EXPECT_TRUE(load("- policy: dry\n  mode: dry-run\n  match: {}\n  actions: [{action: process.kill}]\n").ok());
+  EXPECT_TRUE(load("- policy: note\n  match: {}\n  actions: [{action: notify}]\n").ok());
+}
+
+}  // namespace
+}  // namespace riposte

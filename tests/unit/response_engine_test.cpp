@@ -75,7 +75,7 @@ class ResponseEngineTest : public ::testing::Test {
     auto r = LoadPolicyText("p.yaml", policies, registry_);
     EXPECT_TRUE(r.ok());
     for (const auto& m : r.messages) AddFailureOnError(m);
-    options.protection.process_names = {"protected-*"};
+    options.protection.pids = {5000, 5001};
     return std::make_unique<ResponseEngine>(r.set, registry_, *audit_, options,
                                             [this](const std::string&) { ++breaker_alerts_; });
   }

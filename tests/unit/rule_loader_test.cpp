@@ -284,3 +284,41 @@ TEST(RuleLoader, MalformedYamlThatHangsYamlCppIsRefusedAtOnce) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+// A chain of macros, each nesting 400 levels (within the parser's 1000), nests 400 x 120
+// levels once expanded: expanding that on the stack crashed `rules validate` and, by a
+// reload, the running agent. It is a positioned load error now.
+std::string DeepMacroChain(int macros, int nesting) {
+  std::string text = "- macro: m0\n  condition: proc.name = a\n";
+  for (int i = 1; i <= macros; ++i) {
+    std::string cond;
+    for (int k = 0; k < nesting; ++k) cond += "not (proc.name = b or ";
+    cond += "m" + std::to_string(i - 1) + std::string(static_cast<size_t>(nesting), ')');
+    text += "- macro: m" + std::to_string(i) + "\n  condition: " + cond + "\n";
+  }
+  text += "- rule: Deep\n  desc: x\n  condition: evt.type = open and m" + std::to_string(macros) +
+          "\n  output: x\n  priority: INFO\n";
+  return text;
+}
+
+TEST(RuleLoader, DeepMacroChainIsAPositionedErrorNotACrash) {
+  const std::string text = DeepMacroChain(120, 400);
+  ASSERT_GT(text.size(), 100000u);  // fits a ConfigMap
+  auto s = RuleSet::LoadTexts({{"deep.yaml", text}});
+  ASSERT_TRUE(s->has_errors());
+  const std::string message = s->messages().back().ToString();
+  EXPECT_TRUE(message.starts_with("deep.yaml:")) << message;
+  EXPECT_NE(message.find("rule 'Deep'"), std::string::npos) << message;
+  EXPECT_NE(message.find("nests more than 1000 levels deep after expanding macros"), std::string::npos) << message;
+}
+
+TEST(RuleLoader, ModerateMacroNestingStillCompiles) {
+  auto s = RuleSet::LoadTexts({{"ok.yaml", DeepMacroChain(4, 100)}});
+  EXPECT_FALSE(s->has_errors()) << Errors(*s);
+}
+
+}  // namespace
+}  // namespace riposte
