@@ -10,6 +10,7 @@
 #include "cli/config_loading.h"
 #include "cli/response_setup.h"
 #include "common/agent_signals.h"
+#include "common/log_setup.h"
 #include "http/http_server.h"
 #include "intake/alert_intake.h"
 
@@ -61,6 +62,8 @@ int Respond(const RespondArgs& args, const GlobalOptions& global) {
     spdlog::error("{}", config.error().message);
     return 2;
   }
+  SetLogFormat(config->log_format);
+  if (!global.log_level_given) spdlog::set_level(spdlog::level::from_str(config->log_level));
   IntakeOptions intake_options;
   auto listeners = Listeners(args, *config, intake_options.senders);
   if (!listeners) {

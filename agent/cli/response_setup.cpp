@@ -80,6 +80,10 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
   if (!cooldown) return Error{"circuit_breaker.cooldown '" + config.breaker_cooldown + "' is not a duration"};
   options.breaker_cooldown = *cooldown;
   r->engine = std::make_unique<ResponseEngine>(*policies, *r->responders, *r->audit, options, std::move(on_breaker));
+  const ProtectedExecutables& exes = r->engine->protection().executables();
+  spdlog::info("protected executables: {} found, by identity in {} mount namespace{}",
+               exes.Identities().size(), exes.host().source,
+               exes.missing().empty() ? "" : fmt::format(" ({} configured paths absent here)", exes.missing().size()));
   if (r->force_dry_run) spdlog::warn("dry-run forced: every policy only records what it would do");
   return r;
 }

@@ -1,5 +1,7 @@
 #include "common/log_setup.h"
 
+#include "common/control_escape.h"
+
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/spdlog.h>
 
@@ -16,6 +18,18 @@ class JsonMessageFlag : public spdlog::custom_flag_formatter {
     dest.append(escaped.data(), escaped.data() + escaped.size());
   }
   std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
+// %* in the text pattern: the message with control characters escaped, so text from a
+// hostile process (a name with a newline, an escape sequence) cannot forge a log line or
+// drive a terminal.
+class TextMessageFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string escaped = EscapeControl(std::string_view(msg.payload.data(), msg.payload.size()));
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<TextMessageFlag>(); }
 };
 
 }  // namespace
@@ -36,7 +50,9 @@ void SetLogFormat(std::string_view format) {
         R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","logger":"%n","pid":%P,"msg":"%*"})");
     spdlog::set_formatter(std::move(f));
   } else {
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    auto f = std::make_unique<spdlog::pattern_formatter>();
+    f->add_flag<TextMessageFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %*");
+    spdlog::set_formatter(std::move(f));
   }
 }
 

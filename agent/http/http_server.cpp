@@ -121,6 +121,8 @@ class HttpServer::Loop {
   void TakeFinished();
   ssize_t Read(Conn& c, char* buf, size_t n);
   ssize_t Write(Conn& c, const char* buf, size_t n);
+  static ssize_t SocketResult(ssize_t r);
+  static ssize_t SslResult(Conn& c, int r, bool reading);
 
   HttpLimits limits_;
   HttpHandler handler_;
@@ -268,46 +270,34 @@ void HttpServer::Loop::Close(uint64_t id) {
   conns_.erase(it);
 }
 
-ssize_t HttpServer::Loop::Read(Conn& c, char* buf, size_t n) {
-  if (!c.ssl) {
-    ssize_t r = read(c.fd.get(), buf, n);
-    if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-      errno = EAGAIN;
-      return -1;
-    }
-    return r < 0 ? -2 : r;
-  }
-  int r = SSL_read(c.ssl.get(), buf, static_cast<int>(n));
+// A socket call's result as the loop takes it: bytes, kAgain (nothing now: poll again)
+// or kFailed (close the connection).
+namespace {
+constexpr ssize_t kAgain = -1, kFailed = -2;
+}  // namespace
+
+ssize_t HttpServer::Loop::SocketResult(ssize_t r) {
+  if (r >= 0) return r;
+  return errno == EAGAIN || errno == EINTR ? kAgain : kFailed;
+}
+
+ssize_t HttpServer::Loop::SslResult(Conn& c, int r, bool reading) {
   if (r > 0) return r;
-  int e = SSL_get_error(c.ssl.get(), r);
+  const int e = SSL_get_error(c.ssl.get(), r);
   c.want_write = e == SSL_ERROR_WANT_WRITE;
-  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-    errno = EAGAIN;
-    return -1;
-  }
+  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) return kAgain;
   ERR_clear_error();
-  return e == SSL_ERROR_ZERO_RETURN ? 0 : -2;
+  return reading && e == SSL_ERROR_ZERO_RETURN ? 0 : kFailed;
+}
+
+ssize_t HttpServer::Loop::Read(Conn& c, char* buf, size_t n) {
+  if (!c.ssl) return SocketResult(read(c.fd.get(), buf, n));
+  return SslResult(c, SSL_read(c.ssl.get(), buf, static_cast<int>(n)), true);
 }
 
 ssize_t HttpServer::Loop::Write(Conn& c, const char* buf, size_t n) {
-  if (!c.ssl) {
-    ssize_t r = send(c.fd.get(), buf, n, MSG_NOSIGNAL);
-    if (r < 0 && (errno == EAGAIN || errno == EINTR)) {
-      errno = EAGAIN;
-      return -1;
-    }
-    return r < 0 ? -2 : r;
-  }
-  int r = SSL_write(c.ssl.get(), buf, static_cast<int>(n));
-  if (r > 0) return r;
-  int e = SSL_get_error(c.ssl.get(), r);
-  c.want_write = e == SSL_ERROR_WANT_WRITE;
-  if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-    errno = EAGAIN;
-    return -1;
-  }
-  ERR_clear_error();
-  return -2;
+  if (!c.ssl) return SocketResult(send(c.fd.get(), buf, n, MSG_NOSIGNAL));
+  return SslResult(c, SSL_write(c.ssl.get(), buf, static_cast<int>(n)), false);
 }
 
 void HttpServer::Loop::Handshake(Conn& c) {
@@ -354,7 +344,7 @@ void HttpServer::Loop::OnReadable(Conn& c) {
   char buf[16 << 10];
   while (c.phase == Phase::kReading) {
     ssize_t n = Read(c, buf, sizeof buf);
-    if (n == -1) return;  // nothing more now
+    if (n == kAgain) return;  // nothing more now
     if (n <= 0) return Close(c.id);
     const bool had_head = c.parser->head_complete();
     auto state = c.parser->Feed(std::string_view(buf, static_cast<size_t>(n)));
@@ -388,7 +378,7 @@ void HttpServer::Loop::OnReadable(Conn& c) {
 void HttpServer::Loop::OnWritable(Conn& c) {
   while (c.out_pos < c.out.size()) {
     ssize_t n = Write(c, c.out.data() + c.out_pos, c.out.size() - c.out_pos);
-    if (n == -1) return;
+    if (n == kAgain) return;
     if (n < 0) return Close(c.id);
     c.out_pos += static_cast<size_t>(n);
   }

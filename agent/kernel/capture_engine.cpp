@@ -12,6 +12,7 @@
 #include <set>
 
 #include "capture.skel.h"
+#include "common/host_view.h"
 #include "kernel/syscall_table.h"
 
 namespace riposte {
@@ -37,8 +38,9 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   s->rodata->cgroup_v1_subsys = features.cgroup_v2 ? -1 : features.cgroup_v1_pids_subsys;
   struct stat pidns {};
   if (stat("/proc/self/ns/pid", &pidns) == 0) s->rodata->host_pidns_ino = static_cast<uint32_t>(pidns.st_ino);
-  struct stat mntns {};
-  if (stat("/proc/1/ns/mnt", &mntns) == 0) s->rodata->host_mntns_ino = static_cast<uint32_t>(mntns.st_ino);
+  // The host's mount namespace: pid 1's, or the agent's own when pid 1 cannot be
+  // inspected (as response/protected_executables.h decides).
+  s->rodata->host_mntns_ino = static_cast<uint32_t>(HostView::Probe().mntns);
   if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
   // One pair of syscall hooks: tp_btf reads the registers with plain loads, raw_tracepoint
   // with a helper call each (a third of the per-syscall cost on an open/read/close loop).

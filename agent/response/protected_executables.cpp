@@ -28,12 +28,6 @@ std::optional<FileIdentity> IdentityOf(const std::string& path) {
   return FileIdentity{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
 }
 
-std::optional<uint64_t> NamespaceInode(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return std::nullopt;
-  return static_cast<uint64_t>(st.st_ino);
-}
-
 // The real uid, from the first field of status' "Uid:" line (/proc/PID's owner is the
 // effective uid, and root for a process that made itself non-dumpable).
 std::optional<uint32_t> RealUid(const std::string& status_path) {
@@ -81,13 +75,13 @@ std::optional<std::string> ResolveUnderRoot(const std::string& root, const std::
 }
 
 ProtectedExecutables::ProtectedExecutables(std::vector<std::string> paths, std::string proc_root)
-    : configured_(std::move(paths)), proc_root_(std::move(proc_root)) {
+    : configured_(std::move(paths)), proc_root_(std::move(proc_root)), host_(HostView::Probe(proc_root_)) {
   at_start_ = Resolve(&missing_);
 }
 
 std::vector<ProtectedExecutables::Binary> ProtectedExecutables::Resolve(std::vector<std::string>* missing) const {
   std::vector<Binary> out;
-  const std::string host_root = proc_root_ + "/1/root";
+  const std::string& host_root = host_.root;
   for (const auto& p : configured_) {
     auto resolved = ResolveUnderRoot(host_root, p);
     auto id = resolved ? IdentityOf(host_root + *resolved) : std::nullopt;
@@ -128,8 +122,7 @@ std::optional<std::string> ProtectedExecutables::Match(uint32_t pid) const {
   if (path.ends_with(" (deleted)")) path.resize(path.size() - 10);  // replaced since it started
   if (path != binary->path) return std::nullopt;
   auto mine = NamespaceInode(dir + "/ns/mnt");
-  auto host = NamespaceInode(proc_root_ + "/1/ns/mnt");
-  if (!mine || !host || *mine != *host) return std::nullopt;
+  if (!mine || *mine != host_.mntns) return std::nullopt;
   auto uid = RealUid(dir + "/status");
   if (!uid || *uid != 0) return std::nullopt;
   return "the node's own " + binary->path + " (by executable identity) is protected";

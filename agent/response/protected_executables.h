@@ -20,14 +20,15 @@
 #include <vector>
 
 #include "common/file_identity.h"
+#include "common/host_view.h"
 
 namespace riposte {
 
 class ProtectedExecutables {
  public:
   // `paths` as configured (absolute); `proc_root` is "/proc" except in tests. The host's
-  // file system is read through PROC/1/root, so a containerised agent with the host's pid
-  // namespace sees the host's binaries, not its image's.
+  // file system is read through PROC/1/root when the agent may look at pid 1 (HostView),
+  // so a containerised agent with the host's pid namespace sees the host's binaries.
   explicit ProtectedExecutables(std::vector<std::string> paths, std::string proc_root = "/proc");
 
   // Why process `pid` is one of the protected binaries, or nullopt.
@@ -36,6 +37,7 @@ class ProtectedExecutables {
   std::vector<FileIdentity> Identities() const;
   // Configured paths that resolved to no file at start (logged by the caller).
   const std::vector<std::string>& missing() const { return missing_; }
+  const HostView& host() const { return host_; }
 
  private:
   struct Binary {
@@ -46,6 +48,7 @@ class ProtectedExecutables {
 
   std::vector<std::string> configured_;
   std::string proc_root_;
+  HostView host_;
   std::vector<Binary> at_start_;
   std::vector<std::string> missing_;
 };

@@ -38,7 +38,22 @@ AgentProcess::AgentProcess(const std::vector<std::string>& args, const std::stri
     execv(bin.c_str(), argv.data());
     _exit(127);
   }
-  ready_ = WaitForLog(ready_line, 20000);
+  // Until the ready line, or the child's exit (an agent refusing to start need not cost
+  // the whole wait).
+  for (int waited = 0; waited <= 20000; waited += 20) {
+    if (Log().find(ready_line) != std::string::npos) {
+      ready_ = true;
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exit_status_ = status;
+      pid_ = -1;
+      ready_ = Log().find(ready_line) != std::string::npos;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 AgentProcess::~AgentProcess() {
@@ -60,7 +75,7 @@ void AgentProcess::Signal(int sig) const {
 }
 
 int AgentProcess::Stop() {
-  int status = -1;
+  int status = exit_status_;
   if (pid_ > 0) {
     kill(pid_, SIGINT);
     waitpid(pid_, &status, 0);

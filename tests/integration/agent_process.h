@@ -31,6 +31,7 @@ class AgentProcess {
 
  private:
   pid_t pid_ = -1;
+  int exit_status_ = -1;  // when it exited before it was stopped
   std::string log_;
   bool ready_ = false;
 };

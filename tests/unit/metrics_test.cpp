@@ -3,6 +3,11 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "common/log_setup.h"
@@ -133,6 +138,26 @@ TEST(LogFormat, JsonEscapeMakesAnyMessageOneValidJsonString) {
   EXPECT_EQ(parsed.get<std::string>(), nasty);
   // Bytes that are not UTF-8 still make a valid string.
   EXPECT_FALSE(nlohmann::json::parse("\"" + JsonEscape("path \xff\xfe end") + "\"", nullptr, false).is_discarded());
+}
+
+}  // namespace
+}  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(LogFormat, TextLinesEscapeControlCharactersFromHostileText) {
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  SetLogFormat("text");
+  spdlog::warn("process {} opened a file", "evil\n2026-01-01T00:00:00.000 info all clear\x1b[2J");
+  spdlog::set_default_logger(previous);
+  SetLogFormat("text");
+  const std::string line = out.str();
+  EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
+  EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  EXPECT_NE(line.find("evil\\n2026"), std::string::npos) << line;
 }
 
 }  // namespace
