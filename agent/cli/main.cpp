@@ -2,6 +2,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+#include <string_view>
+
 #include "cli/commands.h"
 #include "common/log_setup.h"
 #include "kernel/libbpf_logging.h"
@@ -45,6 +48,17 @@ int main(int argc, char** argv) {
   riposte::RegisterPolicyCommand(app);
   riposte::RegisterAuditCommands(app);
 
+  // --version answers on every subcommand, before anything the subcommand requires (a
+  // positional file, a subcommand of its own) is checked. Arguments after "--" belong to
+  // the command `riposte exec` runs.
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a == "--version") {
+      std::printf("riposte %s\n", riposte::kVersion);
+      return 0;
+    }
+  }
   spdlog::set_default_logger(spdlog::stderr_color_mt("riposte"));
   riposte::SetLogFormat("text");
   riposte::RouteLibbpfLogToSpdlog();

@@ -44,6 +44,9 @@ std::vector<std::string> SyscallsForRules(const RuleSet& rules) {
   return out;
 }
 
+// How long a container's first exec waits for the runtime's description of it.
+constexpr std::chrono::milliseconds kFirstExecHold{100};
+
 struct RunArgs {
   DetectionFlags detection;
   ResponseFlags response;
@@ -160,6 +163,11 @@ class Agent {
         nullptr,
         [&](const Event& e) {
           alerts.clear();
+          // A container's first exec can outrun the runtime's description by a few ms:
+          // held (once per container, bounded) rather than judged without it.
+          if (containers_ && e.kind == EventKind::kProcessExec)
+            if (const ProcessInfo* p = state.processes().Find(e.pid); p && p->container)
+              p->container->WaitForInfo(kFirstExecHold);
           // One event in 256 is timed: two clock reads per event would cost more than
           // the figure is worth.
           const bool timed = (event_counts.events & 255) == 1;

@@ -1,5 +1,7 @@
 #include "containers/container_directory.h"
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "containers/container_description.h"
@@ -177,15 +179,18 @@ void ContainerDirectory::FetchLoop() {
       fetch_cv_.wait(lock);
       continue;
     }
-    Pending next = pending_.front();
-    pending_.pop_front();
+    // The first lookup that is due, in arrival order: a fresh container (its create
+    // event) never waits behind a delayed retry (a sandbox whose pod was not ready yet).
     auto now = std::chrono::steady_clock::now();
-    if (next.not_before > now) {
-      pending_.push_back(next);
-      fetch_cv_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(next.not_before - now,
-                                                                              std::chrono::milliseconds(50)));
+    auto due = std::find_if(pending_.begin(), pending_.end(), [&](const Pending& p) { return p.not_before <= now; });
+    if (due == pending_.end()) {
+      auto earliest = std::min_element(pending_.begin(), pending_.end(),
+                                       [](const Pending& a, const Pending& b) { return a.not_before < b.not_before; });
+      fetch_cv_.wait_until(lock, earliest->not_before);
       continue;
     }
+    Pending next = std::move(*due);
+    pending_.erase(due);
     lock.unlock();
     bool pod_missing = false;
     auto info = Fetch(next.id, next.ns, &pod_missing);

@@ -19,9 +19,20 @@ void RenderContainerText(ContainerInfo& info) {
 
 void ContainerEntry::Publish(ContainerInfo info) {
   RenderContainerText(info);
-  std::lock_guard lock(mu_);
-  versions_.push_back(std::make_unique<const ContainerInfo>(std::move(info)));
-  current_.store(versions_.back().get(), std::memory_order_release);
+  {
+    std::lock_guard lock(mu_);
+    versions_.push_back(std::make_unique<const ContainerInfo>(std::move(info)));
+    current_.store(versions_.back().get(), std::memory_order_release);
+  }
+  published_.notify_all();
+}
+
+const ContainerInfo* ContainerEntry::WaitForInfo(std::chrono::milliseconds timeout) {
+  if (const ContainerInfo* i = info()) return i;
+  if (waited_.exchange(true)) return info();
+  std::unique_lock lock(mu_);
+  published_.wait_for(lock, timeout, [&] { return current_.load(std::memory_order_acquire) != nullptr; });
+  return info();
 }
 
 }  // namespace riposte

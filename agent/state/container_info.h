@@ -5,6 +5,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -57,10 +59,17 @@ class ContainerEntry {
   // Null until the runtime has described the container.
   const ContainerInfo* info() const { return current_.load(std::memory_order_acquire); }
   void Publish(ContainerInfo info);
+  // The description, waiting up to `timeout` for the runtime's answer — once per entry: a
+  // container's first events (its entrypoint's execve, which "container started" rules
+  // look at) can outrun the lookup by a few milliseconds, and are better held than judged
+  // blind. Later calls, or a container the runtime never describes, do not wait again.
+  const ContainerInfo* WaitForInfo(std::chrono::milliseconds timeout);
 
  private:
   std::string id_;
   std::atomic<const ContainerInfo*> current_{nullptr};
+  std::atomic<bool> waited_{false};
+  std::condition_variable published_;
   std::mutex mu_;
   std::vector<std::unique_ptr<const ContainerInfo>> versions_;
 };

@@ -164,3 +164,61 @@ TEST_F(DetectionE2E, BenignActivityRaisesNothing) {
 
 }  // namespace
 }  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// A newcomer's first hour under the default rules: a C project cloned, built, archived and
+// searched below /root (where root's work lives), git, a package listing, a local HTTP
+// server and client. None of it is suspicious, and none of it may raise an alert.
+TEST_F(DetectionE2E, ANewcomersOwnWorkBelowRootRaisesNothing) {
+  char tmpl[] = "/root/riposte-benign-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string work = tmpl;
+  const size_t before = AlertsWhere([](const json&) { return true; }, 0).size();
+  const int port = 30000 + getpid() % 20000;
+  const std::string script =
+      "set -e; cd " + work + "; mkdir -p src; "
+      "for i in 1 2 3; do printf 'int f%s(void){return %s;}\\n' $i $i > src/f$i.c; done; "
+      "printf 'int f1(void);int main(void){return f1()-1;}\\n' > src/main.c; "
+      "for f in src/*.c; do cc -O1 -c $f -o ${f%.c}.o; done; ar rcs libf.a src/f*.o; cc -o app src/main.o libf.a; ./app; "
+      "tar czf src.tar.gz src; grep -rn 'return' src > /dev/null; "
+      "git init -q repo; cd repo; git config user.email t@example.com; git config user.name t; "
+      "cp ../src/*.c .; git add .; git commit -qm first; git log --oneline > /dev/null; cd ..; "
+      "dpkg -l > /dev/null; "
+      "/usr/bin/python3 -m http.server " + std::to_string(port) + " --bind 127.0.0.1 > /dev/null 2>&1 & srv=$!; "
+      "for i in $(seq 50); do curl -s -o /dev/null http://127.0.0.1:" + std::to_string(port) + "/ && break; sleep 0.1; done; "
+      "kill $srv; wait $srv || true";
+  const std::string file = dir_ + "/benign.sh";
+  std::ofstream(file) << script << "\n";
+  int rc = 0;
+  const std::string out = ShellStatus("bash " + file + " 2>&1", &rc);
+  EXPECT_EQ(rc, 0) << out;
+  auto alerts = AlertsWhere([](const json&) { return true; }, 800);
+  std::filesystem::remove_all(work);
+  ASSERT_GE(alerts.size(), before);
+  std::vector<json> fresh(alerts.begin() + static_cast<std::ptrdiff_t>(before), alerts.end());
+  EXPECT_TRUE(fresh.empty()) << json(fresh).dump(2);
+}
+
+}  // namespace
+}  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// What a foothold below /root looks like (a key dropped into .ssh) still raises the alert.
+TEST_F(DetectionE2E, WritingBelowRootsSshDirectoryStillRaisesAnAlert) {
+  const bool had_ssh = std::filesystem::exists("/root/.ssh");
+  std::filesystem::create_directories("/root/.ssh");
+  const std::string path = "/root/.ssh/riposte-e2e-" + std::to_string(getpid());
+  pid_t pid = Run({"/usr/bin/touch", path});
+  std::filesystem::remove(path);
+  if (!had_ssh) std::filesystem::remove("/root/.ssh");
+  auto alerts = AlertsWhere([&](const json& a) { return FromPid(a, pid); });
+  ASSERT_EQ(alerts.size(), 1u) << json(alerts).dump(2);
+  EXPECT_EQ(alerts[0]["rule"], "Write below protected directory");
+}
+
+}  // namespace
+}  // namespace riposte::testing

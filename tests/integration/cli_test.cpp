@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -24,12 +25,48 @@ std::string ReadAll(const std::string& path) {
   return s.str();
 }
 
+// The subcommands `riposte PATH --help` lists (its "Subcommands:" section).
+std::vector<std::string> SubcommandsOf(const std::string& path) {
+  std::istringstream help(Shell(RiposteBinary() + " " + path + " --help"));
+  std::vector<std::string> out;
+  bool in_section = false;
+  for (std::string line; std::getline(help, line);) {
+    if (line.starts_with("Subcommands:")) {
+      in_section = true;
+      continue;
+    }
+    if (!in_section) continue;
+    if (line.size() < 3 || line[0] != ' ' || line[2] == ' ') {
+      if (!line.empty() && line[0] != ' ') in_section = false;
+      continue;
+    }
+    out.push_back(line.substr(2, line.find(' ', 2) - 2));
+  }
+  return out;
+}
+
 TEST(Cli, VersionAndHelpWorkOnEverySubcommand) {
   EXPECT_EQ(Shell(RiposteBinary() + " --version"), "riposte 0.1.0");
-  for (const char* sub : {"capture", "replay", "probe", "syscalls"}) {
-    EXPECT_EQ(Shell(RiposteBinary() + " " + sub + " --version"), "riposte 0.1.0");
-    EXPECT_NE(Shell(RiposteBinary() + " " + sub + " --help").find("Usage"), std::string::npos);
+  // Every subcommand at every depth, as the help texts list them.
+  std::vector<std::string> todo = SubcommandsOf(""), walked;
+  while (!todo.empty()) {
+    const std::string path = todo.back();
+    todo.pop_back();
+    walked.push_back(path);
+    SCOPED_TRACE(path);
+    int rc = -1;
+    EXPECT_EQ(ShellStatus(RiposteBinary() + " " + path + " --version 2>&1", &rc), "riposte 0.1.0");
+    EXPECT_EQ(rc, 0);
+    std::string help = ShellStatus(RiposteBinary() + " " + path + " --help 2>&1", &rc);
+    EXPECT_NE(help.find("Usage"), std::string::npos) << help;
+    EXPECT_EQ(rc, 0);
+    for (const auto& s : SubcommandsOf(path)) todo.push_back(path + " " + s);
   }
+  for (const char* expected : {"run", "respond", "container list", "quarantine release", "audit verify", "exec",
+                               "seccomp show", "policy test", "rules validate"})
+    EXPECT_NE(std::find(walked.begin(), walked.end(), expected), walked.end()) << expected;
+  // Past "--" the words are the command's own: `exec -- CMD --version` runs CMD.
+  EXPECT_EQ(Shell(RiposteBinary() + " exec --profile none -- /bin/sh -c 'echo \"$0\"' --version"), "--version");
 }
 
 TEST(Cli, ProbeReportsTheActiveMode) {

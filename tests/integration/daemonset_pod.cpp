@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "integration/config_map_volume.h"
+#include "integration/test_pod.h"
 #include "runtime/v1/cri_runtime_v1.pb.h"
 
 namespace riposte::testing {
@@ -49,7 +50,8 @@ DaemonSetPod::DaemonSetPod(const std::string& cri_socket, const YAML::Node& daem
   for (const auto& kv : daemonset["spec"]["template"]["metadata"]["labels"])
     (*sandbox.mutable_labels())[kv.first.as<std::string>()] = kv.second.as<std::string>();
   KubeletLabels(*sandbox.mutable_labels(), *meta);
-  sandbox.mutable_linux()->set_cgroup_parent("/kubepods/burstable/pod" + meta->uid());
+  cgroup_parent_ = "/kubepods/burstable/pod" + meta->uid();
+  sandbox.mutable_linux()->set_cgroup_parent(cgroup_parent_);
   auto* sandbox_ns = sandbox.mutable_linux()->mutable_security_context()->mutable_namespace_options();
   if (host_pid) sandbox_ns->set_pid(cri::NODE);
   if (spec["hostNetwork"].as<bool>(false)) sandbox_ns->set_network(cri::NODE);
@@ -128,6 +130,7 @@ DaemonSetPod::~DaemonSetPod() {
   if (!sandbox_id_.empty()) {
     (void)cri_.StopPodSandbox(sandbox_id_);
     (void)cri_.RemovePodSandbox(sandbox_id_);
+    RemovePodCgroups(cgroup_parent_);
   }
 }
 

@@ -42,6 +42,7 @@ class DaemonSetPod {
   std::string cri_socket_;
   std::string node_root_;
   std::string sandbox_id_;
+  std::string cgroup_parent_;  // removed with the pod
   std::string container_id_;
   std::string error_;
 };

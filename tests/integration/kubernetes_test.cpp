@@ -45,6 +45,10 @@ std::string ValidateAgainstSchemas(const std::string& text, int* rc) {
 }
 
 TEST(KubernetesManifests, BaseAndOverlaysBuildAndPassTheApiSchemas) {
+  // The validator's schemas come from the npm registry (tests/run-all.sh installs them):
+  // without them this test has nothing to check against, and says so instead of failing.
+  if (!fs::exists(SourceDir() + "/tests/kubernetes/node_modules/.installed-lock.json"))
+    GTEST_SKIP() << "not run: the Kubernetes schema packages are not installed (npm ci failed or was not run)";
   for (const char* dir : kBuilds) {
     SCOPED_TRACE(dir);
     RenderedManifests m = Kustomize(dir);
@@ -276,13 +280,18 @@ TEST(KubernetesDaemonSet, TheEnforcePodRunsThroughCriAndPausesAnInteractiveShell
     EXPECT_TRUE(paused_record) << ReadFileText(audit);
     EXPECT_TRUE(VerifyAuditChain({audit}).ok);
 
-    // And the scrape says so.
-    auto metrics = ops.Get("/metrics");
-    ASSERT_TRUE(metrics);
-    PromParse p = ParsePrometheusText(metrics->body);
+    // And the scrape says so (alert counts are published once a second: wait for one).
+    PromParse p;
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          auto metrics = ops.Get("/metrics");
+          if (!metrics) return false;
+          p = ParsePrometheusText(metrics->body);
+          return p.Value("riposte_alerts_total", {{"rule", "Interactive shell in pod"}}).value_or(0) >= 1.0;
+        },
+        3000));
     ASSERT_TRUE(p.error.empty()) << p.error;
     EXPECT_EQ(p.Value("riposte_actions_total", {{"action", "container.pause"}, {"outcome", "done"}}), 1.0);
-    EXPECT_GE(p.Value("riposte_alerts_total", {{"rule", "Interactive shell in pod"}}).value_or(0), 1.0);
 
     // A ConfigMap edit reaches the running pod: a broken rule file is refused (counted, the
     // pod stays ready), a good one is taken.

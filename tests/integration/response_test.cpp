@@ -366,8 +366,9 @@ class ProtectionByIdentityTest : public ResponseTest, public ::testing::WithPara
                                   policies_, "--audit-log", audit_, "--duration", "120"};
     agent_ = std::make_unique<AgentProcess>(args, dir_ + "/agent.log");
     ASSERT_TRUE(agent_->ready()) << agent_->Log();
-    if (GetParam())
+    if (GetParam()) {
       ASSERT_TRUE(agent_->WaitForLog("in-kernel kill selector: policy 'kill-trigger'", 1000)) << agent_->Log();
+    }
   }
   // Runs `argv` (which opens the trigger, then sleeps); whether it was killed.
   bool Killed(const std::vector<std::string>& argv) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 
@@ -50,6 +51,23 @@ TestPod::~TestPod() {
   (void)cri_.StopPodSandbox(sandbox_id_);
   (void)cri_.RemovePodSandbox(sandbox_id_);
   std::filesystem::remove_all("/run/riposte-testenv/pod-logs/" + uid_);
+  RemovePodCgroups("/kubepods/besteffort/pod" + uid_);
+}
+
+void RemovePodCgroups(const std::string& cgroup_parent) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& hierarchy : fs::directory_iterator("/sys/fs/cgroup", ec)) {
+    const fs::path pod = hierarchy.path() / cgroup_parent.substr(1);
+    if (!fs::is_directory(pod, ec)) continue;
+    std::vector<fs::path> dirs{pod};
+    for (auto it = fs::recursive_directory_iterator(pod, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_directory(ec)) dirs.push_back(it->path());
+    std::sort(dirs.begin(), dirs.end(), [](const fs::path& a, const fs::path& b) {
+      return a.string().size() > b.string().size();
+    });
+    for (const auto& d : dirs) rmdir(d.c_str());  // a cgroup holding a process stays
+  }
 }
 
 std::string TestPod::AddContainer(const std::string& name, const std::vector<std::string>& command,

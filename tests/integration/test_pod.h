@@ -47,4 +47,9 @@ class TestPod {
   bool host_network_ = false;
 };
 
+// Removes a pod's cgroup (PARENT as given to the sandbox: "/kubepods/besteffort/podUID")
+// from every cgroup hierarchy, deepest first. The kubelet does this for real pods; without
+// it every test pod left an empty cgroup behind (hundreds per suite run).
+void RemovePodCgroups(const std::string& cgroup_parent);
+
 }  // namespace riposte::testing

@@ -132,6 +132,23 @@ TEST(PolicyReader, ErrorsNameFileLineAndColumn) {
   }
 }
 
+// The README's first example: `cat /etc/shadow` raises "Sensitive file read" (Warning),
+// and a default policy answers it, in dry-run, with the kill it would have made.
+TEST(ShippedPolicies, TheQuickstartExampleIsAnsweredByADefaultPolicy) {
+  auto r = LoadPolicies({std::string(RIPOSTE_SOURCE_DIR) + "/policies/default.yaml"}, Registry());
+  ASSERT_TRUE(r.ok()) << Errors(r);
+  AlertFacts a;
+  a.rule = "Sensitive file read";
+  a.priority = Priority::kWarning;
+  a.target.pid = 1234;
+  a.target.process_name = "cat";
+  a.target.container_id = "host";
+  auto chosen = SelectPolicies(*r.set, a);
+  ASSERT_FALSE(chosen.empty());
+  EXPECT_EQ(chosen[0]->mode, PolicyMode::kDryRun);
+  EXPECT_EQ(chosen[0]->actions[0].action, "process.kill");
+}
+
 TEST(ShippedPolicies, TheDefaultPoliciesAndEveryPlaybookLoadWithoutErrors) {
   for (const char* dir : {"/policies", "/policies/playbooks"}) {
     auto r = LoadPolicies({std::string(RIPOSTE_SOURCE_DIR) + dir}, Registry());
@@ -143,9 +160,12 @@ TEST(ShippedPolicies, TheDefaultPoliciesAndEveryPlaybookLoadWithoutErrors) {
 // Every policy example in the documentation is a policy that loads: readers copy them.
 TEST(ShippedPolicies, EveryPolicyExampleInTheDocsLoads) {
   int examples = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(RIPOSTE_SOURCE_DIR) + "/docs")) {
-    if (entry.path().extension() != ".md") continue;
-    std::ifstream in(entry.path());
+  std::vector<std::filesystem::path> pages{std::string(RIPOSTE_SOURCE_DIR) + "/README.md"};
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(RIPOSTE_SOURCE_DIR) + "/docs"))
+    pages.push_back(entry.path());
+  for (const auto& page : pages) {
+    if (page.extension() != ".md") continue;
+    std::ifstream in(page);
     std::string line, block;
     int line_no = 0, block_line = 0;
     bool in_yaml = false;
@@ -159,7 +179,7 @@ TEST(ShippedPolicies, EveryPolicyExampleInTheDocsLoads) {
         in_yaml = false;
         if (block.rfind("- policy:", 0) != 0) continue;
         ++examples;
-        const std::string where = entry.path().filename().string() + ":" + std::to_string(block_line);
+        const std::string where = page.filename().string() + ":" + std::to_string(block_line);
         auto r = LoadPolicyText(where, block, Registry());
         EXPECT_TRUE(r.ok()) << where << "\n" << Errors(r);
       } else if (in_yaml) {
