@@ -18,12 +18,12 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 1
+#define RP_ABI_VERSION 2
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
 #define RP_PATH_MAX 512
-#define RP_ARGS_MAX 2048
+#define RP_ARGS_MAX 4096 /* argv bytes kept, as Falco keeps (MAX_PROC_ARG_ENV) */
 #define RP_ENV_MAX 2048
 #define RP_CGROUP_MAX 1024
 #define RP_CGROUP_DEPTH 8

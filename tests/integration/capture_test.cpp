@@ -248,3 +248,27 @@ TEST(Capture, NoRecordsAreDroppedAtTheDefaultRingSize) {
 
 }  // namespace
 }  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// A 100 KB command line keeps its first 4096 bytes, as Falco keeps them, and says so: the
+// exec record carries the truncation flag (shown as "truncated": ["args"]), and the
+// process table knows its argv is incomplete.
+TEST(Capture, AHugeArgvIsCutAtFalcosBoundAndFlagged) {
+  std::vector<std::string> argv{WorkloadPath(), "sleepms", "1"};
+  for (int i = 0; i < 100; ++i) argv.push_back(std::string(1000, static_cast<char>('a' + i % 26)));
+  pid_t child = 0;
+  auto got = CaptureWhile({}, argv, &child);
+  auto execs = got.Of(child, "procexec");
+  ASSERT_EQ(execs.size(), 1u);
+  EXPECT_EQ(execs[0]["truncated"], json::array({"args"})) << execs[0].dump().substr(0, 300);
+  size_t kept = 0;
+  for (const auto& a : execs[0]["proc"]["args"]) kept += a.get<std::string>().size() + 1;
+  kept += WorkloadPath().size() + 1;  // argv[0] is part of the kernel's argv block
+  EXPECT_GE(kept, 4000u);
+  EXPECT_LE(kept, 4097u);
+}
+
+}  // namespace
+}  // namespace riposte::testing
