@@ -21,6 +21,11 @@ struct Walk {
     result.ok = false;
     result.first_break = file + ":" + std::to_string(line) + ": " + what;
   }
+  // A break the head file shows (no line of the log holds it).
+  void BreakAtHead(const std::string& file, const std::string& what) {
+    result.ok = false;
+    result.first_break = file + ".head: " + what;
+  }
 
   // One complete line; false once the chain is broken.
   bool Check(const std::string& file, size_t line_no, const std::string& line) {
@@ -90,10 +95,10 @@ void CheckHead(const std::string& file, Walk& walk) {
   uint64_t seq = head["seq"].get<uint64_t>();
   std::string hash = head["hash"].get<std::string>();
   if (seq > walk.prev_seq) {
-    walk.Break(file, 0, "truncated: the log ends at seq " + std::to_string(walk.prev_seq) +
-                            " but its head file records seq " + std::to_string(seq));
+    walk.BreakAtHead(file, "truncated: the log ends at seq " + std::to_string(walk.prev_seq) +
+                               " but its head file records seq " + std::to_string(seq));
   } else if (seq == walk.prev_seq && hash != walk.prev_hash) {
-    walk.Break(file, 0, "the last record (seq " + std::to_string(seq) + ") differs from the one the head file records");
+    walk.BreakAtHead(file, "the last record (seq " + std::to_string(seq) + ") differs from the one the head file records");
   } else if (seq < walk.prev_seq) {
     walk.result.notes.push_back(file + ".head: records seq " + std::to_string(seq) + ", behind the log's " +
                                 std::to_string(walk.prev_seq) + " (a power loss before the head was written back)");

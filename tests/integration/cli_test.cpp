@@ -7,6 +7,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -173,6 +175,93 @@ TEST(Cli, BadConfigIsRefusedWithFileLineAndColumn) {
   EXPECT_EQ(rc, 2);
   EXPECT_NE(out.find(cfg + ":3:3: unknown key capture.ring_bufer_mb"), std::string::npos) << out;
   std::filesystem::remove(cfg);
+}
+
+}  // namespace
+}  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// Every riposte command the README and docs/ show (in code: fenced blocks and `inline`)
+// names a real subcommand, which answers --help: the docs cannot drift from the CLI.
+TEST(Cli, EveryCommandTheDocsShowExists) {
+  std::set<std::string> known;
+  std::vector<std::string> todo = SubcommandsOf("");
+  while (!todo.empty()) {
+    std::string path = todo.back();
+    todo.pop_back();
+    known.insert(path);
+    for (const auto& s : SubcommandsOf(path)) todo.push_back(path + " " + s);
+  }
+  std::vector<std::filesystem::path> pages{SourceDir() + "/README.md"};
+  for (const auto& e : std::filesystem::directory_iterator(SourceDir() + "/docs"))
+    if (e.path().extension() == ".md") pages.push_back(e.path());
+  // A command: the span or line starts with `riposte` (after an optional "$ "), or names
+  // the binary by a path (/usr/bin/riposte, build/riposte). The next word is the
+  // subcommand. Alert names that start with "riposte" are not commands.
+  const std::set<std::string> not_commands = {"riposte circuit breaker tripped"};
+  auto commands_in = [&](const std::string& text) {
+    std::istringstream in(text);
+    std::vector<std::string> tokens;
+    for (std::string t; in >> t;) tokens.push_back(t);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+      const std::string& t = tokens[i];
+      const bool leading = i == 0 || (i == 1 && tokens[0] == "$");
+      const bool by_path = t.ends_with("bin/riposte") || t == "build/riposte" || t == "./riposte";
+      if (!((t == "riposte" && leading) || by_path)) continue;
+      if (std::any_of(not_commands.begin(), not_commands.end(),
+                      [&](const std::string& n) { return text.find(n) != std::string::npos; }))
+        continue;
+      size_t j = i + 1;  // past global flags: --config FILE, --log-level=debug
+      while (j < tokens.size() && tokens[j].starts_with("-")) j += tokens[j].find('=') == std::string::npos ? 2 : 1;
+      if (j >= tokens.size()) continue;
+      const std::string& sub = tokens[j];
+      if (!std::islower(static_cast<unsigned char>(sub[0])) ||
+          !std::all_of(sub.begin(), sub.end(), [](char c) { return std::islower(c) || c == '-'; }))
+        continue;  // a rule name ("riposte internal: ..."), a path
+      out.push_back({sub, j + 1 < tokens.size() ? tokens[j + 1] : ""});
+    }
+    return out;
+  };
+  int checked = 0;
+  for (const auto& page : pages) {
+    std::ifstream in(page);
+    bool fenced = false;
+    int line_no = 0;
+    for (std::string line; std::getline(in, line);) {
+      ++line_no;
+      if (line.starts_with("```")) {
+        fenced = !fenced;
+        continue;
+      }
+      // Code only: a fenced line, or the inside of `...` spans.
+      std::vector<std::string> code;
+      if (fenced) {
+        code.push_back(line);
+      } else {
+        for (size_t a = line.find('`'); a != std::string::npos; a = line.find('`', a + 1)) {
+          size_t b = line.find('`', a + 1);
+          if (b == std::string::npos) break;
+          code.push_back(line.substr(a + 1, b - a - 1));
+          a = b;
+        }
+      }
+      for (const auto& text : code) {
+        for (const auto& [first, second] : commands_in(text)) {
+          const std::string where = page.filename().string() + ":" + std::to_string(line_no) + ": riposte " + first;
+          EXPECT_TRUE(known.count(first)) << where << " is not a subcommand";
+          const std::string path = known.count(first + " " + second) ? first + " " + second : first;
+          int rc = -1;
+          ShellStatus(RiposteBinary() + " " + path + " --help >/dev/null 2>&1", &rc);
+          EXPECT_EQ(rc, 0) << where;
+          ++checked;
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 20);
 }
 
 }  // namespace

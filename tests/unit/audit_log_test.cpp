@@ -120,6 +120,8 @@ TEST_F(AuditLogTest, VerifyFindsWholeRecordsCutFromTheEnd) {
   WriteLines(path_, lines);
   auto v = VerifyAuditChain({path_});
   EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_break.find(":0:"), std::string::npos) << "no line 0: " << v.first_break;
+  EXPECT_NE(v.first_break.find("audit.log.head: truncated"), std::string::npos) << v.first_break;
   EXPECT_NE(v.first_break.find("truncated: the log ends at seq 3 but its head file records seq 5"), std::string::npos)
       << v.first_break;
 }
