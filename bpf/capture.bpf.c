@@ -405,13 +405,22 @@ static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
 
 /* ---- in-kernel kill selectors (see riposte_abi.h) ---- */
 
+static __always_inline bool in_host_pidns(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	unsigned int inum = BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
+	return inum == host_pidns_ino;
+}
+
 /* The node's own machinery: a protected binary (by inode and device, never by name) run
- * by root in the host's mount namespace. The same test as userspace's, less the path. */
+ * by root in the host's mount and pid namespaces. The same test as userspace's, less the
+ * path. */
 static __always_inline bool kill_protected_task(struct task_struct *task)
 {
 	if ((__u32)bpf_get_current_uid_gid() != 0)
 		return false;
-	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != host_mntns_ino)
+	if (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum) != host_mntns_ino || !in_host_pidns(task))
 		return false;
 	struct inode *exe = BPF_CORE_READ(task, mm, exe_file, f_inode);
 	if (!exe)
@@ -429,13 +438,6 @@ static __always_inline bool kill_protected_task(struct task_struct *task)
 	return false;
 }
 
-static __always_inline bool in_host_pidns(struct task_struct *task)
-{
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	unsigned int inum = BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
-	return inum == host_pidns_ino;
-}
 
 /* Checks the caller against every active selector; kills it on the first match.
  * Returns the selector number + 1, or 0. */

@@ -17,9 +17,11 @@ HostView HostView::Probe(const std::string& proc_root) {
   if (init_ns && stat((proc_root + "/1/root/").c_str(), &st) == 0) {
     v.root = proc_root + "/1/root";
     v.mntns = *init_ns;
+    v.pidns = NamespaceInode(proc_root + "/1/ns/pid").value_or(0);
     v.source = "pid 1's";
   } else {
     v.mntns = NamespaceInode(proc_root + "/self/ns/mnt").value_or(0);
+    v.pidns = NamespaceInode(proc_root + "/self/ns/pid").value_or(0);
     v.source = "the agent's own (pid 1 cannot be inspected)";
   }
   return v;

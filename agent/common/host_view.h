@@ -14,6 +14,7 @@ namespace riposte {
 struct HostView {
   std::string root;    // prefix standing for the host's "/": "" or PROC/1/root
   uint64_t mntns = 0;  // the host's mount namespace inode
+  uint64_t pidns = 0;  // the host's pid namespace inode
   std::string source;  // which view this is, for the start-up log
   static HostView Probe(const std::string& proc_root = "/proc");
 };

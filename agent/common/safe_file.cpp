@@ -55,7 +55,8 @@ Result<UniqueFd> OpenSafeDirectory(const std::string& dir) {
   return fd;
 }
 
-Result<UniqueFd> OpenFileForWriting(const std::string& path, WriteMode mode, mode_t perm, bool create_dirs) {
+Result<UniqueFd> OpenFileForWriting(const std::string& path, WriteMode mode, mode_t perm, bool create_dirs,
+                                    bool accept_devices) {
   auto [dir, name] = Split(path);
   if (name.empty() || name == "." || name == "..") return Error{path + ": not a file name"};
   if (create_dirs)
@@ -72,6 +73,11 @@ Result<UniqueFd> OpenFileForWriting(const std::string& path, WriteMode mode, mod
   }
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return Error{Errno(path)};
+  if (accept_devices && S_ISCHR(st.st_mode)) {
+    const int fl = fcntl(fd.get(), F_GETFL);
+    if (fl >= 0) (void)fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+  }
   if (!S_ISREG(st.st_mode)) return Error{path + " is not a regular file: refused"};
   if (st.st_uid != geteuid())
     return Error{path + " belongs to uid " + std::to_string(st.st_uid) + ", not to riposte: refused"};

@@ -38,8 +38,10 @@ enum class WriteMode {
 };
 
 // Opens `path` for writing as described above. `create_dirs` makes missing parents 0700.
+// `accept_devices`: a character device (/dev/null for alerts nobody reads) is accepted as
+// it is — only root can make one, and it is neither truncated nor chmod'ed.
 Result<UniqueFd> OpenFileForWriting(const std::string& path, WriteMode mode, mode_t perm = 0600,
-                                    bool create_dirs = true);
+                                    bool create_dirs = true, bool accept_devices = false);
 
 // Opens `path` for reading without following a symlink in its last component.
 Result<UniqueFd> OpenFileForReading(const std::string& path);

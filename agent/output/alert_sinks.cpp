@@ -21,7 +21,7 @@ void StreamAlertSink::Write(const Alert& alert) {
 
 Result<std::unique_ptr<FileAlertSink>> FileAlertSink::Open(const std::string& path) {
   // 0600: alerts carry command lines and file names; never through a planted link.
-  auto fd = OpenFileForWriting(path, WriteMode::kAppend, 0600, false);
+  auto fd = OpenFileForWriting(path, WriteMode::kAppend, 0600, false, /*accept_devices=*/true);
   if (!fd) return Error{"alerts file: " + fd.error().message};
   FILE* f = fdopen(fd->get(), "a");
   if (!f) return Error{path + ": cannot open for appending: " + std::strerror(errno)};

@@ -19,7 +19,7 @@ size_t Padding(size_t n) { return (8 - n % 8) % 8; }
 
 Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Create(const std::string& path,
                                                              const nlohmann::json& meta) {
-  auto fd = OpenFileForWriting(path, WriteMode::kTruncate, 0600, false);
+  auto fd = OpenFileForWriting(path, WriteMode::kTruncate, 0600, false, /*accept_devices=*/true);
   if (!fd) return Error{"capture file: " + fd.error().message};
   FILE* f = fdopen(fd->get(), "wb");
   if (!f) return Error{path + ": cannot create: " + std::strerror(errno)};

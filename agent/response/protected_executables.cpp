@@ -123,6 +123,8 @@ std::optional<std::string> ProtectedExecutables::Match(uint32_t pid) const {
   if (path != binary->path) return std::nullopt;
   auto mine = NamespaceInode(dir + "/ns/mnt");
   if (!mine || *mine != host_.mntns) return std::nullopt;
+  auto my_pidns = NamespaceInode(dir + "/ns/pid");
+  if (!my_pidns || *my_pidns != host_.pidns) return std::nullopt;
   auto uid = RealUid(dir + "/status");
   if (!uid || *uid != 0) return std::nullopt;
   return "the node's own " + binary->path + " (by executable identity) is protected";

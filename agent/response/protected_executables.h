@@ -8,8 +8,8 @@
 //    is still known; the start-time identity keeps a running, since-replaced one known);
 //  - the kernel's path of that executable is the binary's own path (a hard link
 //    elsewhere is not it);
-//  - it runs in the host's mount namespace (a container that bind-mounts the binary is
-//    not the node's machinery);
+//  - it runs in the host's mount and pid namespaces (a container that bind-mounts the
+//    binary is not the node's machinery);
 //  - it runs as root (real uid 0): an unprivileged user who runs the real binary with
 //    LD_PRELOAD is running their own code in it.
 #pragma once

@@ -1,3 +1,8 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <httplib.h>
 
 #include <thread>
@@ -158,6 +163,40 @@ TEST(LogFormat, TextLinesEscapeControlCharactersFromHostileText) {
   EXPECT_EQ(std::count(line.begin(), line.end(), '\n'), 1) << line;
   EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
   EXPECT_NE(line.find("evil\\n2026"), std::string::npos) << line;
+}
+
+}  // namespace
+}  // namespace riposte
+
+namespace riposte {
+namespace {
+
+// The probes cannot be starved: with a hundred idle connections open on the ops port (a
+// pod on the node could open them), /healthz still answers at once.
+TEST(OpsServer, IdleConnectionsDoNotStarveTheProbes) {
+  AgentMetrics m;
+  m.Heartbeat();
+  auto ops = OpsServer::Start("127.0.0.1:0", m, std::chrono::seconds(10));
+  ASSERT_TRUE(ops) << ops.error().message;
+  std::vector<int> idle;
+  for (int i = 0; i < 100; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<uint16_t>((*ops)->port()));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) idle.push_back(fd);
+    else close(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  httplib::Client client("127.0.0.1", (*ops)->port());
+  client.set_read_timeout(2, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = client.Get("/healthz");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(1));
+  for (int fd : idle) close(fd);
 }
 
 }  // namespace

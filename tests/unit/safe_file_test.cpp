@@ -96,6 +96,9 @@ TEST_F(SafeFileTest, AlertsCaptureAndAtomicFilesNeverFollowAPlantedLink) {
   ASSERT_TRUE(WriteFileAtomically(dir_ + "/state.json", "{}\n"));
   EXPECT_FALSE(std::filesystem::is_symlink(dir_ + "/state.json"));
   EXPECT_EQ(Victim(), "precious\n");
+  // A character device is taken as it is (alerts nobody reads go to /dev/null).
+  EXPECT_TRUE(FileAlertSink::Open("/dev/null"));
+  EXPECT_FALSE(OpenFileForWriting("/dev/null", WriteMode::kAppend)) << "only where a caller accepts devices";
   // Alerts files are created 0600.
   ASSERT_TRUE(FileAlertSink::Open(dir_ + "/fresh.json"));
   struct stat st {};
