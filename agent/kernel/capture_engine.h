@@ -59,9 +59,10 @@ class CaptureEngine {
   // Replaces the set of syscalls the kernel sends. Unknown names are an error and change
   // nothing.
   Status SetSyscalls(std::span<const std::string> names);
-  // Replaces the in-kernel kill selectors (empty: none) and the task names they never
-  // kill (exact, or prefixes written "name*"). The selectors' syscalls are captured too.
-  // Errors (too many, unknown syscall, a name too long) change nothing.
+  // Replaces the in-kernel kill selectors (empty: none) and the protected executables
+  // they never kill (by file identity; see response/protected_executables.h). The
+  // selectors' syscalls are captured too. Errors (too many, unknown syscall, a name too
+  // long) change nothing.
   Status SetKillRules(std::span<const KernelKillRule> rules, std::span<const FileIdentity> protected_binaries);
   // Handles what is in the ring buffer, waiting up to timeout_ms for the first record.
   // Returns the number of records handled.

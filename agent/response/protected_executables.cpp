@@ -101,6 +101,14 @@ std::vector<FileIdentity> ProtectedExecutables::Identities() const {
 std::optional<std::string> ProtectedExecutables::Match(uint32_t pid) const {
   if (configured_.empty()) return std::nullopt;
   const std::string dir = proc_root_ + "/" + std::to_string(pid);
+  // The cheap tests first: most processes an action resolves (a container's) fail them,
+  // and never cost the binaries' re-resolution below.
+  auto mine = NamespaceInode(dir + "/ns/mnt");
+  if (!mine || *mine != host_.mntns) return std::nullopt;
+  auto my_pidns = NamespaceInode(dir + "/ns/pid");
+  if (!my_pidns || *my_pidns != host_.pidns) return std::nullopt;
+  auto uid = RealUid(dir + "/status");
+  if (!uid || *uid != 0) return std::nullopt;
   auto exe = IdentityOf(dir + "/exe");
   if (!exe) return std::nullopt;  // a kernel thread, or gone
   auto matches = [&](const std::vector<Binary>& set) -> const Binary* {
@@ -121,12 +129,6 @@ std::optional<std::string> ProtectedExecutables::Match(uint32_t pid) const {
   std::string path(link, static_cast<size_t>(n));
   if (path.ends_with(" (deleted)")) path.resize(path.size() - 10);  // replaced since it started
   if (path != binary->path) return std::nullopt;
-  auto mine = NamespaceInode(dir + "/ns/mnt");
-  if (!mine || *mine != host_.mntns) return std::nullopt;
-  auto my_pidns = NamespaceInode(dir + "/ns/pid");
-  if (!my_pidns || *my_pidns != host_.pidns) return std::nullopt;
-  auto uid = RealUid(dir + "/status");
-  if (!uid || *uid != 0) return std::nullopt;
   return "the node's own " + binary->path + " (by executable identity) is protected";
 }
 
