@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the conformance corpus (../shared/conformance, Falco 0.44.1's recorded output on
+# deterministic workloads) against a built riposte, twice: once comparing every field of the
+# dump rules, once comparing the verdicts of Falco's upstream rules. Then the ratchet
+# (ratchet.py) holds the differences to tests/conformance/known_differences.txt.
+#   ratchet.sh RIPOSTE CONFORMANCE_DIR FALCO_RULES_DIR [--update]
+# Root: the corpus' harness loads riposte's eBPF programs and runs workloads as root.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+[ $# -ge 3 ] || { sed -n 2,7p "$0"; exit 2; }
+riposte=$(realpath "$1") corpus=$2 falco_rules=$(realpath "$3")
+shift 3
+for need in "$riposte" "$corpus/run.sh" "$falco_rules/falco_rules.yaml"; do
+  [ -e "$need" ] || { echo "ratchet.sh: $need is missing (the corpus and Falco's rules live in ../shared)" >&2; exit 2; }
+done
+out=$(mktemp -d /tmp/riposte-conformance.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+echo "== fields: the dump rules"
+"$corpus/run.sh" --out "$out/fields" "$riposte run --json --rules rules/dump.yaml" | tail -n 1 || exit 2
+r=$falco_rules
+echo "== verdicts: Falco's upstream rules (every matching rule fires, Falco's rule_matching: all)"
+"$corpus/run.sh" --verdicts-all --out "$out/verdicts" "$riposte run --json --rules $r/falco_rules.yaml \
+  --rules $r/falco-incubating_rules.yaml --rules $r/falco-sandbox_rules.yaml --rules rules/marker.yaml" | tail -n 1 || exit 2
+if grep -q "event drops\|not reliable" "$out"/fields/agent.log "$out"/verdicts/agent.log 2>/dev/null; then
+  echo "ratchet.sh: a run reported drops or an outside kill: not comparable" >&2
+fi
+python3 "$here/ratchet.py" "$here/known_differences.txt" "$out/fields" "$out/verdicts" "$@"
