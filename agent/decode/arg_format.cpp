@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "decode/flag_names.h"
+#include "decode/user_names.h"
 
 namespace riposte {
 
@@ -13,6 +14,8 @@ int64_t ArgNumber(ArgKind kind, uint64_t raw) {
     case ArgKind::kInt:
     case ArgKind::kFd:
     case ArgKind::kDirFd:
+    case ArgKind::kUid:
+    case ArgKind::kGid:
       return static_cast<int32_t>(raw);
     default:
       return static_cast<int64_t>(raw);
@@ -36,6 +39,19 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
       snprintf(buf, sizeof(buf), "0%llo", static_cast<unsigned long long>(raw & 07777));
       return buf;
     }
+    case ArgKind::kChmodMode: return ChmodModeName(raw);
+    case ArgKind::kHexMode: {
+      char buf[24];
+      snprintf(buf, sizeof(buf), "%llX", static_cast<unsigned long long>(raw));
+      return buf;
+    }
+    case ArgKind::kUid:
+    case ArgKind::kGid: {
+      auto id = static_cast<uint32_t>(raw);
+      if (id == UINT32_MAX) return "<NONE>";
+      std::string_view name = kind == ArgKind::kUid ? UserName(id) : GroupName(id);
+      return name == "<NA>" ? std::to_string(id) : std::string(name);
+    }
     case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
     case ArgKind::kPtraceRequest: return PtraceRequestName(raw);
     case ArgKind::kCloneFlags: return CloneFlagsName(raw);
@@ -49,6 +65,20 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kNone: break;
   }
   return {};
+}
+
+std::string FormatRawArg(ArgKind kind, uint64_t raw) {
+  char buf[24];
+  switch (kind) {
+    case ArgKind::kMode:  // Falco prints a raw mode in its display base, without a prefix
+    case ArgKind::kChmodMode:
+      snprintf(buf, sizeof(buf), "%llo", static_cast<unsigned long long>(raw));
+      return buf;
+    case ArgKind::kHexMode:
+      return FormatArg(kind, raw);
+    default:
+      return std::to_string(ArgNumber(kind, raw));
+  }
 }
 
 }  // namespace riposte

@@ -10,6 +10,8 @@
 namespace riposte {
 
 std::string FormatArg(ArgKind kind, uint64_t raw);
+// An argument as evt.rawarg.NAME prints it: the number, in the base Falco displays it in.
+std::string FormatRawArg(ArgKind kind, uint64_t raw);
 // Numeric value of an argument as the kernel saw it (sign-extended where the kind is signed).
 int64_t ArgNumber(ArgKind kind, uint64_t raw);
 

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -55,6 +56,14 @@ std::string OpenFlagsName(uint64_t flags) {
                    {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
                    {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}},
                   access);
+}
+
+std::string ChmodModeName(uint64_t mode) {
+  if ((mode & 07777) == 0) return "0";
+  return JoinBits(mode & 07777, {{S_IXOTH, "S_IXOTH"}, {S_IWOTH, "S_IWOTH"}, {S_IROTH, "S_IROTH"},
+                                 {S_IXGRP, "S_IXGRP"}, {S_IWGRP, "S_IWGRP"}, {S_IRGRP, "S_IRGRP"},
+                                 {S_IXUSR, "S_IXUSR"}, {S_IWUSR, "S_IWUSR"}, {S_IRUSR, "S_IRUSR"},
+                                 {S_ISVTX, "S_ISVTX"}, {S_ISGID, "S_ISGID"}, {S_ISUID, "S_ISUID"}});
 }
 
 std::string SignalName(int sig) {

@@ -9,6 +9,8 @@ namespace riposte {
 
 std::string OpenFlagsName(uint64_t flags);
 std::string SignalName(int sig);
+// chmod's mode as Falco renders it: "S_IXOTH|S_IROTH|...|S_ISUID", lowest bit first; "0".
+std::string ChmodModeName(uint64_t mode);
 std::string PtraceRequestName(uint64_t request);
 std::string CloneFlagsName(uint64_t flags);
 std::string SocketFamilyName(uint64_t family);

@@ -23,7 +23,11 @@ enum class ArgKind : uint8_t {
   kFd,         // file descriptor (resolved through the fd table)
   kDirFd,      // directory fd, AT_FDCWD aware
   kOpenFlags,  // O_* flags
-  kMode,       // permission bits, octal
+  kMode,       // permission bits, octal (open, creat)
+  kChmodMode,  // permission bits by name, S_IXOTH first (chmod family, as Falco)
+  kHexMode,    // permission bits in upper-case hex (mkdir family, as Falco)
+  kUid,        // set*id's user id: the user's name, -1 as <NONE> (as Falco)
+  kGid,        // set*id's group id: the group's name, -1 as <NONE>
   kSignal,     // signal number
   kPtraceRequest,
   kCloneFlags,

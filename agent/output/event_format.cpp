@@ -99,15 +99,25 @@ json FdJson(const FdInfo& fd) {
 
 TimeBase TimeBase::Now() { return TimeBase{ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_BOOTTIME)}; }
 
-std::string FormatRfc3339(int64_t wall_ns) {
+namespace {
+
+// Seconds through strftime, then the nanoseconds and a suffix.
+std::string FormatClock(int64_t wall_ns, bool utc, const char* seconds_format, const char* suffix) {
   time_t secs = static_cast<time_t>(wall_ns / 1000000000ll);
-  tm utc{};
-  gmtime_r(&secs, &utc);
+  tm parts{};
+  if (utc) gmtime_r(&secs, &parts);
+  else localtime_r(&secs, &parts);
   char buf[64];
-  size_t n = strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &utc);
-  snprintf(buf + n, sizeof(buf) - n, ".%09lldZ", static_cast<long long>(wall_ns % 1000000000ll));
+  size_t n = strftime(buf, sizeof(buf), seconds_format, &parts);
+  snprintf(buf + n, sizeof(buf) - n, ".%09lld%s", static_cast<long long>(wall_ns % 1000000000ll), suffix);
   return buf;
 }
+
+}  // namespace
+
+std::string FormatRfc3339(int64_t wall_ns) { return FormatClock(wall_ns, true, "%Y-%m-%dT%H:%M:%S", "Z"); }
+
+std::string FormatTimeOfDay(int64_t wall_ns) { return FormatClock(wall_ns, false, "%H:%M:%S", ""); }
 
 std::string_view EventTypeName(const Event& e) {
   if (e.kind == EventKind::kSyscall && e.syscall) return e.syscall->name;

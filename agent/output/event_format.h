@@ -21,6 +21,9 @@ struct TimeBase {
 
 // RFC 3339 with nanoseconds, UTC: "2026-11-22T21:59:00.123456789Z".
 std::string FormatRfc3339(int64_t wall_ns);
+// Local time of day with nanoseconds, "21:59:00.123456789": Falco's rendering of evt.time
+// and the prefix of its alert text.
+std::string FormatTimeOfDay(int64_t wall_ns);
 
 // The name a filter or a rule uses for the event: the syscall name, or procexec,
 // procfork, procexit.

@@ -31,6 +31,16 @@ std::optional<Op> ParseOp(std::string_view s) {
   return std::nullopt;
 }
 
+bool IsNumericOp(Op op) {
+  switch (op) {
+    case Op::kEq: case Op::kNe: case Op::kLt: case Op::kLe: case Op::kGt: case Op::kGe: case Op::kIn:
+    case Op::kIntersects:
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -177,7 +187,13 @@ class FieldCheck : public Filter {
         if (!regex_->ok()) return Error{"bad regex '" + v + "': " + regex_->error()};
       }
       strings_.push_back(v);
+      if (type_ == FieldType::kString) {
+        auto n = ParseInt(o.text);
+        if (n) nums_.push_back(*n);
+        else all_numeric_ = false;
+      }
     }
+    if (nums_.size() != strings_.size()) all_numeric_ = false;
     if (op_ == Op::kIn || op_ == Op::kIntersects) set_.insert(strings_.begin(), strings_.end());
     if (op_ == Op::kPMatch) {
       for (auto& p : strings_) {
@@ -197,8 +213,8 @@ class FieldCheck : public Filter {
     if (values.empty()) return false;
     if (op_ == Op::kExists) return true;
     if (has_rhs_field_) return EvalAgainstField(ctx, values);
-    if (op_ == Op::kIn && lhs_.def->multi_without_arg && !lhs_.arg.present) {
-      for (const auto& v : values)  // a list field is "in" a set when all its values are
+    if (op_ == Op::kIn && lhs_.def->many == Multiplicity::kList && !lhs_.arg.present) {
+      for (const auto& v : values)  // a list is "in" a set when all its values are
         if (!Matches(v)) return false;
       return true;
     }
@@ -214,6 +230,7 @@ class FieldCheck : public Filter {
       bool in = std::any_of(nets_.begin(), nets_.end(), [&](const Network& n) { return InNetwork(v.str, n); });
       return op_ == Op::kNe ? !in : in;
     }
+    if (v.numeric != FieldValue::Numeric::kNo && all_numeric_ && !nums_.empty() && IsNumericOp(op_)) return MatchNumber(v.num);
     const std::string_view s = v.str;
     switch (op_) {
       case Op::kEq: return s == strings_[0];
@@ -299,6 +316,7 @@ class FieldCheck : public Filter {
   std::vector<std::string> strings_;
   std::unordered_set<std::string, ViewHash, std::equal_to<>> set_;
   std::vector<int64_t> nums_;
+  bool all_numeric_ = true;  // a string field's operands are all numbers (raw arguments compare as such)
   std::vector<Network> nets_;
   std::unique_ptr<re2::RE2> regex_;
   ResolvedField rhs_field_;

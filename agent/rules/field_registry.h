@@ -32,6 +32,9 @@ struct FieldArg {
 struct FieldValue {
   std::string_view str;
   int64_t num = 0;
+  // A string field's value that is a number underneath (evt.rawarg.mode: "3FF" is 1023):
+  // conditions compare `num` with numeric operands, as Falco compares raw arguments.
+  enum class Numeric : uint8_t { kNo, kShownAsText, kYes } numeric = Numeric::kNo;
 };
 
 // What an extractor can see. One per evaluation of one event.
@@ -55,6 +58,17 @@ class EvalContext {
   std::forward_list<std::string> arena_;
 };
 
+// Falco's two kinds of field with several values, compared differently.
+enum class Multiplicity {
+  kOne,
+  // Each value stands alone (proc.aname: every ancestor; fd.ip: either end). Any value
+  // satisfying the comparison satisfies the field, `in` included; printed space-joined.
+  kAnyOf,
+  // The values form one list (fd.types): `in` asks whether every value is in the set,
+  // `intersects` whether one is; other operators, whether any value satisfies them.
+  kList,
+};
+
 using FieldExtractor = void (*)(EvalContext& ctx, const FieldArg& arg, std::vector<FieldValue>& out);
 
 struct FieldDef {
@@ -63,8 +77,8 @@ struct FieldDef {
   FieldArgMode arg_mode;
   std::string_view description;
   FieldExtractor extract;
-  // Without an argument, the field has several values (proc.aname: every ancestor).
-  bool multi_without_arg = false;
+  // What several values mean when the field is used without an argument.
+  Multiplicity many = Multiplicity::kOne;
 };
 
 class FieldRegistry {

@@ -54,6 +54,15 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
     ExtractField(t.field, ctx, values);
     FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
     if (!values.empty() && t.field.def->type == FieldType::kInt && v.str.empty()) v.str = ctx.Keep(std::to_string(v.num));
+    // Every ancestor (proc.aname): Falco prints them all, space-separated.
+    if (values.size() > 1 && t.field.def->many == Multiplicity::kAnyOf && !t.field.arg.present) {
+      std::string joined;
+      for (const auto& each : values) {
+        if (!joined.empty()) joined += ' ';
+        joined += t.field.def->type == FieldType::kInt && each.str.empty() ? std::to_string(each.num) : std::string(each.str);
+      }
+      v.str = ctx.Keep(std::move(joined));
+    }
     out += v.str;
     if (fields) fields->push_back({t.text, v, t.field.def->type, !values.empty()});
   }

@@ -26,10 +26,12 @@ void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t
     a.output_fields = nlohmann::json::object();
     for (const auto& f : fields) {
       if (!f.present) a.output_fields[f.name] = nullptr;
-      else if (f.type == FieldType::kInt) a.output_fields[f.name] = f.value.num;
+      else if (f.type == FieldType::kInt || f.value.numeric == FieldValue::Numeric::kYes) a.output_fields[f.name] = f.value.num;
       else if (f.type == FieldType::kBool) a.output_fields[f.name] = f.value.num != 0;
       else a.output_fields[f.name] = std::string(f.value.str);
     }
+    // Falco's alert text starts with %evt.time, so its output_fields always hold it.
+    if (!a.output_fields.contains("evt.time")) a.output_fields["evt.time"] = wall_ns;
     if (e.process) {
       a.pid = e.process->pid;
       a.ppid = e.process->ppid;

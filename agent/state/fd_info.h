@@ -19,6 +19,7 @@ std::string_view FdTypeName(FdType type);
 struct FdInfo {
   FdType type = FdType::kUnknown;
   std::string name;    // path, or "sip:sport->dip:dport" for a connected socket
+  std::string name_raw;  // the path exactly as the process passed it (fd.nameraw); "" if none
   uint32_t open_flags = 0;
   SocketTuple tuple;   // sockets only
   // Where the fd came from: true for fds seen created by a syscall, false for those
@@ -26,6 +27,9 @@ struct FdInfo {
   bool seen_open = false;
   // For sockets: the local end is the server (accepted, or listening) rather than the client.
   bool local_is_server = false;
+  // Not an fd: what a failed open asked for (Falco still names it: fd.name, fd.nameraw,
+  // fd.directory; fd.num is -1, fd.type has no value).
+  bool failed_open = false;
 };
 
 }  // namespace riposte

@@ -31,6 +31,7 @@ FdType SocketFdType(uint64_t domain) {
 }
 
 bool IsFdArg(ArgKind k) { return k == ArgKind::kFd; }
+bool IsOpenSyscall(int nr) { return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat; }
 
 }  // namespace
 
@@ -193,6 +194,17 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     e.fd_num = static_cast<int32_t>(e.args[0]);
     e.fd = p.fds.Find(e.fd_num);
   }
+  if (e.ret < 0 && IsOpenSyscall(e.syscall->nr)) {
+    failed_open_fd_ = FdInfo{};
+    failed_open_fd_.failed_open = true;
+    // Falco names a failed open by the path as given when it is absolute, not normalised
+    // ("/tmp/w/../../etc/x"), and resolves a relative one against its base.
+    failed_open_fd_.name = e.params[0].starts_with('/') ? std::string(e.params[0]) : e.resolved_path[0];
+    failed_open_fd_.name_raw = std::string(e.params[0]);
+    e.fd = &failed_open_fd_;
+    e.fd_num = -1;
+    return;
+  }
   // A failed syscall changes no state, except a connect still in progress.
   if (e.ret < 0 && !(e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS)) return;
 
@@ -211,6 +223,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       info.open_flags = static_cast<uint32_t>(flags);
       info.type = (flags & O_DIRECTORY) ? FdType::kDirectory : FdType::kFile;
       info.name = e.resolved_path[0];
+      info.name_raw = std::string(e.params[0]);
       info.seen_open = true;
       p.fds.Set(e.ret, std::move(info));
       e.fd_num = e.ret;
@@ -220,7 +233,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     case SYS_memfd_create: {
       FdInfo info;
       info.type = FdType::kMemfd;
-      info.name = "memfd:" + std::string(e.params[0]);
+      info.name = std::string(e.params[0]);  // Falco: the memfd's name, nameraw empty
       info.seen_open = true;
       p.fds.Set(e.ret, std::move(info));
       e.fd_num = e.ret;
@@ -300,13 +313,16 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     case SYS_setgid: case SYS_setregid: case SYS_setresgid: {
       e.prev_uid = p.uid;
       set_uid_gid();
-      auto arg_id = [&](int i) { return static_cast<int32_t>(e.args[i]); };
-      if (e.syscall->nr == SYS_setuid) p.euid = arg_id(0);
-      if (e.syscall->nr == SYS_setreuid && arg_id(1) != -1) p.euid = arg_id(1);
-      if (e.syscall->nr == SYS_setresuid && arg_id(1) != -1) p.euid = arg_id(1);
-      if (e.syscall->nr == SYS_setgid) p.egid = arg_id(0);
-      if (e.syscall->nr == SYS_setregid && arg_id(1) != -1) p.egid = arg_id(1);
-      if (e.syscall->nr == SYS_setresgid && arg_id(1) != -1) p.egid = arg_id(1);
+      // The effective id becomes the call's effective argument, as Falco's thread state
+      // does (libsinsp's set*id exit parsers): even -1 from setresuid(-1, -1, -1), which
+      // Falco then shows as uid 4294967295. Users' rules were written against that.
+      auto arg_id = [&](int i) { return static_cast<uint32_t>(e.args[i]); };
+      switch (e.syscall->nr) {
+        case SYS_setuid: p.euid = arg_id(0); break;
+        case SYS_setreuid: case SYS_setresuid: p.euid = arg_id(1); break;
+        case SYS_setgid: p.egid = arg_id(0); break;
+        case SYS_setregid: case SYS_setresgid: p.egid = arg_id(1); break;
+      }
       return;
     }
     default:

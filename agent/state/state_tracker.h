@@ -59,6 +59,7 @@ class StateTracker {
   // exited and the fd that was just closed.
   std::optional<ProcessInfo> exited_;
   FdInfo closed_fd_;
+  FdInfo failed_open_fd_;
 };
 
 }  // namespace riposte

@@ -1,6 +1,7 @@
 // Every operator, field kind and transformer, evaluated by the real engine on events
 // decoded from kernel-format records and enriched by the real state tracker.
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -107,8 +108,31 @@ TEST_F(RuleEvaluation, ListOperators) {
   EXPECT_TRUE(Fires("fd.directory pmatch (/etc)", OpenShadow()));
   EXPECT_FALSE(Fires("fd.name pmatch (/et)", OpenShadow()));  // a path prefix, not a string prefix
   EXPECT_TRUE(Fires("proc.aname intersects (sshd, dockerd)", OpenShadow()));
-  EXPECT_TRUE(Fires("proc.aname in (bash, sshd, systemd)", OpenShadow()));   // every ancestor in the set
-  EXPECT_FALSE(Fires("proc.aname in (bash, sshd)", OpenShadow()));
+}
+
+// Falco's two kinds of multi-valued field. proc.aname without an index compares each
+// ancestor on its own (libsinsp's compare_full_aname): `in` holds when any ancestor is in
+// the set, so `not proc.aname in (...)` holds only when none is (upstream's
+// protected_shell_spawner). fd.types is one list: `in` holds when every type is in the set.
+TEST_F(RuleEvaluation, AncestorFieldsMatchAnyAncestor) {
+  EXPECT_TRUE(Fires("proc.aname in (sshd)", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.aname in (httpd, bash)", OpenShadow()));
+  EXPECT_FALSE(Fires("proc.aname in (httpd, nginx)", OpenShadow()));
+  EXPECT_FALSE(Fires("not proc.aname in (sshd)", OpenShadow()));
+  EXPECT_TRUE(Fires("not proc.aname in (httpd)", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.aname = systemd", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.aexepath = /usr/sbin/sshd", OpenShadow()));
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = openat", OpenShadow(), &out, "%proc.aname"));
+  EXPECT_EQ(out, "bash sshd systemd");  // every ancestor from the parent up, as Falco prints it
+  EXPECT_EQ(last_fields_["proc.aname"], "bash sshd systemd");
+}
+
+TEST_F(RuleEvaluation, ListFieldsInMeansEveryValue) {
+  // cat's fds: the opened /etc/shadow (fd 3) only
+  EXPECT_TRUE(Fires("fd.types in (file, ipv4)", OpenShadow()));
+  EXPECT_TRUE(Fires("fd.types intersects (file, ipv4)", OpenShadow()));
+  EXPECT_FALSE(Fires("fd.types in (ipv4)", OpenShadow()));
 }
 
 TEST_F(RuleEvaluation, AncestorsParentsAndProcessFields) {
@@ -195,6 +219,66 @@ TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {
   EXPECT_TRUE(Fires("fd.snet in (10.0.0.0/8) and not fd.cnet in (10.0.0.0/8)", rec));  // a client: the server is remote
   EXPECT_TRUE(Fires("fd.net = 192.168.0.0/16 and fd.sockfamily = ip and fd.typechar = 4", rec));
   EXPECT_TRUE(Fires("fd.name = 192.168.1.5:40000->10.1.2.3:4444", rec));
+}
+
+// fd.nameraw is the path as passed (upstream's directory_traversal asks
+// `fd.nameraw contains ../`), fd.name the resolved one; a failed open still names its path.
+TEST_F(RuleEvaluation, RawAndResolvedNamesAndFailedOpens) {
+  auto traversal = SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "../etc/./shadow", {}, 30);
+  std::string out;
+  ASSERT_TRUE(Fires("fd.nameraw contains ../", traversal, &out, "%fd.name|%fd.nameraw"));
+  EXPECT_EQ(out, "/etc/shadow|../etc/./shadow");  // cwd is /root
+  auto failed = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "nope", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat and fd.num = -1", failed, &out, "%fd.name|%fd.nameraw|%fd.directory|%fd.type"));
+  EXPECT_EQ(out, "/root/nope|nope|/root|<NA>");
+  EXPECT_FALSE(Fires("fd.num >= 0", failed));
+  // and keeps an absolute path as given, not normalised, as Falco does
+  auto failed_up = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/root/../etc/none", {}, 30);
+  ASSERT_TRUE(Fires("fd.num = -1", failed_up, &out, "%fd.name|%fd.directory"));
+  EXPECT_EQ(out, "/root/../etc/none|/root/../etc");
+}
+
+// set*id: the parameters are user and group names (-1: <NONE>), and once the call
+// succeeds the process is its effective argument (upstream "Non sudo setuid" relies on
+// user.name=nobody and evt.arg.uid=nobody after root drops to nobody).
+TEST_F(RuleEvaluation, SetuidChangesTheUserAndNamesIds) {
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = setuid and user.name = nobody and evt.arg.uid = nobody",
+                    SyscallRecord(SYS_setuid, 0, {65534}, {}, {}, 30), &out, "%user.uid %evt.rawarg.uid"));
+  EXPECT_EQ(out, "65534 65534");
+  EXPECT_EQ(last_fields_["evt.rawarg.uid"], 65534);  // a plain raw number is a JSON number
+  EXPECT_TRUE(last_fields_["evt.time"].is_number());  // always there, as Falco's text starts with it
+  ASSERT_TRUE(Fires("evt.type = setuid and evt.failed = true", SyscallRecord(SYS_setuid, -EPERM, {0}, {}, {}, 30), &out,
+                    "%user.name %evt.arg.uid"));
+  EXPECT_EQ(out, "nobody root");  // a refused setuid(0) leaves the user as it was
+  ASSERT_TRUE(Fires("evt.type = setresuid", SyscallRecord(SYS_setresuid, 0, {0xffffffff, 0xffffffff, 0xffffffff}, {}, {}, 30),
+                    &out, "%evt.arg.ruid %evt.arg.euid %user.uid"));
+  EXPECT_EQ(out, "<NONE> <NONE> 4294967295");  // Falco's quirk, kept
+  ASSERT_TRUE(Fires("evt.type = setgid", SyscallRecord(SYS_setgid, 0, {0}, {}, {}, 30), &out, "%evt.arg.gid %group.name"));
+  EXPECT_EQ(out, "root root");
+}
+
+// Falco renders chmod's mode as bit names (upstream "Set Setuid or Setgid bit" asks
+// `evt.arg.mode contains S_ISUID`), mkdir's in hex, open's in octal.
+TEST_F(RuleEvaluation, ModesRenderAsFalcoDoesPerSyscall) {
+  auto chmod = SyscallRecord(SYS_chmod, 0, {0, 04755}, "/tmp/x", {}, 30);
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = chmod and evt.arg.mode contains S_ISUID", chmod, &out, "%evt.arg.mode|%evt.rawarg.mode"));
+  EXPECT_EQ(out, "S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID|4755");
+  EXPECT_FALSE(Fires("evt.arg.mode contains S_ISGID", chmod));
+  ASSERT_TRUE(Fires("evt.type = chmod", SyscallRecord(SYS_chmod, 0, {0, 0}, "/tmp/x", {}, 30), &out, "%evt.arg.mode"));
+  EXPECT_EQ(out, "0");
+  ASSERT_TRUE(Fires("evt.type = mkdir", SyscallRecord(SYS_mkdir, 0, {0, 0755}, "/tmp/d", {}, 30), &out, "%evt.arg.mode"));
+  EXPECT_EQ(out, "1ED");
+  // a raw argument prints in its display base but compares as the number it is
+  ASSERT_TRUE(Fires("evt.rawarg.mode = 493 and evt.rawarg.mode in (1, 493) and evt.rawarg.mode > 400",
+                    SyscallRecord(SYS_mkdir, 0, {0, 0755}, "/tmp/d", {}, 30), &out, "%evt.rawarg.mode"));
+  EXPECT_EQ(out, "1ED");
+  EXPECT_EQ(last_fields_["evt.rawarg.mode"], "1ED");
+  ASSERT_TRUE(Fires("evt.type = openat",
+                    SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_CREAT | O_WRONLY, 0644}, "/tmp/f", {}, 30),
+                    &out, "%evt.arg.mode %evt.rawarg.mode"));
+  EXPECT_EQ(out, "0644 644");
 }
 
 TEST_F(RuleEvaluation, TransformersAndValField) {

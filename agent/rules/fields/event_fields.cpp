@@ -99,15 +99,24 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
     for (size_t i = 0; i < s.args.size(); ++i) {
       if (s.args[i].kind != ArgKind::kNone && s.args[i].name == key) {
         int64_t n = ArgNumber(s.args[i].kind, e.args[i]);
-        out.push_back({ctx.Keep(raw ? std::to_string(n) : FormatArg(s.args[i].kind, e.args[i])), n});
+        if (!raw) {
+          out.push_back({ctx.Keep(FormatArg(s.args[i].kind, e.args[i])), n});
+        } else {
+          // Falco prints modes in their display base (as text), other raw numbers as numbers.
+          bool text = s.args[i].kind == ArgKind::kMode || s.args[i].kind == ArgKind::kChmodMode ||
+                      s.args[i].kind == ArgKind::kHexMode;
+          out.push_back({ctx.Keep(FormatRawArg(s.args[i].kind, e.args[i])), n,
+                         text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kYes});
+        }
         return true;
       }
     }
     // open's flags and mode live in open_how for openat2
     if (IsOpen(e) && (key == "flags" || key == "mode")) {
       uint64_t v = key == "flags" ? OpenFlags(e) : OpenMode(e);
-      out.push_back({ctx.Keep(raw ? std::to_string(v) : key == "flags" ? OpenFlagsName(v) : FormatArg(ArgKind::kMode, v)),
-                     static_cast<int64_t>(v)});
+      out.push_back({ctx.Keep(raw ? (key == "flags" ? std::to_string(v) : FormatRawArg(ArgKind::kMode, v))
+                                  : key == "flags" ? OpenFlagsName(v) : FormatArg(ArgKind::kMode, v)),
+                     static_cast<int64_t>(v), raw ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
       return true;
     }
     return false;
@@ -142,7 +151,9 @@ std::vector<FieldDef> EventFields() {
        [](EvalContext& c, const FieldArg&, V& out) {
          out.push_back({{}, static_cast<int64_t>(c.event_number)});
        }},
-      {"evt.time", FieldType::kString, FieldArgMode::kNone, "event time, RFC 3339 with nanoseconds",
+      {"evt.time", FieldType::kInt, FieldArgMode::kNone, "event time: printed as the time of day with nanoseconds, compared (and in JSON) as ns since the epoch",
+       [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(FormatTimeOfDay(c.wall_ns)), c.wall_ns}); }},
+      {"evt.time.iso8601", FieldType::kString, FieldArgMode::kNone, "event time, ISO 8601 (RFC 3339) with nanoseconds, UTC",
        [](EvalContext& c, const FieldArg&, V& out) { out.push_back({c.Keep(FormatRfc3339(c.wall_ns)), c.wall_ns}); }},
       {"evt.rawtime", FieldType::kInt, FieldArgMode::kNone, "event time, ns since the epoch",
        [](EvalContext& c, const FieldArg&, V& out) { out.push_back({{}, c.wall_ns}); }},

@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
+
 #include "decode/socket_format.h"
 #include "rules/field_registry.h"
 #include "state/fd_info.h"
@@ -90,18 +92,20 @@ std::vector<FieldDef> FdFields() {
   return {
       {"fd.num", K::kInt, A::kNone, "file descriptor number",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (c.event.fd_num >= 0) out.push_back({{}, c.event.fd_num});
+         if (c.event.fd_num >= 0 || (c.event.fd && c.event.fd->failed_open)) out.push_back({{}, c.event.fd_num});
        }},
       {"fd.name", K::kString, A::kNone, "full name: a file's path, a socket's tuple 'sip:sport->dip:dport', a unix socket's path",
        FD(out.push_back({f->name, 0}))},
-      {"fd.nameraw", K::kString, A::kNone, "name as the process gave it", FD(out.push_back({f->name, 0}))},
+      {"fd.nameraw", K::kString, A::kNone, "the path exactly as the process passed it (not normalised: '../' stays); empty for fds not opened by path",
+       FD(out.push_back({f->name_raw, 0}))},
       {"fd.directory", K::kString, A::kNone, "directory of a file (a directory fd: itself)",
        FD(if (f->type == FdType::kDirectory) out.push_back({f->name, 0});
-          else if (f->type == FdType::kFile || f->type == FdType::kMemfd) out.push_back({Dirname(f->name), 0}))},
+          else if (f->type == FdType::kFile || f->type == FdType::kMemfd || f->failed_open)
+            out.push_back({Dirname(f->name), 0}))},
       {"fd.filename", K::kString, A::kNone, "file name without its directory",
        FD(if (f->type == FdType::kFile || f->type == FdType::kDirectory) out.push_back({Basename(f->name), 0}))},
       {"fd.type", K::kString, A::kNone, "file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, memfd",
-       FD(out.push_back({FdTypeName(f->type), 0}))},
+       FD(if (!f->failed_open) out.push_back({FdTypeName(f->type), 0}))},
       {"fd.typechar", K::kString, A::kNone, "type as one character (f, d, 4, 6, u, p, e, s, l, i, t, n, b, m)",
        FD(out.push_back({TypeChar(f->type), 0}))},
       {"fd.sockfamily", K::kString, A::kNone, "ip or unix",
@@ -118,19 +122,19 @@ std::vector<FieldDef> FdFields() {
       {"fd.sip", K::kIpAddr, A::kNone, "server IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
       {"fd.cip", K::kIpAddr, A::kNone, "client IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kClient); }},
       {"fd.ip", K::kIpAddr, A::kNone, "either IP",
-       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, true},
+       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, Multiplicity::kAnyOf},
       {"fd.lport", K::kInt, A::kNone, "local port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); }},
       {"fd.rport", K::kInt, A::kNone, "remote port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kRemote); }},
       {"fd.sport", K::kInt, A::kNone, "server port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kServer); }},
       {"fd.cport", K::kInt, A::kNone, "client port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kClient); }},
       {"fd.port", K::kInt, A::kNone, "either port",
-       [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); Port(c, out, End::kRemote); }, true},
+       [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); Port(c, out, End::kRemote); }, Multiplicity::kAnyOf},
       {"fd.lnet", K::kIpNet, A::kNone, "local IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); }},
       {"fd.rnet", K::kIpNet, A::kNone, "remote IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kRemote); }},
       {"fd.snet", K::kIpNet, A::kNone, "server IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
       {"fd.cnet", K::kIpNet, A::kNone, "client IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kClient); }},
       {"fd.net", K::kIpNet, A::kNone, "either IP, compared with networks",
-       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, true},
+       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, Multiplicity::kAnyOf},
       // Host names of addresses: riposte does no DNS; these never have a value.
       {"fd.lip.name", K::kString, A::kNone, "local host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
       {"fd.rip.name", K::kString, A::kNone, "remote host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
@@ -144,8 +148,13 @@ std::vector<FieldDef> FdFields() {
            if (const FdInfo* f = p->fds.Find(a.index)) out.push_back({FdTypeName(f->type), 0});
            return;
          }
-         for (const auto& [num, f] : p->fds.entries()) out.push_back({FdTypeName(f.type), 0});
-       }, true},
+         // Each type once, as Falco lists them.
+         for (const auto& [num, f] : p->fds.entries()) {
+           std::string_view type = FdTypeName(f.type);
+           if (std::none_of(out.begin(), out.end(), [&](const FieldValue& v) { return v.str == type; }))
+             out.push_back({type, 0});
+         }
+       }, Multiplicity::kList},
   };
 }
 

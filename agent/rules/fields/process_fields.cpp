@@ -94,7 +94,8 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.exepath", K::kString, A::kNone, "full path of the executable", PROC(Str(out, p->exepath))},
       {"proc.args", K::kString, A::kNone, "arguments after argv[0], space-separated", PROC(Str(out, p->args_text))},
       {"proc.cmdline", K::kString, A::kNone, "name and arguments", PROC(Str(out, p->cmdline))},
-      {"proc.cwd", K::kString, A::kNone, "current working directory", PROC(Str(out, p->cwd))},
+      {"proc.cwd", K::kString, A::kNone, "current working directory, with a trailing slash as Falco prints it",
+       PROC(Str(out, p->cwd.ends_with('/') ? std::string_view(p->cwd) : c.Keep(p->cwd + '/')))},
       {"proc.tty", K::kInt, A::kNone, "controlling terminal (0 if none)", PROC(Num(c, out, p->tty))},
       {"proc.loginshellid", K::kInt, A::kNone, "session leader's pid", PROC(Num(c, out, p->sid))},
       {"proc.duration", K::kInt, A::kNone, "ns since the process started",
@@ -148,19 +149,19 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.aname", K::kString, A::kOptionalIndex, "name of the N-th ancestor (proc.aname[1] is the parent); without N, any ancestor",
        [](EvalContext& c, const FieldArg& a, V& out) {
          Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.comm, 0}); });
-       }, true},
+       }, Multiplicity::kAnyOf},
       {"proc.aexe", K::kString, A::kOptionalIndex, "argv[0] of the N-th ancestor; without N, any ancestor",
        [](EvalContext& c, const FieldArg& a, V& out) {
          Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.exe, 0}); });
-       }, true},
+       }, Multiplicity::kAnyOf},
       {"proc.aexepath", K::kString, A::kOptionalIndex, "executable path of the N-th ancestor; without N, any ancestor",
        [](EvalContext& c, const FieldArg& a, V& out) {
          Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.exepath, 0}); });
-       }, true},
+       }, Multiplicity::kAnyOf},
       {"proc.apid", K::kInt, A::kOptionalIndex, "pid of the N-th ancestor; without N, any ancestor",
        [](EvalContext& c, const FieldArg& a, V& out) {
          Ancestors(c, a, out, [](EvalContext& cc, const ProcessInfo& p, V& o) { Num(cc, o, p.pid); });
-       }, true},
+       }, Multiplicity::kAnyOf},
       {"thread.tid", K::kInt, A::kNone, "thread id", [](EvalContext& c, const FieldArg&, V& out) { Num(c, out, c.event.tid); }},
       {"thread.cap_effective", K::kString, A::kNone, "effective capabilities, by name",
        PROC(Str(out, c.Keep(CapNames(p->cap_effective))))},
