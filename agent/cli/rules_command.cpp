@@ -1,7 +1,10 @@
 // `riposte rules validate|list` and `riposte fields`: the rule engine from the command line.
 #include <cstdio>
+#include <memory>
 
 #include "cli/commands.h"
+#include "decode/event.h"
+#include "kernel/syscall_table.h"
 #include "rules/rule_set.h"
 
 namespace riposte {
@@ -63,7 +66,15 @@ void RegisterRulesCommand(CLI::App& app) {
 void RegisterFieldsCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("fields", "List every field rules and outputs can use, with its type");
   AddVersionFlag(*cmd);
-  cmd->callback([] {
+  auto event_types = std::make_shared<bool>(false);
+  cmd->add_flag("--event-types", *event_types, "List the event types (evt.type values) riposte can produce instead");
+  cmd->callback([event_types] {
+    if (*event_types) {
+      for (const auto& s : KnownSyscalls()) std::printf("%s\n", std::string(s.name).c_str());
+      for (EventKind k : {EventKind::kProcessExec, EventKind::kProcessFork, EventKind::kProcessExit})
+        std::printf("%s\n", std::string(EventKindName(k)).c_str());
+      return;
+    }
     FieldRegistry fields;
     for (const auto& [name, def] : fields.all()) {
       std::string arg;

@@ -4,6 +4,8 @@
 #include <functional>
 #include <iterator>
 
+#include "decode/event.h"
+#include "kernel/syscall_table.h"
 #include "rules/condition_parser.h"
 #include "rules/field_check.h"
 
@@ -252,11 +254,37 @@ std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::ve
     return nullptr;
   }
   out->output = std::move(*output);
+  if (auto missing = EventTypesNotProduced(*expanded); !missing.empty()) {
+    std::string names;
+    for (const auto& n : missing) names += (names.empty() ? "" : ", ") + n;
+    return fail("evt.type names an event riposte cannot produce (" + names +
+                "): the rule could never fire (riposte fields --event-types lists those it can)");
+  }
   out->event_types = EventTypesOf(*expanded);
   if (!out->event_types)
     messages.push_back({Severity::kWarning, rule.condition_position, what,
                         "the condition does not restrict evt.type: the rule is evaluated for every event"});
   return out;
+}
+
+bool IsProducedEventType(std::string_view name) {
+  if (FindSyscall(name)) return true;
+  for (EventKind k : {EventKind::kProcessExec, EventKind::kProcessFork, EventKind::kProcessExit})
+    if (EventKindName(k) == name) return true;
+  return false;
+}
+
+std::set<std::string> EventTypesNotProduced(const CondNode& node) {
+  std::set<std::string> missing;
+  if (node.kind == CondNode::Kind::kCheck && node.field.name == "evt.type" && node.field.transformers.empty()) {
+    for (const auto& o : node.operands)
+      if (!o.is_field && !IsProducedEventType(o.text)) missing.insert(o.text);
+  }
+  for (const auto& c : node.children) {
+    auto m = EventTypesNotProduced(*c);
+    missing.insert(m.begin(), m.end());
+  }
+  return missing;
 }
 
 std::optional<std::set<std::string>> EventTypesOf(const CondNode& node) {

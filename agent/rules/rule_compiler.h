@@ -62,5 +62,10 @@ class RuleCompiler {
 
 // The event types a condition can match (nullopt: any).
 std::optional<std::set<std::string>> EventTypesOf(const CondNode& node);
+// Whether riposte can produce an event of this evt.type: a syscall it captures, or one of
+// its process events (procexit ...).
+bool IsProducedEventType(std::string_view name);
+// The evt.type names a condition compares with that riposte cannot produce.
+std::set<std::string> EventTypesNotProduced(const CondNode& node);
 
 }  // namespace riposte
