@@ -13,9 +13,10 @@ void AddDetectionFlags(CLI::App& cmd, DetectionFlags& f, bool rules_required) {
   cmd.add_option("--min-priority", f.min_priority, "drop alerts of rules below this priority (default Debug)");
 }
 
-Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths) {
+Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths,
+                                                   const std::vector<AppendOutput>& append_output) {
   if (paths.empty()) return Error{"no rules: pass --rules FILE|DIR (or set `rules:` in the configuration)"};
-  auto set = RuleSet::Load(paths);
+  auto set = RuleSet::Load(paths, append_output);
   for (const auto& m : set->messages()) {
     if (m.severity == Severity::kError) spdlog::error("{}", m.ToString());
     else if (m.severity == Severity::kWarning) spdlog::warn("{}", m.ToString());
@@ -34,7 +35,7 @@ Result<Detection> SetUpDetection(const DetectionFlags& flags, const AgentConfig&
   auto min = ParsePriority(min_name);
   if (!min) return Error{"unknown priority '" + min_name + "'"};
   d.min_priority = *min;
-  auto rules = LoadRuleSet(flags.rules.empty() ? config.rules : flags.rules);
+  auto rules = LoadRuleSet(flags.rules.empty() ? config.rules : flags.rules, config.append_output);
   if (!rules) return rules.error();
   d.rules = std::move(*rules);
   d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json || config.alerts_json));

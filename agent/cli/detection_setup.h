@@ -38,6 +38,7 @@ struct Detection {
 // configuration's rules and alerts keys.
 Result<Detection> SetUpDetection(const DetectionFlags& flags, const AgentConfig& config);
 // Loads a ruleset, printing every message; an error when it has errors.
-Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths);
+Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths,
+                                                   const std::vector<AppendOutput>& append_output);
 
 }  // namespace riposte

@@ -291,7 +291,7 @@ class Agent {
 
   void Reload(const std::string& why) {
     spdlog::info("reloading rules and policies ({})", why);
-    auto rules = LoadRuleSet(args_.detection.rules.empty() ? config_.rules : args_.detection.rules);
+    auto rules = LoadRuleSet(args_.detection.rules.empty() ? config_.rules : args_.detection.rules, config_.append_output);
     std::shared_ptr<const PolicySet> policies;
     std::string error;
     if (!rules) error = rules.error().message;

@@ -38,6 +38,55 @@ T InRange(const YAML::Node& n, T low, T high, const std::string& name) {
   return v;
 }
 
+// Falco's append_output entries, with Falco's keys; anything else is an error at its place.
+std::vector<AppendOutput> ParseAppendOutput(const YAML::Node& list) {
+  if (!list.IsSequence()) throw YAML::RepresentationException(list.Mark(), "append_output must be a list");
+  std::vector<AppendOutput> out;
+  for (const auto& node : list) {
+    if (!node.IsMap()) throw YAML::RepresentationException(node.Mark(), "append_output: an entry must be a mapping");
+    AppendOutput e;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      if (key == "match") {
+        if (!v.IsMap()) throw YAML::RepresentationException(v.Mark(), "append_output match must be a mapping");
+        for (const auto& m : v) {
+          const std::string mk = m.first.as<std::string>();
+          if (mk == "source") e.source = m.second.as<std::string>();
+          else if (mk == "rule") e.rule = m.second.as<std::string>();
+          else if (mk == "tags") e.tags = m.second.as<Strings>();
+          else throw YAML::RepresentationException(m.first.Mark(), "append_output match: unknown key '" + mk + "' (source, tags, rule)");
+        }
+      } else if (key == "extra_output") {
+        e.extra_output = v.as<std::string>();
+      } else if (key == "suggested_output") {
+        e.suggested_output = v.as<bool>();
+      } else if (key == "extra_fields") {
+        if (!v.IsSequence()) throw YAML::RepresentationException(v.Mark(), "append_output extra_fields must be a list");
+        for (const auto& f : v) {
+          std::pair<std::string, std::string> field;
+          if (f.IsScalar()) {
+            field = {f.as<std::string>(), ""};
+          } else if (f.IsMap() && f.size() == 1) {
+            field = {f.begin()->first.as<std::string>(), f.begin()->second.as<std::string>()};
+          } else {
+            throw YAML::RepresentationException(f.Mark(), "append_output extra_fields: a field name, or one 'name: format'");
+          }
+          for (const auto& [name, format] : e.extra_fields)
+            if (name == field.first)
+              throw YAML::RepresentationException(f.Mark(), "append_output extra_fields: '" + name + "' given twice");
+          e.extra_fields.push_back(std::move(field));
+        }
+      } else {
+        throw YAML::RepresentationException(kv.first.Mark(), "append_output: unknown key '" + key +
+                                                                 "' (match, extra_output, extra_fields, suggested_output)");
+      }
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 const std::map<std::string, Setter, std::less<>>& Keys() {
   static const std::map<std::string, Setter, std::less<>> keys = {
       {"capture.syscalls", [](AgentConfig& c, const YAML::Node& v) { c.syscalls = As<Strings>(v); }},
@@ -56,6 +105,7 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"quarantine.state_file", [](AgentConfig& c, const YAML::Node& v) { c.quarantine_state = As<std::string>(v); }},
       {"seccomp.profile_dir", [](AgentConfig& c, const YAML::Node& v) { c.seccomp_profile_dir = As<std::string>(v); }},
       {"rules", [](AgentConfig& c, const YAML::Node& v) { c.rules = As<Strings>(v); }},
+      {"append_output", [](AgentConfig& c, const YAML::Node& v) { c.append_output = ParseAppendOutput(v); }},
       {"policies", [](AgentConfig& c, const YAML::Node& v) { c.policies = As<Strings>(v); }},
       {"dry_run", [](AgentConfig& c, const YAML::Node& v) { c.dry_run = As<bool>(v); }},
       {"watch_files", [](AgentConfig& c, const YAML::Node& v) { c.watch_files = As<bool>(v); }},

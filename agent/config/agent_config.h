@@ -9,6 +9,7 @@
 
 #include "common/result.h"
 #include "config/protection_config.h"
+#include "rules/append_output.h"
 
 namespace riposte {
 
@@ -27,6 +28,9 @@ struct AgentConfig {
   std::string seccomp_profile_dir = "/var/lib/riposte/seccomp";       // seccomp.tighten's saved profiles
   // rules: files or directories, used when --rules is not given
   std::vector<std::string> rules;
+  // Falco's append_output; its default: the suggested fields (which container, which pod)
+  // appended to every alert. `append_output: []` turns that off.
+  std::vector<AppendOutput> append_output = DefaultAppendOutput();
   // alerts (run, replay): --alerts-file, --alerts-url, --json, --min-priority
   std::string alerts_file;
   std::string alerts_url;

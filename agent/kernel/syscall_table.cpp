@@ -143,6 +143,9 @@ const std::vector<SyscallInfo>& Table() {
         {SYS_ptrace, "ptrace", {A("request", K::kPtraceRequest), A("pid", K::kInt)}, {NoPm, NoPm},
          Spec(0)},
         {SYS_kill, "kill", {A("pid", K::kInt), A("sig", K::kSignal)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_tkill, "tkill", {A("tid", K::kInt), A("sig", K::kSignal)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_setsid, "setsid", {}, {NoPm, NoPm}, Spec(0)},
+        {SYS_setpgid, "setpgid", {A("pid", K::kInt), A("pgid", K::kInt)}, {NoPm, NoPm}, Spec(0)},
         {SYS_tgkill, "tgkill", {A("pid", K::kInt), A("tid", K::kInt), A("sig", K::kSignal)},
          {NoPm, NoPm}, Spec(0)},
         {SYS_init_module, "init_module", {_, A("len", K::kUInt)}, {Pm("uargs", P::kString), NoPm},
@@ -181,6 +184,11 @@ const std::vector<SyscallInfo>& Table() {
          Spec(RP_SPEC_TUPLE_ARG0, OutMsghdrName(1))},
         // Plain I/O: not in the default set (too hot), available to rules that need them.
         {SYS_read, "read", {A("fd", K::kFd), _, A("size", K::kUInt)}, {NoPm, NoPm}, Spec(0)},
+        // Falco's names for pread64/pwrite64
+        {SYS_pread64, "pread", {A("fd", K::kFd), _, A("size", K::kUInt), A("pos", K::kInt)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_pwrite64, "pwrite", {A("fd", K::kFd), _, A("size", K::kUInt), A("pos", K::kInt)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_readv, "readv", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_writev, "writev", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_write, "write", {A("fd", K::kFd), _, A("size", K::kUInt)}, {NoPm, NoPm}, Spec(0)},
     };
     std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.nr < b.nr; });
@@ -193,7 +201,7 @@ constexpr std::string_view kStateSyscalls[] = {
     "execve", "execveat", "clone", "clone3", "fork", "vfork", "chdir", "fchdir",
     "open", "openat", "openat2", "creat", "close", "dup", "dup2", "dup3",
     "pipe", "pipe2", "socket", "socketpair", "connect", "accept", "accept4", "bind",
-    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid",
+    "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setsid",
 };
 
 constexpr std::string_view kDefaultSyscalls[] = {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rules/condition_ast.h"
+#include "rules/append_output.h"
 #include "rules/filter.h"
 #include "rules/output_format.h"
 #include "rules/rule_collector.h"
@@ -23,6 +24,14 @@ struct CompiledRule {
   std::string condition;  // with exceptions, before expansion (what Falco compiles)
   std::unique_ptr<Filter> filter;
   OutputFormat output;
+  // append_output's extra_fields: only in output_fields. `raw`: a field by its own name,
+  // typed (evt.hostname); otherwise a custom name whose format renders to a string.
+  struct ExtraField {
+    std::string name;
+    OutputFormat format;
+    bool raw = false;
+  };
+  std::vector<ExtraField> extra_fields;
   // Event types the rule can match; nullopt: any (the condition does not say).
   std::optional<std::set<std::string>> event_types;
 };
@@ -33,7 +42,8 @@ std::string ConditionWithExceptions(const std::string& condition, const std::vec
 
 class RuleCompiler {
  public:
-  RuleCompiler(const CollectedRules& collected, const FieldRegistry& fields);
+  RuleCompiler(const CollectedRules& collected, const FieldRegistry& fields,
+               const std::vector<AppendOutput>& append_output = {});
   // Compiles one rule; problems go to `messages`. Returns null if the rule cannot be used.
   std::unique_ptr<CompiledRule> Compile(const RuleDef& rule, std::vector<LoadMessage>& messages);
   // Parse errors in macros, reported once each.
@@ -48,6 +58,7 @@ class RuleCompiler {
 
   const CollectedRules& collected_;
   const FieldRegistry& fields_;
+  const std::vector<AppendOutput>& append_output_;
   std::map<std::string, std::unique_ptr<CondNode>> macro_asts_;
   std::map<std::string, std::string> macro_errors_;
   // Nodes created while expanding the current rule: macros that use macros many times

@@ -4,6 +4,17 @@
 #include "state/process_info.h"
 
 namespace riposte {
+namespace {
+
+// A field's value in Falco's output_fields: null when absent, numbers and booleans typed.
+nlohmann::json TypedValue(const OutputFormat::RenderedField& f) {
+  if (!f.present) return nullptr;
+  if (f.type == FieldType::kInt || f.value.numeric == FieldValue::Numeric::kYes) return f.value.num;
+  if (f.type == FieldType::kBool) return f.value.num != 0;
+  return std::string(f.value.str);
+}
+
+}  // namespace
 
 RuleEngine::RuleEngine(std::shared_ptr<const RuleSet> rules, Priority min_priority, std::string hostname)
     : rules_(std::move(rules)), min_priority_(min_priority), hostname_(std::move(hostname)) {}
@@ -24,11 +35,11 @@ void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t
     std::vector<OutputFormat::RenderedField> fields;
     a.output = rule->output.Render(ctx, &fields);
     a.output_fields = nlohmann::json::object();
-    for (const auto& f : fields) {
-      if (!f.present) a.output_fields[f.name] = nullptr;
-      else if (f.type == FieldType::kInt || f.value.numeric == FieldValue::Numeric::kYes) a.output_fields[f.name] = f.value.num;
-      else if (f.type == FieldType::kBool) a.output_fields[f.name] = f.value.num != 0;
-      else a.output_fields[f.name] = std::string(f.value.str);
+    for (const auto& f : fields) a.output_fields[f.name] = TypedValue(f);
+    for (const auto& extra : rule->extra_fields) {
+      std::vector<OutputFormat::RenderedField> rendered;
+      std::string text = extra.format.Render(ctx, extra.raw ? &rendered : nullptr);
+      a.output_fields[extra.name] = extra.raw && rendered.size() == 1 ? TypedValue(rendered[0]) : nlohmann::json(text);
     }
     // Falco's alert text starts with %evt.time, so its output_fields always hold it.
     if (!a.output_fields.contains("evt.time")) a.output_fields["evt.time"] = wall_ns;

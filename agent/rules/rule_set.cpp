@@ -24,29 +24,31 @@ std::vector<std::string> ExpandRulePaths(const std::vector<std::string>& paths, 
   return out;
 }
 
-std::unique_ptr<RuleSet> RuleSet::Load(const std::vector<std::string>& paths) {
+std::unique_ptr<RuleSet> RuleSet::Load(const std::vector<std::string>& paths,
+                                       const std::vector<AppendOutput>& append_output) {
   std::unique_ptr<RuleSet> set(new RuleSet());
   std::vector<RuleFile> files;
   for (const auto& path : ExpandRulePaths(paths, set->messages_)) {
     RuleFile f;
     if (ReadRuleFile(path, f, set->messages_)) files.push_back(std::move(f));
   }
-  set->Build(files);
+  set->Build(files, append_output);
   return set;
 }
 
-std::unique_ptr<RuleSet> RuleSet::LoadTexts(const std::vector<std::pair<std::string, std::string>>& texts) {
+std::unique_ptr<RuleSet> RuleSet::LoadTexts(const std::vector<std::pair<std::string, std::string>>& texts,
+                                            const std::vector<AppendOutput>& append_output) {
   std::unique_ptr<RuleSet> set(new RuleSet());
   std::vector<RuleFile> files;
   for (const auto& [name, text] : texts) {
     RuleFile f;
     if (ReadRuleText(name, text, f, set->messages_)) files.push_back(std::move(f));
   }
-  set->Build(files);
+  set->Build(files, append_output);
   return set;
 }
 
-void RuleSet::Build(const std::vector<RuleFile>& files) {
+void RuleSet::Build(const std::vector<RuleFile>& files, const std::vector<AppendOutput>& append_output) {
   stats_.files = files.size();
   for (const auto& f : files) {
     stats_.rules += f.rules.size();
@@ -54,7 +56,7 @@ void RuleSet::Build(const std::vector<RuleFile>& files) {
     stats_.lists += f.lists.size();
   }
   CollectedRules collected = CollectRules(files, messages_);
-  RuleCompiler compiler(collected, fields_);
+  RuleCompiler compiler(collected, fields_, append_output);
   compiler.CheckMacros(messages_);
   for (const auto& def : collected.rules) {
     if (def.enabled) ++stats_.enabled_rules;

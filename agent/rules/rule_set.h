@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rules/append_output.h"
 #include "rules/field_registry.h"
 #include "rules/rule_compiler.h"
 
@@ -23,9 +24,12 @@ class RuleSet {
   // Loads `paths` in order (a directory: its *.yaml and *.yml files, sorted by name).
   // Never fails outright: errors and warnings are in messages(); has_errors() says
   // whether the set may be used.
-  static std::unique_ptr<RuleSet> Load(const std::vector<std::string>& paths);
+  // `append_output` (Falco's setting) extends the matching rules' outputs.
+  static std::unique_ptr<RuleSet> Load(const std::vector<std::string>& paths,
+                                       const std::vector<AppendOutput>& append_output = {});
   // The same from in-memory (name, text) pairs, for tests and fuzzing.
-  static std::unique_ptr<RuleSet> LoadTexts(const std::vector<std::pair<std::string, std::string>>& texts);
+  static std::unique_ptr<RuleSet> LoadTexts(const std::vector<std::pair<std::string, std::string>>& texts,
+                                            const std::vector<AppendOutput>& append_output = {});
 
   const std::vector<LoadMessage>& messages() const { return messages_; }
   bool has_errors() const;
@@ -40,7 +44,7 @@ class RuleSet {
 
  private:
   RuleSet() = default;
-  void Build(const std::vector<RuleFile>& files);
+  void Build(const std::vector<RuleFile>& files, const std::vector<AppendOutput>& append_output);
 
   FieldRegistry fields_;
   std::vector<LoadMessage> messages_;

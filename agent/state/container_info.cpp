@@ -6,7 +6,7 @@ void RenderContainerText(ContainerInfo& info) {
   // Falco's form: space-separated source:dest:mode:rw:propagation.
   info.mounts_text.clear();
   for (const auto& m : info.mounts) {
-    if (!info.mounts_text.empty()) info.mounts_text += ' ';
+    if (!info.mounts_text.empty()) info.mounts_text += ',';  // the container plugin joins with commas
     info.mounts_text += m.source + ':' + m.dest + ':' + m.mode + ':' + (m.read_write ? "true" : "false") + ':' +
                         m.propagation;
   }

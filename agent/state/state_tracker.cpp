@@ -309,6 +309,12 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     case SYS_fchdir:
       if (e.fd) p.cwd = e.fd->name;
       return;
+    case SYS_setsid:
+      // The caller leads a new session. Its process group changes too, but Falco's state
+      // (libsinsp's setsid parser) takes only the session; proc.vpgid follows at the next
+      // exec. riposte keeps Falco's view: rules were written against it.
+      p.sid = p.pid;
+      return;
     case SYS_setuid: case SYS_setreuid: case SYS_setresuid:
     case SYS_setgid: case SYS_setregid: case SYS_setresgid: {
       e.prev_uid = p.uid;

@@ -8,13 +8,16 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 3 ] || { sed -n 2,7p "$0"; exit 2; }
-riposte=$(realpath "$1") corpus=$2 falco_rules=$(realpath "$3")
+riposte=$(realpath "$1") riposte_bin=$(realpath "$1") corpus=$2 falco_rules=$(realpath "$3")
 shift 3
-for need in "$riposte" "$corpus/run.sh" "$falco_rules/falco_rules.yaml"; do
+for need in "$riposte_bin" "$corpus/run.sh" "$falco_rules/falco_rules.yaml"; do
   [ -e "$need" ] || { echo "ratchet.sh: $need is missing (the corpus and Falco's rules live in ../shared)" >&2; exit 2; }
 done
 out=$(mktemp -d /tmp/riposte-conformance.XXXXXX)
 trap 'rm -rf "$out"' EXIT
+# The corpus was recorded with Falco's append_output emptied (its README): the same here.
+printf 'append_output: []\n' > "$out/riposte.yaml"
+riposte="$riposte --config $out/riposte.yaml"
 
 echo "== fields: the dump rules"
 "$corpus/run.sh" --out "$out/fields" "$riposte run --json --rules rules/dump.yaml" | tail -n 1 || exit 2

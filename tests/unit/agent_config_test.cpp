@@ -163,3 +163,42 @@ TEST(AgentConfig, ValuesOutOfRangeAreErrorsWithPositions) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(AgentConfig, AppendOutputIsFalcosWithSuggestedFieldsByDefault) {
+  const AgentConfig defaults;
+  ASSERT_EQ(defaults.append_output.size(), 1u);
+  EXPECT_TRUE(defaults.append_output[0].suggested_output);
+  auto path = Write(
+      "append_output:\n"
+      "  - match:\n      source: syscall\n      tags: [T1, T2]\n      rule: R\n"
+      "    extra_output: \"on CPU %evt.cpu\"\n"
+      "    extra_fields:\n      - home: \"${HOME}\"\n      - evt.hostname\n");
+  auto c = LoadAgentConfig(path);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  ASSERT_EQ(c->append_output.size(), 1u);
+  const auto& e = c->append_output[0];
+  EXPECT_EQ(e.source, "syscall");
+  EXPECT_EQ(e.tags, (std::vector<std::string>{"T1", "T2"}));
+  EXPECT_EQ(e.rule, "R");
+  EXPECT_EQ(e.extra_output, "on CPU %evt.cpu");
+  EXPECT_FALSE(e.suggested_output);
+  ASSERT_EQ(e.extra_fields.size(), 2u);
+  EXPECT_EQ(e.extra_fields[0], (std::pair<std::string, std::string>{"home", "${HOME}"}));
+  EXPECT_EQ(e.extra_fields[1], (std::pair<std::string, std::string>{"evt.hostname", ""}));
+  auto off = Write("append_output: []\n");
+  auto o = LoadAgentConfig(off);
+  ASSERT_TRUE(o.ok());
+  EXPECT_TRUE(o->append_output.empty());
+  auto bad = Write("append_output:\n  - match:\n      image: x\n");
+  auto b = LoadAgentConfig(bad);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().message.find(bad + ":3:7: append_output match: unknown key 'image'"), std::string::npos)
+      << b.error().message;
+  for (const auto& p : {path, off, bad}) std::filesystem::remove(p);
+}
+
+}  // namespace
+}  // namespace riposte

@@ -68,7 +68,7 @@ TEST(DescribeContainer, KubeletContainerWithItsPod) {
   EXPECT_TRUE(info.mounts[0].read_write);
   EXPECT_EQ(info.mounts[0].propagation, "rprivate");
   EXPECT_FALSE(info.mounts[1].read_write);
-  EXPECT_EQ(info.mounts_text, "/srv/data:/data:rbind,rprivate,rw:true:rprivate /var/lib/hosts:/etc/hosts:rbind,ro:false:");
+  EXPECT_EQ(info.mounts_text, "/srv/data:/data:rbind,rprivate,rw:true:rprivate,/var/lib/hosts:/etc/hosts:rbind,ro:false:");
   EXPECT_EQ(info.created_ns, 42);
 }
 

@@ -168,7 +168,8 @@ TEST_F(RuleEvaluation, ContainerAndPodFieldsComeFromTheRuntimeDescription) {
   info.image_repository = "riposte.local/busybox";
   info.image_tag = "1";
   info.privileged = true;
-  info.mounts = {{"/srv/data", "/data", "rbind,rw", true, "rprivate"}};
+  info.mounts = {{"/srv/data", "/data", "rbind,rw", true, "rprivate"},
+                 {"/var/run/docker.sock", "/run/docker.sock", "rbind,ro", false, ""}};
   info.sandbox_id = "5a4db0c0ffee11223344";
   info.k8s_namespace = "prod";
   info.pod_name = "shop";
@@ -179,7 +180,23 @@ TEST_F(RuleEvaluation, ContainerAndPodFieldsComeFromTheRuntimeDescription) {
                     "container.image.repository = riposte.local/busybox and container.image.tag = 1",
                     OpenShadow()));
   EXPECT_TRUE(Fires("container.privileged = true and container.mounts contains /srv/data:/data", OpenShadow()));
-  EXPECT_TRUE(Fires("container.mount.dest[/da*] = \"/srv/data:/data:rbind,rw:true:rprivate\"", OpenShadow()));
+  // The container plugin's keys: container.mount.dest[SOURCE] answers the destination of
+  // the mount whose source matches (a regex, searched), .source[DEST] the other way; an
+  // index picks a mount; no match, no value.
+  EXPECT_TRUE(Fires("container.mount.dest[/var/run/docker.sock] = /run/docker.sock", OpenShadow()));
+  EXPECT_FALSE(Fires("container.mount.dest[/run/docker.sock] exists and container.mount.dest[/run/docker.sock] = /data",
+                     OpenShadow()));  // "/run/docker.sock" is found inside the source "/var/run/docker.sock"
+  EXPECT_FALSE(Fires("container.mount.dest[/etc] exists", OpenShadow()));
+  EXPECT_TRUE(Fires("container.mount.source[/data] = /srv/data and container.mount.source[^/run] = /var/run/docker.sock",
+                    OpenShadow()));
+  EXPECT_TRUE(Fires("container.mount[1] = \"/var/run/docker.sock:/run/docker.sock:rbind,ro:false:\"", OpenShadow()));
+  EXPECT_TRUE(Fires("container.mount.rdwr[^/srv] = true and container.mount.mode[0] = \"rbind,rw\" and "
+                    "container.mount.propagation[/srv/data] = rprivate",
+                    OpenShadow()));
+  EXPECT_FALSE(Fires("container.mount[7] exists", OpenShadow()));
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = openat", OpenShadow(), &out, "%container.mounts"));
+  EXPECT_EQ(out, "/srv/data:/data:rbind,rw:true:rprivate,/var/run/docker.sock:/run/docker.sock:rbind,ro:false:");
   EXPECT_TRUE(Fires("k8s.ns.name = prod and k8s.pod.name = shop and k8s.pod.uid = uid-1 and "
                     "k8s.pod.sandbox_id = 5a4db0c0ffee and k8s.pod.label[app] = shop",
                     OpenShadow()));
@@ -188,7 +205,9 @@ TEST_F(RuleEvaluation, ContainerAndPodFieldsComeFromTheRuntimeDescription) {
 }
 
 TEST_F(RuleEvaluation, HostProcessesHaveNoImageOrPod) {
-  EXPECT_FALSE(Fires("container.image exists", OpenShadow()));
+  // As the container plugin answers for the host: empty image fields, no pod.
+  EXPECT_TRUE(Fires("container.image = \"\" and container.image.tag = \"\" and container.mounts = \"\"", OpenShadow()));
+  EXPECT_TRUE(Fires("container.privileged = false", OpenShadow()));
   EXPECT_FALSE(Fires("k8s.pod.name exists or k8s.ns.name exists", OpenShadow()));
   EXPECT_FALSE(Fires("container.image.repository in (docker.io/library/nginx)", OpenShadow()));
 }
@@ -281,6 +300,41 @@ TEST_F(RuleEvaluation, ModesRenderAsFalcoDoesPerSyscall) {
   EXPECT_EQ(out, "0644 644");
 }
 
+// append_output: Falco's default appends the suggested fields (which container, which
+// pod) to every alert; entries match by source, tags and rule; extra_fields only reach
+// output_fields, a bare field name typed.
+TEST_F(RuleEvaluation, AppendOutputAddsSuggestedAndExtraFields) {
+  const std::string rules =
+      "- rule: Tagged\n  desc: t\n  condition: evt.type = openat\n  output: \"open %fd.name\"\n  priority: WARNING\n"
+      "  tags: [a, b]\n"
+      "- rule: Plain\n  desc: t\n  condition: evt.type = openat\n  output: \"plain\"\n  priority: WARNING\n";
+  AppendOutput tagged;
+  tagged.tags = {"a"};
+  tagged.extra_output = "by %proc.name";
+  tagged.extra_fields = {{"fd.num", ""}, {"who", "%proc.name/%proc.pname"}};
+  std::vector<AppendOutput> entries = DefaultAppendOutput();
+  entries.push_back(tagged);
+  auto set = RuleSet::LoadTexts({{"t.yaml", rules}}, entries);
+  ASSERT_FALSE(set->has_errors());
+  Event e;
+  auto rec = OpenShadow();
+  ASSERT_TRUE(DecodeRecord(rec.bytes(), e).ok());
+  tracker_.Apply(e);
+  RuleEngine engine(std::shared_ptr<const RuleSet>(std::move(set)), Priority::kDebug, "testhost");
+  std::vector<Alert> alerts;
+  engine.Evaluate(e, tracker_.processes(), 1'700'000'000'000'000'000, alerts);
+  ASSERT_EQ(alerts.size(), 2u);
+  const std::string suggested =
+      " container_id=host container_name=host container_image_repository= container_image_tag="
+      " k8s_pod_name=<NA> k8s_ns_name=<NA>";
+  EXPECT_EQ(alerts[0].output, "open /etc/shadow" + suggested + " by cat");
+  EXPECT_EQ(alerts[1].output, "plain" + suggested);
+  EXPECT_EQ(alerts[0].output_fields["container.id"], "host");
+  EXPECT_EQ(alerts[0].output_fields["fd.num"], 3);
+  EXPECT_EQ(alerts[0].output_fields["who"], "cat/bash");
+  EXPECT_FALSE(alerts[1].output_fields.contains("who"));
+}
+
 TEST_F(RuleEvaluation, TransformersAndValField) {
   EXPECT_TRUE(Fires("toupper(proc.name) = CAT and tolower(proc.pname) = bash", OpenShadow()));
   EXPECT_TRUE(Fires("basename(fd.name) = shadow and len(fd.name) = 11", OpenShadow()));
@@ -291,11 +345,11 @@ TEST_F(RuleEvaluation, TransformersAndValField) {
 TEST_F(RuleEvaluation, OutputsSubstituteFieldsAndKeepNumbersAsNumbers) {
   std::string out;
   ASSERT_TRUE(Fires("evt.type = openat", OpenShadow(), &out,
-                    "file=%fd.name by %proc.name (pid=%proc.pid) gparent=%proc.aname[2] img=%container.image.repository"));
-  EXPECT_EQ(out, "file=/etc/shadow by cat (pid=30) gparent=sshd img=<NA>");
+                    "file=%fd.name by %proc.name (pid=%proc.pid) gparent=%proc.aname[2] pod=%k8s.pod.name"));
+  EXPECT_EQ(out, "file=/etc/shadow by cat (pid=30) gparent=sshd pod=<NA>");
   EXPECT_EQ(last_fields_["proc.pid"], 30);
   EXPECT_EQ(last_fields_["fd.name"], "/etc/shadow");
-  EXPECT_TRUE(last_fields_["container.image.repository"].is_null());
+  EXPECT_TRUE(last_fields_["k8s.pod.name"].is_null());
 }
 
 TEST_F(RuleEvaluation, RulesAreOnlyEvaluatedForTheirEventTypes) {

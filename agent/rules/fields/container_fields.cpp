@@ -2,9 +2,15 @@
 // path; everything else from the runtime's description of the container (containerd for
 // the container, CRI for its pod), which the state stage attaches to the process. A
 // field has no value until the runtime has answered. On the host container.id and
-// container.name say "host" (Falco's convention) and every other field has no value, so
-// a Falco condition like `container.image.repository in (...)` is false there.
-#include <fnmatch.h>
+// container.name say "host" (Falco's convention), the image fields, container.mounts and
+// k8s.pod.labels are "" and container.privileged false (as the container plugin answers),
+// and every other field has no value.
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+#include <memory>
 
 #include "rules/field_registry.h"
 #include "state/process_info.h"
@@ -29,6 +35,66 @@ void Str(V& out, std::string_view s) {
 template <std::string ContainerInfo::*Member>
 void RuntimeText(EvalContext& c, const FieldArg&, V& out) {
   if (const ContainerInfo* i = Info(c)) Str(out, i->*Member);
+}
+
+// container.mount*[ARG], as the container plugin reads them: a number is an index into
+// the mounts; anything else is a regular expression searched (not anchored) in each
+// mount's source (its destination for container.mount.source), the first match wins. No
+// mount, no value.
+enum class MountBy { kSource, kDest };
+enum class Part { kWhole, kSource, kDest, kMode, kReadWrite, kPropagation };
+
+const re2::RE2& CachedRegex(const std::string& pattern) {
+  thread_local std::map<std::string, std::unique_ptr<re2::RE2>> cache;
+  auto& re = cache[pattern];
+  if (!re) {
+    re2::RE2::Options opts;
+    opts.set_log_errors(false);
+    opts.set_posix_syntax(true);
+    opts.set_one_line(false);  // (?m): ^ and $ at line ends, as the plugin's pattern
+    re = std::make_unique<re2::RE2>(pattern, opts);
+  }
+  return *re;
+}
+
+const ContainerMount* FindMount(const ContainerInfo& info, const std::string& arg, MountBy by) {
+  if (!arg.empty() && std::all_of(arg.begin(), arg.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    size_t idx = std::strtoull(arg.c_str(), nullptr, 10);
+    return idx < info.mounts.size() ? &info.mounts[idx] : nullptr;
+  }
+  const re2::RE2& re = CachedRegex(arg);
+  if (!re.ok()) return nullptr;
+  for (const auto& m : info.mounts)
+    if (re2::RE2::PartialMatch(by == MountBy::kSource ? m.source : m.dest, re)) return &m;
+  return nullptr;
+}
+
+template <MountBy By, Part What>
+void MountPart(EvalContext& c, const FieldArg& a, V& out) {
+  const ContainerInfo* i = Info(c);
+  if (!i) return;
+  const ContainerMount* m = FindMount(*i, a.key, By);
+  if (!m) return;
+  switch (What) {
+    case Part::kWhole:
+      out.push_back({c.Keep(m->source + ':' + m->dest + ':' + m->mode + ':' + (m->read_write ? "true" : "false") + ':' +
+                            m->propagation),
+                     0});
+      break;
+    case Part::kSource: out.push_back({m->source, 0}); break;
+    case Part::kDest: out.push_back({m->dest, 0}); break;
+    case Part::kMode: out.push_back({m->mode, 0}); break;
+    case Part::kReadWrite: out.push_back({m->read_write ? "true" : "false", 0}); break;
+    case Part::kPropagation: out.push_back({m->propagation, 0}); break;
+  }
+}
+
+// The same, but "" on the host, as the container plugin answers there (image fields,
+// pod labels).
+template <std::string ContainerInfo::*Member>
+void RuntimeTextEmptyOnHost(EvalContext& c, const FieldArg& a, V& out) {
+  if (OnHost(c)) return out.push_back({"", 0});
+  RuntimeText<Member>(c, a, out);
 }
 
 }  // namespace
@@ -56,30 +122,36 @@ std::vector<FieldDef> ContainerFields() {
          if (OnHost(c)) return out.push_back({"host", 0});
          RuntimeText<&ContainerInfo::name>(c, a, out);
        }},
-      {"container.image", K::kString, A::kNone, "image reference the container runs", RuntimeText<&ContainerInfo::image>},
+      {"container.image", K::kString, A::kNone, "image reference the container runs", RuntimeTextEmptyOnHost<&ContainerInfo::image>},
       {"container.image.repository", K::kString, A::kNone, "image repository (reference without tag or digest)",
-       RuntimeText<&ContainerInfo::image_repository>},
-      {"container.image.tag", K::kString, A::kNone, "image tag", RuntimeText<&ContainerInfo::image_tag>},
+       RuntimeTextEmptyOnHost<&ContainerInfo::image_repository>},
+      {"container.image.tag", K::kString, A::kNone, "image tag", RuntimeTextEmptyOnHost<&ContainerInfo::image_tag>},
       {"container.privileged", K::kBool, A::kNone, "the container runs privileged",
        [](EvalContext& c, const FieldArg&, V& out) {
+         if (OnHost(c)) return out.push_back({"false", 0});
          if (const ContainerInfo* i = Info(c)) out.push_back({i->privileged ? "true" : "false", i->privileged});
        }},
-      {"container.mounts", K::kString, A::kNone, "bind mounts, space-separated source:dest:mode:rw:propagation",
-       RuntimeText<&ContainerInfo::mounts_text>},
-      {"container.mount.dest", K::kString, A::kRequiredKey,
-       "the mount whose destination matches the glob, as source:dest:mode:rw:propagation",
+      {"container.mounts", K::kString, A::kNone, "mounts, comma-separated source:dest:mode:rw:propagation ('' on the host)",
        [](EvalContext& c, const FieldArg& a, V& out) {
-         const ContainerInfo* i = Info(c);
-         if (!i) return;
-         for (const auto& m : i->mounts) {
-           if (fnmatch(a.key.c_str(), m.dest.c_str(), 0) == 0) {
-             out.push_back({c.Keep(m.source + ':' + m.dest + ':' + m.mode + ':' + (m.read_write ? "true" : "false") +
-                                   ':' + m.propagation),
-                            0});
-             return;
-           }
-         }
+         if (OnHost(c)) return out.push_back({"", 0});
+         if (const ContainerInfo* i = Info(c)) out.push_back({i->mounts_text, 0});
+         (void)a;
        }},
+      {"container.mount", K::kString, A::kRequiredKey,
+       "one mount as source:dest:mode:rw:propagation: container.mount[0], or the first whose source matches a regex",
+       MountPart<MountBy::kSource, Part::kWhole>},
+      {"container.mount.source", K::kString, A::kRequiredKey,
+       "the source of the mount whose destination matches: container.mount.source[/etc] (or by index)",
+       MountPart<MountBy::kDest, Part::kSource>},
+      {"container.mount.dest", K::kString, A::kRequiredKey,
+       "the destination of the mount whose source matches: container.mount.dest[/var/run/docker.sock] (or by index)",
+       MountPart<MountBy::kSource, Part::kDest>},
+      {"container.mount.mode", K::kString, A::kRequiredKey, "the mode of the mount whose source matches (or by index)",
+       MountPart<MountBy::kSource, Part::kMode>},
+      {"container.mount.rdwr", K::kString, A::kRequiredKey, "'true' if the mount whose source matches is writable (or by index)",
+       MountPart<MountBy::kSource, Part::kReadWrite>},
+      {"container.mount.propagation", K::kString, A::kRequiredKey,
+       "the propagation of the mount whose source matches (or by index)", MountPart<MountBy::kSource, Part::kPropagation>},
       {"container.start_ts", K::kInt, A::kNone, "container creation time (ns since the epoch)",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (const ContainerInfo* i = Info(c); i && i->created_ns) out.push_back({{}, i->created_ns});
@@ -94,7 +166,7 @@ std::vector<FieldDef> ContainerFields() {
        }},
       {"k8s.pod.full_sandbox_id", K::kString, A::kNone, "pod sandbox id", RuntimeText<&ContainerInfo::sandbox_id>},
       {"k8s.pod.labels", K::kString, A::kNone, "pod labels, 'key:value, key:value'",
-       RuntimeText<&ContainerInfo::pod_labels_text>},
+       RuntimeTextEmptyOnHost<&ContainerInfo::pod_labels_text>},
       {"k8s.pod.label", K::kString, A::kRequiredKey, "one pod label: k8s.pod.label[app]",
        [](EvalContext& c, const FieldArg& a, V& out) {
          const ContainerInfo* i = Info(c);
