@@ -40,22 +40,31 @@ std::string JoinBits(uint64_t value, std::initializer_list<Bit> bits, std::strin
 }  // namespace
 
 std::string OpenFlagsName(uint64_t flags) {
-  std::string access;
-  switch (flags & O_ACCMODE) {
-    case O_RDONLY: access = "O_RDONLY"; break;
-    case O_WRONLY: access = "O_WRONLY"; break;
-    case O_RDWR: access = "O_RDWR"; break;
-    default: access = "O_ACCMODE"; break;
+  // Falco's rendering: its driver converts the kernel's flags to its own, testing each
+  // kernel mask for any bit set, so O_TMPFILE (__O_TMPFILE|O_DIRECTORY) shows on every
+  // O_DIRECTORY open; names print in the order of its flag table; flags it has no name
+  // for (O_PATH, O_NOFOLLOW, O_NOATIME, O_NOCTTY, O_ASYNC) are not printed.
+  const auto acc = flags & O_ACCMODE;
+  const struct {
+    bool set;
+    std::string_view name;
+  } names[] = {
+      {(flags & O_LARGEFILE) != 0, "O_LARGEFILE"}, {(flags & O_DIRECTORY) != 0, "O_DIRECTORY"},
+      {(flags & O_DIRECT) != 0, "O_DIRECT"},       {(flags & O_TRUNC) != 0, "O_TRUNC"},
+      {(flags & (O_SYNC & ~O_DSYNC)) != 0, "O_SYNC"}, {(flags & O_NONBLOCK) != 0, "O_NONBLOCK"},
+      {(flags & O_EXCL) != 0, "O_EXCL"},           {(flags & O_DSYNC) != 0, "O_DSYNC"},
+      {(flags & O_APPEND) != 0, "O_APPEND"},       {(flags & O_CREAT) != 0, "O_CREAT"},
+      {acc == O_RDWR, "O_RDWR"},                   {acc == O_WRONLY, "O_WRONLY"},
+      {acc == O_RDONLY, "O_RDONLY"},               {(flags & O_CLOEXEC) != 0, "O_CLOEXEC"},
+      {(flags & O_TMPFILE) != 0, "O_TMPFILE"},
+  };
+  std::string out;
+  for (const auto& n : names) {
+    if (!n.set) continue;
+    if (!out.empty()) out += '|';
+    out += n.name;
   }
-  // O_TMPFILE includes O_DIRECTORY, so it is tested first.
-  return JoinBits(flags & ~static_cast<uint64_t>(O_ACCMODE),
-                  {{O_TMPFILE, "O_TMPFILE"}, {O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"},
-                   {O_NOCTTY, "O_NOCTTY"}, {O_TRUNC, "O_TRUNC"}, {O_APPEND, "O_APPEND"},
-                   {O_NONBLOCK, "O_NONBLOCK"}, {O_DSYNC, "O_DSYNC"}, {O_SYNC & ~O_DSYNC, "O_SYNC"},
-                   {O_ASYNC, "O_ASYNC"}, {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"},
-                   {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
-                   {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"}},
-                  access);
+  return out;
 }
 
 std::string ChmodModeName(uint64_t mode) {

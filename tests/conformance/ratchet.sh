@@ -6,6 +6,13 @@
 #   ratchet.sh RIPOSTE CONFORMANCE_DIR FALCO_RULES_DIR [--update]
 # Root: the corpus' harness loads riposte's eBPF programs and runs workloads as root.
 set -uo pipefail
+# Only stdin, stdout and stderr pass to the workloads, as when Falco's output was recorded
+# from a shell: a descriptor inherited from the caller (ctest holds some) would shift
+# every fd number the workloads get.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+done
 here=$(cd "$(dirname "$0")" && pwd)
 [ $# -ge 3 ] || { sed -n 2,7p "$0"; exit 2; }
 riposte=$(realpath "$1") riposte_bin=$(realpath "$1") corpus=$2 falco_rules=$(realpath "$3")

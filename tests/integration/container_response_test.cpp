@@ -108,7 +108,7 @@ TEST_F(ContainerResponseTest, StopEndsTheTaskWithinTheGracePeriod) {
   EXPECT_LT(rec["duration_us"].get<int64_t>(), 5'000'000) << rec.dump();
   // containerd may answer UNKNOWN for a moment while the shim reaps the exited task.
   TaskState t;
-  EXPECT_TRUE(WaitFor([&] { return (t = Task(id_)).status == TaskStatus::kStopped; }, 2000))
+  EXPECT_TRUE(WaitFor([&] { return (t = Task(id_)).status == TaskStatus::kStopped; }, 10000))
       << "status " << static_cast<int>(t.status);
   EXPECT_EQ(t.exit_status, 0u) << "SIGTERM honoured, not killed";
 }

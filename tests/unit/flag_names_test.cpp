@@ -18,9 +18,12 @@ namespace {
 
 TEST(FlagNames, OpenFlagsAsFalcoPrintsThem) {
   EXPECT_EQ(OpenFlagsName(O_RDONLY), "O_RDONLY");
-  EXPECT_EQ(OpenFlagsName(O_WRONLY | O_CREAT | O_TRUNC), "O_WRONLY|O_CREAT|O_TRUNC");
-  EXPECT_EQ(OpenFlagsName(O_RDWR | O_CLOEXEC | O_DIRECTORY), "O_RDWR|O_DIRECTORY|O_CLOEXEC");
-  EXPECT_EQ(OpenFlagsName(O_RDWR | O_TMPFILE), "O_RDWR|O_TMPFILE");
+  // Falco's order (its flag table), and its quirk: O_TMPFILE on every O_DIRECTORY open
+  EXPECT_EQ(OpenFlagsName(O_WRONLY | O_CREAT | O_TRUNC), "O_TRUNC|O_CREAT|O_WRONLY");
+  EXPECT_EQ(OpenFlagsName(O_RDWR | O_CLOEXEC | O_DIRECTORY), "O_DIRECTORY|O_RDWR|O_CLOEXEC|O_TMPFILE");
+  EXPECT_EQ(OpenFlagsName(O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC), "O_DIRECTORY|O_NONBLOCK|O_RDONLY|O_CLOEXEC|O_TMPFILE");
+  EXPECT_EQ(OpenFlagsName(O_RDWR | O_TMPFILE), "O_DIRECTORY|O_RDWR|O_TMPFILE");
+  EXPECT_EQ(OpenFlagsName(O_RDONLY | O_PATH | O_NOFOLLOW), "O_RDONLY");  // no name in Falco's table
 }
 
 TEST(FlagNames, SignalsPtraceAndErrno) {

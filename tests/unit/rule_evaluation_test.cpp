@@ -216,7 +216,7 @@ TEST_F(RuleEvaluation, EventArgumentsRenderedAsFalcoDoes) {
   auto write = SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_WRONLY | O_CREAT | O_TRUNC, 0644},
                              "notes", {}, 30);
   EXPECT_TRUE(Fires("evt.arg.flags contains O_CREAT and evt.arg.name = /root/notes", write));
-  EXPECT_TRUE(Fires("evt.arg.flags = \"O_WRONLY|O_CREAT|O_TRUNC\"", write));
+  EXPECT_TRUE(Fires("evt.arg.flags = \"O_TRUNC|O_CREAT|O_WRONLY\"", write));  // Falco's order
   EXPECT_TRUE(Fires("evt.rawarg.flags = 577 and evt.arg[0] = /root/notes", write));
   EXPECT_TRUE(Fires("evt.is_open_write = true and evt.is_open_read = false", write));
   auto failed = SyscallRecord(SYS_openat, -2, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/nope", {}, 30);
