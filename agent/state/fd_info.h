@@ -19,7 +19,10 @@ std::string_view FdTypeName(FdType type);
 struct FdInfo {
   FdType type = FdType::kUnknown;
   std::string name;    // path, or "sip:sport->dip:dport" for a connected socket
-  std::string name_raw;  // the path exactly as the process passed it (fd.nameraw); "" if none
+  // The path exactly as the process passed it (fd.nameraw), kept only when it differs
+  // from `name` (most paths are passed absolute and normal: no second copy per open).
+  std::string name_raw;
+  bool name_raw_is_name = false;
   uint32_t open_flags = 0;
   SocketTuple tuple;   // sockets only
   // Where the fd came from: true for fds seen created by a syscall, false for those

@@ -195,12 +195,16 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     e.fd = p.fds.Find(e.fd_num);
   }
   if (e.ret < 0 && IsOpenSyscall(e.syscall->nr)) {
-    failed_open_fd_ = FdInfo{};
+    // Reused, not rebuilt: its strings keep their capacity from one failed open to the next.
+    failed_open_fd_.type = FdType::kUnknown;
+    failed_open_fd_.open_flags = 0;
     failed_open_fd_.failed_open = true;
     // Falco names a failed open by the path as given when it is absolute, not normalised
     // ("/tmp/w/../../etc/x"), and resolves a relative one against its base.
-    failed_open_fd_.name = e.params[0].starts_with('/') ? std::string(e.params[0]) : e.resolved_path[0];
-    failed_open_fd_.name_raw = std::string(e.params[0]);
+    if (e.params[0].starts_with('/')) failed_open_fd_.name.assign(e.params[0]);
+    else failed_open_fd_.name.assign(e.resolved_path[0]);
+    failed_open_fd_.name_raw_is_name = failed_open_fd_.name == e.params[0];
+    if (!failed_open_fd_.name_raw_is_name) failed_open_fd_.name_raw.assign(e.params[0]);
     e.fd = &failed_open_fd_;
     e.fd_num = -1;
     return;
@@ -223,7 +227,8 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       info.open_flags = static_cast<uint32_t>(flags);
       info.type = (flags & O_DIRECTORY) ? FdType::kDirectory : FdType::kFile;
       info.name = e.resolved_path[0];
-      info.name_raw = std::string(e.params[0]);
+      info.name_raw_is_name = info.name == e.params[0];
+      if (!info.name_raw_is_name) info.name_raw = std::string(e.params[0]);
       info.seen_open = true;
       p.fds.Set(e.ret, std::move(info));
       e.fd_num = e.ret;

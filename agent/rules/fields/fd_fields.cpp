@@ -97,7 +97,7 @@ std::vector<FieldDef> FdFields() {
       {"fd.name", K::kString, A::kNone, "full name: a file's path, a socket's tuple 'sip:sport->dip:dport', a unix socket's path",
        FD(out.push_back({f->name, 0}))},
       {"fd.nameraw", K::kString, A::kNone, "the path exactly as the process passed it (not normalised: '../' stays); empty for fds not opened by path",
-       FD(out.push_back({f->name_raw, 0}))},
+       FD(out.push_back({f->name_raw_is_name ? f->name : f->name_raw, 0}))},
       {"fd.directory", K::kString, A::kNone, "directory of a file (a directory fd: itself)",
        FD(if (f->type == FdType::kDirectory) out.push_back({f->name, 0});
           else if (f->type == FdType::kFile || f->type == FdType::kMemfd || f->failed_open)
