@@ -71,7 +71,7 @@ void RegisterFieldsCommand(CLI::App& app) {
   cmd->callback([event_types] {
     if (*event_types) {
       for (const auto& s : KnownSyscalls()) std::printf("%s\n", std::string(s.name).c_str());
-      for (EventKind k : {EventKind::kProcessExec, EventKind::kProcessFork, EventKind::kProcessExit})
+      for (EventKind k : kProcessEventKinds)
         std::printf("%s\n", std::string(EventKindName(k)).c_str());
       return;
     }

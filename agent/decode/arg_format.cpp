@@ -67,17 +67,20 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
   return {};
 }
 
+bool RawArgIsText(ArgKind kind) {
+  return kind == ArgKind::kMode || kind == ArgKind::kChmodMode || kind == ArgKind::kHexMode;
+}
+
 std::string FormatRawArg(ArgKind kind, uint64_t raw) {
+  if (!RawArgIsText(kind)) return std::to_string(ArgNumber(kind, raw));
   char buf[24];
   switch (kind) {
     case ArgKind::kMode:  // Falco prints a raw mode in its display base, without a prefix
     case ArgKind::kChmodMode:
       snprintf(buf, sizeof(buf), "%llo", static_cast<unsigned long long>(raw));
       return buf;
-    case ArgKind::kHexMode:
+    default:  // kHexMode
       return FormatArg(kind, raw);
-    default:
-      return std::to_string(ArgNumber(kind, raw));
   }
 }
 

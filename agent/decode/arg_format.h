@@ -12,6 +12,9 @@ namespace riposte {
 std::string FormatArg(ArgKind kind, uint64_t raw);
 // An argument as evt.rawarg.NAME prints it: the number, in the base Falco displays it in.
 std::string FormatRawArg(ArgKind kind, uint64_t raw);
+// Whether that rendering is text rather than a plain decimal (modes: "644", "3FF"); Falco's
+// JSON then holds a string.
+bool RawArgIsText(ArgKind kind);
 // Numeric value of an argument as the kernel saw it (sign-extended where the kind is signed).
 int64_t ArgNumber(ArgKind kind, uint64_t raw);
 

@@ -18,6 +18,10 @@ struct FdInfo;
 enum class EventKind : uint8_t { kSyscall, kProcessExec, kProcessFork, kProcessExit };
 
 std::string_view EventKindName(EventKind kind);
+// The process events riposte makes besides syscalls (procexec, procfork, procexit): with
+// the syscall table, every evt.type it can produce.
+inline constexpr EventKind kProcessEventKinds[] = {EventKind::kProcessExec, EventKind::kProcessFork,
+                                                   EventKind::kProcessExit};
 
 // A socket endpoint pair as the kernel saw it. Addresses in network byte order.
 struct SocketTuple {

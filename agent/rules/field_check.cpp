@@ -187,13 +187,10 @@ class FieldCheck : public Filter {
         if (!regex_->ok()) return Error{"bad regex '" + v + "': " + regex_->error()};
       }
       strings_.push_back(v);
-      if (type_ == FieldType::kString) {
-        auto n = ParseInt(o.text);
-        if (n) nums_.push_back(*n);
-        else all_numeric_ = false;
-      }
+      if (type_ == FieldType::kString)
+        if (auto n = ParseInt(o.text)) nums_.push_back(*n);
     }
-    if (nums_.size() != strings_.size()) all_numeric_ = false;
+    all_numeric_ = !nums_.empty() && nums_.size() == strings_.size();
     if (op_ == Op::kIn || op_ == Op::kIntersects) set_.insert(strings_.begin(), strings_.end());
     if (op_ == Op::kPMatch) {
       for (auto& p : strings_) {
@@ -230,7 +227,7 @@ class FieldCheck : public Filter {
       bool in = std::any_of(nets_.begin(), nets_.end(), [&](const Network& n) { return InNetwork(v.str, n); });
       return op_ == Op::kNe ? !in : in;
     }
-    if (v.numeric != FieldValue::Numeric::kNo && all_numeric_ && !nums_.empty() && IsNumericOp(op_)) return MatchNumber(v.num);
+    if (v.numeric != FieldValue::Numeric::kNo && all_numeric_ && IsNumericOp(op_)) return MatchNumber(v.num);
     const std::string_view s = v.str;
     switch (op_) {
       case Op::kEq: return s == strings_[0];
@@ -316,7 +313,7 @@ class FieldCheck : public Filter {
   std::vector<std::string> strings_;
   std::unordered_set<std::string, ViewHash, std::equal_to<>> set_;
   std::vector<int64_t> nums_;
-  bool all_numeric_ = true;  // a string field's operands are all numbers (raw arguments compare as such)
+  bool all_numeric_ = false;  // a string field's operands are all numbers (raw arguments compare as such)
   std::vector<Network> nets_;
   std::unique_ptr<re2::RE2> regex_;
   ResolvedField rhs_field_;

@@ -288,7 +288,7 @@ bool IsFalcoEventWithoutX86Syscall(std::string_view name) {
 
 bool IsProducedEventType(std::string_view name) {
   if (FindSyscall(name)) return true;
-  for (EventKind k : {EventKind::kProcessExec, EventKind::kProcessFork, EventKind::kProcessExit})
+  for (EventKind k : kProcessEventKinds)
     if (EventKindName(k) == name) return true;
   return false;
 }

@@ -45,18 +45,23 @@ class RuleEvaluation : public ::testing::Test {
              const std::string& out_format = "%proc.name") {
     auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: T\n  desc: t\n  condition: |-\n    " + condition +
                                                   "\n  output: \"" + out_format + "\"\n  priority: WARNING\n"}});
+    std::vector<Alert> alerts = Evaluate(std::move(set), rec);
+    if (output && !alerts.empty()) *output = alerts[0].output;
+    if (!alerts.empty()) last_fields_ = alerts[0].output_fields;
+    return !alerts.empty();
+  }
+
+  // The alerts `set` raises on `rec` (applied to the state first).
+  std::vector<Alert> Evaluate(std::unique_ptr<RuleSet> set, const RawRecord& rec) {
     for (const auto& m : set->messages())
       if (m.severity == Severity::kError) ADD_FAILURE() << m.ToString();
     Event e;
-    auto st = DecodeRecord(rec.bytes(), e);
-    EXPECT_TRUE(st.ok());
+    EXPECT_TRUE(DecodeRecord(rec.bytes(), e).ok());
     tracker_.Apply(e);
     RuleEngine engine(std::shared_ptr<const RuleSet>(std::move(set)), Priority::kDebug, "testhost");
     std::vector<Alert> alerts;
     engine.Evaluate(e, tracker_.processes(), 1'700'000'000'000'000'000, alerts);
-    if (output && !alerts.empty()) *output = alerts[0].output;
-    if (!alerts.empty()) last_fields_ = alerts[0].output_fields;
-    return !alerts.empty();
+    return alerts;
   }
 
   RawRecord OpenShadow() {
@@ -316,13 +321,7 @@ TEST_F(RuleEvaluation, AppendOutputAddsSuggestedAndExtraFields) {
   entries.push_back(tagged);
   auto set = RuleSet::LoadTexts({{"t.yaml", rules}}, entries);
   ASSERT_FALSE(set->has_errors());
-  Event e;
-  auto rec = OpenShadow();
-  ASSERT_TRUE(DecodeRecord(rec.bytes(), e).ok());
-  tracker_.Apply(e);
-  RuleEngine engine(std::shared_ptr<const RuleSet>(std::move(set)), Priority::kDebug, "testhost");
-  std::vector<Alert> alerts;
-  engine.Evaluate(e, tracker_.processes(), 1'700'000'000'000'000'000, alerts);
+  std::vector<Alert> alerts = Evaluate(std::move(set), OpenShadow());
   ASSERT_EQ(alerts.size(), 2u);
   const std::string suggested =
       " container_id=host container_name=host container_image_repository= container_image_tag="

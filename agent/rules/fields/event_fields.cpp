@@ -102,11 +102,8 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
         if (!raw) {
           out.push_back({ctx.Keep(FormatArg(s.args[i].kind, e.args[i])), n});
         } else {
-          // Falco prints modes in their display base (as text), other raw numbers as numbers.
-          bool text = s.args[i].kind == ArgKind::kMode || s.args[i].kind == ArgKind::kChmodMode ||
-                      s.args[i].kind == ArgKind::kHexMode;
           out.push_back({ctx.Keep(FormatRawArg(s.args[i].kind, e.args[i])), n,
-                         text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kYes});
+                         RawArgIsText(s.args[i].kind) ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kYes});
         }
         return true;
       }
