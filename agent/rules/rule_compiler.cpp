@@ -222,6 +222,11 @@ Result<std::unique_ptr<Filter>> RuleCompiler::Build(const CondNode& node, bool* 
   }
 }
 
+Result<std::unique_ptr<Filter>> RuleCompiler::BuildFilter(const CondNode& expanded) {
+  bool unknown = false;
+  return Build(expanded, &unknown);
+}
+
 std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::vector<LoadMessage>& messages) {
   const std::string what = "rule '" + rule.name + "'";
   auto fail = [&](const std::string& text, Severity sev = Severity::kError) {
@@ -272,6 +277,7 @@ std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::ve
                 "): the rule could never fire (riposte fields --event-types lists those it can)");
   }
   out->event_types = EventTypesOf(*expanded);
+  out->expanded = std::move(expanded);
   if (!out->event_types)
     messages.push_back({Severity::kWarning, rule.condition_position, what,
                         "the condition does not restrict evt.type: the rule is evaluated for every event"});

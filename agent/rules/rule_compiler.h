@@ -23,6 +23,8 @@ struct CompiledRule {
   RuleDef def;
   std::string condition;  // with exceptions, before expansion (what Falco compiles)
   std::unique_ptr<Filter> filter;
+  // The condition after macro and list expansion: the rule set folds it per event type.
+  std::unique_ptr<CondNode> expanded;
   OutputFormat output;
   // append_output's extra_fields: only in output_fields. `raw`: a field by its own name,
   // typed (evt.hostname); otherwise a custom name whose format renders to a string.
@@ -48,6 +50,8 @@ class RuleCompiler {
   std::unique_ptr<CompiledRule> Compile(const RuleDef& rule, std::vector<LoadMessage>& messages);
   // Parse errors in macros, reported once each.
   void CheckMacros(std::vector<LoadMessage>& messages);
+  // The filter of an expanded (possibly folded) condition.
+  Result<std::unique_ptr<Filter>> BuildFilter(const CondNode& expanded);
 
  private:
   const CondNode* ParsedMacro(const std::string& name, std::string* error);

@@ -24,10 +24,11 @@ void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t
   const auto& candidates = rules_->RulesFor(EventTypeName(e));
   if (candidates.empty()) return;
   EvalContext ctx(e, processes, hostname_, events_, wall_ns);
-  for (const CompiledRule* rule : candidates) {
+  for (const RuleCandidate& candidate : candidates) {
+    const CompiledRule* rule = candidate.rule;
     // Priorities are ordered most severe first.
     if (rule->def.priority > min_priority_) continue;
-    if (!rule->filter->Eval(ctx)) continue;
+    if (!candidate.filter->Eval(ctx)) continue;
     Alert a;
     a.rule = rule;
     a.time_ns = wall_ns;

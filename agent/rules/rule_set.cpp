@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/yaml_files.h"
+#include "rules/event_type_folding.h"
 #include "rules/rule_file_reader.h"
 
 namespace riposte {
@@ -65,19 +66,36 @@ void RuleSet::Build(const std::vector<RuleFile>& files, const std::vector<Append
     ++stats_.compiled_rules;
     rules_.push_back(std::move(compiled));
   }
+  Index(compiler);
+}
+
+void RuleSet::Index(RuleCompiler& compiler) {
   // Every type some enabled rule names gets a list; then one pass in definition order
   // fills them, so each list is in definition order, rules for any type included.
   for (const auto& r : rules_)
     if (r->def.enabled && r->event_types)
       for (const auto& t : *r->event_types) by_type_[t];
+  auto add = [&](const CompiledRule& r, const std::string& type, std::vector<RuleCandidate>& list) {
+    FoldedCondition folded = FoldEventType(*r.expanded, type);
+    if (folded.constant) {
+      if (!*folded.constant) return;  // cannot match this type: never a candidate for it
+      folded_filters_.push_back(MakeConstant(true));
+    } else if (auto f = compiler.BuildFilter(*folded.node)) {
+      folded_filters_.push_back(std::move(*f));
+    } else {
+      list.push_back({&r, r.filter.get()});  // cannot happen (the whole compiled); stay correct
+      return;
+    }
+    list.push_back({&r, folded_filters_.back().get()});
+  };
   for (const auto& r : rules_) {
     if (!r->def.enabled) continue;
     if (!r->event_types) {
-      any_type_.push_back(r.get());
-      for (auto& [type, list] : by_type_) list.push_back(r.get());
+      any_type_.push_back({r.get(), r->filter.get()});
+      for (auto& [type, list] : by_type_) add(*r, type, list);
       continue;
     }
-    for (const auto& t : *r->event_types) by_type_.find(t)->second.push_back(r.get());
+    for (const auto& t : *r->event_types) add(*r, t, by_type_.find(t)->second);
   }
 }
 
@@ -85,7 +103,7 @@ bool RuleSet::has_errors() const {
   return std::any_of(messages_.begin(), messages_.end(), [](const LoadMessage& m) { return m.severity == Severity::kError; });
 }
 
-const std::vector<const CompiledRule*>& RuleSet::RulesFor(std::string_view event_type) const {
+const std::vector<RuleCandidate>& RuleSet::RulesFor(std::string_view event_type) const {
   auto it = by_type_.find(event_type);  // no string built per event
   return it == by_type_.end() ? any_type_ : it->second;
 }

@@ -19,6 +19,13 @@ struct RuleSetStats {
   size_t files = 0, rules = 0, macros = 0, lists = 0, enabled_rules = 0, compiled_rules = 0;
 };
 
+// A rule to evaluate for an event, with the filter to evaluate it by: for an indexed type,
+// its condition folded for that type (see event_type_folding.h).
+struct RuleCandidate {
+  const CompiledRule* rule = nullptr;
+  const Filter* filter = nullptr;
+};
+
 class RuleSet {
  public:
   // Loads `paths` in order (a directory: its *.yaml and *.yml files, sorted by name).
@@ -37,14 +44,16 @@ class RuleSet {
   const std::vector<std::unique_ptr<CompiledRule>>& rules() const { return rules_; }
   const FieldRegistry& fields() const { return fields_; }
 
-  // Enabled rules that may match an event of this type, in definition order.
-  const std::vector<const CompiledRule*>& RulesFor(std::string_view event_type) const;
+  // Enabled rules that may match an event of this type, in definition order. A rule whose
+  // condition folds to false for the type is not among them.
+  const std::vector<RuleCandidate>& RulesFor(std::string_view event_type) const;
   // Every event type an enabled rule names, and whether some rule matches any type.
   std::set<std::string> EventTypes(bool* any_type) const;
 
  private:
   RuleSet() = default;
   void Build(const std::vector<RuleFile>& files, const std::vector<AppendOutput>& append_output);
+  void Index(RuleCompiler& compiler);
 
   FieldRegistry fields_;
   std::vector<LoadMessage> messages_;
@@ -54,8 +63,9 @@ class RuleSet {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  std::unordered_map<std::string, std::vector<const CompiledRule*>, TypeHash, std::equal_to<>> by_type_;
-  std::vector<const CompiledRule*> any_type_;
+  std::unordered_map<std::string, std::vector<RuleCandidate>, TypeHash, std::equal_to<>> by_type_;
+  std::vector<RuleCandidate> any_type_;  // events of a type no rule names
+  std::vector<std::unique_ptr<Filter>> folded_filters_;
 };
 
 // Expands directories into their rule files (sorted); plain files pass through.

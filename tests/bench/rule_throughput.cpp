@@ -47,6 +47,26 @@ void MixedWorkload(double seconds) {
   }
 }
 
+// Records the mixed workload with a live `riposte capture` limited to the rules' syscalls.
+void Record(const std::string& riposte, const std::string& syscalls, const std::string& cap,
+            const std::string& log, double seconds) {
+  std::fflush(stdout);
+  pid_t agent = fork();
+  if (agent == 0) {
+    freopen(log.c_str(), "w", stderr);
+    freopen("/dev/null", "w", stdout);
+    execl(riposte.c_str(), "riposte", "capture", "--format", "none", "--write", cap.c_str(), "--syscalls",
+          syscalls.c_str(), nullptr);
+    _exit(127);
+  }
+  for (int i = 0; i < 400 && ReadAll(log).find("seeded") == std::string::npos; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  MixedWorkload(seconds);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  kill(agent, SIGINT);
+  waitpid(agent, nullptr, 0);
+}
+
 struct Loaded {
   std::vector<std::vector<uint64_t>> records;  // aligned copies
   std::vector<size_t> sizes;
@@ -115,6 +135,11 @@ int main(int argc, char** argv) {
   app.add_option("--falco-rules", falco_rules, "Falco's falco_rules.yaml")->required();
   app.add_option("--seconds", seconds, "length of the recorded workload");
   app.add_option("--passes", passes, "replay passes (the median is reported)");
+  std::string replay;
+  app.add_option("--replay", replay,
+                 "replay this capture instead of recording one (compare builds on the same events)");
+  bool keep = false;
+  app.add_flag("--keep", keep, "keep the recorded capture (its path is printed)");
   CLI11_PARSE(app, argc, argv);
 
   auto set = RuleSet::Load({falco_rules, rules_dir});
@@ -126,22 +151,10 @@ int main(int argc, char** argv) {
   bool any = false;
   for (const auto& t : set->EventTypes(&any)) syscalls += (syscalls.empty() ? "" : ",") + t;
 
-  const std::string cap = "/tmp/riposte-bench-rules.cap", log = "/tmp/riposte-bench-rules.log";
-  std::fflush(stdout);
-  pid_t agent = fork();
-  if (agent == 0) {
-    freopen(log.c_str(), "w", stderr);
-    freopen("/dev/null", "w", stdout);
-    execl(riposte.c_str(), "riposte", "capture", "--format", "none", "--write", cap.c_str(), "--syscalls",
-          syscalls.c_str(), nullptr);
-    _exit(127);
-  }
-  for (int i = 0; i < 400 && ReadAll(log).find("seeded") == std::string::npos; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  MixedWorkload(seconds);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  kill(agent, SIGINT);
-  waitpid(agent, nullptr, 0);
+  const std::string cap = replay.empty() ? "/tmp/riposte-bench-rules.cap" : replay;
+  const std::string log = "/tmp/riposte-bench-rules.log";
+  if (replay.empty()) Record(riposte, syscalls, cap, log, seconds);
+
 
   Loaded l = LoadCapture(cap);
   std::shared_ptr<const RuleSet> shared(std::move(set));
@@ -162,6 +175,11 @@ int main(int argc, char** argv) {
   std::printf("decode+state+rules:  %10.0f events/s  %7.1f ns/event\n", n / f, f * 1e9 / n);
   std::printf("rules stage alone:   %10.0f events/s  %7.1f ns/event   (target: >= 2,000,000 events/s per core)\n",
               n / (f - b), (f - b) * 1e9 / n);
-  std::remove(cap.c_str());
+  if (!replay.empty()) return 0;
+  if (keep) {
+    std::printf("capture kept: %s\n", cap.c_str());
+  } else {
+    std::remove(cap.c_str());
+  }
   return 0;
 }
