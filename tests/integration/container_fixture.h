@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -162,6 +163,30 @@ class ContainerFixture : public ::testing::Test {
     ContainerdClient client(socket_);
     auto t = client.GetTask("k8s.io", id);
     return t ? *t : TaskState{};
+  }
+
+  // The container `id_` ended: its task stopped (returned, for its exit status) or already
+  // deleted — containerd's CRI plugin deletes an exited task of its containers, sometimes
+  // before a test can look — with CRI saying it exited.
+  std::optional<TaskState> StoppedOrGone() {
+    std::optional<TaskState> t;
+    bool gone = false;
+    EXPECT_TRUE(WaitFor([&] {
+      ContainerdClient client(socket_);
+      auto task = client.GetTask("k8s.io", id_);
+      if (!task) return gone = true;
+      t = *task;
+      return t->status == TaskStatus::kStopped;
+    }, 10000)) << "status " << (t ? static_cast<int>(t->status) : -1);
+    if (!gone) return t;
+    auto containers = pod_->cri().ListContainers(pod_->sandbox_id());
+    EXPECT_TRUE(containers.ok());
+    if (containers.ok())
+      for (const auto& c : *containers)
+        if (c.id == id_) {
+          EXPECT_EQ(c.state, "CONTAINER_EXITED");
+        }
+    return std::nullopt;
   }
 
   std::string socket_, dir_, rules_, config_, policies_, audit_, alerts_;
