@@ -543,6 +543,9 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 		return 0;
 
 	read_syscall_args(regs, rec->args, btf);
+	if ((spec_flags & RP_SPEC_DUPFD_ONLY) &&
+	    (ret < 0 || (rec->args[1] != 0 /* F_DUPFD */ && rec->args[1] != 1030 /* F_DUPFD_CLOEXEC */)))
+		return 0;
 
 	/* A path whose page was not yet faulted in cannot be read at entry (BPF may not
 	 * fault). The kernel has faulted it in by now: read it here, and say so, since a

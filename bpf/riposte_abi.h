@@ -153,6 +153,9 @@ struct rp_exit_record {
 #define RP_SPEC_TUPLE_ARG0 (1u << 2)  /* read the socket tuple of fd args[0] at exit */
 #define RP_SPEC_TUPLE_RET (1u << 3)   /* read the socket tuple of the returned fd */
 #define RP_SPEC_KILL (1u << 4)        /* an in-kernel kill selector names this syscall */
+/* fcntl: send only a successful F_DUPFD or F_DUPFD_CLOEXEC (what the fd table needs); the
+ * other commands (F_GETFL, F_SETFL ... the bulk of fcntl calls) are dropped in the kernel. */
+#define RP_SPEC_DUPFD_ONLY (1u << 5)
 
 enum rp_param_source {
 	RP_PARAM_NONE = 0,

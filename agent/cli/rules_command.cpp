@@ -85,8 +85,9 @@ void RegisterFieldsCommand(CLI::App& app) {
         case FieldArgMode::kOptionalKey: arg = "[KEY]"; break;
         case FieldArgMode::kNone: break;
       }
-      std::printf("%-40s %-7s %s\n", (std::string(name) + arg).c_str(), std::string(FieldTypeName(def.type)).c_str(),
-                  std::string(def.description).c_str());
+      // A field without a value in riposte is marked, and its description says why.
+      std::printf("%-40s %-7s %s%s\n", (std::string(name) + arg).c_str(), std::string(FieldTypeName(def.type)).c_str(),
+                  def.has_value ? "" : "[no value] ", std::string(def.description).c_str());
     }
   });
 }

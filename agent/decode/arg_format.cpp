@@ -57,6 +57,8 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kCloneFlags: return CloneFlagsName(raw);
     case ArgKind::kSocketFamily: return SocketFamilyName(raw);
     case ArgKind::kSocketType: return SocketTypeName(raw);
+    case ArgKind::kFcntlCmd:
+      return raw == F_DUPFD ? "F_DUPFD" : raw == F_DUPFD_CLOEXEC ? "F_DUPFD_CLOEXEC" : std::to_string(raw);
     case ArgKind::kHex: {
       char buf[24];
       snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(raw));

@@ -77,6 +77,7 @@ const std::vector<SyscallInfo>& Table() {
         {SYS_close, "close", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_dup, "dup", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_dup2, "dup2", {A("oldfd", K::kFd), A("newfd", K::kInt)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_fcntl, "fcntl", {A("fd", K::kFd), A("cmd", K::kFcntlCmd)}, {NoPm, NoPm}, Spec(RP_SPEC_DUPFD_ONLY)},
         {SYS_dup3, "dup3", {A("oldfd", K::kFd), A("newfd", K::kInt), A("flags", K::kHex)},
          {NoPm, NoPm}, Spec(0)},
         {SYS_pipe, "pipe", {}, {Pm("fds", P::kFdPair), NoPm}, Spec(0, OutBlob(0, 8))},
@@ -199,7 +200,7 @@ const std::vector<SyscallInfo>& Table() {
 
 constexpr std::string_view kStateSyscalls[] = {
     "execve", "execveat", "clone", "clone3", "fork", "vfork", "chdir", "fchdir",
-    "open", "openat", "openat2", "creat", "close", "dup", "dup2", "dup3",
+    "open", "openat", "openat2", "creat", "close", "dup", "dup2", "dup3", "fcntl",
     "pipe", "pipe2", "socket", "socketpair", "connect", "accept", "accept4", "bind",
     "setuid", "setgid", "setreuid", "setregid", "setresuid", "setresgid", "setsid",
 };

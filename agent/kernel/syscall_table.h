@@ -33,6 +33,7 @@ enum class ArgKind : uint8_t {
   kCloneFlags,
   kSocketFamily,
   kSocketType,
+  kFcntlCmd,   // fcntl's command: F_DUPFD, F_DUPFD_CLOEXEC (the only ones captured)
 };
 
 // How an entry/exit param (data[] of the record) is presented.

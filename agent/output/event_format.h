@@ -24,6 +24,9 @@ std::string FormatRfc3339(int64_t wall_ns);
 // Local time of day with nanoseconds, "21:59:00.123456789": Falco's rendering of evt.time
 // and the prefix of its alert text.
 std::string FormatTimeOfDay(int64_t wall_ns);
+// Local time as Falco's other time fields print it: with the date ("2026-11-22 21:59:00")
+// or not, with ".123456789" or not (evt.datetime, evt.datetime.s, evt.time.s).
+std::string FormatLocalTime(int64_t wall_ns, bool with_date, bool with_ns);
 
 // The name a filter or a rule uses for the event: the syscall name, or procexec,
 // procfork, procexit.

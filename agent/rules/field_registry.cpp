@@ -1,5 +1,7 @@
 #include "rules/field_registry.h"
 
+#include <cassert>
+
 namespace riposte {
 
 std::string_view FieldTypeName(FieldType t) {
@@ -25,10 +27,23 @@ FieldRegistry::FieldRegistry() {
   Add(FdFields());
   Add(UserFields());
   Add(ContainerFields());
+  Add(EventTimeFields());
+  Add(EventIoFields());
+  Add(FsPathFields());
+  Add(ThreadFields());
+}
+
+FieldDef NoValue(std::string_view name, FieldType type, FieldArgMode arg_mode, std::string_view why) {
+  FieldDef d{name, type, arg_mode, why, [](EvalContext&, const FieldArg&, std::vector<FieldValue>&) {}};
+  d.has_value = false;
+  return d;
 }
 
 void FieldRegistry::Add(const std::vector<FieldDef>& defs) {
-  for (const auto& d : defs) fields_.emplace(d.name, d);
+  for (const auto& d : defs) {
+    [[maybe_unused]] bool added = fields_.emplace(d.name, d).second;
+    assert(added && "a field is defined twice");
+  }
 }
 
 const FieldDef* FieldRegistry::Find(std::string_view name, std::string* dynamic_arg) const {

@@ -49,6 +49,10 @@ class EvalContext {
   std::string_view hostname;
   uint64_t event_number;
   int64_t wall_ns;
+  // The first event the engine saw and the one before this (evt.reltime, evt.deltatime);
+  // 0 when there is none.
+  int64_t first_wall_ns = 0;
+  int64_t previous_wall_ns = 0;
 
   // Keeps a computed string alive for the rest of this evaluation.
   std::string_view Keep(std::string s);
@@ -79,7 +83,13 @@ struct FieldDef {
   FieldExtractor extract;
   // What several values mean when the field is used without an argument.
   Multiplicity many = Multiplicity::kOne;
+  // False for a Falco field riposte knows but cannot give a value (its description says
+  // why): it loads, a condition using it warns, and it is never true.
+  bool has_value = true;
 };
+
+// A Falco field riposte has no value for; `why` goes in its description.
+FieldDef NoValue(std::string_view name, FieldType type, FieldArgMode arg_mode, std::string_view why);
 
 class FieldRegistry {
  public:
@@ -100,5 +110,9 @@ std::vector<FieldDef> ProcessFields();
 std::vector<FieldDef> FdFields();
 std::vector<FieldDef> UserFields();
 std::vector<FieldDef> ContainerFields();
+std::vector<FieldDef> EventTimeFields();
+std::vector<FieldDef> EventIoFields();
+std::vector<FieldDef> FsPathFields();
+std::vector<FieldDef> ThreadFields();
 
 }  // namespace riposte

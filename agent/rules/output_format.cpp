@@ -64,7 +64,12 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
       v.str = ctx.Keep(std::move(joined));
     }
     out += v.str;
-    if (fields) fields->push_back({t.text, v, t.field.def->type, !values.empty()});
+    if (!fields) continue;
+    fields->push_back({t.text, v, t.field.def->type, !values.empty()});
+    if (t.field.def->many == Multiplicity::kList) {
+      fields->back().is_list = true;
+      for (const auto& each : values) fields->back().list.push_back(each.str);
+    }
   }
   while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
   return out;

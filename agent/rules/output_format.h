@@ -19,6 +19,10 @@ class OutputFormat {
     FieldValue value;
     FieldType type;
     bool present;
+    // A list field (fd.types): every value, which output_fields holds as a JSON array
+    // (as Falco's do, with an index too: "fd.types[3]": ["pipe"]).
+    bool is_list = false;
+    std::vector<std::string_view> list;
   };
   // The message, and each field's value (for Falco's output_fields).
   std::string Render(EvalContext& ctx, std::vector<RenderedField>* fields) const;

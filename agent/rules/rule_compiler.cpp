@@ -277,6 +277,11 @@ std::unique_ptr<CompiledRule> RuleCompiler::Compile(const RuleDef& rule, std::ve
                 "): the rule could never fire (riposte fields --event-types lists those it can)");
   }
   out->event_types = EventTypesOf(*expanded);
+  std::set<std::string> valueless;
+  FieldsWithoutValue(*expanded, fields_, valueless);
+  for (const auto& name : valueless)
+    messages.push_back({Severity::kWarning, rule.condition_position, what,
+                        "field '" + name + "' has no value in riposte (riposte fields says why): a check on it is never true"});
   out->expanded = std::move(expanded);
   if (!out->event_types)
     messages.push_back({Severity::kWarning, rule.condition_position, what,
@@ -297,6 +302,19 @@ bool IsProducedEventType(std::string_view name) {
   for (EventKind k : kProcessEventKinds)
     if (EventKindName(k) == name) return true;
   return false;
+}
+
+void FieldsWithoutValue(const CondNode& node, const FieldRegistry& fields, std::set<std::string>& out) {
+  if (node.kind == CondNode::Kind::kCheck) {
+    auto note = [&](const FieldRef& f) {
+      const FieldDef* def = fields.Find(f.name, nullptr);
+      if (def && !def->has_value) out.insert(f.name);
+    };
+    note(node.field);
+    for (const auto& o : node.operands)
+      if (o.is_field) note(o.field);
+  }
+  for (const auto& c : node.children) FieldsWithoutValue(*c, fields, out);
 }
 
 std::set<std::string> EventTypesNotProduced(const CondNode& node) {

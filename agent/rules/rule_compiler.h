@@ -80,6 +80,8 @@ std::optional<std::set<std::string>> EventTypesOf(const CondNode& node);
 // Whether riposte can produce an event of this evt.type: a syscall it captures, or one of
 // its process events (procexit ...).
 bool IsProducedEventType(std::string_view name);
+// The fields a condition reads that riposte has no value for (FieldDef::has_value).
+void FieldsWithoutValue(const CondNode& node, const FieldRegistry& fields, std::set<std::string>& out);
 // The evt.type names a condition compares with that riposte cannot produce.
 std::set<std::string> EventTypesNotProduced(const CondNode& node);
 

@@ -9,6 +9,11 @@ namespace {
 // A field's value in Falco's output_fields: null when absent, numbers and booleans typed.
 nlohmann::json TypedValue(const OutputFormat::RenderedField& f) {
   if (!f.present) return nullptr;
+  if (f.is_list) {
+    nlohmann::json list = nlohmann::json::array();
+    for (auto each : f.list) list.push_back(std::string(each));
+    return list;
+  }
   if (f.type == FieldType::kInt || f.value.numeric == FieldValue::Numeric::kYes) return f.value.num;
   if (f.type == FieldType::kBool) return f.value.num != 0;
   return std::string(f.value.str);
@@ -21,9 +26,14 @@ RuleEngine::RuleEngine(std::shared_ptr<const RuleSet> rules, Priority min_priori
 
 void RuleEngine::Evaluate(const Event& e, const ProcessTable& processes, int64_t wall_ns, std::vector<Alert>& out) {
   ++events_;
+  if (first_wall_ns_ == 0) first_wall_ns_ = wall_ns;
+  const int64_t previous = previous_wall_ns_;
+  previous_wall_ns_ = wall_ns;
   const auto& candidates = rules_->RulesFor(EventTypeName(e));
   if (candidates.empty()) return;
   EvalContext ctx(e, processes, hostname_, events_, wall_ns);
+  ctx.first_wall_ns = first_wall_ns_;
+  ctx.previous_wall_ns = previous;
   for (const RuleCandidate& candidate : candidates) {
     const CompiledRule* rule = candidate.rule;
     // Priorities are ordered most severe first.

@@ -30,6 +30,8 @@ class RuleEngine {
   Priority min_priority_;
   std::string hostname_;
   uint64_t events_ = 0;
+  int64_t first_wall_ns_ = 0;     // evt.reltime counts from the first event seen
+  int64_t previous_wall_ns_ = 0;  // evt.deltatime, from the event before
   std::map<std::string, uint64_t> alerts_per_rule_;
 };
 

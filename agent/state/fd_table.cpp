@@ -1,5 +1,7 @@
 #include "state/fd_table.h"
 
+#include <fcntl.h>
+
 namespace riposte {
 
 std::string_view FdTypeName(FdType type) {
@@ -46,7 +48,7 @@ void FdTable::Set(int64_t fd, FdInfo info) {
 
 void FdTable::Close(int64_t fd) { fds_.erase(fd); }
 
-void FdTable::Duplicate(int64_t oldfd, int64_t newfd) {
+void FdTable::Duplicate(int64_t oldfd, int64_t newfd, bool cloexec) {
   if (oldfd == newfd || newfd < 0) return;
   const FdInfo* src = Find(oldfd);
   if (!src) {
@@ -54,6 +56,7 @@ void FdTable::Duplicate(int64_t oldfd, int64_t newfd) {
     return;
   }
   FdInfo copy = *src;
+  copy.open_flags = cloexec ? (copy.open_flags | O_CLOEXEC) : (copy.open_flags & ~static_cast<uint32_t>(O_CLOEXEC));
   Set(newfd, std::move(copy));
 }
 

@@ -18,7 +18,9 @@ class FdTable {
   void Set(int64_t fd, FdInfo info);
   void Close(int64_t fd);
   // dup/dup2/dup3/F_DUPFD: newfd becomes a copy of oldfd (if oldfd is known).
-  void Duplicate(int64_t oldfd, int64_t newfd);
+  // newfd becomes a copy of oldfd; `cloexec`: whether the copy is close-on-exec (dup and
+  // dup2 never are, whatever the original; dup3 and F_DUPFD_CLOEXEC say).
+  void Duplicate(int64_t oldfd, int64_t newfd, bool cloexec = false);
   size_t size() const { return fds_.size(); }
   uint64_t overflowed() const { return overflowed_; }
   const std::unordered_map<int64_t, FdInfo>& entries() const { return fds_; }

@@ -255,8 +255,15 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     case SYS_dup:
       p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret);
       return;
-    case SYS_dup2: case SYS_dup3:
+    case SYS_dup2:
       p.fds.Duplicate(static_cast<int32_t>(e.args[0]), static_cast<int32_t>(e.args[1]));
+      return;
+    case SYS_dup3:
+      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), static_cast<int32_t>(e.args[1]), e.args[2] & O_CLOEXEC);
+      return;
+    case SYS_fcntl:  // only F_DUPFD and F_DUPFD_CLOEXEC reach here (the kernel drops the rest)
+      if (e.args[1] == F_DUPFD || e.args[1] == F_DUPFD_CLOEXEC)
+        p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret, e.args[1] == F_DUPFD_CLOEXEC);
       return;
     case SYS_pipe: case SYS_pipe2: case SYS_socketpair: {
       if (e.params[0].size() < 8) return;

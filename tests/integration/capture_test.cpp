@@ -96,6 +96,19 @@ TEST(Capture, ConnectIsSeenWithAddressPortAndBothEnds) {
                 std::to_string(port));
 }
 
+// fcntl reaches the agent only as F_DUPFD / F_DUPFD_CLOEXEC (the fd table needs them: a
+// shell saves its stdout that way around every redirect); F_GETFL, F_SETFD and the rest
+// are dropped in the kernel.
+TEST(Capture, FcntlIsSentOnlyWhenItDuplicatesAnFd) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "fcntldup", "/etc/hostname"}, &child);
+  auto fcntls = got.Of(child, "fcntl");
+  ASSERT_EQ(fcntls.size(), 1u) << "F_GETFL and F_SETFD must not be sent";
+  EXPECT_EQ(fcntls[0]["args"]["cmd"], "F_DUPFD");
+  EXPECT_GE(fcntls[0]["ret"].get<int64_t>(), 20);
+  EXPECT_EQ(fcntls[0]["fd"]["name"], "/etc/hostname");
+}
+
 TEST(Capture, UnlinkIsSeenWithPathAndResult) {
   const std::string path = TempPath("unlink");
   { std::FILE* f = std::fopen(path.c_str(), "w"); std::fclose(f); }

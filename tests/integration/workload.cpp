@@ -83,6 +83,15 @@ int main(int argc, char** argv) {
       }
       kill(child, SIGKILL);
       waitpid(child, nullptr, 0);
+    } else if (op == "fcntldup") {
+      // As a shell saves an fd around a redirect: a copy at 20 or above, then other fcntl
+      // commands the agent has no use for.
+      int fd = open(next(), O_RDONLY);
+      int copy = fcntl(fd, F_DUPFD, 20);
+      (void)fcntl(copy, F_GETFL);
+      (void)fcntl(copy, F_SETFD, FD_CLOEXEC);
+      close(fd);
+      close(copy);
     } else if (op == "closeloop") {
       int n = std::atoi(next());
       for (int k = 0; k < n; ++k) close(-1);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "decode/record_decoder.h"
+#include "decode/user_names.h"
 #include "rules/rule_engine.h"
 #include "state/state_tracker.h"
 #include "unit/record_builder.h"
@@ -222,7 +223,10 @@ TEST_F(RuleEvaluation, EventArgumentsRenderedAsFalcoDoes) {
                              "notes", {}, 30);
   EXPECT_TRUE(Fires("evt.arg.flags contains O_CREAT and evt.arg.name = /root/notes", write));
   EXPECT_TRUE(Fires("evt.arg.flags = \"O_TRUNC|O_CREAT|O_WRONLY\"", write));  // Falco's order
-  EXPECT_TRUE(Fires("evt.rawarg.flags = 577 and evt.arg[0] = /root/notes", write));
+  // evt.arg[N] counts Falco's exit parameters for openat: fd, dirfd, name, flags, mode, ...
+  EXPECT_TRUE(Fires("evt.rawarg.flags = 577 and evt.arg[2] = /root/notes and evt.arg[1] = AT_FDCWD", write));
+  EXPECT_TRUE(Fires("evt.rawarg.fd = 4 and evt.arg[0] = 4", write));
+  EXPECT_FALSE(Fires("evt.arg[7] exists", write));  // openat has seven parameters
   EXPECT_TRUE(Fires("evt.is_open_write = true and evt.is_open_read = false", write));
   auto failed = SyscallRecord(SYS_openat, -2, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/nope", {}, 30);
   EXPECT_TRUE(Fires("evt.res = ENOENT and evt.failed = true and evt.rawres < 0", failed));
@@ -370,6 +374,73 @@ TEST_F(RuleEvaluation, RulesAreOnlyEvaluatedForTheirEventTypes) {
   bool any = true;
   EXPECT_EQ(set->EventTypes(&any), (std::set<std::string>{"execve", "open", "openat"}));
   EXPECT_FALSE(any);
+}
+
+// fs.path.*: the path a successful file syscall acted on, Falco's way: absolute against
+// the cwd (or "<UNKNOWN>" where Falco does not know the dirfd's directory), raw as passed,
+// source and target for the two-path syscalls, and a failed open still named unless it
+// failed with EPERM (Falco's test is fd != -1).
+TEST_F(RuleEvaluation, FsPathFieldsNameThePathsOfFileSyscalls) {
+  std::string out;
+  auto unlink_rel = SyscallRecord(SYS_unlink, 0, {}, "tmp/../x", {}, 30);
+  ASSERT_TRUE(Fires("fs.path.name exists", unlink_rel, &out, "%fs.path.name|%fs.path.nameraw"));
+  EXPECT_EQ(out, "/root/x|tmp/../x");
+  auto unlinkat_cwd = SyscallRecord(SYS_unlinkat, 0, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "rel", {}, 30);
+  ASSERT_TRUE(Fires("fs.path.name exists", unlinkat_cwd, &out, "%fs.path.name"));
+  EXPECT_EQ(out, "<UNKNOWN>rel");
+  auto rename = SyscallRecord(SYS_rename, 0, {}, "a", "/tmp/b", 30);
+  ASSERT_TRUE(Fires("fs.path.source exists", rename, &out, "%fs.path.source|%fs.path.target|%fs.path.name"));
+  EXPECT_EQ(out, "/root/a|/tmp/b|<NA>");
+  auto link = SyscallRecord(SYS_link, 0, {}, "/etc/shadow", "/tmp/s", 30);  // link's source is the new name
+  ASSERT_TRUE(Fires("fs.path.source exists", link, &out, "%fs.path.source|%fs.path.target"));
+  EXPECT_EQ(out, "/tmp/s|/etc/shadow");
+  EXPECT_FALSE(Fires("fs.path.name exists", SyscallRecord(SYS_unlink, -ENOENT, {}, "/nope", {}, 30)));
+  auto open_enoent = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/etc/nope", {}, 30);
+  EXPECT_TRUE(Fires("fs.path.name = /etc/nope", open_enoent));
+  auto open_eperm = SyscallRecord(SYS_openat, -EPERM, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/etc/nope", {}, 30);
+  EXPECT_FALSE(Fires("fs.path.name exists", open_eperm));
+}
+
+// evt.category and the I/O fields follow Falco's event table; I/O categories come from
+// the fd the event uses.
+TEST_F(RuleEvaluation, EventCategoriesAndIoFields) {
+  std::string out;
+  ASSERT_TRUE(Fires("evt.category = file", OpenShadow(), &out, "%evt.is_io|%evt.io_dir|%evt.count|%evt.count.error.file"));
+  EXPECT_EQ(out, "false|<NA>|1|0");
+  ASSERT_TRUE(Fires("evt.type = openat", OpenShadow()));  // fd 3 of pid 30 is now /etc/shadow
+  auto read = SyscallRecord(SYS_read, 12, {3, 0, 4096}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.is_io_read = true", read, &out, "%evt.category|%evt.io_dir|%evt.buflen|%evt.buflen.file.in|%evt.buflen.out"));
+  EXPECT_EQ(out, "file|read|12|12|<NA>");
+  auto kill = SyscallRecord(SYS_kill, -ESRCH, {1234, 9}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.category = signal", kill, &out, "%evt.count.error|%evt.count.error.other|%evt.count.error.file"));
+  EXPECT_EQ(out, "1|1|<NA>");
+  EXPECT_TRUE(Fires("evt.type.is[kill] = 1 and syscall.type = kill", kill));
+  EXPECT_TRUE(Fires("evt.type.is[openat] = 0", kill));
+}
+
+// Process fields Falco has beyond the basics: ancestors' command lines and environment,
+// argument counts, leaders of the session and group, the standard fds.
+TEST_F(RuleEvaluation, MoreProcessFields) {
+  std::string out;
+  ASSERT_TRUE(Fires("proc.acmdline = \"sshd -D\"", OpenShadow(), &out,
+                    "%proc.cmdnargs|%proc.cmdlenargs|%proc.exeline|%proc.aargs[2]|%proc.pvpid|%thread.ismain"));
+  EXPECT_EQ(out, "1|11|cat /etc/shadow|-D|0|true");
+  EXPECT_TRUE(Fires("proc.aenv[TERM] = xterm", OpenShadow()));
+  EXPECT_TRUE(Fires("proc.aenv[NOT_SET] = \"\"", OpenShadow()));
+  ASSERT_TRUE(Fires("user.homedir exists", OpenShadow(), &out, "%user.homedir|%user.shell"));
+  EXPECT_EQ(out, "/root|" + std::string(UserShell(0)));
+}
+
+// A Falco field riposte has no value for loads with a warning, and a check on it is false.
+TEST_F(RuleEvaluation, FieldsWithoutValueWarnAndNeverMatch) {
+  auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: T\n  desc: t\n  condition: evt.type = openat and proc.vmrss > 0\n"
+                                            "  output: o\n  priority: WARNING\n"}});
+  ASSERT_FALSE(set->has_errors());
+  bool warned = false;
+  for (const auto& m : set->messages()) warned |= m.text.find("'proc.vmrss' has no value") != std::string::npos;
+  EXPECT_TRUE(warned);
+  EXPECT_TRUE(Evaluate(std::move(set), OpenShadow()).empty());
+  EXPECT_FALSE(Fires("proc.vmrss exists", OpenShadow()));
 }
 
 TEST_F(RuleEvaluation, MinimumPriorityDropsLowerRules) {

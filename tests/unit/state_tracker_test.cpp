@@ -120,6 +120,31 @@ TEST_F(StateTrackerTest, DupAndChdirAndSocketsUpdateTheTables) {
   EXPECT_EQ(p->cwd, "/tmp");
 }
 
+// What bash does around `echo x > file`: save stdout with fcntl(F_DUPFD_CLOEXEC), point
+// fd 1 at the file, then put the saved copy back with dup2 and close it. Stdout must come
+// back as it was (Falco tracks the same), and a dup'd copy is close-on-exec only when asked.
+TEST_F(StateTrackerTest, FcntlDuplicatesAndDupsDropCloseOnExec) {
+  SeedShell(100, "/");
+  Apply(SyscallRecord(SYS_openat, 1, {static_cast<uint64_t>(AT_FDCWD), 0, O_WRONLY}, "/log"));
+  Apply(SyscallRecord(SYS_fcntl, 10, {1, F_DUPFD_CLOEXEC, 10}));
+  Apply(SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_WRONLY}, "/proc/self/loginuid"));
+  Apply(SyscallRecord(SYS_dup2, 1, {3, 1}));
+  Apply(SyscallRecord(SYS_close, 0, {3}));
+  Apply(SyscallRecord(SYS_dup2, 1, {10, 1}));
+  Apply(SyscallRecord(SYS_close, 0, {10}));
+  const ProcessInfo* p = tracker.processes().Find(100);
+  ASSERT_NE(p->fds.Find(1), nullptr);
+  EXPECT_EQ(p->fds.Find(1)->name, "/log");
+  EXPECT_FALSE(p->fds.Find(1)->open_flags & O_CLOEXEC) << "dup2's copy is never close-on-exec";
+  Apply(SyscallRecord(SYS_fcntl, 12, {1, F_DUPFD_CLOEXEC, 10}));
+  Apply(SyscallRecord(SYS_fcntl, 13, {1, F_DUPFD, 10}));
+  Apply(ExecRecord(100, 1, "/bin/x", {"x"}));
+  p = tracker.processes().Find(100);
+  EXPECT_EQ(p->fds.Find(12), nullptr) << "F_DUPFD_CLOEXEC's copy closes at exec";
+  ASSERT_NE(p->fds.Find(13), nullptr);
+  EXPECT_EQ(p->fds.Find(13)->name, "/log");
+}
+
 TEST_F(StateTrackerTest, UnknownProcessesAreCountedNotInvented) {
   auto& ev = Apply(SyscallRecord(SYS_close, 0, {3}, {}, {}, 999));
   EXPECT_EQ(ev.process, nullptr);

@@ -97,6 +97,33 @@ void RuntimeTextEmptyOnHost(EvalContext& c, const FieldArg& a, V& out) {
   RuntimeText<Member>(c, a, out);
 }
 
+// container.labels: the container's labels, "key:value, key" (sorted), without the
+// runtime's annotations and Kubernetes' own io.kubernetes.* labels, as the plugin joins them.
+std::string LabelsText(const std::map<std::string, std::string>& labels) {
+  std::string s;
+  for (const auto& [k, v] : labels) {
+    if (k.starts_with("annotation.") || k.starts_with("io.kubernetes.")) continue;
+    s += (s.empty() ? "" : ", ") + k + (v.empty() ? "" : ":" + v);
+  }
+  return s;
+}
+
+// container.type: the engine, as the plugin names it. Docker's containers live in
+// containerd's "moby" namespace; everything else riposte learns from containerd.
+std::string_view EngineName(const ContainerInfo& i) { return i.runtime_namespace == "moby" ? "docker" : "containerd"; }
+
+// The host's pid namespace: pid 1's, when the table has it.
+bool SharesHostPidNamespace(EvalContext& c) {
+  const ProcessInfo* p = c.event.process;
+  const ProcessInfo* init = c.processes.Find(1);
+  return p && init && init->pidns_inum && p->pidns_inum == init->pidns_inum;
+}
+
+constexpr std::string_view kDeprecatedK8s =
+    "no value: deprecated in Falco (the k8smeta plugin replaces it); the container plugin gives it no value either";
+constexpr std::string_view kNoNetworkStatus =
+    "no value in riposte yet: it does not ask CRI for the pod sandbox's network status";
+
 }  // namespace
 
 std::vector<FieldDef> ContainerFields() {
@@ -156,6 +183,65 @@ std::vector<FieldDef> ContainerFields() {
        [](EvalContext& c, const FieldArg&, V& out) {
          if (const ContainerInfo* i = Info(c); i && i->created_ns) out.push_back({{}, i->created_ns});
        }},
+      {"container.type", K::kString, A::kNone, "container engine: docker, containerd, or host",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (OnHost(c)) return out.push_back({"host", 0});
+         if (const ContainerInfo* i = Info(c)) out.push_back({EngineName(*i), 0});
+       }},
+      {"container.duration", K::kInt, A::kNone, "ns since the container was created",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const ContainerInfo* i = Info(c); i && i->created_ns) out.push_back({{}, c.wall_ns - i->created_ns});
+       }},
+      {"container.label", K::kString, A::kRequiredKey,
+       "one label of the container: container.label[com.example.team]",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         const ContainerInfo* i = Info(c);
+         if (!i) return;
+         if (auto it = i->labels.find(a.key); it != i->labels.end()) out.push_back({it->second, 0});
+       }},
+      {"container.labels", K::kString, A::kNone, "the container's labels, 'key:value, key:value' (io.kubernetes.* left out)",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const ContainerInfo* i = Info(c)) out.push_back({c.Keep(LabelsText(i->labels)), 0});
+       }},
+      {"container.host_pid", K::kBool, A::kNone, "the container shares the host's pid namespace",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (!Info(c)) return;
+         const bool b = SharesHostPidNamespace(c);
+         out.push_back({b ? "true" : "false", b});
+       }},
+      NoValue("container.host_network", K::kBool, A::kNone,
+              "no value in riposte yet: it does not read the container's network namespace option from the runtime"),
+      NoValue("container.host_ipc", K::kBool, A::kNone,
+              "no value in riposte yet: it does not read the container's IPC namespace option from the runtime"),
+      NoValue("container.image.id", K::kString, A::kNone, "no value in riposte yet: it does not ask the runtime for the image's id"),
+      NoValue("container.image.digest", K::kString, A::kNone,
+              "no value in riposte yet: it does not ask the runtime for the image's registry digest"),
+      NoValue("container.ip", K::kString, A::kNone, kNoNetworkStatus),
+      NoValue("container.cni.json", K::kString, A::kNone, kNoNetworkStatus),
+      NoValue("k8s.pod.ip", K::kString, A::kNone, kNoNetworkStatus),
+      NoValue("k8s.pod.cni.json", K::kString, A::kNone, kNoNetworkStatus),
+      NoValue("container.healthcheck", K::kString, A::kNone, "no value: deprecated in Falco, whose plugin gives it no value either"),
+      NoValue("container.liveness_probe", K::kString, A::kNone, "no value: deprecated in Falco, whose plugin gives it no value either"),
+      NoValue("container.readiness_probe", K::kString, A::kNone, "no value: deprecated in Falco, whose plugin gives it no value either"),
+      NoValue("k8s.rc.name", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.rc.id", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.rc.label", K::kString, A::kRequiredKey, kDeprecatedK8s),
+      NoValue("k8s.rc.labels", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.svc.name", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.svc.id", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.svc.label", K::kString, A::kRequiredKey, kDeprecatedK8s),
+      NoValue("k8s.svc.labels", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.ns.id", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.ns.label", K::kString, A::kRequiredKey, kDeprecatedK8s),
+      NoValue("k8s.ns.labels", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.rs.name", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.rs.id", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.rs.label", K::kString, A::kRequiredKey, kDeprecatedK8s),
+      NoValue("k8s.rs.labels", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.deployment.name", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.deployment.id", K::kString, A::kNone, kDeprecatedK8s),
+      NoValue("k8s.deployment.label", K::kString, A::kRequiredKey, kDeprecatedK8s),
+      NoValue("k8s.deployment.labels", K::kString, A::kNone, kDeprecatedK8s),
       {"k8s.ns.name", K::kString, A::kNone, "pod namespace", RuntimeText<&ContainerInfo::k8s_namespace>},
       {"k8s.pod.name", K::kString, A::kNone, "pod name", RuntimeText<&ContainerInfo::pod_name>},
       {"k8s.pod.uid", K::kString, A::kNone, "pod uid", RuntimeText<&ContainerInfo::pod_uid>},

@@ -9,6 +9,7 @@
 #include "decode/socket_format.h"
 #include "output/event_format.h"
 #include "rules/field_registry.h"
+#include "rules/fields/falco_params.h"
 
 namespace riposte {
 namespace {
@@ -87,6 +88,12 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
     out.push_back({ctx.Keep(std::to_string(e.ret)), e.ret});
     return true;
   }
+  // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
+  // as the parameter "fd", first in their list.
+  if (key == "fd" && !FalcoParams(s.name).empty() && FalcoParams(s.name)[0] == "fd") {
+    out.push_back({ctx.Keep(std::to_string(e.ret)), e.ret, raw ? FieldValue::Numeric::kYes : FieldValue::Numeric::kNo});
+    return true;
+  }
   // Positional: evt.arg[N] counts params first, then named integer arguments.
   if (!arg.key.empty() || arg.index < 0) {
     for (int i = 0; i < 2; ++i) {
@@ -118,22 +125,53 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
     }
     return false;
   }
-  int64_t n = arg.index;
-  for (int i = 0; i < 2 && n >= 0; ++i) {
-    if (s.params[i].kind == ParamKind::kNone) continue;
-    if (n-- == 0) {
-      out.push_back({ctx.Keep(ParamText(e, i)), 0});
-      return true;
-    }
-  }
-  for (size_t i = 0; i < s.args.size(); ++i) {
-    if (s.args[i].kind == ArgKind::kNone) continue;
-    if (n-- == 0) {
-      out.push_back({ctx.Keep(FormatArg(s.args[i].kind, e.args[i])), ArgNumber(s.args[i].kind, e.args[i])});
-      return true;
-    }
-  }
-  return false;
+  // Positional: evt.arg[N] is the N-th parameter of Falco's exit event for this type.
+  const auto& names = FalcoParams(s.name);
+  if (arg.index < 0 || static_cast<size_t>(arg.index) >= names.size()) return false;
+  FieldArg by_name{true, std::string(names[arg.index]), -1};
+  return ArgByName(ctx, by_name, raw, out);
+}
+
+// evt.args (and evt.info): every argument as name=value.
+void AllArgs(EvalContext& c, const FieldArg&, V& out) {
+  const Event& e = c.event;
+  if (e.kind != EventKind::kSyscall) return;
+  std::string s;
+  for (int i = 0; i < 2; ++i)
+    if (e.syscall->params[i].kind != ParamKind::kNone)
+      s += (s.empty() ? "" : " ") + std::string(e.syscall->params[i].name) + "=" + ParamText(e, i);
+  for (size_t i = 0; i < e.syscall->args.size(); ++i)
+    if (e.syscall->args[i].kind != ArgKind::kNone)
+      s += (s.empty() ? "" : " ") + std::string(e.syscall->args[i].name) + "=" +
+           FormatArg(e.syscall->args[i].kind, e.args[i]);
+  out.push_back({c.Keep(std::move(s)), 0});
+}
+
+// The index of the param called `name`, or -1.
+int ParamIndex(const Event& e, std::string_view name) {
+  if (e.kind != EventKind::kSyscall) return -1;
+  for (int i = 0; i < 2; ++i)
+    if (e.syscall->params[i].kind != ParamKind::kNone && e.syscall->params[i].name == name) return i;
+  return -1;
+}
+
+// evt.abspath (which 0), .src (1), .dst (2): the path argument made absolute against its
+// dirfd, for the *at syscalls that have one (Falco's list).
+template <int Which>
+void AbsPath(EvalContext& c, const FieldArg&, V& out) {
+  const Event& e = c.event;
+  if (e.kind != EventKind::kSyscall || (e.flags & RP_SYSCALL_NO_ENTER)) return;
+  const std::string_view t = e.syscall->name;
+  std::string_view param;
+  if (t == "renameat" || t == "renameat2" || t == "linkat") param = Which == 2 ? "newpath" : "oldpath";
+  else if (t == "symlinkat") param = "linkpath";
+  else if (t == "openat" || t == "openat2" || t == "unlinkat") param = "name";
+  else if (t == "mkdirat") param = "path";
+  else if (t == "fchmodat") param = "filename";
+  else if (t == "fchownat") param = "pathname";
+  const int i = param.empty() ? -1 : ParamIndex(e, param);
+  if (i < 0) return;
+  out.push_back({c.Keep(ParamText(e, i)), 0});
 }
 
 }  // namespace
@@ -195,26 +233,44 @@ std::vector<FieldDef> EventFields() {
          bool b = (OpenFlags(c.event) & O_CREAT) && (OpenMode(c.event) & 0111);
          out.push_back({b ? "true" : "false", b});
        }},
-      {"evt.args", FieldType::kString, FieldArgMode::kNone, "all arguments as name=value text",
-       [](EvalContext& c, const FieldArg&, V& out) {
-         const Event& e = c.event;
-         if (e.kind != EventKind::kSyscall) return;
-         std::string s;
-         for (int i = 0; i < 2; ++i)
-           if (e.syscall->params[i].kind != ParamKind::kNone)
-             s += (s.empty() ? "" : " ") + std::string(e.syscall->params[i].name) + "=" + ParamText(e, i);
-         for (size_t i = 0; i < e.syscall->args.size(); ++i)
-           if (e.syscall->args[i].kind != ArgKind::kNone)
-             s += (s.empty() ? "" : " ") + std::string(e.syscall->args[i].name) + "=" +
-                  FormatArg(e.syscall->args[i].kind, e.args[i]);
-         out.push_back({c.Keep(std::move(s)), 0});
-       }},
+      {"evt.args", FieldType::kString, FieldArgMode::kNone, "all arguments as name=value text", AllArgs},
       {"evt.arg", FieldType::kString, FieldArgMode::kOptionalKey, "one argument, by name (evt.arg.flags, evt.arg[name]) or position (evt.arg[0])",
        [](EvalContext& c, const FieldArg& a, V& out) { ArgByName(c, a, false, out); }},
       {"evt.rawarg", FieldType::kString, FieldArgMode::kOptionalKey, "one argument as a raw number (evt.rawarg.uid)",
        [](EvalContext& c, const FieldArg& a, V& out) { ArgByName(c, a, true, out); }},
-      {"evt.buffer", FieldType::kString, FieldArgMode::kNone, "I/O data buffer: riposte does not capture buffers (never has a value)",
-       [](EvalContext&, const FieldArg&, V&) {}},
+      NoValue("evt.buffer", FieldType::kString, FieldArgMode::kNone,
+              "no value in riposte: I/O data buffers are not captured (the agent never copies what processes read or write)"),
+      {"evt.type.is", FieldType::kInt, FieldArgMode::kRequiredKey, "1 if the event is of the type named: evt.type.is[openat], else 0",
+       [](EvalContext& c, const FieldArg& a, V& out) { out.push_back({{}, EventTypeName(c.event) == a.key ? 1 : 0}); }},
+      {"syscall.type", FieldType::kString, FieldArgMode::kNone, "the syscall's name; no value for process events (procexit ...)",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.kind == EventKind::kSyscall) out.push_back({c.event.syscall->name, 0});
+       }},
+      {"evt.info", FieldType::kString, FieldArgMode::kNone, "the same as evt.args (as in Falco)",
+       AllArgs},
+      {"evt.is_async", FieldType::kBool, FieldArgMode::kNone, "false: riposte produces no asynchronous events",
+       [](EvalContext&, const FieldArg&, V& out) { out.push_back({"false", 0}); }},
+      NoValue("evt.asynctype", FieldType::kString, FieldArgMode::kNone,
+              "no value in riposte: it produces no asynchronous events (nor does Falco for syscalls)"),
+      {"evt.abspath", FieldType::kString, FieldArgMode::kNone,
+       "the path argument of an *at syscall made absolute against its dirfd (renameat, linkat: the old path)", AbsPath<0>},
+      {"evt.abspath.src", FieldType::kString, FieldArgMode::kNone, "evt.abspath's source path (renameat, linkat: oldpath)", AbsPath<1>},
+      {"evt.abspath.dst", FieldType::kString, FieldArgMode::kNone, "the destination path (renameat, linkat: newpath)", AbsPath<2>},
+      NoValue("evt.is_open_create", FieldType::kBool, FieldArgMode::kNone,
+              "no value in riposte yet: Falco reads whether an open created the file from the kernel's FMODE_CREATED, "
+              "which riposte's open records do not carry"),
+      NoValue("evt.pluginname", FieldType::kString, FieldArgMode::kNone,
+              "no value: syscall events come from no plugin (none in Falco either)"),
+      NoValue("evt.plugininfo", FieldType::kString, FieldArgMode::kNone,
+              "no value: syscall events come from no plugin (none in Falco either)"),
+      NoValue("evt.infra.docker.name", FieldType::kString, FieldArgMode::kNone,
+              "no value: Falco's docker infrastructure events are not syscall events, and riposte produces none"),
+      NoValue("evt.infra.docker.container.id", FieldType::kString, FieldArgMode::kNone,
+              "no value: Falco's docker infrastructure events are not syscall events, and riposte produces none"),
+      NoValue("evt.infra.docker.container.name", FieldType::kString, FieldArgMode::kNone,
+              "no value: Falco's docker infrastructure events are not syscall events, and riposte produces none"),
+      NoValue("evt.infra.docker.container.image", FieldType::kString, FieldArgMode::kNone,
+              "no value: Falco's docker infrastructure events are not syscall events, and riposte produces none"),
   };
 }
 

@@ -3,9 +3,13 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <array>
+#include <string>
 
 #include "decode/socket_format.h"
+#include "output/event_format.h"
 #include "rules/field_registry.h"
+#include "rules/fields/event_traits.h"
 #include "state/fd_info.h"
 #include "state/process_info.h"
 
@@ -66,6 +70,36 @@ void Port(EvalContext& c, V& out, End end) {
   if (!f || !IsInet(*f)) return;
   int64_t port = IsLocal(*f, end) ? f->tuple.local_port : f->tuple.remote_port;
   out.push_back({{}, port});
+}
+
+// fd.lproto, fd.rproto, ...: Falco names the port's service only when asked to resolve
+// ports (off by default), so what it prints is the port number as text.
+void Proto(EvalContext& c, V& out, End end) {
+  const FdInfo* f = Fd(c);
+  if (!f || !IsInet(*f)) return;
+  int port = IsLocal(*f, end) ? f->tuple.local_port : f->tuple.remote_port;
+  out.push_back({c.Keep(std::to_string(port)), 0});
+}
+
+bool IsLoopback(const FdInfo& f, const std::array<uint8_t, 16>& addr) {
+  if (f.tuple.family == AF_INET) return addr[0] == 127;
+  static const uint8_t kV6Loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return std::equal(addr.begin(), addr.end(), kV6Loopback);
+}
+
+// fd.is_server, as Falco decides it: a listening or accepted socket is the server; for
+// a connected one, whether the server address is one of this machine's (riposte knows
+// its own end and loopback as such).
+bool IsServerSide(const FdInfo& f) {
+  if (!IsInet(f)) return false;
+  if (f.local_is_server) return true;
+  const auto& server = f.tuple.remote_addr;
+  return IsLoopback(f, server) || server == f.tuple.local_addr;
+}
+
+// The container id as fd.containername chains it: Falco's short id, or "host".
+std::string ContainerTag(const ProcessInfo& p) {
+  return p.container_id.empty() ? std::string("host") : p.container_id.substr(0, 12);
 }
 
 std::string_view Basename(std::string_view path) {
@@ -140,10 +174,45 @@ std::vector<FieldDef> FdFields() {
       {"fd.rip.name", K::kString, A::kNone, "remote host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
       {"fd.sip.name", K::kString, A::kNone, "server host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
       {"fd.cip.name", K::kString, A::kNone, "client host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
-      {"fd.types", K::kString, A::kOptionalIndex, "types of the process' fds; fd.types[N] is the type of fd N",
+      {"fd.is_server", K::kBool, A::kNone, "the process is the server end of the socket (false for other fds)",
+       FD(bool b = IsServerSide(*f); out.push_back({b ? "true" : "false", b}))},
+      {"fd.uid", K::kString, A::kNone, "the thread id and the fd number chained, as one identifier",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (c.event.process) out.push_back({c.Keep(std::to_string(c.event.tid) + std::to_string(c.event.fd_num)), 0});
+       }},
+      {"fd.containername", K::kString, A::kNone, "container id and fd name chained: ID:NAME",
+       FD(if (const ProcessInfo* p = c.event.process)
+            out.push_back({c.Keep(ContainerTag(*p) + ':' + f->name), 0}))},
+      {"fd.containerdirectory", K::kString, A::kNone, "container id and the file's directory chained: ID:DIR",
+       FD(if (const ProcessInfo* p = c.event.process; p && (f->type == FdType::kFile || f->type == FdType::kDirectory || f->failed_open))
+            out.push_back({c.Keep(ContainerTag(*p) + ':' +
+                                  std::string(f->type == FdType::kDirectory ? std::string_view(f->name) : Dirname(f->name))), 0}))},
+      {"fd.lproto", K::kString, A::kNone, "local port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kLocal); }},
+      {"fd.rproto", K::kString, A::kNone, "remote port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kRemote); }},
+      {"fd.sproto", K::kString, A::kNone, "server port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kServer); }},
+      {"fd.cproto", K::kString, A::kNone, "client port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kClient); }},
+      {"fd.proto", K::kString, A::kNone, "either port, as text",
+       [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kLocal); Proto(c, out, End::kRemote); }, Multiplicity::kAnyOf},
+      NoValue("fd.dev", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's device"),
+      NoValue("fd.dev.major", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's device"),
+      NoValue("fd.dev.minor", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's device"),
+      NoValue("fd.ino", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's inode"),
+      NoValue("fd.is_upper_layer", K::kBool, A::kNone,
+              "no value in riposte yet: its open records do not say which overlayfs layer a file is in"),
+      NoValue("fd.is_lower_layer", K::kBool, A::kNone,
+              "no value in riposte yet: its open records do not say which overlayfs layer a file is in"),
+      NoValue("fdlist.nums", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
+      NoValue("fdlist.names", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
+      NoValue("fdlist.cips", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
+      NoValue("fdlist.sips", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
+      NoValue("fdlist.cports", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
+      NoValue("fdlist.sports", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
+      {"fd.types", K::kString, A::kOptionalIndex,
+       "types of the process' fds, for events that touch an fd; fd.types[N] is the type of fd N (a list in output_fields)",
        [](EvalContext& c, const FieldArg& a, V& out) {
          const ProcessInfo* p = c.event.process;
-         if (!p) return;
+         // Only for events that create, use or destroy an fd (Falco's event flags).
+         if (!p || !TraitsOf(EventTypeName(c.event)).touches_fd) return;
          if (a.present) {
            if (const FdInfo* f = p->fds.Find(a.index)) out.push_back({FdTypeName(f->type), 0});
            return;

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "state/fd_info.h"
+
 namespace riposte {
 namespace {
 
@@ -67,6 +69,41 @@ void Ancestors(EvalContext& c, const FieldArg& a, V& out, Get get) {
   }
 }
 
+// The process whose pid is `leader` (a session or group leader), if the table has it.
+const ProcessInfo* Leader(EvalContext& c, uint32_t leader) { return c.processes.Find(leader); }
+
+// proc.stdin.*, proc.stdout.*, proc.stderr.*: fd 0, 1 or 2 of the process.
+template <int Fd, bool kName>
+void StdFd(EvalContext& c, const FieldArg&, V& out) {
+  const ProcessInfo* p = Self(c);
+  if (!p) return;
+  const FdInfo* f = p->fds.Find(Fd);
+  if (!f) return;
+  out.push_back({kName ? std::string_view(f->name) : FdTypeName(f->type), 0});
+}
+
+// A value of the env entry KEY=value, or "" (as Falco answers for a missing variable).
+std::string_view EnvValue(const ProcessInfo& p, const std::string& key) {
+  for (const auto& kv : p.env)
+    if (kv.size() > key.size() && kv.compare(0, key.size(), key) == 0 && kv[key.size()] == '=')
+      return std::string_view(kv).substr(key.size() + 1);
+  return {};
+}
+
+// The start of the process' pid namespace: its init's (vpid 1 in the same namespace).
+const ProcessInfo* PidNamespaceInit(EvalContext& c, const ProcessInfo& p) {
+  if (p.vpid == 1) return &p;
+  for (int n = 1; n < 64; ++n) {
+    const ProcessInfo* a = c.processes.Ancestor(p, n);
+    if (!a) break;
+    if (a->vpid == 1 && a->pidns_inum == p.pidns_inum) return a;
+  }
+  return nullptr;
+}
+
+constexpr std::string_view kDeprecatedProbe =
+    "no value: deprecated in Falco, whose container plugin gives it no value either";
+
 #define PROC(expr)                                           \
   [](EvalContext& c, const FieldArg&, V& out) {              \
     if (const ProcessInfo* p = Self(c)) { (void)c; expr; }   \
@@ -87,8 +124,10 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.vpid", K::kInt, A::kNone, "process id in its own pid namespace", PROC(Num(c, out, p->vpid))},
       {"proc.sid", K::kInt, A::kNone, "session id", PROC(Num(c, out, p->sid))},
       {"proc.vpgid", K::kInt, A::kNone, "process group id", PROC(Num(c, out, p->pgid))},
-      {"proc.is_vpgid_leader", K::kBool, A::kNone, "the process leads its process group", PROC(Bool(out, p->pgid == p->pid))},
-      {"proc.is_sid_leader", K::kBool, A::kNone, "the process leads its session", PROC(Bool(out, p->sid == p->pid))},
+      {"proc.is_vpgid_leader", K::kBool, A::kNone, "the process leads its process group (proc.vpgid = proc.vpid)",
+       PROC(Bool(out, p->pgid == p->vpid))},
+      {"proc.is_sid_leader", K::kBool, A::kNone, "the process leads its session (proc.sid = proc.vpid, as Falco tests it)",
+       PROC(Bool(out, p->sid == p->vpid))},
       {"proc.name", K::kString, A::kNone, "process name (the kernel's comm, 15 characters at most)", PROC(Str(out, p->comm))},
       {"proc.exe", K::kString, A::kNone, "first command-line argument (argv[0])", PROC(Str(out, p->exe))},
       {"proc.exepath", K::kString, A::kNone, "full path of the executable", PROC(Str(out, p->exepath))},
@@ -162,6 +201,90 @@ std::vector<FieldDef> ProcessFields() {
        [](EvalContext& c, const FieldArg& a, V& out) {
          Ancestors(c, a, out, [](EvalContext& cc, const ProcessInfo& p, V& o) { Num(cc, o, p.pid); });
        }, Multiplicity::kAnyOf},
+      {"proc.aargs", K::kString, A::kOptionalIndex,
+       "arguments of the N-th ancestor; without N, every ancestor's from the parent up, space-joined",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         const ProcessInfo* p = Self(c);
+         if (!p) return;
+         if (a.present) {
+           if (const ProcessInfo* anc = c.processes.Ancestor(*p, static_cast<int>(a.index))) out.push_back({anc->args_text, 0});
+           return;
+         }
+         std::string joined;
+         for (int n = 1; n < 64; ++n) {
+           const ProcessInfo* anc = c.processes.Ancestor(*p, n);
+           if (!anc) break;
+           joined += (joined.empty() ? "" : " ") + anc->args_text;
+         }
+         if (!joined.empty()) out.push_back({c.Keep(std::move(joined)), 0});
+       }},
+      {"proc.acmdline", K::kString, A::kOptionalIndex, "command line of the N-th ancestor; without N, any ancestor",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.cmdline, 0}); });
+       }, Multiplicity::kAnyOf},
+      {"proc.aenv", K::kString, A::kOptionalKey,
+       "environment of the N-th ancestor (proc.aenv[1]); proc.aenv[HOME]: the nearest ancestor's HOME; no argument: proc.env",
+       [](EvalContext& c, const FieldArg& a, V& out) {
+         const ProcessInfo* p = Self(c);
+         if (!p) return;
+         if (!a.present || (a.key.empty() ? a.index < 1 : a.index == 0)) {
+           out.push_back({c.Keep(Join(p->env)), 0});
+         } else if (a.index > 0) {
+           if (const ProcessInfo* anc = c.processes.Ancestor(*p, static_cast<int>(a.index))) out.push_back({c.Keep(Join(anc->env)), 0});
+         } else {
+           std::string_view v;
+           for (int n = 1; n < 20 && v.empty(); ++n) {
+             const ProcessInfo* anc = c.processes.Ancestor(*p, n);
+             if (!anc) break;
+             v = EnvValue(*anc, a.key);
+           }
+           out.push_back({v, 0});
+         }
+       }},
+      {"proc.cmdnargs", K::kInt, A::kNone, "number of arguments (proc.args)", PROC(Num(c, out, static_cast<int64_t>(p->args.size())))},
+      {"proc.cmdlenargs", K::kInt, A::kNone, "total length of the arguments, separators excluded",
+       PROC(int64_t n = 0; for (const auto& arg : p->args) n += static_cast<int64_t>(arg.size()); Num(c, out, n))},
+      {"proc.exeline", K::kString, A::kNone, "argv[0] and the arguments (proc.exe + proc.args)",
+       PROC(Str(out, c.Keep(p->exe + " " + p->args_text)))},
+      {"proc.pgid", K::kInt, A::kNone, "process group id", PROC(Num(c, out, p->pgid))},
+      {"proc.is_pgid_leader", K::kBool, A::kNone, "the process leads its process group (proc.pgid = proc.pid)",
+       PROC(Bool(out, p->pgid == p->pid))},
+      {"proc.pgid.name", K::kString, A::kNone, "process group leader's name",
+       PROC(if (const ProcessInfo* g = Leader(c, p->pgid)) Str(out, g->comm))},
+      {"proc.pgid.exe", K::kString, A::kNone, "process group leader's argv[0]",
+       PROC(if (const ProcessInfo* g = Leader(c, p->pgid)) Str(out, g->exe))},
+      {"proc.pgid.exepath", K::kString, A::kNone, "process group leader's executable path",
+       PROC(if (const ProcessInfo* g = Leader(c, p->pgid)) Str(out, g->exepath))},
+      {"proc.vpgid.exepath", K::kString, A::kNone, "process group leader's executable path",
+       PROC(if (const ProcessInfo* g = Leader(c, p->pgid)) Str(out, g->exepath))},
+      {"proc.sid.exe", K::kString, A::kNone, "session leader's argv[0]",
+       PROC(if (const ProcessInfo* l = Leader(c, p->sid)) Str(out, l->exe))},
+      {"proc.sid.exepath", K::kString, A::kNone, "session leader's executable path",
+       PROC(if (const ProcessInfo* l = Leader(c, p->sid)) Str(out, l->exepath))},
+      {"proc.pvpid", K::kInt, A::kNone, "parent's id in its own pid namespace", PARENT(Num(c, out, p->vpid))},
+      {"proc.pid.ts", K::kInt, A::kNone, "process start, ns since the epoch", PROC(Num(c, out, StartWallNs(c, *p)))},
+      {"proc.ppid.ts", K::kInt, A::kNone, "parent's start, ns since the epoch", PARENT(Num(c, out, StartWallNs(c, *p)))},
+      {"proc.pidns_init_start_ts", K::kInt, A::kNone, "start of the process' pid namespace (its init's start), ns since the epoch",
+       PROC(if (const ProcessInfo* init = PidNamespaceInit(c, *p)) Num(c, out, StartWallNs(c, *init)))},
+      {"proc.exe_ino.ctime_duration_pidns_start", K::kInt, A::kNone,
+       "ns between the pid namespace's start and the executable's ctime, when the ctime is later",
+       PROC(if (const ProcessInfo* init = PidNamespaceInit(c, *p); init && p->exe_ctime_ns) {
+         const int64_t d = p->exe_ctime_ns - StartWallNs(c, *init);
+         if (d > 0) Num(c, out, d);
+       })},
+      {"proc.is_exe_lower_layer", K::kBool, A::kNone, "executable is in an overlayfs lower layer (part of the image)",
+       PROC(Bool(out, p->exe_lower_layer))},
+      {"proc.fdopencount", K::kInt, A::kNone, "number of the process' open fds riposte tracks",
+       PROC(Num(c, out, static_cast<int64_t>(p->fds.size())))},
+      {"proc.stdin.type", K::kString, A::kNone, "type of fd 0", StdFd<0, false>},
+      {"proc.stdout.type", K::kString, A::kNone, "type of fd 1", StdFd<1, false>},
+      {"proc.stderr.type", K::kString, A::kNone, "type of fd 2", StdFd<2, false>},
+      {"proc.stdin.name", K::kString, A::kNone, "name of fd 0", StdFd<0, true>},
+      {"proc.stdout.name", K::kString, A::kNone, "name of fd 1", StdFd<1, true>},
+      {"proc.stderr.name", K::kString, A::kNone, "name of fd 2", StdFd<2, true>},
+      NoValue("proc.is_container_healthcheck", K::kBool, A::kNone, kDeprecatedProbe),
+      NoValue("proc.is_container_liveness_probe", K::kBool, A::kNone, kDeprecatedProbe),
+      NoValue("proc.is_container_readiness_probe", K::kBool, A::kNone, kDeprecatedProbe),
       {"thread.tid", K::kInt, A::kNone, "thread id", [](EvalContext& c, const FieldArg&, V& out) { Num(c, out, c.event.tid); }},
       {"thread.cap_effective", K::kString, A::kNone, "effective capabilities, by name",
        PROC(Str(out, c.Keep(CapNames(p->cap_effective))))},

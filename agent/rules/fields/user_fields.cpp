@@ -26,6 +26,8 @@ std::vector<FieldDef> UserFields() {
       {"user.uid", K::kInt, A::kNone, "effective user id (as Falco: set*id's effective argument once it succeeds)",
        PROC(Num(c, out, p->euid))},
       {"user.name", K::kString, A::kNone, "effective user's name", PROC(out.push_back({UserName(p->euid), 0}))},
+      {"user.homedir", K::kString, A::kNone, "effective user's home directory", PROC(out.push_back({UserHome(p->euid), 0}))},
+      {"user.shell", K::kString, A::kNone, "effective user's login shell", PROC(out.push_back({UserShell(p->euid), 0}))},
       {"user.loginuid", K::kInt, A::kNone, "audit login uid (-1 when unset)",
        PROC(Num(c, out, static_cast<int32_t>(p->loginuid)))},
       {"user.loginname", K::kString, A::kNone, "name of the audit login user",
