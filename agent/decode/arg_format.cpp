@@ -17,6 +17,8 @@ int64_t ArgNumber(ArgKind kind, uint64_t raw) {
     case ArgKind::kUid:
     case ArgKind::kGid:
       return static_cast<int32_t>(raw);
+    case ArgKind::kOpenFlags:  // a raw open flags value is Falco's own encoding
+      return FalcoOpenFlags(raw);
     default:
       return static_cast<int64_t>(raw);
   }
@@ -70,7 +72,8 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
 }
 
 bool RawArgIsText(ArgKind kind) {
-  return kind == ArgKind::kMode || kind == ArgKind::kChmodMode || kind == ArgKind::kHexMode;
+  return kind == ArgKind::kMode || kind == ArgKind::kChmodMode || kind == ArgKind::kHexMode ||
+         kind == ArgKind::kOpenFlags;
 }
 
 std::string FormatRawArg(ArgKind kind, uint64_t raw) {
@@ -80,6 +83,9 @@ std::string FormatRawArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kMode:  // Falco prints a raw mode in its display base, without a prefix
     case ArgKind::kChmodMode:
       snprintf(buf, sizeof(buf), "%llo", static_cast<unsigned long long>(raw));
+      return buf;
+    case ArgKind::kOpenFlags:  // Falco's encoding, in its display base: hex ("2401")
+      snprintf(buf, sizeof(buf), "%X", FalcoOpenFlags(raw));
       return buf;
     default:  // kHexMode
       return FormatArg(kind, raw);

@@ -67,6 +67,24 @@ std::string OpenFlagsName(uint64_t flags) {
   return out;
 }
 
+uint32_t FalcoOpenFlags(uint64_t flags) {
+  // Each kernel mask tested for any bit, as Falco's driver does (so O_TMPFILE, which holds
+  // O_DIRECTORY's bit, is set on every O_DIRECTORY open, and O_SYNC on every O_DSYNC one).
+  const auto acc = flags & O_ACCMODE;
+  uint32_t out = acc == O_WRONLY ? 1u << 1 : acc == O_RDWR ? (1u << 0 | 1u << 1) : 1u << 0;
+  const struct {
+    uint64_t kernel;
+    uint32_t falco;
+  } bits[] = {
+      {O_CREAT, 1u << 2},     {O_TMPFILE, 1u << 13},  {O_APPEND, 1u << 3},    {O_DSYNC, 1u << 4},
+      {O_EXCL, 1u << 5},      {O_NONBLOCK, 1u << 6},  {O_SYNC, 1u << 7},      {O_TRUNC, 1u << 8},
+      {O_DIRECT, 1u << 9},    {O_DIRECTORY, 1u << 10}, {O_LARGEFILE, 1u << 11}, {O_CLOEXEC, 1u << 12},
+  };
+  for (const auto& b : bits)
+    if (flags & b.kernel) out |= b.falco;
+  return out;
+}
+
 std::string ChmodModeName(uint64_t mode) {
   if ((mode & 07777) == 0) return "0";
   return JoinBits(mode & 07777, {{S_IXOTH, "S_IXOTH"}, {S_IWOTH, "S_IWOTH"}, {S_IROTH, "S_IROTH"},

@@ -8,6 +8,9 @@
 namespace riposte {
 
 std::string OpenFlagsName(uint64_t flags);
+// Open flags in Falco's own encoding (its driver's PPM_O_* bits: O_RDONLY is 1, O_WRONLY 2,
+// O_CREAT 4, ...), which is what evt.rawarg.flags of an open is in Falco.
+uint32_t FalcoOpenFlags(uint64_t flags);
 std::string SignalName(int sig);
 // chmod's mode as Falco renders it: "S_IXOTH|S_IROTH|...|S_ISUID", lowest bit first; "0".
 std::string ChmodModeName(uint64_t mode);

@@ -63,6 +63,12 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
       }
       v.str = ctx.Keep(std::move(joined));
     }
+    // A list field prints as Falco prints a list: "(file,pipe)", "(file)" for fd.types[0].
+    if (!values.empty() && t.field.def->many == Multiplicity::kList) {
+      std::string joined = "(";
+      for (const auto& each : values) joined += (joined.size() > 1 ? "," : "") + std::string(each.str);
+      v.str = ctx.Keep(joined + ")");
+    }
     out += v.str;
     if (!fields) continue;
     fields->push_back({t.text, v, t.field.def->type, !values.empty()});

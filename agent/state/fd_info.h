@@ -15,6 +15,8 @@ enum class FdType : uint8_t {
 };
 
 std::string_view FdTypeName(FdType type);
+// Falco's one-character form (fd.typechar): f, d, 4, 6, u, p, e, s, l, i, t, n, b, r, m, o.
+std::string_view FdTypeChar(FdType type);
 
 struct FdInfo {
   FdType type = FdType::kUnknown;

@@ -27,6 +27,29 @@ std::string_view FdTypeName(FdType type) {
   return "unknown";
 }
 
+std::string_view FdTypeChar(FdType t) {
+  switch (t) {
+    case FdType::kFile: return "f";
+    case FdType::kDirectory: return "d";
+    case FdType::kIpv4: return "4";
+    case FdType::kIpv6: return "6";
+    case FdType::kUnix: return "u";
+    case FdType::kPipe: return "p";
+    case FdType::kEvent: return "e";
+    case FdType::kSignalfd: return "s";
+    case FdType::kEventpoll: return "l";
+    case FdType::kInotify: return "i";
+    case FdType::kTimerfd: return "t";
+    case FdType::kNetlink: return "n";
+    case FdType::kBpf: return "b";
+    case FdType::kUserfaultfd: return "u";
+    case FdType::kIoUring: return "r";
+    case FdType::kMemfd: return "m";
+    case FdType::kUnknown: break;
+  }
+  return "o";
+}
+
 const FdInfo* FdTable::Find(int64_t fd) const {
   auto it = fds_.find(fd);
   return it == fds_.end() ? nullptr : &it->second;

@@ -33,6 +33,15 @@ TEST(FlagNames, SignalsPtraceAndErrno) {
   EXPECT_EQ(ErrnoName(0), "");
 }
 
+// Falco's raw open flags are its driver's encoding, each kernel mask tested for any bit.
+TEST(FlagNames, OpenFlagsInFalcosEncoding) {
+  EXPECT_EQ(FalcoOpenFlags(O_RDONLY), 1u);
+  EXPECT_EQ(FalcoOpenFlags(O_WRONLY | O_CREAT | O_TRUNC), 2u | 4u | 256u);
+  EXPECT_EQ(FalcoOpenFlags(O_RDWR | O_CLOEXEC), 3u | 4096u);
+  EXPECT_EQ(FalcoOpenFlags(O_RDONLY | O_DIRECTORY), 1u | 1024u | 8192u);  // O_TMPFILE shares O_DIRECTORY's bit
+  EXPECT_EQ(FalcoOpenFlags(O_WRONLY | O_DSYNC), 2u | 16u | 128u);         // and O_SYNC O_DSYNC's
+}
+
 TEST(SocketFormat, ParsesInetAndUnixSockaddrs) {
   sockaddr_in in{};
   in.sin_family = AF_INET;

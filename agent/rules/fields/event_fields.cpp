@@ -9,6 +9,7 @@
 #include "decode/socket_format.h"
 #include "output/event_format.h"
 #include "rules/field_registry.h"
+#include "rules/fields/falco_args_text.h"
 #include "rules/fields/falco_params.h"
 
 namespace riposte {
@@ -78,6 +79,12 @@ std::string ParamText(const Event& e, int i) {
   return {};
 }
 
+// A failed syscall's result as Falco's evt.arg.res shows it: the errno's name.
+std::string ErrorText(int64_t ret) {
+  std::string name = ErrnoName(-ret);
+  return name.empty() ? std::to_string(ret) : name;
+}
+
 // evt.arg.NAME / evt.arg[N]: Falco's names first ("res" is the return value).
 bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
   const Event& e = ctx.event;
@@ -85,13 +92,18 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
   const SyscallInfo& s = *e.syscall;
   std::string_view key = arg.key;
   if (key == "res") {
-    out.push_back({ctx.Keep(std::to_string(e.ret)), e.ret});
+    // An fd result shows as the fd, as Falco shows it: dup's res is "<f>/etc/passwd".
+    // An fd result shows as the fd, as Falco shows it (dup's res is "<f>/etc/passwd"); a
+    // failure as its errno's name.
+    const bool fd = !raw && e.ret >= 0 && ReturnsFd(s.name);
+    out.push_back({ctx.Keep(!raw && e.ret < 0 ? ErrorText(e.ret) : fd ? FalcoFdText(e, e.ret) : std::to_string(e.ret)), e.ret});
     return true;
   }
   // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
   // as the parameter "fd", first in their list.
   if (key == "fd" && !FalcoParams(s.name).empty() && FalcoParams(s.name)[0] == "fd") {
-    out.push_back({ctx.Keep(std::to_string(e.ret)), e.ret, raw ? FieldValue::Numeric::kYes : FieldValue::Numeric::kNo});
+    out.push_back({ctx.Keep(raw ? std::to_string(e.ret) : e.ret < 0 ? ErrorText(e.ret) : FalcoFdText(e, e.ret)), e.ret,
+                   raw ? FieldValue::Numeric::kYes : FieldValue::Numeric::kNo});
     return true;
   }
   // Positional: evt.arg[N] counts params first, then named integer arguments.
@@ -106,7 +118,10 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
     for (size_t i = 0; i < s.args.size(); ++i) {
       if (s.args[i].kind != ArgKind::kNone && s.args[i].name == key) {
         int64_t n = ArgNumber(s.args[i].kind, e.args[i]);
-        if (!raw) {
+        const bool dir_fd = s.args[i].kind == ArgKind::kDirFd && n != AT_FDCWD;
+        if (!raw && (s.args[i].kind == ArgKind::kFd || dir_fd)) {
+          out.push_back({ctx.Keep(FalcoFdText(e, n)), n});  // "<f>/etc/passwd", as Falco's evt.arg.fd
+        } else if (!raw) {
           out.push_back({ctx.Keep(FormatArg(s.args[i].kind, e.args[i])), n});
         } else {
           out.push_back({ctx.Keep(FormatRawArg(s.args[i].kind, e.args[i])), n,
@@ -118,7 +133,8 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
     // open's flags and mode live in open_how for openat2
     if (IsOpen(e) && (key == "flags" || key == "mode")) {
       uint64_t v = key == "flags" ? OpenFlags(e) : OpenMode(e);
-      out.push_back({ctx.Keep(raw ? (key == "flags" ? std::to_string(v) : FormatRawArg(ArgKind::kMode, v))
+      if (raw && key == "flags") v = FalcoOpenFlags(v);  // Falco's raw flags are its own encoding
+      out.push_back({ctx.Keep(raw ? (key == "flags" ? FormatRawArg(ArgKind::kOpenFlags, OpenFlags(e)) : FormatRawArg(ArgKind::kMode, v))
                                   : key == "flags" ? OpenFlagsName(v) : FormatArg(ArgKind::kMode, v)),
                      static_cast<int64_t>(v), raw ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
       return true;
@@ -132,19 +148,10 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
   return ArgByName(ctx, by_name, raw, out);
 }
 
-// evt.args (and evt.info): every argument as name=value.
+// evt.args (and evt.info): Falco's rendering of every parameter riposte has.
 void AllArgs(EvalContext& c, const FieldArg&, V& out) {
-  const Event& e = c.event;
-  if (e.kind != EventKind::kSyscall) return;
-  std::string s;
-  for (int i = 0; i < 2; ++i)
-    if (e.syscall->params[i].kind != ParamKind::kNone)
-      s += (s.empty() ? "" : " ") + std::string(e.syscall->params[i].name) + "=" + ParamText(e, i);
-  for (size_t i = 0; i < e.syscall->args.size(); ++i)
-    if (e.syscall->args[i].kind != ArgKind::kNone)
-      s += (s.empty() ? "" : " ") + std::string(e.syscall->args[i].name) + "=" +
-           FormatArg(e.syscall->args[i].kind, e.args[i]);
-  out.push_back({c.Keep(std::move(s)), 0});
+  if (c.event.kind != EventKind::kSyscall) return;
+  out.push_back({c.Keep(FalcoArgsText(c.event)), 0});
 }
 
 // The index of the param called `name`, or -1.
@@ -233,7 +240,9 @@ std::vector<FieldDef> EventFields() {
          bool b = (OpenFlags(c.event) & O_CREAT) && (OpenMode(c.event) & 0111);
          out.push_back({b ? "true" : "false", b});
        }},
-      {"evt.args", FieldType::kString, FieldArgMode::kNone, "all arguments as name=value text", AllArgs},
+      {"evt.args", FieldType::kString, FieldArgMode::kNone,
+       "every parameter as Falco prints them, in Falco's order: fd=3(<f>/etc/passwd) dirfd=-100(AT_FDCWD) ... "
+       "(those riposte's records do not carry are left out)", AllArgs},
       {"evt.arg", FieldType::kString, FieldArgMode::kOptionalKey, "one argument, by name (evt.arg.flags, evt.arg[name]) or position (evt.arg[0])",
        [](EvalContext& c, const FieldArg& a, V& out) { ArgByName(c, a, false, out); }},
       {"evt.rawarg", FieldType::kString, FieldArgMode::kOptionalKey, "one argument as a raw number (evt.rawarg.uid)",

@@ -21,29 +21,6 @@ using V = std::vector<FieldValue>;
 const FdInfo* Fd(EvalContext& c) { return c.event.fd; }
 bool IsInet(const FdInfo& f) { return f.type == FdType::kIpv4 || f.type == FdType::kIpv6; }
 
-std::string_view TypeChar(FdType t) {
-  switch (t) {
-    case FdType::kFile: return "f";
-    case FdType::kDirectory: return "d";
-    case FdType::kIpv4: return "4";
-    case FdType::kIpv6: return "6";
-    case FdType::kUnix: return "u";
-    case FdType::kPipe: return "p";
-    case FdType::kEvent: return "e";
-    case FdType::kSignalfd: return "s";
-    case FdType::kEventpoll: return "l";
-    case FdType::kInotify: return "i";
-    case FdType::kTimerfd: return "t";
-    case FdType::kNetlink: return "n";
-    case FdType::kBpf: return "b";
-    case FdType::kUserfaultfd: return "u";
-    case FdType::kIoUring: return "r";
-    case FdType::kMemfd: return "m";
-    case FdType::kUnknown: break;
-  }
-  return "o";
-}
-
 enum class End { kLocal, kRemote, kServer, kClient };
 
 // Which side of the tuple an end is: local/remote as seen by this process; server/client
@@ -141,7 +118,7 @@ std::vector<FieldDef> FdFields() {
       {"fd.type", K::kString, A::kNone, "file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, memfd",
        FD(if (!f->failed_open) out.push_back({FdTypeName(f->type), 0}))},
       {"fd.typechar", K::kString, A::kNone, "type as one character (f, d, 4, 6, u, p, e, s, l, i, t, n, b, m)",
-       FD(out.push_back({TypeChar(f->type), 0}))},
+       FD(out.push_back({FdTypeChar(f->type), 0}))},
       {"fd.sockfamily", K::kString, A::kNone, "ip or unix",
        FD(if (IsInet(*f)) out.push_back({"ip", 0}); else if (f->type == FdType::kUnix) out.push_back({"unix", 0}))},
       {"fd.l4proto", K::kString, A::kNone, "tcp, udp, icmp or raw",

@@ -1,0 +1,158 @@
+#include "rules/fields/falco_args_text.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
+#include <optional>
+
+#include "decode/arg_format.h"
+#include "decode/flag_names.h"
+#include "decode/socket_format.h"
+#include "decode/user_names.h"
+#include "kernel/syscall_table.h"
+#include "rules/fields/falco_params.h"
+#include "state/fd_info.h"
+#include "state/process_info.h"
+
+namespace riposte {
+namespace {
+
+// An fd as Falco shows it inside parentheses: "<f>/etc/passwd", "<4t>1.2.3.4:5->6.7.8.9:10",
+// "<p>" (a pipe has no name), "<4>" (a socket not yet connected).
+std::string FdText(const FdInfo& f) {
+  std::string out = "<" + std::string(FdTypeChar(f.type));
+  const bool inet = f.type == FdType::kIpv4 || f.type == FdType::kIpv6;
+  if (inet && f.tuple.remote_port != 0) {
+    out += f.tuple.protocol == IPPROTO_TCP ? "t" : f.tuple.protocol == IPPROTO_UDP ? "u" : "";
+    out += ">" + f.name;
+    return out;
+  }
+  out += ">";
+  if (f.type == FdType::kFile || f.type == FdType::kDirectory || f.type == FdType::kMemfd) out += f.name;
+  return out;
+}
+
+std::string WithMeaning(int64_t n, const std::string& meaning) {
+  return meaning.empty() ? std::to_string(n) : std::to_string(n) + "(" + meaning + ")";
+}
+
+std::string FdNumberText(const Event& e, int64_t fd) {
+  const FdInfo* f = e.process ? e.process->fds.Find(fd) : nullptr;
+  return f ? WithMeaning(fd, FdText(*f)) : std::to_string(fd);
+}
+
+std::string ErrnoText(int64_t ret) { return WithMeaning(ret, ErrnoName(-ret)); }
+
+std::string ResultText(const Event& e) {
+  if (e.ret < 0) return ErrnoText(e.ret);
+  if (ReturnsFd(e.syscall->name)) return FdNumberText(e, e.ret);
+  return std::to_string(e.ret);
+}
+
+uint64_t OpenHowFlags(const Event& e) {
+  uint64_t f = 0;
+  if (e.params[1].size() >= 8) std::memcpy(&f, e.params[1].data(), 8);
+  return f;
+}
+
+std::optional<std::string> ArgText(const Event& e, size_t i) {
+  const ArgInfo& a = e.syscall->args[i];
+  const uint64_t raw = e.args[i];
+  const int64_t n = static_cast<int32_t>(raw);
+  switch (a.kind) {
+    case ArgKind::kFd: return FdNumberText(e, n);
+    case ArgKind::kDirFd: return n == AT_FDCWD ? WithMeaning(n, "AT_FDCWD") : FdNumberText(e, n);
+    case ArgKind::kOpenFlags: return WithMeaning(FalcoOpenFlags(raw), OpenFlagsName(raw));
+    case ArgKind::kMode:
+      return (raw & 07777) == 0 ? "0" : FormatArg(ArgKind::kMode, raw);
+    case ArgKind::kChmodMode:  // the octal mode, then its bits by name
+      return (raw & 07777) == 0 ? "0" : FormatArg(ArgKind::kMode, raw) + "(" + ChmodModeName(raw) + ")";
+    case ArgKind::kHexMode:
+      return FormatArg(ArgKind::kHexMode, raw);
+    case ArgKind::kUid:
+    case ArgKind::kGid: {
+      const auto id = static_cast<uint32_t>(raw);
+      if (id == UINT32_MAX) return WithMeaning(-1, "<NONE>");
+      std::string_view name = a.kind == ArgKind::kUid ? UserName(id) : GroupName(id);
+      return WithMeaning(id, name == "<NA>" ? "" : std::string(name));
+    }
+    case ArgKind::kSignal: return WithMeaning(n, SignalName(static_cast<int>(raw)));
+    case ArgKind::kPtraceRequest: return WithMeaning(static_cast<int64_t>(raw), PtraceRequestName(raw));
+    case ArgKind::kSocketFamily: return WithMeaning(static_cast<int64_t>(raw), SocketFamilyName(raw));
+    case ArgKind::kInt: return std::to_string(n);
+    case ArgKind::kUInt:
+    case ArgKind::kHex:
+    case ArgKind::kSocketType:
+      return std::to_string(raw);
+    // Falco's encodings of these differ from the kernel's; riposte does not render them.
+    case ArgKind::kCloneFlags:
+    case ArgKind::kFcntlCmd:
+    case ArgKind::kNone:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ParamText(const Event& e, int i) {
+  if (e.flags & RP_SYSCALL_NO_ENTER) return std::nullopt;
+  const std::string raw(e.params[i]);
+  switch (e.syscall->params[i].kind) {
+    case ParamKind::kPath:
+      // A relative path shows what it resolved to, as Falco shows it: "rel(/tmp/w/rel)".
+      if (!raw.empty() && raw[0] != '/' && !e.resolved_path[i].empty()) return raw + "(" + e.resolved_path[i] + ")";
+      return raw;
+    case ParamKind::kString: return raw;
+    case ParamKind::kSockaddr: {
+      SockAddr sa = ParseSockaddr(e.params[i]);
+      if (sa.family == AF_UNIX) return sa.unix_path;
+      if (sa.family == 0) return std::nullopt;
+      return FormatIp(sa.family, sa.addr) + ":" + std::to_string(sa.port);
+    }
+    default: return std::nullopt;
+  }
+}
+
+std::optional<std::string> ValueOf(const Event& e, std::string_view name, bool first) {
+  const SyscallInfo& s = *e.syscall;
+  if (name == "res") return ResultText(e);
+  if (name == "fd" && first) return e.ret < 0 ? ErrnoText(e.ret) : FdNumberText(e, e.ret);
+  if (name == "tuple") {
+    if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && e.fd->tuple.remote_port) return e.fd->name;
+    return std::nullopt;
+  }
+  for (int i = 0; i < 2; ++i)
+    if (s.params[i].kind != ParamKind::kNone && s.params[i].name == name) return ParamText(e, i);
+  for (size_t i = 0; i < s.args.size(); ++i)
+    if (s.args[i].kind != ArgKind::kNone && s.args[i].name == name) return ArgText(e, i);
+  if (s.name == "openat2" && name == "flags") {
+    const uint64_t f = OpenHowFlags(e);
+    return WithMeaning(FalcoOpenFlags(f), OpenFlagsName(f));
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool ReturnsFd(std::string_view t) { return t == "dup" || t == "dup2" || t == "dup3" || t == "fcntl"; }
+
+std::string FalcoFdText(const Event& e, int64_t fd) {
+  const FdInfo* f = e.process ? e.process->fds.Find(fd) : nullptr;
+  return f ? FdText(*f) : std::to_string(fd);
+}
+
+std::string FalcoArgsText(const Event& e) {
+  if (e.kind != EventKind::kSyscall || !e.syscall) return {};
+  std::string out;
+  const auto& names = FalcoParams(e.syscall->name);
+  for (size_t i = 0; i < names.size(); ++i) {
+    auto v = ValueOf(e, names[i], i == 0);
+    if (!v) continue;
+    if (!out.empty()) out += ' ';
+    out += std::string(names[i]) + "=" + *v;
+  }
+  return out;
+}
+
+}  // namespace riposte

@@ -1,0 +1,22 @@
+// evt.args as Falco prints it: every parameter of Falco's exit event for the type, in its
+// order, "name=value", a number followed by what it means where Falco adds one
+// ("fd=3(<f>/etc/passwd) dirfd=-100(AT_FDCWD) name=/etc/passwd flags=1(O_RDONLY) mode=0").
+// Parameters riposte's records do not carry (open's dev and ino, execve's memory
+// counters ...) are left out rather than invented.
+#pragma once
+
+#include <string>
+
+#include "decode/event.h"
+
+namespace riposte {
+
+// Empty for events that are not syscalls.
+std::string FalcoArgsText(const Event& e);
+// An fd parameter as Falco shows it (evt.arg.fd, inside evt.args' parentheses):
+// "<f>/etc/passwd", "<4t>1.2.3.4:5->6.7.8.9:10", "<p>"; the number when the fd is unknown.
+std::string FalcoFdText(const Event& e, int64_t fd);
+// Whether the syscall's result is an fd (dup, dup2, dup3, fcntl's F_DUPFD).
+bool ReturnsFd(std::string_view syscall);
+
+}  // namespace riposte
