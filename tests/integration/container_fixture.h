@@ -167,7 +167,7 @@ class ContainerFixture : public ::testing::Test {
 
   // The container `id_` ended: its task stopped (returned, for its exit status) or already
   // deleted — containerd's CRI plugin deletes an exited task of its containers, sometimes
-  // before a test can look — with CRI saying it exited.
+  // before a test can look — and then CRI saying it exited.
   std::optional<TaskState> StoppedOrGone() {
     std::optional<TaskState> t;
     bool gone = false;
@@ -179,13 +179,15 @@ class ContainerFixture : public ::testing::Test {
       return t->status == TaskStatus::kStopped;
     }, 10000)) << "status " << (t ? static_cast<int>(t->status) : -1);
     if (!gone) return t;
-    auto containers = pod_->cri().ListContainers(pod_->sandbox_id());
-    EXPECT_TRUE(containers.ok());
-    if (containers.ok())
-      for (const auto& c : *containers)
-        if (c.id == id_) {
-          EXPECT_EQ(c.state, "CONTAINER_EXITED");
-        }
+    // CRI learns of the exit from containerd's events, a moment after the task is gone.
+    std::string state;
+    EXPECT_TRUE(WaitFor([&] {
+      auto containers = pod_->cri().ListContainers(pod_->sandbox_id());
+      if (containers.ok())
+        for (const auto& c : *containers)
+          if (c.id == id_) state = c.state;
+      return state == "CONTAINER_EXITED";
+    }, 10000)) << "CRI says " << state;
     return std::nullopt;
   }
 
