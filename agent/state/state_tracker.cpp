@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 
+#include "decode/open_args.h"
 #include "decode/socket_format.h"
 #include "kernel/syscall_table.h"
 #include "state/container_id.h"
@@ -31,7 +32,6 @@ FdType SocketFdType(uint64_t domain) {
 }
 
 bool IsFdArg(ArgKind k) { return k == ArgKind::kFd; }
-bool IsOpenSyscall(int nr) { return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat; }
 
 }  // namespace
 
@@ -194,7 +194,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     e.fd_num = static_cast<int32_t>(e.args[0]);
     e.fd = p.fds.Find(e.fd_num);
   }
-  if (e.ret < 0 && IsOpenSyscall(e.syscall->nr)) {
+  if (e.ret < 0 && IsOpenEvent(e)) {
     // Reused, not rebuilt: its strings keep their capacity from one failed open to the next.
     failed_open_fd_.type = FdType::kUnknown;
     failed_open_fd_.open_flags = 0;
@@ -219,11 +219,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   switch (e.syscall->nr) {
     case SYS_open: case SYS_openat: case SYS_openat2: case SYS_creat: {
       FdInfo info;
-      uint64_t flags = 0;
-      if (e.syscall->nr == SYS_open) flags = e.args[1];
-      else if (e.syscall->nr == SYS_openat) flags = e.args[2];
-      else if (e.syscall->nr == SYS_creat) flags = O_CREAT | O_WRONLY | O_TRUNC;
-      else if (e.params[1].size() >= 8) std::memcpy(&flags, e.params[1].data(), 8);
+      const uint64_t flags = OpenFlagsOf(e);
       info.open_flags = static_cast<uint32_t>(flags);
       info.type = (flags & O_DIRECTORY) ? FdType::kDirectory : FdType::kFile;
       info.name = e.resolved_path[0];

@@ -6,6 +6,7 @@
 
 #include "decode/arg_format.h"
 #include "decode/flag_names.h"
+#include "decode/open_args.h"
 #include "decode/socket_format.h"
 #include "output/event_format.h"
 #include "rules/field_registry.h"
@@ -16,38 +17,6 @@ namespace riposte {
 namespace {
 
 using V = std::vector<FieldValue>;
-
-bool IsOpen(const Event& e) {
-  if (e.kind != EventKind::kSyscall) return false;
-  auto n = e.syscall->name;
-  return n == "open" || n == "openat" || n == "openat2" || n == "creat";
-}
-
-uint64_t OpenFlags(const Event& e) {
-  auto n = e.syscall->name;
-  if (n == "open") return e.args[1];
-  if (n == "openat") return e.args[2];
-  if (n == "creat") return O_CREAT | O_WRONLY | O_TRUNC;
-  if (e.params[1].size() >= 8) {
-    uint64_t f;
-    std::memcpy(&f, e.params[1].data(), 8);
-    return f;
-  }
-  return 0;
-}
-
-uint64_t OpenMode(const Event& e) {
-  auto n = e.syscall->name;
-  if (n == "open") return e.args[2];
-  if (n == "openat") return e.args[3];
-  if (n == "creat") return e.args[1];
-  if (e.params[1].size() >= 16) {
-    uint64_t m;
-    std::memcpy(&m, e.params[1].data() + 8, 8);
-    return m;
-  }
-  return 0;
-}
 
 // The text of a param as rules see it: paths absolute, sockaddrs as "ip:port".
 std::string ParamText(const Event& e, int i) {
@@ -61,7 +30,7 @@ std::string ParamText(const Event& e, int i) {
       if (sa.family == 0) return {};
       return FormatIp(sa.family, sa.addr) + ":" + std::to_string(sa.port);
     }
-    case ParamKind::kOpenHow: return OpenFlagsName(OpenFlags(e));
+    case ParamKind::kOpenHow: return OpenFlagsName(OpenFlagsOf(e));
     case ParamKind::kCloneArgs: {
       if (e.params[i].size() < 8) return {};
       uint64_t f;
@@ -85,14 +54,25 @@ std::string ErrorText(int64_t ret) {
   return name.empty() ? std::to_string(ret) : name;
 }
 
-// evt.arg.NAME / evt.arg[N]: Falco's names first ("res" is the return value).
-bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
+// One integer argument as evt.arg shows it (fds as the fd, the rest rendered by kind) or
+// as evt.rawarg does (the number, or its display-base text for modes and open flags).
+void PushArg(EvalContext& ctx, ArgKind kind, uint64_t value, bool raw, V& out) {
+  const int64_t n = ArgNumber(kind, value);
+  if (raw) {
+    out.push_back({ctx.Keep(FormatRawArg(kind, value)), n,
+                   RawArgIsText(kind) ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kYes});
+  } else if (kind == ArgKind::kFd || (kind == ArgKind::kDirFd && n != AT_FDCWD)) {
+    out.push_back({ctx.Keep(FalcoFdText(ctx.event, n)), n});  // "<f>/etc/passwd", as Falco's evt.arg.fd
+  } else {
+    out.push_back({ctx.Keep(FormatArg(kind, value)), n});
+  }
+}
+
+// evt.arg.NAME: Falco's parameter names ("res" is the return value).
+bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   const Event& e = ctx.event;
-  if (e.kind != EventKind::kSyscall) return false;
   const SyscallInfo& s = *e.syscall;
-  std::string_view key = arg.key;
   if (key == "res") {
-    // An fd result shows as the fd, as Falco shows it: dup's res is "<f>/etc/passwd".
     // An fd result shows as the fd, as Falco shows it (dup's res is "<f>/etc/passwd"); a
     // failure as its errno's name.
     const bool fd = !raw && e.ret >= 0 && ReturnsFd(s.name);
@@ -101,51 +81,41 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
   }
   // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
   // as the parameter "fd", first in their list.
-  if (key == "fd" && !FalcoParams(s.name).empty() && FalcoParams(s.name)[0] == "fd") {
+  if (const auto& names = FalcoParams(s.name); key == "fd" && !names.empty() && names[0] == "fd") {
     out.push_back({ctx.Keep(raw ? std::to_string(e.ret) : e.ret < 0 ? ErrorText(e.ret) : FalcoFdText(e, e.ret)), e.ret,
                    raw ? FieldValue::Numeric::kYes : FieldValue::Numeric::kNo});
     return true;
   }
-  // Positional: evt.arg[N] counts params first, then named integer arguments.
-  if (!arg.key.empty() || arg.index < 0) {
-    for (int i = 0; i < 2; ++i) {
-      if (s.params[i].kind != ParamKind::kNone && s.params[i].name == key) {
-        if (e.flags & RP_SYSCALL_NO_ENTER) return false;
-        out.push_back({ctx.Keep(ParamText(e, i)), 0});
-        return true;
-      }
-    }
-    for (size_t i = 0; i < s.args.size(); ++i) {
-      if (s.args[i].kind != ArgKind::kNone && s.args[i].name == key) {
-        int64_t n = ArgNumber(s.args[i].kind, e.args[i]);
-        const bool dir_fd = s.args[i].kind == ArgKind::kDirFd && n != AT_FDCWD;
-        if (!raw && (s.args[i].kind == ArgKind::kFd || dir_fd)) {
-          out.push_back({ctx.Keep(FalcoFdText(e, n)), n});  // "<f>/etc/passwd", as Falco's evt.arg.fd
-        } else if (!raw) {
-          out.push_back({ctx.Keep(FormatArg(s.args[i].kind, e.args[i])), n});
-        } else {
-          out.push_back({ctx.Keep(FormatRawArg(s.args[i].kind, e.args[i])), n,
-                         RawArgIsText(s.args[i].kind) ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kYes});
-        }
-        return true;
-      }
-    }
-    // open's flags and mode live in open_how for openat2
-    if (IsOpen(e) && (key == "flags" || key == "mode")) {
-      uint64_t v = key == "flags" ? OpenFlags(e) : OpenMode(e);
-      if (raw && key == "flags") v = FalcoOpenFlags(v);  // Falco's raw flags are its own encoding
-      out.push_back({ctx.Keep(raw ? (key == "flags" ? FormatRawArg(ArgKind::kOpenFlags, OpenFlags(e)) : FormatRawArg(ArgKind::kMode, v))
-                                  : key == "flags" ? OpenFlagsName(v) : FormatArg(ArgKind::kMode, v)),
-                     static_cast<int64_t>(v), raw ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
+  for (int i = 0; i < 2; ++i) {
+    if (s.params[i].kind != ParamKind::kNone && s.params[i].name == key) {
+      if (e.flags & RP_SYSCALL_NO_ENTER) return false;
+      out.push_back({ctx.Keep(ParamText(e, i)), 0});
       return true;
     }
-    return false;
   }
-  // Positional: evt.arg[N] is the N-th parameter of Falco's exit event for this type.
-  const auto& names = FalcoParams(s.name);
-  if (arg.index < 0 || static_cast<size_t>(arg.index) >= names.size()) return false;
-  FieldArg by_name{true, std::string(names[arg.index]), -1};
-  return ArgByName(ctx, by_name, raw, out);
+  for (size_t i = 0; i < s.args.size(); ++i) {
+    if (s.args[i].kind != ArgKind::kNone && s.args[i].name == key) {
+      PushArg(ctx, s.args[i].kind, e.args[i], raw, out);
+      return true;
+    }
+  }
+  // open's flags and mode live in open_how for openat2 (and are implied for creat)
+  if (IsOpenEvent(e) && (key == "flags" || key == "mode")) {
+    if (key == "flags") PushArg(ctx, ArgKind::kOpenFlags, OpenFlagsOf(e), raw, out);
+    else PushArg(ctx, ArgKind::kMode, OpenModeOf(e), raw, out);
+    return true;
+  }
+  return false;
+}
+
+// evt.arg.NAME / evt.arg[N]: by name, or the N-th parameter of Falco's exit event for
+// this type.
+bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
+  if (ctx.event.kind != EventKind::kSyscall) return false;
+  if (!arg.key.empty() || arg.index < 0) return ArgByKey(ctx, arg.key, raw, out);
+  const auto& names = FalcoParams(ctx.event.syscall->name);
+  if (static_cast<size_t>(arg.index) >= names.size()) return false;
+  return ArgByKey(ctx, names[arg.index], raw, out);
 }
 
 // evt.args (and evt.info): Falco's rendering of every parameter riposte has.
@@ -222,22 +192,22 @@ std::vector<FieldDef> EventFields() {
        }},
       {"evt.is_open_read", FieldType::kBool, FieldArgMode::kNone, "an open for reading",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpen(c.event)) return;
-         auto acc = OpenFlags(c.event) & O_ACCMODE;
+         if (!IsOpenEvent(c.event)) return;
+         auto acc = OpenFlagsOf(c.event) & O_ACCMODE;
          bool b = acc == O_RDONLY || acc == O_RDWR;
          out.push_back({b ? "true" : "false", b});
        }},
       {"evt.is_open_write", FieldType::kBool, FieldArgMode::kNone, "an open for writing",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpen(c.event)) return;
-         auto acc = OpenFlags(c.event) & O_ACCMODE;
+         if (!IsOpenEvent(c.event)) return;
+         auto acc = OpenFlagsOf(c.event) & O_ACCMODE;
          bool b = acc == O_WRONLY || acc == O_RDWR;
          out.push_back({b ? "true" : "false", b});
        }},
       {"evt.is_open_exec", FieldType::kBool, FieldArgMode::kNone, "an open creating a file with execute permission",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpen(c.event)) return;
-         bool b = (OpenFlags(c.event) & O_CREAT) && (OpenMode(c.event) & 0111);
+         if (!IsOpenEvent(c.event)) return;
+         bool b = (OpenFlagsOf(c.event) & O_CREAT) && (OpenModeOf(c.event) & 0111);
          out.push_back({b ? "true" : "false", b});
        }},
       {"evt.args", FieldType::kString, FieldArgMode::kNone,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "decode/open_args.h"
 #include "output/event_format.h"
 #include "kernel/syscall_table.h"
 #include "rules/field_registry.h"
@@ -20,13 +21,9 @@ Category CategoryOf(std::string_view type) { return TraitsOf(type).category; }
 
 bool IsIo(Category c) { return c == Category::kIoRead || c == Category::kIoWrite || c == Category::kIoOther; }
 
-// Falco's event flags: reading from an fd (EF_READS_FROM_FD; finit_module reads the
-// module it loads), writing to one (EF_WRITES_TO_FD). No event riposte produces waits.
-bool Reads(const Event& e) {
-  std::string_view t = EventTypeName(e);
-  return CategoryOf(t) == Category::kIoRead || t == "finit_module";
-}
-bool Writes(const Event& e) { return CategoryOf(EventTypeName(e)) == Category::kIoWrite; }
+// Falco's event flags for reading from and writing to an fd. No event riposte produces waits.
+bool Reads(const Event& e) { return TraitsOf(EventTypeName(e)).reads_fd; }
+bool Writes(const Event& e) { return TraitsOf(EventTypeName(e)).writes_fd; }
 
 bool IsFileFd(const FdInfo& f) { return f.type == FdType::kFile || f.type == FdType::kDirectory; }
 bool IsNetFd(const FdInfo& f) { return f.type == FdType::kIpv4 || f.type == FdType::kIpv6; }
@@ -81,7 +78,6 @@ void Buflen(EvalContext& c, const FieldArg&, V& out) {
   if (e.ret >= 0) Num(out, e.ret);
 }
 
-bool IsOpenLike(std::string_view t) { return t == "open" || t == "openat" || t == "openat2" || t == "creat"; }
 bool IsNetCreating(std::string_view t) { return t == "accept" || t == "accept4" || t == "connect"; }
 
 // evt.count.error*: 1 for a failed syscall of that kind, 0 for a successful one; no
@@ -97,12 +93,12 @@ void ErrorCount(EvalContext& c, const FieldArg&, V& out) {
   bool applies = true;
   switch (K) {
     case ErrorKind::kAny: break;
-    case ErrorKind::kFile: applies = f ? IsFileFd(*f) : IsOpenLike(t); break;
+    case ErrorKind::kFile: applies = f ? IsFileFd(*f) : IsOpenEvent(e); break;
     case ErrorKind::kNet: applies = f ? IsNetFd(*f) || f->type == FdType::kUnix : IsNetCreating(t); break;
     case ErrorKind::kMemory: applies = CategoryOf(t) == Category::kMemory; break;
     case ErrorKind::kOther:
       applies = f ? !(IsFileFd(*f) || IsNetFd(*f) || f->type == FdType::kUnix)
-                  : !(IsOpenLike(t) || IsNetCreating(t) || CategoryOf(t) == Category::kMemory);
+                  : !(IsOpenEvent(e) || IsNetCreating(t) || CategoryOf(t) == Category::kMemory);
       break;
   }
   if (applies) Num(out, e.ret < 0 ? 1 : 0);
@@ -118,7 +114,10 @@ std::vector<FieldDef> EventIoFields() {
        "Falco's event category: file, net, IPC, memory, process, signal, user, other; for I/O by the fd: file, net, ipc, unknown",
        [](EvalContext& c, const FieldArg&, V& out) { out.push_back({CategoryName(c.event), 0}); }},
       {"evt.is_io", K::kBool, A::kNone, "the event reads or writes an fd (read, write, send, recv ...)",
-       [](EvalContext& c, const FieldArg&, V& out) { Bool(out, Reads(c.event) || Writes(c.event)); }},
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const EventTraits t = TraitsOf(EventTypeName(c.event));
+         Bool(out, t.reads_fd || t.writes_fd);
+       }},
       {"evt.is_io_read", K::kBool, A::kNone, "the event reads from an fd",
        [](EvalContext& c, const FieldArg&, V& out) { Bool(out, Reads(c.event)); }},
       {"evt.is_io_write", K::kBool, A::kNone, "the event writes to an fd",

@@ -1,5 +1,7 @@
 #include "rules/fields/event_traits.h"
 
+#include <unordered_map>
+
 namespace riposte {
 namespace {
 
@@ -34,15 +36,24 @@ constexpr EventTraits kTraits[] = {
     {"symlink", C::kFile}, {"symlinkat", C::kFile, kFd}, {"chmod", C::kFile}, {"fchmod", C::kFile, kFd},
     {"fchmodat", C::kFile, kFd}, {"chown", C::kFile}, {"fchown", C::kFile, kFd}, {"lchown", C::kFile},
     {"fchownat", C::kFile, kFd}, {"mount", C::kFile}, {"umount2", C::kFile}, {"userfaultfd", C::kFile, kFd},
-    {"finit_module", C::kOther, kFd}, {"bpf", C::kOther, kFd},
+    {"finit_module", C::kOther, kFd, /*reads_fd=*/true}, {"bpf", C::kOther, kFd},
 };
 
 }  // namespace
 
 EventTraits TraitsOf(std::string_view type) {
-  for (const auto& t : kTraits)
-    if (t.type == type) return t;
-  return {type};
+  // Indexed once (read-only afterwards): the fields ask per event.
+  static const std::unordered_map<std::string_view, EventTraits> by_type = [] {
+    std::unordered_map<std::string_view, EventTraits> m;
+    for (EventTraits t : kTraits) {
+      t.reads_fd = t.reads_fd || t.category == C::kIoRead;
+      t.writes_fd = t.category == C::kIoWrite;
+      m.emplace(t.type, t);
+    }
+    return m;
+  }();
+  auto it = by_type.find(type);
+  return it == by_type.end() ? EventTraits{type} : it->second;
 }
 
 }  // namespace riposte

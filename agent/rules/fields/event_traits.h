@@ -17,6 +17,10 @@ struct EventTraits {
   std::string_view type;
   EventCategory category = EventCategory::kOther;
   bool touches_fd = false;  // EF_CREATES_FD, EF_USES_FD or EF_DESTROYS_FD
+  // EF_READS_FROM_FD / EF_WRITES_TO_FD: the I/O reads and writes, and finit_module, which
+  // reads the module it loads.
+  bool reads_fd = false;
+  bool writes_fd = false;
 };
 
 // The traits of an event type; {type, kOther, false} for one the table does not list.

@@ -9,6 +9,7 @@
 
 #include "decode/arg_format.h"
 #include "decode/flag_names.h"
+#include "decode/open_args.h"
 #include "decode/socket_format.h"
 #include "decode/user_names.h"
 #include "kernel/syscall_table.h"
@@ -38,8 +39,11 @@ std::string WithMeaning(int64_t n, const std::string& meaning) {
   return meaning.empty() ? std::to_string(n) : std::to_string(n) + "(" + meaning + ")";
 }
 
+const FdInfo* FdOf(const Event& e, int64_t fd) { return e.process ? e.process->fds.Find(fd) : nullptr; }
+
+// "3(<f>/etc/passwd)", or "3" for an fd the process table does not know.
 std::string FdNumberText(const Event& e, int64_t fd) {
-  const FdInfo* f = e.process ? e.process->fds.Find(fd) : nullptr;
+  const FdInfo* f = FdOf(e, fd);
   return f ? WithMeaning(fd, FdText(*f)) : std::to_string(fd);
 }
 
@@ -49,12 +53,6 @@ std::string ResultText(const Event& e) {
   if (e.ret < 0) return ErrnoText(e.ret);
   if (ReturnsFd(e.syscall->name)) return FdNumberText(e, e.ret);
   return std::to_string(e.ret);
-}
-
-uint64_t OpenHowFlags(const Event& e) {
-  uint64_t f = 0;
-  if (e.params[1].size() >= 8) std::memcpy(&f, e.params[1].data(), 8);
-  return f;
 }
 
 std::optional<std::string> ArgText(const Event& e, size_t i) {
@@ -95,7 +93,8 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
   return std::nullopt;
 }
 
-std::optional<std::string> ParamText(const Event& e, int i) {
+// A path, string or address parameter as evt.args shows it.
+std::optional<std::string> ParamForArgs(const Event& e, int i) {
   if (e.flags & RP_SYSCALL_NO_ENTER) return std::nullopt;
   const std::string raw(e.params[i]);
   switch (e.syscall->params[i].kind) {
@@ -123,11 +122,11 @@ std::optional<std::string> ValueOf(const Event& e, std::string_view name, bool f
     return std::nullopt;
   }
   for (int i = 0; i < 2; ++i)
-    if (s.params[i].kind != ParamKind::kNone && s.params[i].name == name) return ParamText(e, i);
+    if (s.params[i].kind != ParamKind::kNone && s.params[i].name == name) return ParamForArgs(e, i);
   for (size_t i = 0; i < s.args.size(); ++i)
     if (s.args[i].kind != ArgKind::kNone && s.args[i].name == name) return ArgText(e, i);
   if (s.name == "openat2" && name == "flags") {
-    const uint64_t f = OpenHowFlags(e);
+    const uint64_t f = OpenFlagsOf(e);
     return WithMeaning(FalcoOpenFlags(f), OpenFlagsName(f));
   }
   return std::nullopt;
@@ -138,7 +137,7 @@ std::optional<std::string> ValueOf(const Event& e, std::string_view name, bool f
 bool ReturnsFd(std::string_view t) { return t == "dup" || t == "dup2" || t == "dup3" || t == "fcntl"; }
 
 std::string FalcoFdText(const Event& e, int64_t fd) {
-  const FdInfo* f = e.process ? e.process->fds.Find(fd) : nullptr;
+  const FdInfo* f = FdOf(e, fd);
   return f ? FdText(*f) : std::to_string(fd);
 }
 

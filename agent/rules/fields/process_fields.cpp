@@ -168,23 +168,11 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.ppid.duration", K::kInt, A::kNone, "ns since the parent started",
        PARENT(Num(c, out, static_cast<int64_t>(c.event.ts_boot_ns - p->start_boottime_ns)))},
       {"proc.sname", K::kString, A::kNone, "session leader's name",
-       [](EvalContext& c, const FieldArg&, V& out) {
-         const ProcessInfo* p = Self(c);
-         if (p)
-           if (const ProcessInfo* s = c.processes.Find(p->sid)) out.push_back({s->comm, 0});
-       }},
+       PROC(if (const ProcessInfo* l = Leader(c, p->sid)) Str(out, l->comm))},
       {"proc.vpgid.name", K::kString, A::kNone, "process group leader's name",
-       [](EvalContext& c, const FieldArg&, V& out) {
-         const ProcessInfo* p = Self(c);
-         if (p)
-           if (const ProcessInfo* g = c.processes.Find(p->pgid)) out.push_back({g->comm, 0});
-       }},
+       PROC(if (const ProcessInfo* g = Leader(c, p->pgid)) Str(out, g->comm))},
       {"proc.vpgid.exe", K::kString, A::kNone, "process group leader's argv[0]",
-       [](EvalContext& c, const FieldArg&, V& out) {
-         const ProcessInfo* p = Self(c);
-         if (p)
-           if (const ProcessInfo* g = c.processes.Find(p->pgid)) out.push_back({g->exe, 0});
-       }},
+       PROC(if (const ProcessInfo* g = Leader(c, p->pgid)) Str(out, g->exe))},
       {"proc.aname", K::kString, A::kOptionalIndex, "name of the N-th ancestor (proc.aname[1] is the parent); without N, any ancestor",
        [](EvalContext& c, const FieldArg& a, V& out) {
          Ancestors(c, a, out, [](EvalContext&, const ProcessInfo& p, V& o) { o.push_back({p.comm, 0}); });

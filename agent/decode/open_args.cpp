@@ -1,0 +1,46 @@
+#include "decode/open_args.h"
+
+#include <fcntl.h>
+#include <sys/syscall.h>
+
+#include <cstring>
+
+#include "kernel/syscall_table.h"
+
+namespace riposte {
+namespace {
+
+// open_how's first two u64 fields: flags, mode.
+uint64_t OpenHowField(const Event& e, size_t index) {
+  uint64_t v = 0;
+  if (e.params[1].size() >= (index + 1) * 8) std::memcpy(&v, e.params[1].data() + index * 8, 8);
+  return v;
+}
+
+}  // namespace
+
+bool IsOpenEvent(const Event& e) {
+  if (e.kind != EventKind::kSyscall || !e.syscall) return false;
+  const int nr = e.syscall->nr;
+  return nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 || nr == SYS_creat;
+}
+
+uint64_t OpenFlagsOf(const Event& e) {
+  switch (e.syscall->nr) {
+    case SYS_open: return e.args[1];
+    case SYS_openat: return e.args[2];
+    case SYS_creat: return O_CREAT | O_WRONLY | O_TRUNC;
+    default: return OpenHowField(e, 0);
+  }
+}
+
+uint64_t OpenModeOf(const Event& e) {
+  switch (e.syscall->nr) {
+    case SYS_open: return e.args[2];
+    case SYS_openat: return e.args[3];
+    case SYS_creat: return e.args[1];
+    default: return OpenHowField(e, 1);
+  }
+}
+
+}  // namespace riposte
