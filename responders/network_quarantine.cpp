@@ -2,7 +2,7 @@
 
 #include <functional>
 
-#include "output/event_format.h"
+#include "common/wall_time.h"
 #include "quarantine/netns.h"
 #include "quarantine/nft_ruleset.h"
 #include "quarantine/nftables.h"

@@ -13,7 +13,7 @@
 
 #include "common/result.h"
 #include "policy/alert_facts.h"
-#include "response/protected_targets.h"
+#include "responders/protected_targets.h"
 
 namespace riposte {
 

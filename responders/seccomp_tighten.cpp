@@ -9,7 +9,6 @@
 #include "audit/sha256.h"
 #include "common/atomic_file.h"
 #include "containers/container_description.h"
-#include "output/event_format.h"
 #include "seccomp/exec_supervisor.h"
 #include "seccomp/seccomp_filter.h"
 

@@ -12,7 +12,7 @@
 
 #include "audit/sha256.h"
 #include "common/safe_file.h"
-#include "output/event_format.h"
+#include "common/wall_time.h"
 
 namespace riposte {
 namespace {

@@ -2,6 +2,11 @@
 
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
+#include "common/agent_signals.h"
+#include "common/log_setup.h"
+
 namespace riposte {
 
 Result<AgentConfig> LoadConfigFor(const GlobalOptions& global) {
@@ -11,10 +16,16 @@ Result<AgentConfig> LoadConfigFor(const GlobalOptions& global) {
   return AgentConfig{};
 }
 
-std::string HostName() {
-  char buf[256] = {};
-  gethostname(buf, sizeof(buf) - 1);
-  return buf;
+std::optional<AgentConfig> LoadAgentProcessConfig(const GlobalOptions& global) {
+  TakeOverAgentSignals();
+  auto config = LoadConfigFor(global);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
+    return std::nullopt;
+  }
+  SetLogFormat(config->log_format);
+  if (!global.log_level_given) spdlog::set_level(spdlog::level::from_str(config->log_level));
+  return std::move(*config);
 }
 
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values) {

@@ -2,7 +2,10 @@
 // /etc/riposte/riposte.yaml if it exists, else the built-in defaults.
 #pragma once
 
+#include <optional>
+
 #include "cli/commands.h"
+#include "common/host_name.h"
 #include "common/result.h"
 #include "config/agent_config.h"
 #include "output/event_printer.h"
@@ -11,8 +14,11 @@ namespace riposte {
 
 Result<AgentConfig> LoadConfigFor(const GlobalOptions& global);
 
-// This host's name, as alerts and capture files record it.
-std::string HostName();
+// For the long-running commands (run, respond): takes the agent's signals over before any
+// thread starts (alert sinks, the response worker, HTTP workers: a thread with them
+// unblocked would take the default action and end the agent without its stop record),
+// loads the configuration and applies its log format and level. Errors are printed.
+std::optional<AgentConfig> LoadAgentProcessConfig(const GlobalOptions& global);
 
 // Splits "a,b,c" (as CLI11 gives repeated or comma-separated values).
 std::vector<std::string> SplitCommas(const std::vector<std::string>& values);

@@ -14,7 +14,7 @@
 #include "cli/commands.h"
 #include "cli/config_loading.h"
 #include "cli/manual_action.h"
-#include "cli/response_setup.h"
+#include "daemon/response_setup.h"
 #include "containers/container_directory.h"
 #include "response/response_engine.h"
 #include "responders/default_responders.h"

@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#include "cli/config_loading.h"
+#include "daemon/response_setup.h"
 
 namespace riposte {
 
@@ -15,12 +15,7 @@ std::string OperatorName() {
 }
 
 Result<ManualTrail> ManualTrail::Open(const AgentConfig& config, const std::string& audit_path) {
-  AuditLogOptions o;
-  o.path = audit_path.empty() ? config.audit_log : audit_path;
-  o.host = HostName();
-  o.max_bytes = config.audit_max_bytes;
-  o.keep = config.audit_keep;
-  auto log = AuditLog::Open(o);
+  auto log = AuditLog::Open(AuditLogOptionsFor(config, audit_path));
   if (!log) return Error{log.error().message + " (nothing was done: every action is audited)"};
   return ManualTrail(std::move(*log));
 }

@@ -1,375 +1,43 @@
-// `riposte run`: the agent. Live capture -> decode -> state -> rules -> alerts, and with
-// policies: -> response engine (on its own thread) -> responders -> audit log. SIGHUP or
-// a change to a rule or policy file reloads both; a bad set is refused and the running
-// one stays.
-#include <signal.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <atomic>
-#include <chrono>
-
+// `riposte run`: the agent (daemon/agent.h). This file only turns flags into a request.
 #include <spdlog/spdlog.h>
 
+#include "cli/agent_flags.h"
 #include "cli/commands.h"
 #include "cli/config_loading.h"
-#include "cli/detection_setup.h"
-#include "cli/response_setup.h"
-#include "common/agent_signals.h"
-#include "common/log_setup.h"
-#include "kernel/syscall_table.h"
-#include "metrics/agent_metrics.h"
-#include "metrics/ops_server.h"
-#include "output/event_format.h"
-#include "pipeline/drop_alarm.h"
-#include "pipeline/file_watcher.h"
-#include "pipeline/live_capture.h"
-#include "pipeline/response_worker.h"
-#include "policy/kernel_kill_plan.h"
-#include "rules/rule_engine.h"
-#include "version.h"
+#include "daemon/agent.h"
 
 namespace riposte {
 namespace {
 
-// The kernel sends what the rules can match: every syscall an enabled rule names. A rule
-// that names no event type would need every syscall; the default set stands in for it.
-std::vector<std::string> SyscallsForRules(const RuleSet& rules) {
-  bool any = false;
-  std::vector<std::string> out;
-  for (const auto& t : rules.EventTypes(&any))
-    if (FindSyscall(t)) out.push_back(t);
-  if (any)
-    for (auto n : DefaultSyscalls()) out.emplace_back(n);
-  return out;
-}
-
-// How long a container's first exec waits for the runtime's description of it.
-constexpr std::chrono::milliseconds kFirstExecHold{100};
-
-struct RunArgs {
-  DetectionFlags detection;
-  ResponseFlags response;
+struct RunFlags {
+  RunRequest request;
   double duration_s = 0;
 };
 
-class Agent {
- public:
-  Agent(const AgentConfig& config, const RunArgs& args, Detection detection)
-      : config_(config),
-        args_(args),
-        detection_(std::move(detection)),
-        metrics_(MetricsSources{[this] {
-                                  LiveCapture* live = live_for_metrics_.load();
-                                  return live ? live->kernel_counters() : KernelCounters{};
-                                },
-                                [this] {
-                                  AuditLog* audit = audit_for_metrics_.load();
-                                  return audit ? audit->write_errors() : 0;
-                                }}) {}
-
-  int Run() {
-    // The operations endpoints answer from the start: not ready until attached.
-    std::unique_ptr<OpsServer> ops;
-    if (!config_.ops_listen.empty()) {
-      metrics_.SetReady(false, "loading BPF programs");
-      auto started = OpsServer::Start(config_.ops_listen, metrics_);
-      if (!started) {
-        spdlog::error("{}", started.error().message);
-        return 2;
-      }
-      ops = std::move(*started);
-      spdlog::info("operations endpoints on http://{}/ (healthz, readyz, metrics)", config_.ops_listen);
-    }
-    containers_ = StartContainerDirectory(config_);
-    auto response = SetUpResponse(args_.response, config_, [this](const std::string&) { breaker_tripped_ = true; },
-                                  containers_.get());
-    if (!response) {
-      spdlog::error("{}", response.error().message);
-      return 2;
-    }
-    response_ = std::move(*response);
-    if (!response_) spdlog::info("no policies: detection only (pass --policies to answer alerts)");
-    if (response_) audit_for_metrics_ = response_->audit.get();
-
-    LiveCaptureOptions options;
-    options.syscalls = SyscallsForRules(*detection_.rules);
-    options.ring_buffer_bytes = config_.ring_buffer_mb << 20;
-    options.containers = containers_.get();
-    if (args_.duration_s > 0)
-      options.duration = std::chrono::milliseconds(static_cast<int64_t>(args_.duration_s * 1000));
-    auto live = LiveCapture::Start(config_, options);
-    if (!live) {
-      spdlog::error("{}", live.error().message);
-      return 1;
-    }
-    live_ = std::move(*live);
-    live_for_metrics_ = live_.get();
-    if (response_) ProgramKernelKills(*response_->engine->policies());
-
-    RuleEngine engine(detection_.rules, detection_.min_priority, HostName());
-    engine_ = &engine;
-    std::unique_ptr<ResponseWorker> worker;
-    if (response_) {
-      worker = std::make_unique<ResponseWorker>(
-          *response_->engine, [dir = containers_.get()](AlertFacts& a) { CompleteAlertTarget(dir, a); },
-          [this](const AlertFacts&, const std::vector<StepReport>& reports) { metrics_.ObserveSteps(reports); });
-      Audit({{"kind", "agent_start"},
-             {"version", kVersion},
-             {"dry_run_forced", response_->force_dry_run},
-             {"policy_files", response_->engine->policies()->files},
-             {"in_kernel_selectors", kernel_selectors_}});
-    }
-    std::vector<std::string> watched = args_.detection.rules.empty() ? config_.rules : args_.detection.rules;
-    if (response_) watched.insert(watched.end(), response_->policy_paths.begin(), response_->policy_paths.end());
-    std::unique_ptr<FileWatcher> watcher;
-    if (config_.watch_files) watcher = std::make_unique<FileWatcher>(watched);
-
-    const TimeBase time = TimeBase::Now();
-    // Alert ids: unique per agent run (start time in ms, pid), then a counter.
-    const std::string id_prefix = fmt::format("{:x}.{}-", time.ToWall(0) / 1000000, getpid());
-    uint64_t alert_count = 0;
-    std::vector<Alert> alerts;
-    const StateTracker& state = live_->state();
-    AgentMetrics::AlertCounts alert_counts;  // this thread's own; published once a second
-    const EventTypeCounts& event_counts = live_->counters().types;
-    auto last_publish = std::chrono::steady_clock::now();
-    DropAlarm drops(DropOptions());
-    auto on_drops = [&](const DropAlarm::Report& report) {
-      Audit({{"kind", "kernel_drops"},
-             {"dropped", report.dropped},
-             {"total_dropped", report.total_dropped},
-             {"sent", report.sent}});
-      if (drops.options().log) spdlog::critical("{}", report.Text());
-      if (drops.options().alert) {
-        Alert a = InternalAlert(drop_rule_, kDropRuleName, drops.options().priority, {"riposte", "drops"},
-                                report.Text());
-        a.output_fields = {{"riposte.dropped", report.dropped},
-                           {"riposte.total_dropped", report.total_dropped},
-                           {"riposte.sent", report.sent}};
-        detection_.Emit(a);
-        if (worker && !worker->Submit(FactsFromAlert(a, id_prefix + std::to_string(++alert_count))))
-          metrics_.CountAlertDropped();
-      }
-      if (drops.options().exit) {
-        spdlog::critical("syscall_event_drops: exit is configured: stopping");
-        exit_code_ = 1;
-        raise(SIGTERM);
-      }
-    };
-    metrics_.SetReady(true);
-    spdlog::info("riposte is running");
-    auto st = live_->Run(
-        nullptr,
-        [&](const Event& e) {
-          alerts.clear();
-          // A container's first exec can outrun the runtime's description by a few ms:
-          // held (once per container, bounded) rather than judged without it.
-          if (containers_ && e.kind == EventKind::kProcessExec)
-            if (const ProcessInfo* p = state.processes().Find(e.pid); p && p->container)
-              p->container->WaitForInfo(kFirstExecHold);
-          // One event in 256 is timed: two clock reads per event would cost more than
-          // the figure is worth.
-          const bool timed = (event_counts.events & 255) == 1;
-          const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-          engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
-          if (timed)
-            metrics_.rule_evaluation().Observe(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-          for (const auto& a : alerts) {
-            detection_.Emit(a);
-            ++alert_counts[{a.rule->def.name, std::string(PriorityName(a.rule->def.priority))}];
-            if (!worker) continue;
-            AlertFacts facts = FactsFromAlert(a, id_prefix + std::to_string(++alert_count));
-            if (!worker->Submit(facts)) {
-              metrics_.CountAlertDropped();
-              Audit({{"kind", "alert_dropped"}, {"alert", facts.Reference()}, {"reason", "response queue full"}});
-            }
-          }
-        },
-        [&](bool sighup) {
-          metrics_.Heartbeat();
-          const auto now = std::chrono::steady_clock::now();
-          if (now - last_publish >= std::chrono::seconds(1)) {
-            metrics_.PublishPipeline(event_counts, alert_counts);
-            last_publish = now;
-            const KernelCounters k = live_->kernel_counters();
-            if (auto report = drops.Check(k.dropped_ring_full, k.sent, now)) on_drops(*report);
-          }
-          if (breaker_tripped_.exchange(false)) OnBreakerTripped();
-          if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
-        });
-    metrics_.SetReady(false, "stopping");
-    metrics_.PublishPipeline(event_counts, alert_counts);
-    uint64_t total = 0;
-    for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
-    auto counters = live_->kernel_counters();
-    worker.reset();  // answers what is queued before the stop record
-    if (response_) Audit({{"kind", "agent_stop"}, {"alerts", total}, {"kernel_kills", counters.kernel_kills}});
-    spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} in-kernel kills", engine.events(),
-                 total, counters.dropped_ring_full, counters.kernel_kills);
-    if (!st) {
-      spdlog::error("{}", st.error().message);
-      return 1;
-    }
-    return exit_code_;
-  }
-
- private:
-  void Audit(const nlohmann::ordered_json& body) {
-    if (!response_) return;
-    if (auto r = response_->audit->Append(body); !r) spdlog::error("audit log: {}", r.error().message);
-  }
-
-  // The in-kernel kill path: enforce policies' in_kernel selectors, when the kernel can.
-  void ProgramKernelKills(const PolicySet& policies) {
-    auto plan = PlanKernelKills(policies, response_->force_dry_run || breaker_open_);
-    kernel_selectors_ = 0;
-    if (!plan.rules.empty() && !config_.in_kernel_kill) {
-      spdlog::info("in-kernel kill: disabled by configuration; {} selectors run in userspace", plan.rules.size());
-      plan.rules.clear();
-    } else if (!plan.rules.empty() && !live_->features().send_signal) {
-      spdlog::warn("in-kernel kill: bpf_send_signal unavailable; {} selectors fall back to the userspace kill",
-                   plan.rules.size());
-      plan.rules.clear();
-    }
-    const auto protected_binaries = response_->engine->protection().executables().Identities();
-    if (auto st = live_->engine().SetKillRules(plan.rules, protected_binaries); !st) {
-      spdlog::error("in-kernel kill: {}; falling back to the userspace kill", st.error().message);
-      (void)live_->engine().SetKillRules({}, {});
-      return;
-    }
-    kernel_selectors_ = plan.rules.size();
-    for (const auto& s : plan.sources) spdlog::info("in-kernel kill selector: {}", s);
-    if (!plan.rules.empty() && (!config_.protection.namespaces.empty() || !config_.protection.images.empty()))
-      spdlog::warn("in-kernel kill selectors cannot see Kubernetes namespaces or images: the protected namespaces "
-                   "and images are honoured by the userspace path only");
-  }
-
-  void OnBreakerTripped() {
-    breaker_open_ = true;
-    if (kernel_selectors_) {
-      (void)live_->engine().SetKillRules({}, {});
-      kernel_selectors_ = 0;
-      spdlog::critical("circuit breaker: in-kernel kill selectors removed");
-    }
-    // The breaker speaks through the same alert outputs as the rules.
-    detection_.Emit(InternalAlert(breaker_rule_, "riposte circuit breaker tripped", Priority::kCritical,
-                                  {"riposte", "circuit_breaker"},
-                                  "riposte circuit breaker tripped: too many actions per minute; every policy now "
-                                  "runs in dry-run"));
-  }
-
-  // An alert of the agent's own (source "riposte"), through the same outputs as the rules'.
-  static Alert InternalAlert(CompiledRule& rule, const std::string& name, Priority priority,
-                             std::vector<std::string> tags, std::string output) {
-    rule.def.name = name;
-    rule.def.priority = priority;
-    rule.def.source = "riposte";
-    rule.def.tags = std::move(tags);
-    Alert a;
-    a.rule = &rule;
-    a.time_ns = TimeBase::Now().ToWall(0);
-    a.hostname = HostName();
-    a.output = std::move(output);
-    a.output_fields = nlohmann::json::object();
-    return a;
-  }
-
-  DropAlarmOptions DropOptions() const {
-    DropAlarmOptions o;
-    auto has = [&](const char* a) {
-      return std::find(config_.drop_actions.begin(), config_.drop_actions.end(), a) != config_.drop_actions.end();
-    };
-    o.log = has("log");
-    o.alert = has("alert");
-    o.exit = has("exit");
-    o.priority = ParsePriority(config_.drop_priority).value_or(Priority::kCritical);
-    o.interval = std::chrono::seconds(config_.drop_interval_s);
-    return o;
-  }
-
-  void Reload(const std::string& why) {
-    spdlog::info("reloading rules and policies ({})", why);
-    auto rules = LoadRuleSet(args_.detection.rules.empty() ? config_.rules : args_.detection.rules, config_.append_output);
-    std::shared_ptr<const PolicySet> policies;
-    std::string error;
-    if (!rules) error = rules.error().message;
-    if (rules && response_) {
-      auto p = LoadPolicySet(response_->policy_paths, *response_->responders);
-      if (!p) error = p.error().message;
-      else policies = *p;
-    }
-    if (!error.empty()) {
-      spdlog::error("reload refused: {}; the previous rules and policies stay active", error);
-      metrics_.CountReload(false);
-      Audit({{"kind", "reload"}, {"outcome", "refused"}, {"trigger", why}, {"error", error}});
-      return;
-    }
-    engine_->Swap(*rules);
-    detection_.rules = *rules;
-    if (auto st = live_->SetSyscalls(SyscallsForRules(**rules)); !st)
-      spdlog::error("reload: {}", st.error().message);
-    if (response_) {
-      response_->engine->SetPolicies(policies);
-      breaker_open_ = false;
-      ProgramKernelKills(*policies);
-    }
-    metrics_.CountReload(true);
-    Audit({{"kind", "reload"}, {"outcome", "done"}, {"trigger", why}, {"in_kernel_selectors", kernel_selectors_}});
-    spdlog::info("reload done");
-  }
-
-  const AgentConfig& config_;
-  const RunArgs& args_;
-  Detection detection_;
-  std::unique_ptr<ContainerDirectory> containers_;  // before response_: its responders use it
-  std::unique_ptr<Response> response_;
-  std::unique_ptr<LiveCapture> live_;
-  RuleEngine* engine_ = nullptr;
-  std::atomic<bool> breaker_tripped_{false};
-  bool breaker_open_ = false;
-  size_t kernel_selectors_ = 0;
-  CompiledRule breaker_rule_;
-  CompiledRule drop_rule_;
-  int exit_code_ = 0;
-  // What the metrics endpoint may read from its own thread, set once each exists.
-  std::atomic<LiveCapture*> live_for_metrics_{nullptr};
-  std::atomic<AuditLog*> audit_for_metrics_{nullptr};
-  AgentMetrics metrics_;
-};
-
-int RunAgent(const RunArgs& args, const GlobalOptions& global) {
-  // Before any thread starts (alert sinks, the response worker): a thread with them
-  // unblocked would take the default action and end the agent without its stop record.
-  TakeOverAgentSignals();
-  auto config = LoadConfigFor(global);
-  if (!config) {
-    spdlog::error("{}", config.error().message);
+int RunAgent(const RunFlags& flags, const GlobalOptions& global) {
+  auto config = LoadAgentProcessConfig(global);
+  if (!config) return 2;
+  RunRequest request = flags.request;
+  if (flags.duration_s > 0) request.duration = std::chrono::milliseconds(static_cast<int64_t>(flags.duration_s * 1000));
+  auto agent = Agent::Create(*config, request);
+  if (!agent) {
+    spdlog::error("{}", agent.error().message);
     return 2;
   }
-  SetLogFormat(config->log_format);
-  if (!global.log_level_given) spdlog::set_level(spdlog::level::from_str(config->log_level));
-  auto detection = SetUpDetection(args.detection, *config);
-  if (!detection) {
-    spdlog::error("{}", detection.error().message);
-    return 2;
-  }
-  Agent agent(*config, args, std::move(*detection));
-  return agent.Run();
+  return (*agent)->Run();
 }
 
 }  // namespace
 
 void RegisterRunCommand(CLI::App& app, const GlobalOptions& global) {
-  auto args = std::make_shared<RunArgs>();
+  auto flags = std::make_shared<RunFlags>();
   CLI::App* cmd = app.add_subcommand("run", "Run the agent: detect with the rules on live events, answer with the policies");
   AddVersionFlag(*cmd);
-  AddDetectionFlags(*cmd, args->detection, false);
-  AddResponseFlags(*cmd, args->response);
-  cmd->add_option("--duration", args->duration_s, "stop after this many seconds (default: until SIGINT/SIGTERM)");
-  cmd->callback([args, &global] {
-    int rc = RunAgent(*args, global);
+  AddDetectionFlags(*cmd, flags->request.detection, false);
+  AddResponseFlags(*cmd, flags->request.response);
+  cmd->add_option("--duration", flags->duration_s, "stop after this many seconds (default: until SIGINT/SIGTERM)");
+  cmd->callback([flags, &global] {
+    int rc = RunAgent(*flags, global);
     if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }

@@ -10,7 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
-#include "cli/response_setup.h"
+#include "daemon/response_setup.h"
 #include "containers/container_directory.h"
 #include "seccomp/seccomp_profile.h"
 

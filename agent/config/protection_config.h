@@ -1,5 +1,5 @@
 // What no action may touch, as configured (`protected:` in the configuration file). The
-// response side enforces it (response/protected_targets.h); pid 1, the agent itself and
+// response side enforces it (responders/protected_targets.h); pid 1, the agent itself and
 // kernel threads are protected whatever this says.
 #pragma once
 
@@ -13,7 +13,7 @@ struct ProtectionConfig {
   std::vector<uint32_t> pids;
   // The node's own machinery, by executable path: killing it would take the node down
   // with the threat. Recognised by the file's identity, never by the process's name
-  // (response/protected_executables.h); paths that do not exist on a node are skipped.
+  // (responders/protected_executables.h); paths that do not exist on a node are skipped.
   std::vector<std::string> executables = {
       "/sbin/init",          "/usr/lib/systemd/systemd", "/usr/bin/containerd",
       "/usr/bin/containerd-shim-runc-v2", "/usr/bin/containerd-shim", "/usr/sbin/runc",

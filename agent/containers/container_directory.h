@@ -35,7 +35,7 @@ struct ContainerDirectoryCounters {
   uint64_t reconnects = 0;      // event stream re-established
 };
 
-class ContainerDirectory : public ContainerCatalog {
+class ContainerDirectory : public ContainerCatalog, public ContainerDescriber {
  public:
   explicit ContainerDirectory(ContainerDirectoryOptions options);
   ~ContainerDirectory() override;  // stops the background threads
@@ -51,7 +51,7 @@ class ContainerDirectory : public ContainerCatalog {
 
   // The container with this id or id prefix (Falco's 12-character form), asking the
   // runtime now if the table does not know it. NotFound / Unavailable errors say which.
-  Result<ContainerInfo> Describe(const std::string& id_or_prefix);
+  Result<ContainerInfo> Describe(const std::string& id_or_prefix) override;
 
   ContainerdClient& containerd() { return containerd_; }
   CriClient& cri() { return cri_; }

@@ -78,4 +78,8 @@ struct Event {
   std::string resolved_path[2];       // params[i] made absolute (kPath params only)
 };
 
+// The name a filter or a rule uses for the event (evt.type): the syscall name, or
+// procexec, procfork, procexit.
+std::string_view EventTypeName(const Event& e);
+
 }  // namespace riposte

@@ -106,16 +106,6 @@ Status DecodeExec(std::span<const uint8_t> rec, Event& out) {
 
 }  // namespace
 
-std::string_view EventKindName(EventKind kind) {
-  switch (kind) {
-    case EventKind::kSyscall: return "syscall";
-    case EventKind::kProcessExec: return "procexec";
-    case EventKind::kProcessFork: return "procfork";
-    case EventKind::kProcessExit: return "procexit";
-  }
-  return "unknown";
-}
-
 Status DecodeRecord(std::span<const uint8_t> record, Event& out) {
   if (record.size() < sizeof(rp_record_header)) return Malformed("shorter than a header");
   rp_record_header h;

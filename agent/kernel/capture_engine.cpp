@@ -3,7 +3,6 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,7 +38,7 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   struct stat pidns {};
   if (stat("/proc/self/ns/pid", &pidns) == 0) s->rodata->host_pidns_ino = static_cast<uint32_t>(pidns.st_ino);
   // The host's mount namespace: pid 1's, or the agent's own when pid 1 cannot be
-  // inspected (as response/protected_executables.h decides).
+  // inspected (as responders/protected_executables.h decides).
   s->rodata->host_mntns_ino = static_cast<uint32_t>(HostView::Probe().mntns);
   if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
   // One pair of syscall hooks: tp_btf reads the registers with plain loads, raw_tracepoint
@@ -108,19 +107,6 @@ Status CaptureEngine::SetSyscalls(std::span<const std::string> requested) {
   return Status::Ok();
 }
 
-namespace {
-
-// Packs up to 8 * words bytes of text into little-endian words, zero-padded, and the
-// mask covering its bytes.
-template <typename Word, size_t N>
-void Pack(std::string_view text, Word (&words)[N], Word (&mask)[N]) {
-  for (size_t w = 0; w < N; ++w) words[w] = mask[w] = 0;
-  std::memcpy(words, text.data(), std::min(text.size(), N * 8));
-  for (size_t i = 0; i < text.size() && i < N * 8; ++i) reinterpret_cast<uint8_t*>(mask)[i] = 0xff;
-}
-
-}  // namespace
-
 Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::span<const FileIdentity> protected_binaries) {
   if (rules.size() > RP_MAX_KILL_SELECTORS)
     return Error{"too many in-kernel kill selectors: " + std::to_string(rules.size()) + " (at most " +
@@ -128,39 +114,16 @@ Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::s
   std::vector<rp_kill_selector> selectors(RP_MAX_KILL_SELECTORS);
   std::set<std::string> syscalls;
   for (size_t i = 0; i < rules.size(); ++i) {
-    const KernelKillRule& r = rules[i];
-    rp_kill_selector& k = selectors[i];
-    __u64 unused[RP_KILL_WORDS];
-    // The name compares with its NUL: exact, not a prefix.
-    if (r.binary_name.size() + 1 > sizeof(k.name)) return Error{"binary name too long: " + r.binary_name};
-    if (r.path_prefix.size() > sizeof(k.prefix)) return Error{"path prefix too long: " + r.path_prefix};
-    if (r.binary_name.empty() && r.path_prefix.empty())
-      return Error{"an in-kernel kill selector needs a binary name or a path prefix"};
-    Pack(r.binary_name, k.name, unused);
-    Pack(r.path_prefix, k.prefix, k.prefix_mask);
-    k.prefix_len = static_cast<uint32_t>(r.path_prefix.size());
-    k.active = 1;
-    k.scope = r.scope == KernelKillRule::Scope::kHost        ? RP_KILL_SCOPE_HOST
-              : r.scope == KernelKillRule::Scope::kContainer ? RP_KILL_SCOPE_CONTAINER
-                                                             : RP_KILL_SCOPE_ANY;
-    k.success_only = r.success_only;
-    for (const auto& name : r.syscalls) {
-      const SyscallInfo* info = FindSyscall(name);
-      if (!info) return Error{"unknown syscall '" + name + "' in an in-kernel kill selector"};
-      k.syscalls[info->nr / 64] |= 1ull << (info->nr % 64);
-      syscalls.insert(std::string(info->name));
-    }
+    auto encoded = EncodeKillSelector(rules[i]);
+    if (!encoded) return encoded.error();
+    selectors[i] = *encoded;
+    for (const auto& name : rules[i].syscalls) syscalls.insert(std::string(FindSyscall(name)->name));
   }
   if (protected_binaries.size() > RP_MAX_KILL_PROTECTED)
     return Error{"too many protected executables for the kernel's check: " + std::to_string(protected_binaries.size()) +
                  " (at most " + std::to_string(RP_MAX_KILL_PROTECTED) + ")"};
   std::vector<rp_kill_protected> prot(RP_MAX_KILL_PROTECTED);
-  for (size_t n = 0; n < protected_binaries.size(); ++n) {
-    const FileIdentity& id = protected_binaries[n];
-    prot[n].ino = id.ino;
-    prot[n].dev = (major(id.dev) << 20) | minor(id.dev);  // the kernel's dev_t encoding
-    prot[n].active = 1;
-  }
+  for (size_t n = 0; n < protected_binaries.size(); ++n) prot[n] = EncodeKillProtected(protected_binaries[n]);
   int sel_fd = bpf_map__fd(skel_->maps.kill_selectors);
   int prot_fd = bpf_map__fd(skel_->maps.kill_protected);
   // Protections first, so no moment has new selectors without them.

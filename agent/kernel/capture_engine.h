@@ -14,6 +14,7 @@
 #include "common/file_identity.h"
 #include "common/result.h"
 #include "kernel/feature_probe.h"
+#include "kernel/kill_selector.h"
 
 struct capture_bpf;
 struct ring_buffer;
@@ -25,15 +26,6 @@ struct CaptureOptions {
   uint32_t ring_buffer_bytes = 16u << 20;          // power of two, >= page size
   bool force_hash_stash = false;                   // use the hash-map stash even if task storage works
   bool force_raw_tracepoint = false;               // raw_tracepoint syscall hooks even if tp_btf works
-};
-
-// One in-kernel kill selector as the kernel checks it (see struct rp_kill_selector).
-struct KernelKillRule {
-  std::vector<std::string> syscalls;
-  std::string binary_name;  // the executable's file name, exact; empty: any
-  std::string path_prefix;  // on the syscall's path argument; empty: any
-  enum class Scope { kAny, kHost, kContainer } scope = Scope::kAny;
-  bool success_only = true;
 };
 
 struct KernelCounters {
@@ -60,7 +52,7 @@ class CaptureEngine {
   // nothing.
   Status SetSyscalls(std::span<const std::string> names);
   // Replaces the in-kernel kill selectors (empty: none) and the protected executables
-  // they never kill (by file identity; see response/protected_executables.h). The
+  // they never kill (by file identity; see responders/protected_executables.h). The
   // selectors' syscalls are captured too. Errors (too many, unknown syscall, a name too
   // long) change nothing.
   Status SetKillRules(std::span<const KernelKillRule> rules, std::span<const FileIdentity> protected_binaries);

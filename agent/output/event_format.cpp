@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <time.h>
 
 #include <cstring>
 
@@ -16,12 +15,6 @@ namespace riposte {
 namespace {
 
 using nlohmann::json;
-
-int64_t ClockNs(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return ts.tv_sec * 1000000000ll + ts.tv_nsec;
-}
 
 // Integers stay numbers in JSON; everything else is Falco's rendering.
 json ArgValue(ArgKind kind, uint64_t raw) {
@@ -96,39 +89,6 @@ json FdJson(const FdInfo& fd) {
 }
 
 }  // namespace
-
-TimeBase TimeBase::Now() { return TimeBase{ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_BOOTTIME)}; }
-
-namespace {
-
-// Seconds through strftime, then the nanoseconds (unless `ns` is false) and a suffix.
-std::string FormatClock(int64_t wall_ns, bool utc, const char* seconds_format, const char* suffix,
-                        bool ns = true) {
-  time_t secs = static_cast<time_t>(wall_ns / 1000000000ll);
-  tm parts{};
-  if (utc) gmtime_r(&secs, &parts);
-  else localtime_r(&secs, &parts);
-  char buf[64];
-  size_t n = strftime(buf, sizeof(buf), seconds_format, &parts);
-  if (ns) snprintf(buf + n, sizeof(buf) - n, ".%09lld%s", static_cast<long long>(wall_ns % 1000000000ll), suffix);
-  else snprintf(buf + n, sizeof(buf) - n, "%s", suffix);
-  return buf;
-}
-
-}  // namespace
-
-std::string FormatRfc3339(int64_t wall_ns) { return FormatClock(wall_ns, true, "%Y-%m-%dT%H:%M:%S", "Z"); }
-
-std::string FormatTimeOfDay(int64_t wall_ns) { return FormatClock(wall_ns, false, "%H:%M:%S", ""); }
-
-std::string FormatLocalTime(int64_t wall_ns, bool with_date, bool with_ns) {
-  return FormatClock(wall_ns, false, with_date ? "%Y-%m-%d %H:%M:%S" : "%H:%M:%S", "", with_ns);
-}
-
-std::string_view EventTypeName(const Event& e) {
-  if (e.kind == EventKind::kSyscall && e.syscall) return e.syscall->name;
-  return EventKindName(e.kind);
-}
 
 json EventToJson(const Event& e, const TimeBase& time) {
   json j{{"time", FormatRfc3339(time.ToWall(e.ts_boot_ns))},

@@ -1,5 +1,6 @@
 #include "output/event_printer.h"
 
+#include "output/event_format.h"
 #include "state/process_info.h"
 
 namespace riposte {

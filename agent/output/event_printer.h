@@ -8,7 +8,7 @@
 
 #include "common/result.h"
 #include "decode/event.h"
-#include "output/event_format.h"
+#include "common/wall_time.h"
 
 namespace riposte {
 

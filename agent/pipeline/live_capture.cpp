@@ -12,7 +12,6 @@
 #include "common/agent_signals.h"
 #include "decode/record_decoder.h"
 #include "kernel/syscall_table.h"
-#include "output/event_format.h"
 
 namespace riposte {
 namespace {

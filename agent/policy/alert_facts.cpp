@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "output/event_format.h"
+#include "common/wall_time.h"
 
 namespace riposte {
 namespace {
@@ -130,6 +130,13 @@ void TargetFromContainer(const ContainerInfo& info, AlertTarget& t) {
   set(t.pod_name, info.pod_name);
   set(t.pod_uid, info.pod_uid);
   for (const auto& [k, v] : info.pod_labels) t.pod_labels.emplace(k, v);
+}
+
+void CompleteAlertTarget(ContainerDescriber* containers, AlertFacts& alert) {
+  AlertTarget& t = alert.target;
+  if (!containers || !t.in_container()) return;
+  if (t.container_id.size() == 64 && !t.container_image.empty() && !t.container_name.empty()) return;
+  if (auto info = containers->Describe(t.container_id)) TargetFromContainer(*info, t);
 }
 
 AlertFacts FactsFromAlert(const Alert& alert, std::string id) {

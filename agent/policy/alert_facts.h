@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "rules/alert.h"
 #include "rules/rule_items.h"
+#include "state/container_info.h"
 
 namespace riposte {
 
@@ -62,6 +63,12 @@ struct AlertFacts {
 AlertFacts FactsFromAlert(const Alert& alert, std::string id);
 // Fills what the target lacks from the runtime's description of its container.
 void TargetFromContainer(const ContainerInfo& info, AlertTarget& target);
+
+// Fills an alert's container facts (image, pod, full id) from the runtime when the alert
+// lacks them: a Falco alert names a 12-character id, and an alert raised in a container's
+// first instant may predate the runtime's answer. May wait on the runtime; `containers`
+// may be null (no container directory: nothing to add).
+void CompleteAlertTarget(ContainerDescriber* containers, AlertFacts& alert);
 // Falco's alert JSON (as http_output or Falcosidekick post it). Needs rule, priority and
 // output_fields (may be empty); errors say which key is missing or of the wrong type.
 Result<AlertFacts> FactsFromFalcoJson(const nlohmann::json& json, std::string id);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "kernel/capture_engine.h"
+#include "kernel/kill_selector.h"
 #include "policy/policy.h"
 
 namespace riposte {

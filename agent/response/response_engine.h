@@ -16,7 +16,7 @@
 #include "policy/alert_facts.h"
 #include "policy/policy.h"
 #include "response/action_limits.h"
-#include "response/protected_targets.h"
+#include "responders/protected_targets.h"
 #include "responders/responder_registry.h"
 
 namespace riposte {

@@ -1,6 +1,6 @@
 #include "rules/alert.h"
 
-#include "output/event_format.h"
+#include "common/wall_time.h"
 
 namespace riposte {
 

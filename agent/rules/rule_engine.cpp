@@ -1,6 +1,5 @@
 #include "rules/rule_engine.h"
 
-#include "output/event_format.h"
 #include "state/process_info.h"
 
 namespace riposte {

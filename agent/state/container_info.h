@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+
 namespace riposte {
 
 struct ContainerMount {
@@ -81,6 +83,16 @@ class ContainerCatalog {
  public:
   virtual ~ContainerCatalog() = default;
   virtual std::shared_ptr<ContainerEntry> EntryFor(const std::string& id) = 0;
+};
+
+// Where the response side gets a container's description for an alert that lacks it (a
+// Falco alert names a 12-character id): unlike the catalog, it may ask the runtime and
+// wait for the answer.
+class ContainerDescriber {
+ public:
+  virtual ~ContainerDescriber() = default;
+  // The container with this id or id prefix; NotFound / Unavailable errors say which.
+  virtual Result<ContainerInfo> Describe(const std::string& id_or_prefix) = 0;
 };
 
 }  // namespace riposte

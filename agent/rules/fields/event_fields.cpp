@@ -8,7 +8,7 @@
 #include "decode/flag_names.h"
 #include "decode/open_args.h"
 #include "decode/socket_format.h"
-#include "output/event_format.h"
+#include "common/wall_time.h"
 #include "rules/field_registry.h"
 #include "rules/fields/falco_args_text.h"
 #include "rules/fields/falco_params.h"

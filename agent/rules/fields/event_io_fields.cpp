@@ -4,7 +4,6 @@
 #include <string_view>
 
 #include "decode/open_args.h"
-#include "output/event_format.h"
 #include "kernel/syscall_table.h"
 #include "rules/field_registry.h"
 #include "rules/fields/event_traits.h"
@@ -83,8 +82,8 @@ bool IsNetCreating(std::string_view t) { return t == "accept" || t == "accept4" 
 // evt.count.error*: 1 for a failed syscall of that kind, 0 for a successful one; no
 // value for events of other kinds (Falco's "fd known: by its type; otherwise by the
 // event type" rule).
-enum class ErrorKind { kAny, kFile, kNet, kMemory, kOther };
-template <ErrorKind K>
+enum class FailureClass { kAny, kFile, kNet, kMemory, kOther };
+template <FailureClass K>
 void ErrorCount(EvalContext& c, const FieldArg&, V& out) {
   const Event& e = c.event;
   if (e.kind != EventKind::kSyscall) return;
@@ -92,11 +91,11 @@ void ErrorCount(EvalContext& c, const FieldArg&, V& out) {
   const FdInfo* f = EventFd(e);
   bool applies = true;
   switch (K) {
-    case ErrorKind::kAny: break;
-    case ErrorKind::kFile: applies = f ? IsFileFd(*f) : IsOpenEvent(e); break;
-    case ErrorKind::kNet: applies = f ? IsNetFd(*f) || f->type == FdType::kUnix : IsNetCreating(t); break;
-    case ErrorKind::kMemory: applies = CategoryOf(t) == Category::kMemory; break;
-    case ErrorKind::kOther:
+    case FailureClass::kAny: break;
+    case FailureClass::kFile: applies = f ? IsFileFd(*f) : IsOpenEvent(e); break;
+    case FailureClass::kNet: applies = f ? IsNetFd(*f) || f->type == FdType::kUnix : IsNetCreating(t); break;
+    case FailureClass::kMemory: applies = CategoryOf(t) == Category::kMemory; break;
+    case FailureClass::kOther:
       applies = f ? !(IsFileFd(*f) || IsNetFd(*f) || f->type == FdType::kUnix)
                   : !(IsOpenEvent(e) || IsNetCreating(t) || CategoryOf(t) == Category::kMemory);
       break;
@@ -146,11 +145,11 @@ std::vector<FieldDef> EventIoFields() {
       {"evt.count", K::kInt, A::kNone, "always 1", [](EvalContext&, const FieldArg&, V& out) { Num(out, 1); }},
       {"evt.count.exit", K::kInt, A::kNone, "1: every riposte event is an exit event",
        [](EvalContext&, const FieldArg&, V& out) { Num(out, 1); }},
-      {"evt.count.error", K::kInt, A::kNone, "1 if the syscall failed, else 0", ErrorCount<ErrorKind::kAny>},
-      {"evt.count.error.file", K::kInt, A::kNone, "evt.count.error, for file events", ErrorCount<ErrorKind::kFile>},
-      {"evt.count.error.net", K::kInt, A::kNone, "evt.count.error, for network events", ErrorCount<ErrorKind::kNet>},
-      {"evt.count.error.memory", K::kInt, A::kNone, "evt.count.error, for memory events", ErrorCount<ErrorKind::kMemory>},
-      {"evt.count.error.other", K::kInt, A::kNone, "evt.count.error, for every other event", ErrorCount<ErrorKind::kOther>},
+      {"evt.count.error", K::kInt, A::kNone, "1 if the syscall failed, else 0", ErrorCount<FailureClass::kAny>},
+      {"evt.count.error.file", K::kInt, A::kNone, "evt.count.error, for file events", ErrorCount<FailureClass::kFile>},
+      {"evt.count.error.net", K::kInt, A::kNone, "evt.count.error, for network events", ErrorCount<FailureClass::kNet>},
+      {"evt.count.error.memory", K::kInt, A::kNone, "evt.count.error, for memory events", ErrorCount<FailureClass::kMemory>},
+      {"evt.count.error.other", K::kInt, A::kNone, "evt.count.error, for every other event", ErrorCount<FailureClass::kOther>},
       {"evt.count.procinfo", K::kInt, A::kNone, "0: riposte has no procinfo events",
        [](EvalContext&, const FieldArg&, V& out) { Num(out, 0); }},
       {"evt.count.threadinfo", K::kInt, A::kNone, "0: riposte has no procinfo events",

@@ -1,7 +1,7 @@
 // evt.* time fields beyond evt.time and evt.rawtime: Falco's other renderings of the
 // event's time, its distance from the first and the previous event, and the latency
 // fields riposte cannot fill (it records each syscall once, at its exit).
-#include "output/event_format.h"
+#include "common/wall_time.h"
 #include "rules/field_registry.h"
 
 namespace riposte {

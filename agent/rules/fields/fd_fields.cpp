@@ -7,7 +7,6 @@
 #include <string>
 
 #include "decode/socket_format.h"
-#include "output/event_format.h"
 #include "rules/field_registry.h"
 #include "rules/fields/event_traits.h"
 #include "state/fd_info.h"

@@ -1,13 +1,11 @@
-// What `run` and `respond` share to answer alerts: the flags that choose policies, mode
-// and audit log; the policies loaded (every message printed, refusal on error); the
+// What `run` and `respond` share to answer alerts: what the operator chose (policies,
+// mode, audit log); the policies loaded (every message printed, refusal on error); the
 // responders, the audit log and the response engine built from the configuration.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "audit/audit_log.h"
 #include "common/result.h"
@@ -20,13 +18,12 @@
 
 namespace riposte {
 
-struct ResponseFlags {
+// The operator's choices, from flags; empty ones fall back to the configuration.
+struct ResponseRequest {
   std::vector<std::string> policies;  // files or directories
   bool dry_run = false;
   std::string audit_log;
 };
-
-void AddResponseFlags(CLI::App& cmd, ResponseFlags& flags);
 
 struct Response {
   std::vector<std::string> policy_paths;
@@ -37,13 +34,18 @@ struct Response {
   std::unique_ptr<ResponseEngine> engine;
 };
 
+// The audit log the configuration names, or `path` when given: the one place its
+// options are built (the agent's trail and the manual actions' are the same file).
+AuditLogOptions AuditLogOptionsFor(const AgentConfig& config, const std::string& path);
+
 // Policies from `paths`, printing every message; an error when any file has errors.
 Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::string>& paths,
                                                        const ActionCatalog& catalog);
 
-// Null when no policies are configured (detection only). Flags win over the configuration.
+// Null when no policies are configured (detection only). The request wins over the
+// configuration.
 // `containers` (may be null) is what the container responders act through.
-Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, const AgentConfig& config,
+Result<std::unique_ptr<Response>> SetUpResponse(const ResponseRequest& request, const AgentConfig& config,
                                                 ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers);
 
 // The container directory the configuration asks for (null when containers.enabled is
@@ -52,10 +54,5 @@ std::unique_ptr<ContainerDirectory> StartContainerDirectory(const AgentConfig& c
 // The runtime sockets and namespaces the configuration names (a directory not started:
 // for commands that ask once).
 ContainerDirectoryOptions ContainerDirectoryOptionsFor(const AgentConfig& config);
-
-// Fills an alert's container facts (image, pod, full id) from the directory when the
-// alert lacks them: a Falco alert names a 12-character id, and an alert raised in a
-// container's first instant may predate the runtime's answer. May wait on the runtime.
-void CompleteAlertTarget(ContainerDirectory* containers, AlertFacts& alert);
 
 }  // namespace riposte

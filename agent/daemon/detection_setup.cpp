@@ -1,17 +1,8 @@
-#include "cli/detection_setup.h"
+#include "daemon/detection_setup.h"
 
 #include <spdlog/spdlog.h>
 
 namespace riposte {
-
-void AddDetectionFlags(CLI::App& cmd, DetectionFlags& f, bool rules_required) {
-  auto* r = cmd.add_option("--rules,-r", f.rules, "rule file or directory (repeatable; later ones override earlier ones)");
-  if (rules_required) r->required();
-  cmd.add_option("--alerts-file", f.alerts_file, "append Falco-format JSON alerts here, one per line, flushed per alert");
-  cmd.add_option("--alerts-url", f.alerts_url, "POST each Falco-format JSON alert here (Falcosidekick compatible)");
-  cmd.add_flag("--json", f.json, "alerts on stdout as Falco-format JSON (default: text)");
-  cmd.add_option("--min-priority", f.min_priority, "drop alerts of rules below this priority (default Debug)");
-}
 
 Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths,
                                                    const std::vector<AppendOutput>& append_output) {
@@ -29,7 +20,7 @@ Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string
   return std::shared_ptr<const RuleSet>(std::move(set));
 }
 
-Result<Detection> SetUpDetection(const DetectionFlags& flags, const AgentConfig& config) {
+Result<Detection> SetUpDetection(const DetectionRequest& flags, const AgentConfig& config) {
   Detection d;
   const std::string& min_name = flags.min_priority.empty() ? config.min_priority : flags.min_priority;
   auto min = ParsePriority(min_name);

@@ -1,4 +1,4 @@
-#include "response/protected_targets.h"
+#include "responders/protected_targets.h"
 
 #include <unistd.h>
 

@@ -1,8 +1,8 @@
-#include "cli/response_setup.h"
+#include "daemon/response_setup.h"
 
 #include <spdlog/spdlog.h>
 
-#include "cli/config_loading.h"
+#include "common/host_name.h"
 #include "common/duration_text.h"
 #include "policy/policy_reader.h"
 #include "responders/default_responders.h"
@@ -28,10 +28,13 @@ void LogQuarantinesInForce(const QuarantineStore& store) {
 
 }  // namespace
 
-void AddResponseFlags(CLI::App& cmd, ResponseFlags& f) {
-  cmd.add_option("--policies,-p", f.policies, "response policy file or directory (repeatable; first match wins)");
-  cmd.add_flag("--dry-run", f.dry_run, "every policy runs in dry-run: all checks, audit of what would be done, no action");
-  cmd.add_option("--audit-log", f.audit_log, "the audit trail (default /var/log/riposte/audit.log)");
+AuditLogOptions AuditLogOptionsFor(const AgentConfig& config, const std::string& path) {
+  AuditLogOptions o;
+  o.path = path.empty() ? config.audit_log : path;
+  o.host = HostName();
+  o.max_bytes = config.audit_max_bytes;
+  o.keep = config.audit_keep;
+  return o;
 }
 
 Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::string>& paths,
@@ -50,7 +53,7 @@ Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::st
   return loaded.set;
 }
 
-Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, const AgentConfig& config,
+Result<std::unique_ptr<Response>> SetUpResponse(const ResponseRequest& flags, const AgentConfig& config,
                                                 ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers) {
   auto r = std::make_unique<Response>();
   r->policy_paths = flags.policies.empty() ? config.policies : flags.policies;
@@ -62,11 +65,7 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseFlags& flags, cons
   auto policies = LoadPolicySet(r->policy_paths, *r->responders);
   if (!policies) return policies.error();
 
-  AuditLogOptions audit;
-  audit.path = flags.audit_log.empty() ? config.audit_log : flags.audit_log;
-  audit.host = HostName();
-  audit.max_bytes = config.audit_max_bytes;
-  audit.keep = config.audit_keep;
+  const AuditLogOptions audit = AuditLogOptionsFor(config, flags.audit_log);
   auto log = AuditLog::Open(audit);
   if (!log) return log.error();
   r->audit = std::move(*log);
@@ -106,13 +105,6 @@ std::unique_ptr<ContainerDirectory> StartContainerDirectory(const AgentConfig& c
     spdlog::warn("containers: {}; container metadata and container responders retry in the background",
                  s.error().message);
   return directory;
-}
-
-void CompleteAlertTarget(ContainerDirectory* containers, AlertFacts& alert) {
-  AlertTarget& t = alert.target;
-  if (!containers || !t.in_container()) return;
-  if (t.container_id.size() == 64 && !t.container_image.empty() && !t.container_name.empty()) return;
-  if (auto info = containers->Describe(t.container_id)) TargetFromContainer(*info, t);
 }
 
 }  // namespace riposte

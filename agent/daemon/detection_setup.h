@@ -1,12 +1,11 @@
-// What `run` and `replay` share to detect: the flags that choose rules and outputs, the
-// ruleset loaded (errors printed, refusal if any), and the alert sinks built.
+// What `run` and `replay` share to detect: what the operator chose (rules, outputs,
+// minimum priority), the ruleset loaded (errors printed, refusal if any), and the alert
+// sinks built.
 #pragma once
 
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "common/result.h"
 #include "config/agent_config.h"
@@ -15,15 +14,14 @@
 
 namespace riposte {
 
-struct DetectionFlags {
+// The operator's choices, from flags; empty ones fall back to the configuration.
+struct DetectionRequest {
   std::vector<std::string> rules;  // files or directories, in order
   std::string alerts_file;
   std::string alerts_url;
   bool json = false;
   std::string min_priority;  // empty: the configuration's (default Debug)
 };
-
-void AddDetectionFlags(CLI::App& cmd, DetectionFlags& flags, bool rules_required);
 
 struct Detection {
   std::shared_ptr<const RuleSet> rules;
@@ -34,9 +32,9 @@ struct Detection {
   }
 };
 
-// Loads rules (printing every message) and opens the sinks. Flags win over the
+// Loads rules (printing every message) and opens the sinks. The request wins over the
 // configuration's rules and alerts keys.
-Result<Detection> SetUpDetection(const DetectionFlags& flags, const AgentConfig& config);
+Result<Detection> SetUpDetection(const DetectionRequest& request, const AgentConfig& config);
 // Loads a ruleset, printing every message; an error when it has errors.
 Result<std::shared_ptr<const RuleSet>> LoadRuleSet(const std::vector<std::string>& paths,
                                                    const std::vector<AppendOutput>& append_output);

@@ -1,4 +1,4 @@
-#include "response/protected_executables.h"
+#include "responders/protected_executables.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "config/protection_config.h"
-#include "response/protected_executables.h"
+#include "responders/protected_executables.h"
 #include "policy/alert_facts.h"
 #include "state/process_info.h"
 

@@ -1,0 +1,93 @@
+#include "daemon/replay_session.h"
+
+#include <optional>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "decode/record_decoder.h"
+#include "output/capture_file.h"
+#include "output/process_snapshot.h"
+#include "pipeline/event_type_counts.h"
+#include "rules/rule_engine.h"
+#include "state/state_tracker.h"
+
+namespace riposte {
+
+int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
+  auto reader = CaptureReader::Open(a.path);
+  if (!reader) {
+    spdlog::error("{}", reader.error().message);
+    return 1;
+  }
+  TimeBase time{(*reader)->header().meta.value("time_base_ns", int64_t{0})};
+  StateConfig state_config;
+  state_config.containerd_namespaces = config.containerd_namespaces;
+  StateTracker tracker(state_config, nullptr);  // /proc here is not the captured host's
+  // With rules, replay detects (alerts out); without, it prints the events.
+  std::optional<Detection> detection;
+  std::unique_ptr<RuleEngine> engine;
+  if (!a.detection.rules.empty()) {
+    auto d = SetUpDetection(a.detection, config);
+    if (!d) {
+      spdlog::error("{}", d.error().message);
+      return 2;
+    }
+    detection = std::move(*d);
+    engine = std::make_unique<RuleEngine>(detection->rules, detection->min_priority,
+                                          (*reader)->header().meta.value("hostname", std::string()));
+    a.format = PrintFormat::kNone;
+  }
+  EventPrinter printer(a.format, std::move(a.filter), stdout, time);
+  std::vector<Alert> alerts;
+
+  Event event;
+  uint64_t records = 0, snapshots = 0, malformed = 0;
+  EventTypeCounts types;
+  int rc = 0;
+  while (true) {
+    FrameType type;
+    std::span<const uint8_t> payload;
+    auto more = (*reader)->Next(type, payload);
+    if (!more) {
+      spdlog::error("{}", more.error().message);
+      rc = 1;
+      break;
+    }
+    if (!*more) break;
+    if (type == FrameType::kProcessSnapshot) {
+      auto j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
+      auto p = j.is_discarded() ? Result<ProcessInfo>(Error{"snapshot is not JSON"}) : ProcessFromSnapshot(j);
+      if (!p) {
+        spdlog::warn("{}: skipping a process snapshot: {}", a.path, p.error().message);
+        ++malformed;
+        continue;
+      }
+      tracker.Seed(std::move(*p));
+      ++snapshots;
+      continue;
+    }
+    ++records;
+    if (auto st = DecodeRecord(payload, event); !st) {
+      if (malformed++ < 10) spdlog::warn("{}: record {}: {}", a.path, records, st.error().message);
+      continue;
+    }
+    tracker.Apply(event);
+    types.Count(event);
+    printer.Print(event);
+    if (engine) {
+      alerts.clear();
+      engine->Evaluate(event, tracker.processes(), time.ToWall(event.ts_boot_ns), alerts);
+      for (const auto& alert : alerts) detection->Emit(alert);
+    }
+  }
+  std::fflush(stdout);
+  nlohmann::json summary{{"file", a.path}, {"records", records}, {"process_snapshots", snapshots},
+                         {"malformed", malformed}, {"printed", printer.printed()},
+                         {"per_type", types.ByName()}};
+  if (engine) summary["alerts_per_rule"] = engine->alerts_per_rule();
+  std::fprintf(stderr, "%s\n", summary.dump().c_str());
+  return malformed > 0 ? 1 : rc;
+}
+
+}  // namespace riposte

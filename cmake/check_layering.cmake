@@ -1,0 +1,67 @@
+# Checks the stage graph (cmake/stages.cmake) against the code:
+#   - every #include "X/..." in a stage's folder names the stage itself or one it depends
+#     on, directly or through others (X that is no stage, such as generated headers, is
+#     not checked);
+#   - every .cpp file in a stage's folder is one of the stage's sources.
+# Run with -DGRAPH=stage_graph.txt; fails with one line per violation.
+cmake_minimum_required(VERSION 3.22)
+if(NOT GRAPH)
+  message(FATAL_ERROR "usage: cmake -DGRAPH=stage_graph.txt -P check_layering.cmake")
+endif()
+
+file(STRINGS ${GRAPH} lines)
+set(stages "")
+foreach(line IN LISTS lines)
+  string(REPLACE "|" ";" parts "${line}")
+  list(GET parts 0 name)
+  list(GET parts 1 dir)
+  list(LENGTH parts n)
+  set(deps "")
+  set(srcs "")
+  if(n GREATER 2)
+    list(GET parts 2 deps)
+    string(REPLACE "," ";" deps "${deps}")
+  endif()
+  if(n GREATER 3)
+    list(GET parts 3 srcs)
+    string(REPLACE "," ";" srcs "${srcs}")
+  endif()
+  list(APPEND stages ${name})
+  set(dir_${name} ${dir})
+  set(srcs_${name} ${srcs})
+  # Stages come in declaration order, dependencies first: the reach is the union of theirs.
+  set(reach_${name} ${name})
+  foreach(d IN LISTS deps)
+    list(APPEND reach_${name} ${reach_${d}})
+  endforeach()
+  list(REMOVE_DUPLICATES reach_${name})
+endforeach()
+
+set(violations "")
+foreach(name IN LISTS stages)
+  file(GLOB_RECURSE files RELATIVE ${dir_${name}} ${dir_${name}}/*.h ${dir_${name}}/*.cpp)
+  foreach(f IN LISTS files)
+    # A folder of a stage declared separately (none today) would be its own.
+    file(STRINGS ${dir_${name}}/${f} includes REGEX "^#include \"[a-z_]+/")
+    foreach(inc IN LISTS includes)
+      string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" target "${inc}")
+      if(target IN_LIST stages AND NOT target IN_LIST reach_${name})
+        list(APPEND violations "${dir_${name}}/${f}: ${inc}: stage '${name}' does not depend on '${target}' (an include up or across the layering)")
+      endif()
+    endforeach()
+    if(f MATCHES "\\.cpp$" AND NOT f IN_LIST srcs_${name})
+      list(APPEND violations "${dir_${name}}/${f}: not built by stage '${name}' (the build mirrors the folders)")
+    endif()
+  endforeach()
+endforeach()
+
+if(violations)
+  # One unwrapped line each (FATAL_ERROR text is re-flowed), then the failure.
+  foreach(v IN LISTS violations)
+    message(STATUS "layering violation: ${v}")
+  endforeach()
+  list(LENGTH violations count)
+  message(FATAL_ERROR "layering: ${count} violations (above)")
+endif()
+list(LENGTH stages count)
+message(STATUS "layering: ${count} stages, every include downward")
