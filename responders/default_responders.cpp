@@ -16,29 +16,23 @@ std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const ResponderDeps& de
   QuarantineStore* quarantines = deps.quarantines;
   if (containers) {
     r->Add(std::make_unique<SeccompTightenResponder>(*containers, deps.seccomp_profile_dir));
-  } else {
-    r->AddPlanned("seccomp.tighten");
-  }
-  if (containers && quarantines) {
-    r->Add(std::make_unique<NetworkQuarantineResponder>(*containers, *quarantines));
-    r->Add(std::make_unique<NetworkReleaseResponder>(*containers, *quarantines));
-  } else {
-    for (const char* action : {"network.quarantine", "network.release"}) r->AddPlanned(action);
-  }
-  if (containers) {
     r->Add(std::make_unique<ContainerPauseResponder>(*containers));
     r->Add(std::make_unique<ContainerResumeResponder>(*containers));
     r->Add(std::make_unique<ContainerStopResponder>(*containers));
     r->Add(std::make_unique<ContainerKillResponder>(*containers));
     r->Add(std::make_unique<PodStopResponder>(*containers));
-  } else {
-    // Container support switched off (containers.enabled: false): policies naming these
-    // still load, and their steps are audited as unavailable.
-    for (const char* action : {"container.pause", "container.resume", "container.stop", "container.kill", "pod.stop"})
-      r->AddPlanned(action);
+  }
+  if (containers && quarantines) {
+    r->Add(std::make_unique<NetworkQuarantineResponder>(*containers, *quarantines));
+    r->Add(std::make_unique<NetworkReleaseResponder>(*containers, *quarantines));
   }
   r->Add(std::make_unique<ProcessKillResponder>(deps.containerd_namespaces));
   r->Add(std::make_unique<NotifyResponder>());
+  // Every other action of the catalogue (container support switched off with
+  // containers.enabled: false, no quarantine store): policies naming it still load, and
+  // its steps are audited as unavailable.
+  for (const ActionSpec& a : KnownActions())
+    if (!r->Get(std::string(a.name))) r->AddPlanned(std::string(a.name));
   return r;
 }
 

@@ -98,6 +98,14 @@ Status ProcessKillResponder::ValidateParams(const nlohmann::json& params) const 
   return Status::Ok();
 }
 
+Status ProcessKillResponder::ValidateInKernel(const nlohmann::json& params) const {
+  if (auto it = params.find("target"); it != params.end() && *it != "process")
+    return Error{"the kernel kills the calling process: params.target must be process"};
+  if (auto it = params.find("signal"); it != params.end() && ParseSignal(*it) != SIGKILL)
+    return Error{"the kernel sends SIGKILL: params.signal must be SIGKILL"};
+  return Status::Ok();
+}
+
 ActionResult ProcessKillResponder::Run(const ActionRequest& req) {
   const Params params = ReadParams(req.params);
   if (params.target == "process") return RunOnProcess(req, params.signal, params.wait_ms);

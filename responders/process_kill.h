@@ -19,6 +19,8 @@ class ProcessKillResponder : public Responder {
   explicit ProcessKillResponder(std::vector<std::string> containerd_namespaces);
   std::string_view name() const override { return "process.kill"; }
   Status ValidateParams(const nlohmann::json& params) const override;
+  // In the kernel the caller itself is sent SIGKILL (bpf_send_signal).
+  Status ValidateInKernel(const nlohmann::json& params) const override;
   ActionResult Run(const ActionRequest& request) override;
 
  private:

@@ -54,6 +54,10 @@ class Responder {
   // Checks a policy step's parameters when the policy is loaded: a message naming the
   // parameter, or Ok.
   virtual Status ValidateParams(const nlohmann::json& params) const = 0;
+  // For an action the catalog lets run in the kernel (policy/action_catalog.h): whether
+  // these already valid parameters are what the kernel would do. No other responder is
+  // ever asked.
+  virtual Status ValidateInKernel(const nlohmann::json&) const { return Error{"cannot run in the kernel"}; }
   virtual ActionResult Run(const ActionRequest& request) = 0;
 };
 

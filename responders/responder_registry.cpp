@@ -25,4 +25,10 @@ Status ResponderRegistry::ValidateParams(const std::string& action, const nlohma
   return r->ValidateParams(params);
 }
 
+Status ResponderRegistry::ValidateInKernel(const std::string& action, const nlohmann::json& params) const {
+  Responder* r = Get(action);
+  if (!r) return Error{"no such responder"};
+  return r->ValidateInKernel(params);
+}
+
 }  // namespace riposte

@@ -21,6 +21,7 @@ class ResponderRegistry : public ActionCatalog {
 
   Availability Find(const std::string& action) const override;
   Status ValidateParams(const std::string& action, const nlohmann::json& params) const override;
+  Status ValidateInKernel(const std::string& action, const nlohmann::json& params) const override;
 
  private:
   std::map<std::string, std::unique_ptr<Responder>, std::less<>> responders_;

@@ -1,6 +1,7 @@
 // `riposte policy validate P...` loads policies and prints every message with its
 // position; `riposte policy test --policies P --alert ALERT.json` prints which policies
-// an alert matches and the playbook each would run: for tuning and for CI of policies.
+// an alert matches and the playbook each would run: for tuning and for CI of policies;
+// `riposte policy actions` lists the action catalogue (policy/action_catalog.h).
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -76,6 +77,14 @@ int Test(const std::vector<std::string>& paths, const std::vector<std::string>& 
   return rc;
 }
 
+// The action catalogue, one line each: what a policy step can name.
+int ListActions() {
+  for (const ActionSpec& a : KnownActions())
+    std::cout << a.name << "\t" << ActionTargetName(a.target) << (a.changes_node ? "" : "\tleaves the node as it is")
+              << (a.in_kernel ? "\tin_kernel allowed" : "") << "\t" << a.dry_run << "\n";
+  return 0;
+}
+
 }  // namespace
 
 void RegisterPolicyCommand(CLI::App& app) {
@@ -88,6 +97,9 @@ void RegisterPolicyCommand(CLI::App& app) {
   validate->callback([paths] {
     if (int rc = Validate(*paths); rc != 0) throw CLI::RuntimeError(rc);
   });
+
+  cmd->add_subcommand("actions", "List every action a policy step can name: its target, whether it may run in the kernel, what it does")
+      ->callback([] { ListActions(); });
 
   auto test_paths = std::make_shared<std::vector<std::string>>();
   auto alerts = std::make_shared<std::vector<std::string>>();

@@ -1,9 +1,13 @@
-// What the policy reader needs to know about responders, without depending on them:
-// whether an action name exists (or is planned but not in this build), and whether a
-// step's parameters are valid for it.
+// Every action a policy step can name: the closed set, as data (kActions in
+// action_catalog.cpp). The responders register their implementations under these names
+// (responders/default_responders.cpp); the policy reader asks the table what an action
+// can do (change the node? run in the kernel?) and asks the catalog, behind which the
+// responders sit, whether a step's parameters are valid, never string literals.
 #pragma once
 
+#include <span>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -11,12 +15,38 @@
 
 namespace riposte {
 
+// What an action acts on, resolved from the alert.
+enum class ActionTarget : uint8_t { kProcess, kContainer, kPod, kNothing };
+std::string_view ActionTargetName(ActionTarget t);
+
+struct ActionSpec {
+  std::string_view name;
+  ActionTarget target;
+  // False for an action that leaves the node as it was (notify): a policy may answer
+  // every alert with it without saying so.
+  bool changes_node;
+  // May be programmed into the kernel (`in_kernel:`): it then acts at the syscall's exit,
+  // before any rule or `when:` is evaluated.
+  bool in_kernel;
+  // What a dry-run step records it would have done (`riposte policy actions`).
+  std::string_view dry_run;
+};
+
+std::span<const ActionSpec> KnownActions();
+// Null for a name that is no action.
+const ActionSpec* FindAction(std::string_view name);
+
+// What the policy reader needs of the responders, without depending on them.
 class ActionCatalog {
  public:
   virtual ~ActionCatalog() = default;
   enum class Availability { kAvailable, kNotInThisBuild, kUnknown };
   virtual Availability Find(const std::string& action) const = 0;
   virtual Status ValidateParams(const std::string& action, const nlohmann::json& params) const = 0;
+  // For an action whose spec allows in_kernel: whether these parameters are what the
+  // kernel does (the responder decides: process.kill in the kernel sends SIGKILL to the
+  // caller, so its signal and target must say so).
+  virtual Status ValidateInKernel(const std::string& action, const nlohmann::json& params) const = 0;
 };
 
 }  // namespace riposte

@@ -16,6 +16,14 @@
 namespace riposte {
 namespace {
 
+// "process.kill" (or "a, b"): the actions the catalogue lets the kernel run.
+std::string InKernelActions() {
+  std::string out;
+  for (const auto& a : KnownActions())
+    if (a.in_kernel) out += (out.empty() ? "" : ", ") + std::string(a.name);
+  return out;
+}
+
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
@@ -258,7 +266,8 @@ class Reader {
       }
       if (step.params.is_null()) step.params = nlohmann::json::object();
       if (!step.params.is_object()) Err(s, "params must be a mapping");
-      switch (catalog_.Find(step.action)) {
+      const ActionCatalog::Availability availability = catalog_.Find(step.action);
+      switch (availability) {
         case ActionCatalog::Availability::kUnknown:
           Err(s, "unknown action '" + step.action + "'");
           break;
@@ -272,14 +281,13 @@ class Reader {
           break;
       }
       if (step.in_kernel) {
-        // The kernel kills with SIGKILL at the syscall, before any rule or `when` is evaluated.
-        if (step.action != "process.kill") Err(s, "in_kernel is only for process.kill");
+        // The kernel acts at the syscall, before any rule or `when` is evaluated; which
+        // actions it can take is the catalogue's to say, and what it does the responder's.
+        const ActionSpec* spec = FindAction(step.action);
+        if (!spec || !spec->in_kernel) Err(s, "in_kernel is only for " + InKernelActions());
+        else if (availability == ActionCatalog::Availability::kAvailable && step.params.is_object())
+          if (auto st = catalog_.ValidateInKernel(step.action, step.params); !st) Err(s, "an in_kernel step: " + st.error().message);
         if (!step.when_text.empty()) Err(s, "an in_kernel step cannot have when: (the kernel acts before any condition)");
-        if (step.params.contains("target") && step.params["target"] != "process")
-          Err(s, "an in_kernel step kills the calling process: params.target must be process");
-        if (step.params.contains("signal") && step.params["signal"] != "SIGKILL" && step.params["signal"] != "KILL" &&
-            step.params["signal"] != 9)
-          Err(s, "an in_kernel step sends SIGKILL: params.signal must be SIGKILL");
       }
       if (!step.when_text.empty()) {
         auto c = StepCondition::Compile(step.when_text, ids);
@@ -349,7 +357,7 @@ class Reader {
     // say so: `match: {}` on an enforcing kill once loaded without a word.
     if (has_match && p.mode == PolicyMode::kEnforce && !p.match.all && p.match.MatchesEverything()) {
       for (const auto& step : p.actions)
-        if (step.action != "notify") {
+        if (const ActionSpec* spec = FindAction(step.action); !spec || spec->changes_node) {
           Err(match_node, "this match matches every alert and the policy enforces " + step.action +
                               ": write match: {all: true} if that is meant");
           break;

@@ -422,5 +422,45 @@ TEST(PolicyReader, AMatchOfEverythingMustBeSaidForADestructiveEnforcingPolicy) {
   EXPECT_TRUE(load("- policy: note\n  match: {}\n  actions: [{action: notify}]\n").ok());
 }
 
+TEST(ActionCatalogue, EveryActionIsRegisteredOrPlannedAndEveryResponderIsInIt) {
+  auto without_containers = MakeDefaultResponders({});
+  for (const ResponderRegistry* r : std::vector<const ResponderRegistry*>{&Registry(), without_containers.get()}) {
+    for (const ActionSpec& a : KnownActions())
+      EXPECT_NE(r->Find(std::string(a.name)), ActionCatalog::Availability::kUnknown) << a.name;
+  }
+  // With containers every action of the catalogue has its responder, named as listed.
+  for (const ActionSpec& a : KnownActions()) {
+    Responder* responder = Registry().Get(std::string(a.name));
+    ASSERT_NE(responder, nullptr) << a.name;
+    EXPECT_EQ(responder->name(), a.name);
+  }
+  EXPECT_EQ(FindAction("process.kil"), nullptr);
+  EXPECT_EQ(Registry().Find("process.kil"), ActionCatalog::Availability::kUnknown);
+}
+
+TEST(ActionCatalogue, InKernelStepsAreCheckedByTheCatalogueAndTheResponder) {
+  auto step = [](const std::string& action, const std::string& params) {
+    return Load("- policy: p\n  match: {rules: [A]}\n  actions:\n    - action: " + action + "\n      params: " + params +
+                "\n      in_kernel: {syscalls: [openat], process_names: [nc]}\n");
+  };
+  // Only the actions the catalogue marks in_kernel may run there.
+  auto notify = step("notify", "{}");
+  EXPECT_NE(Errors(notify).find("in_kernel is only for process.kill"), std::string::npos) << Errors(notify);
+  auto pause = step("container.pause", "{}");
+  EXPECT_NE(Errors(pause).find("in_kernel is only for process.kill"), std::string::npos) << Errors(pause);
+  // The kernel sends SIGKILL to the caller: process.kill says which parameters mean that,
+  // by its own signal parser (any spelling of SIGKILL).
+  EXPECT_TRUE(step("process.kill", "{}").ok());
+  for (const char* kill : {"SIGKILL", "KILL", "sigkill", "9"}) {
+    auto r = step("process.kill", std::string("{signal: ") + kill + "}");
+    EXPECT_TRUE(r.ok()) << kill << ": " << Errors(r);
+  }
+  auto term = step("process.kill", "{signal: SIGTERM}");
+  EXPECT_NE(Errors(term).find("an in_kernel step: the kernel sends SIGKILL: params.signal must be SIGKILL"),
+            std::string::npos) << Errors(term);
+  auto group = step("process.kill", "{target: container}");
+  EXPECT_NE(Errors(group).find("params.target must be process"), std::string::npos) << Errors(group);
+}
+
 }  // namespace
 }  // namespace riposte
