@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "audit/audit_records.h"
 #include "audit/sha256.h"
 #include "common/safe_file.h"
 #include "common/wall_time.h"
@@ -111,12 +112,10 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
     log->prev_hash_ = Sha256Hex(last_line);
   }
   if (!tail->torn.empty()) {
-    nlohmann::ordered_json body{{"kind", "recovered_tail"},
-                                {"removed_bytes", tail->torn.size()},
-                                {"removed_sha256", Sha256Hex(tail->torn)},
-                                {"reason", "the previous run stopped inside a write; the partial record was "
-                                           "never reported done"}};
-    if (auto r = log->AppendLocked(body); !r) return r.error();
+    const RecoveredTailRecord record{tail->torn.size(), Sha256Hex(tail->torn),
+                                     "the previous run stopped inside a write; the partial record was never "
+                                     "reported done"};
+    if (auto r = log->AppendLocked(ToJson(record)); !r) return r.error();
   }
   return log;
 }
@@ -150,8 +149,7 @@ Status AuditLog::Rotate() {
   if (ec) return Error{p + ": cannot rotate: " + ec.message()};
   if (auto st = OpenCurrent(); !st) return st;
   // The new file starts with a link to the old one: verify follows the chain across.
-  nlohmann::ordered_json body{{"kind", "rotate"}, {"previous_file", fs::path(p).filename().string() + ".1"}};
-  auto r = AppendLocked(body);
+  auto r = AppendLocked(ToJson(RotateRecord{fs::path(p).filename().string() + ".1"}));
   return r ? Status::Ok() : Status(r.error());
 }
 
@@ -210,13 +208,7 @@ void AuditLog::NoteRefused(const nlohmann::ordered_json& body, const std::string
 
 Status AuditLog::WriteGapRecord() {
   if (gap_.refused == 0) return Status::Ok();
-  nlohmann::ordered_json body{{"kind", "audit_gap"},
-                              {"refused_records", gap_.refused},
-                              {"first_refused", gap_.first_time},
-                              {"last_refused", gap_.last_time},
-                              {"error", gap_.error},
-                              {"records", gap_.records},
-                              {"records_listed", gap_.records.size()}};
+  const auto body = ToJson(AuditGapRecord{gap_.refused, gap_.first_time, gap_.last_time, gap_.error, gap_.records});
   Gap pending = std::move(gap_);
   gap_ = Gap{};
   if (auto r = AppendLocked(body); !r) {

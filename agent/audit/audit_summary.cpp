@@ -3,42 +3,50 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include <nlohmann/json.hpp>
+
+#include "audit/audit_records.h"
 
 namespace riposte {
 
 namespace {
 
-// One record into the summary. A record of the wrong shape (a field of another type, an
-// alert record without its alert) throws from nlohmann's accessors; the caller counts it
-// as unreadable, as it does a line that is not JSON.
+// One record into the summary, read through the record types (audit_records.h). A record
+// of the wrong shape (a field of another type, an alert record without its alert) is an
+// error value or throws from nlohmann's accessors; the caller counts it as unreadable, as
+// it does a line that is not JSON.
 void CountRecord(const nlohmann::json& r, AuditSummary& s) {
-  // Everything is read before anything is counted: a record that throws half-way counts
+  // Everything is read before anything is counted: a record that fails half-way counts
   // nowhere.
-  const std::string kind = r.value("kind", "");
-  if (kind == "alert") {
-    const std::string rule = r.at("alert").value("rule", "");
+  if (auto it = r.find("kind"); it != r.end() && !it->is_string()) throw std::invalid_argument("kind is not a name");
+  const auto kind = KindOf(r);
+  if (kind == AuditKind::kAlert) {
+    auto alert = ReadAlertRecord(r);
+    if (!alert) throw std::invalid_argument(alert.error().message);
+    const std::string rule = alert->alert.value("rule", "");
     std::string target;
     if (r.contains("target")) {
-      const auto& t = r.at("target");
+      const auto& t = alert->target;
       const std::string container = t.value("container_id", "host");
       target = container == "host" ? t.value("process", "?") : "container " + container;
     }
-    const auto policies = r.value("policies", std::vector<std::string>{});
     ++s.alerts_per_rule[rule];
-    for (const auto& policy : policies) {
+    for (const auto& policy : alert->policies) {
       auto& act = s.per_rule_policy[rule][policy];
       ++act.alerts;
       ++act.targets[target];
     }
-  } else if (kind == "action" && r.value("phase", "") == "result") {
-    const std::string rule = r.value("rule", ""), policy = r.value("policy", ""), action = r.value("action", ""),
-                      outcome = r.value("outcome", "");
-    ++s.per_rule_policy[rule][policy].actions[action][outcome];
-  } else if (kind == "policy") {
-    const std::string rule = r.value("rule", ""), policy = r.value("policy", ""), outcome = r.value("outcome", "");
-    ++s.per_rule_policy[rule][policy].skipped[outcome];
+  } else if (kind == AuditKind::kAction) {
+    auto action = ReadActionRecord(r);
+    if (!action) throw std::invalid_argument(action.error().message);
+    if (action->phase != "result") return;
+    ++s.per_rule_policy[action->context.rule][action->context.policy].actions[action->action][action->outcome.value_or("")];
+  } else if (kind == AuditKind::kPolicy) {
+    auto policy = ReadPolicyRecord(r);
+    if (!policy) throw std::invalid_argument(policy.error().message);
+    ++s.per_rule_policy[policy->context.rule][policy->context.policy].skipped[policy->outcome];
   }
 }
 
@@ -60,7 +68,7 @@ Result<AuditSummary> SummarizeAudit(const std::vector<std::string>& files) {
       try {
         CountRecord(r, s);
         ++s.records;
-      } catch (const nlohmann::json::exception&) {
+      } catch (const std::exception&) {  // nlohmann's, or a record of the wrong shape
         ++s.unreadable;
       }
     }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit_records.h"
 #include "audit/sha256.h"
 
 namespace riposte {
@@ -67,6 +68,8 @@ struct Walk {
     prev_hash = Sha256Hex(line);
     ++result.records;
     result.last_seq = seq;
+    const auto kind = KindOf(rec);
+    ++result.per_kind[kind ? std::string(AuditKindName(*kind)) : "unknown"];
     return true;
   }
 };

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct AuditVerification {
   uint64_t records = 0;
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
+  // Records by kind (audit_records.h's names; "unknown" for a kind riposte does not write).
+  std::map<std::string, uint64_t> per_kind;
 };
 
 AuditVerification VerifyAuditChain(const std::vector<std::string>& files);

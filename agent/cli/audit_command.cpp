@@ -25,6 +25,9 @@ void RegisterAuditCommands(CLI::App& app) {
     }
     std::cout << "ok: " << v.records << " records, seq " << v.first_seq << ".." << v.last_seq
               << ", chain intact\n";
+    std::string kinds;
+    for (const auto& [kind, n] : v.per_kind) kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+    if (!kinds.empty()) std::cout << "kinds: " << kinds << "\n";
   });
 
   auto tune_files = std::make_shared<std::vector<std::string>>();

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 
+#include "audit/audit_records.h"
 #include "daemon/response_setup.h"
 
 namespace riposte {
@@ -21,9 +22,7 @@ Result<ManualTrail> ManualTrail::Open(const AgentConfig& config, const std::stri
 }
 
 Result<uint64_t> ManualTrail::Append(const nlohmann::ordered_json& record) {
-  nlohmann::ordered_json body{{"kind", "action"}, {"policy", "manual"}, {"operator", OperatorName()}};
-  for (const auto& [k, v] : record.items()) body[k] = v;
-  return log_->Append(body);
+  return log_->Append(ToJson(ManualActionRecord{OperatorName(), record}));
 }
 
 }  // namespace riposte

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "audit/audit_records.h"
 #include "common/host_name.h"
 #include "common/wall_time.h"
 #include "kernel/syscall_table.h"
@@ -102,11 +103,12 @@ class Agent::Impl {
       worker = std::make_unique<ResponseWorker>(
           *response_->engine, [dir = containers_.get()](AlertFacts& a) { CompleteAlertTarget(dir, a); },
           [this](const AlertFacts&, const std::vector<StepReport>& reports) { metrics_.ObserveSteps(reports); });
-      Audit({{"kind", "agent_start"},
-             {"version", kVersion},
-             {"dry_run_forced", response_->force_dry_run},
-             {"policy_files", response_->engine->policies()->files},
-             {"in_kernel_selectors", kernel_selectors_}});
+      AgentStartRecord start;
+      start.version = kVersion;
+      start.dry_run_forced = response_->force_dry_run;
+      start.policy_files = response_->engine->policies()->files;
+      start.in_kernel_selectors = kernel_selectors_;
+      Audit(ToJson(start));
     }
     std::vector<std::string> watched = args_.detection.rules.empty() ? config_.rules : args_.detection.rules;
     if (response_) watched.insert(watched.end(), response_->policy_paths.begin(), response_->policy_paths.end());
@@ -124,10 +126,7 @@ class Agent::Impl {
     auto last_publish = std::chrono::steady_clock::now();
     DropAlarm drops(DropOptions());
     auto on_drops = [&](const DropAlarm::Report& report) {
-      Audit({{"kind", "kernel_drops"},
-             {"dropped", report.dropped},
-             {"total_dropped", report.total_dropped},
-             {"sent", report.sent}});
+      Audit(ToJson(KernelDropsRecord{report.dropped, report.total_dropped, report.sent}));
       if (drops.options().log) spdlog::critical("{}", report.Text());
       if (drops.options().alert) {
         Alert a = InternalAlert(drop_rule_, kDropRuleName, drops.options().priority, {"riposte", "drops"},
@@ -171,7 +170,7 @@ class Agent::Impl {
             AlertFacts facts = FactsFromAlert(a, id_prefix + std::to_string(++alert_count));
             if (!worker->Submit(facts)) {
               metrics_.CountAlertDropped();
-              Audit({{"kind", "alert_dropped"}, {"alert", facts.Reference()}, {"reason", "response queue full"}});
+              Audit(ToJson(AlertDroppedRecord{facts.Reference(), "response queue full"}));
             }
           }
         },
@@ -193,7 +192,7 @@ class Agent::Impl {
     for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
     auto counters = live_->kernel_counters();
     worker.reset();  // answers what is queued before the stop record
-    if (response_) Audit({{"kind", "agent_stop"}, {"alerts", total}, {"kernel_kills", counters.kernel_kills}});
+    if (response_) Audit(ToJson(AgentStopRecord{std::nullopt, total, counters.kernel_kills}));
     spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} in-kernel kills", engine.events(),
                  total, counters.dropped_ring_full, counters.kernel_kills);
     if (!st) {
@@ -291,7 +290,7 @@ class Agent::Impl {
     if (!error.empty()) {
       spdlog::error("reload refused: {}; the previous rules and policies stay active", error);
       metrics_.CountReload(false);
-      Audit({{"kind", "reload"}, {"outcome", "refused"}, {"trigger", why}, {"error", error}});
+      Audit(ToJson(ReloadRecord{"refused", why, error, std::nullopt}));
       return;
     }
     engine_->Swap(*rules);
@@ -304,7 +303,7 @@ class Agent::Impl {
       ProgramKernelKills(*policies);
     }
     metrics_.CountReload(true);
-    Audit({{"kind", "reload"}, {"outcome", "done"}, {"trigger", why}, {"in_kernel_selectors", kernel_selectors_}});
+    Audit(ToJson(ReloadRecord{"done", why, std::nullopt, kernel_selectors_}));
     spdlog::info("reload done");
   }
 

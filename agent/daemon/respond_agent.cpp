@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "audit/audit_records.h"
 #include "common/agent_signals.h"
 #include "http/http_server.h"
 #include "intake/alert_intake.h"
@@ -93,7 +94,10 @@ int RunRespondAgent(const AgentConfig& config, const RespondRequest& args) {
                  l.address, auth);
     where.push_back({{"address", l.address}, {"auth", auth}});
   }
-  (void)r.audit->Append({{"kind", "agent_start"}, {"mode", "respond"}, {"listen", where}});
+  AgentStartRecord start;
+  start.mode = "respond";
+  start.listen = where;
+  (void)r.audit->Append(ToJson(start));
   const sigset_t set = AgentSignals();
   while (true) {
     int sig = 0;
@@ -102,14 +106,14 @@ int RunRespondAgent(const AgentConfig& config, const RespondRequest& args) {
     auto policies = LoadPolicySet(r.policy_paths, *r.responders);
     if (!policies) {
       spdlog::error("reload refused: {}; the previous policies stay active", policies.error().message);
-      (void)r.audit->Append({{"kind", "reload"}, {"outcome", "refused"}, {"error", policies.error().message}});
+      (void)r.audit->Append(ToJson(ReloadRecord{"refused", std::nullopt, policies.error().message, std::nullopt}));
       continue;
     }
     r.engine->SetPolicies(*policies);
-    (void)r.audit->Append({{"kind", "reload"}, {"outcome", "done"}, {"trigger", "SIGHUP"}});
+    (void)r.audit->Append(ToJson(ReloadRecord{"done", "SIGHUP", std::nullopt, std::nullopt}));
   }
   server->reset();
-  (void)r.audit->Append({{"kind", "agent_stop"}, {"mode", "respond"}, {"alerts", intake.accepted()}});
+  (void)r.audit->Append(ToJson(AgentStopRecord{"respond", intake.accepted(), std::nullopt}));
   return 0;
 }
 

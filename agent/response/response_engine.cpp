@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "audit/audit_records.h"
 #include "policy/policy_matcher.h"
 
 namespace riposte {
@@ -81,12 +82,9 @@ std::vector<StepReport> ResponseEngine::Handle(const AlertFacts& alert) {
   if (!set) return reports;
   auto chosen = SelectPolicies(*set, alert);
   if (chosen.empty()) return reports;
-  nlohmann::ordered_json names = nlohmann::ordered_json::array();
-  for (const Policy* p : chosen) names.push_back(p->name);
-  nlohmann::ordered_json record{{"kind", "alert"}, {"alert", alert.Reference()}, {"target", TargetJson(alert.target)},
-                                {"output", alert.output}, {"policies", names}};
-  if (!alert.sender.is_null()) record["sender"] = alert.sender;
-  (void)Audit(record, false);
+  AlertRecord record{alert.Reference(), TargetJson(alert.target), alert.output, {}, alert.sender};
+  for (const Policy* p : chosen) record.policies.push_back(p->name);
+  (void)Audit(ToJson(record), false);
   for (const Policy* p : chosen) RunPolicy(*p, alert, reports);
   return reports;
 }
@@ -94,17 +92,13 @@ std::vector<StepReport> ResponseEngine::Handle(const AlertFacts& alert) {
 void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, std::vector<StepReport>& reports) {
   const auto now = std::chrono::steady_clock::now();
   const bool policy_dry_run = force_dry_run_ || policy.mode == PolicyMode::kDryRun;
-  nlohmann::ordered_json base{{"alert_id", alert.id}, {"rule", alert.rule}, {"policy", policy.name}};
-  if (!alert.sender.is_null()) base["sender"] = alert.sender;
+  const PolicyContext context{alert.id, alert.rule, policy.name, alert.sender};
 
   // Policy-level gates: each skipped policy is one record saying why.
   auto skip_policy = [&](Outcome why, const std::string& reason) {
-    auto body = base;
-    body["kind"] = "policy";
-    body["mode"] = PolicyModeName(policy_dry_run ? PolicyMode::kDryRun : policy.mode);
-    body["outcome"] = OutcomeName(why);
-    body["reason"] = reason;
-    auto seq = Audit(body, true);
+    const PolicyRecord record{context, std::string(PolicyModeName(policy_dry_run ? PolicyMode::kDryRun : policy.mode)),
+                              std::string(OutcomeName(why)), reason};
+    auto seq = Audit(ToJson(record), true);
     for (const auto& step : policy.actions)
       reports.push_back({policy.name, step.id, step.action, policy_dry_run, why, reason, seq ? *seq : 0});
   };
@@ -119,20 +113,20 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
   std::map<std::string, std::pair<std::string, std::string>> results;  // step id -> outcome, error
   bool stopped = false;
   for (const ActionStep& step : policy.actions) {
-    auto body = base;
-    body["kind"] = "action";
-    body["step"] = step.id;
-    body["action"] = step.action;
+    ActionRecord body;
+    body.context = context;
+    body.step = step.id;
+    body.action = step.action;
     StepReport report{policy.name, step.id, step.action, policy_dry_run, Outcome::kFailed, "", 0};
     auto finish = [&](Outcome outcome, const std::string& error, nlohmann::ordered_json details,
                       std::chrono::microseconds took) {
-      auto rec = body;
-      rec["phase"] = "result";
-      rec["outcome"] = OutcomeName(outcome);
-      if (!error.empty()) rec["error"] = error;
-      if (!details.empty()) rec["details"] = std::move(details);
-      rec["duration_us"] = took.count();
-      auto seq = Audit(rec, true);
+      ActionRecord rec = body;
+      rec.phase = "result";
+      rec.outcome = OutcomeName(outcome);
+      if (!error.empty()) rec.error = error;
+      if (!details.empty()) rec.details = std::move(details);
+      rec.duration_us = took.count();
+      auto seq = Audit(ToJson(rec), true);
       report.outcome = outcome;
       report.error = error;
       report.audit_seq = seq ? *seq : 0;
@@ -177,25 +171,25 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
         mode_reason = "circuit breaker";
         std::string msg = "circuit breaker tripped: more than " + std::to_string(breaker_.max_per_minute()) +
                           " actions in a minute; every action is dry-run until the cooldown ends or a reload";
-        (void)Audit({{"kind", "breaker"}, {"state", "tripped"}, {"reason", msg}}, true);
+        (void)Audit(ToJson(BreakerRecord{"tripped", msg}), true);
         spdlog::critical("{}", msg);
         if (on_breaker_) on_breaker_(msg);
       }
     }
     report.dry_run = dry_run;
-    body["mode"] = dry_run ? "dry-run" : "enforce";
-    if (dry_run) body["mode_reason"] = mode_reason;
-    body["params"] = step.params;
-    body["target"] = TargetJson(alert.target);
+    body.mode = dry_run ? "dry-run" : "enforce";
+    if (dry_run) body.mode_reason = mode_reason;
+    body.params = step.params;
+    body.target = TargetJson(alert.target);
 
     Responder* responder = responders_.Get(step.action);
     if (!responder) {
       finish(Outcome::kUnavailable, "responder '" + step.action + "' is not in this build", {}, {});
       continue;
     }
-    auto planned = body;
-    planned["phase"] = "planned";
-    if (!Audit(planned, false)) {
+    ActionRecord planned = body;
+    planned.phase = "planned";
+    if (!Audit(ToJson(planned), false)) {
       // No record of the plan, no action: the trail must never miss what was done.
       finish(Outcome::kFailed, "the audit log cannot be written: action not taken", {}, {});
       continue;
