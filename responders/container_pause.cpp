@@ -1,17 +1,8 @@
 #include "responders/container_pause.h"
 
 namespace riposte {
-namespace {
-
-Status NoParams(std::string_view action, const nlohmann::json& params) {
-  if (params.is_object() && !params.empty())
-    return Error{std::string(action) + " takes no parameters, not '" + params.begin().key() + "'"};
-  return Status::Ok();
-}
-
-}  // namespace
-
-Status ContainerPauseResponder::ValidateParams(const nlohmann::json& params) const { return NoParams(name(), params); }
+// Pause and resume take no parameters: the catalogue refuses any (policy/action_catalog.cpp).
+Status ContainerPauseResponder::ValidateParams(const nlohmann::json&) const { return Status::Ok(); }
 
 std::optional<ActionResult> ContainerPauseResponder::NotApplicable(const Target& t) const {
   if (t.task.status == TaskStatus::kPaused) return ActionResult{Outcome::kDone, "", {{"note", "already paused"}}};
@@ -24,7 +15,7 @@ void ContainerPauseResponder::Act(const Target& t, const nlohmann::json&, Action
                   TaskStatus::kPaused, std::chrono::seconds(2), r);
 }
 
-Status ContainerResumeResponder::ValidateParams(const nlohmann::json& params) const { return NoParams(name(), params); }
+Status ContainerResumeResponder::ValidateParams(const nlohmann::json&) const { return Status::Ok(); }
 
 std::optional<ActionResult> ContainerResumeResponder::NotApplicable(const Target& t) const {
   if (t.task.status == TaskStatus::kRunning) return ActionResult{Outcome::kDone, "", {{"note", "already running"}}};

@@ -10,10 +10,10 @@
 namespace riposte {
 namespace {
 
-Status CheckAllowOnly(std::string_view action, const nlohmann::json& params) {
+Status CheckAllow(const nlohmann::json& params) {
   if (!params.is_object()) return Status::Ok();
   for (const auto& [key, value] : params.items()) {
-    if (key != "allow") return Error{std::string(action) + ": unknown parameter '" + key + "' (allow)"};
+    if (key != "allow") continue;  // the catalogue lets no other through
     if (auto allow = ParseAllowList(value); !allow) return allow.error();
   }
   return Status::Ok();
@@ -121,7 +121,7 @@ NetworkQuarantineResponder::NetworkQuarantineResponder(ContainerDirectory& direc
     : ContainerResponder(directory), store_(store) {}
 
 Status NetworkQuarantineResponder::ValidateParams(const nlohmann::json& params) const {
-  return CheckAllowOnly(name(), params);
+  return CheckAllow(params);
 }
 
 std::optional<ActionResult> NetworkQuarantineResponder::NotApplicable(const Target& t) const {
@@ -181,11 +181,8 @@ void NetworkQuarantineResponder::Act(const Target& t, const nlohmann::json& para
 NetworkReleaseResponder::NetworkReleaseResponder(ContainerDirectory& directory, QuarantineStore& store)
     : ContainerResponder(directory), store_(store) {}
 
-Status NetworkReleaseResponder::ValidateParams(const nlohmann::json& params) const {
-  if (params.is_object() && !params.empty())
-    return Error{"network.release takes no parameters, not '" + params.begin().key() + "'"};
-  return Status::Ok();
-}
+// No parameters: the catalogue refuses any (policy/action_catalog.cpp).
+Status NetworkReleaseResponder::ValidateParams(const nlohmann::json&) const { return Status::Ok(); }
 
 void NetworkReleaseResponder::Act(const Target& t, const nlohmann::json&, ActionResult& r) {
   const pid_t pid = static_cast<pid_t>(t.task.pid);

@@ -31,8 +31,6 @@ Status NotifyResponder::ValidateParams(const nlohmann::json& params) const {
       if (!value.is_string()) return Error{"message must be a string"};
     } else if (key == "timeout_ms") {
       if (!value.is_number_integer() || value.get<int>() <= 0) return Error{"timeout_ms must be a positive number"};
-    } else {
-      return Error{"unknown parameter '" + key + "' (url, message, timeout_ms)"};
     }
   }
   return Status::Ok();

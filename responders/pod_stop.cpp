@@ -19,7 +19,7 @@ int64_t GraceSeconds(const nlohmann::json& params) {
 
 Status PodStopResponder::ValidateParams(const nlohmann::json& params) const {
   for (const auto& [key, value] : params.items()) {
-    if (key != "grace_period") return Error{"unknown parameter '" + key + "' (grace_period)"};
+    if (key != "grace_period") continue;  // the catalogue lets no other through
     bool ok = (value.is_number() && value.get<double>() >= 0) ||
               (value.is_string() && ParseDuration(value.get<std::string>()));
     if (!ok) return Error{"grace_period must be a duration (\"10s\") or a number of seconds, not " + value.dump()};

@@ -91,8 +91,6 @@ Status ProcessKillResponder::ValidateParams(const nlohmann::json& params) const 
     } else if (key == "wait_ms") {
       if (!value.is_number_integer() || value.get<int>() < 0 || value.get<int>() > 10000)
         return Error{"wait_ms must be a whole number of milliseconds, 0..10000"};
-    } else {
-      return Error{"unknown parameter '" + key + "' (target, signal, wait_ms)"};
     }
   }
   return Status::Ok();

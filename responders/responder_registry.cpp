@@ -22,6 +22,9 @@ ActionCatalog::Availability ResponderRegistry::Find(const std::string& action) c
 Status ResponderRegistry::ValidateParams(const std::string& action, const nlohmann::json& params) const {
   Responder* r = Get(action);
   if (!r) return Error{"no such responder"};
+  // The names are the catalogue's to say; their values the responder's.
+  if (const ActionSpec* spec = FindAction(action))
+    if (Status names = CheckParamNames(*spec, params); !names) return names;
   return r->ValidateParams(params);
 }
 

@@ -47,8 +47,6 @@ Result<TightenParams> ParseParams(const nlohmann::json& params) {
     } else if (key == "restart") {
       if (!v.is_boolean()) return Error{"restart must be true or false"};
       t.restart = v.get<bool>();
-    } else {
-      return Error{"unknown parameter '" + key + "' (deny, profile, from_alert, action, restart)"};
     }
   }
   if (t.deny.empty() && !t.restricted && !t.from_alert)

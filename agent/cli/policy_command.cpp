@@ -77,11 +77,13 @@ int Test(const std::vector<std::string>& paths, const std::vector<std::string>& 
   return rc;
 }
 
-// The action catalogue, one line each: what a policy step can name.
+// The action catalogue: what a policy step can name, and the parameters each takes.
 int ListActions() {
-  for (const ActionSpec& a : KnownActions())
+  for (const ActionSpec& a : KnownActions()) {
     std::cout << a.name << "\t" << ActionTargetName(a.target) << (a.changes_node ? "" : "\tleaves the node as it is")
               << (a.in_kernel ? "\tin_kernel allowed" : "") << "\t" << a.dry_run << "\n";
+    for (const ActionParam& p : a.params) std::cout << "    " << p.name << ": " << p.meaning << "\n";
+  }
   return 0;
 }
 

@@ -6,19 +6,48 @@ namespace riposte {
 namespace {
 
 using T = ActionTarget;
+using P = ActionParam;
+
+constexpr P kKillParams[] = {
+    {"target", "process (default), process_group, or container: every process of the alert's container"},
+    {"signal", "a signal name or number (default SIGKILL)"},
+    {"wait_ms", "how long to wait for a SIGKILL'd process to be gone before reporting, 0..10000 (default 100)"},
+};
+constexpr P kNotifyParams[] = {
+    {"url", "http://host[:port]/path to POST the alert to (without it: a warning in the log)"},
+    {"message", "text sent with the alert"},
+    {"timeout_ms", "how long the POST may take"},
+};
+constexpr P kStopParams[] = {{"grace_period", "how long SIGTERM has before SIGKILL (default 10s)"}};
+constexpr P kContainerKillParams[] = {
+    {"signal", "a signal name or number (default SIGKILL)"},
+    {"wait", "how long to wait for the processes to be gone (default 2s)"},
+};
+constexpr P kQuarantineParams[] = {{"allow", "CIDRs, or {cidr, ports, protocol}, that stay reachable"}};
+constexpr P kSeccompParams[] = {
+    {"deny", "syscall names to deny"},
+    {"profile", "restricted: the baseline deny list"},
+    {"from_alert", "true: deny the alert's own syscall"},
+    {"action", "errno (fail with EPERM, default) or kill"},
+    {"restart", "true: restart the container's task so the profile applies"},
+};
 
 // The order is the documentation's (docs/responders.md).
 constexpr ActionSpec kActions[] = {
-    {"process.kill", T::kProcess, true, true, "send the signal to the process (or its group, or its container's processes)"},
-    {"notify", T::kNothing, false, false, "POST the alert to the webhook, or log it"},
-    {"container.pause", T::kContainer, true, false, "freeze every process of the container"},
-    {"container.resume", T::kContainer, true, false, "thaw the container"},
-    {"container.stop", T::kContainer, true, false, "stop the container's task: SIGTERM, SIGKILL after the grace period"},
-    {"container.kill", T::kContainer, true, false, "send the signal to every process of the container"},
-    {"pod.stop", T::kPod, true, false, "stop every container of the pod through CRI"},
-    {"network.quarantine", T::kContainer, true, false, "drop every packet of the workload's network namespace but the allow list"},
-    {"network.release", T::kContainer, true, false, "remove the workload's quarantine"},
-    {"seccomp.tighten", T::kContainer, true, false, "deny the syscalls to the container (or supervised process) from now on"},
+    {"process.kill", T::kProcess, kKillParams, true, true,
+     "send the signal to the process (or its group, or its container's processes)"},
+    {"notify", T::kNothing, kNotifyParams, false, false, "POST the alert to the webhook, or log it"},
+    {"container.pause", T::kContainer, {}, true, false, "freeze every process of the container"},
+    {"container.resume", T::kContainer, {}, true, false, "thaw the container"},
+    {"container.stop", T::kContainer, kStopParams, true, false,
+     "stop the container's task: SIGTERM, SIGKILL after the grace period"},
+    {"container.kill", T::kContainer, kContainerKillParams, true, false, "send the signal to every process of the container"},
+    {"pod.stop", T::kPod, kStopParams, true, false, "stop every container of the pod through CRI"},
+    {"network.quarantine", T::kContainer, kQuarantineParams, true, false,
+     "drop every packet of the workload's network namespace but the allow list"},
+    {"network.release", T::kContainer, {}, true, false, "remove the workload's quarantine"},
+    {"seccomp.tighten", T::kContainer, kSeccompParams, true, false,
+     "deny the syscalls to the container (or supervised process) from now on"},
 };
 
 }  // namespace
@@ -38,6 +67,19 @@ std::span<const ActionSpec> KnownActions() { return kActions; }
 const ActionSpec* FindAction(std::string_view name) {
   auto it = std::find_if(std::begin(kActions), std::end(kActions), [&](const ActionSpec& s) { return s.name == name; });
   return it == std::end(kActions) ? nullptr : &*it;
+}
+
+Status CheckParamNames(const ActionSpec& spec, const nlohmann::json& params) {
+  if (!params.is_object()) return Status::Ok();  // the reader reports a params that is no mapping
+  for (const auto& [key, value] : params.items()) {
+    if (std::any_of(spec.params.begin(), spec.params.end(), [&](const ActionParam& p) { return p.name == key; }))
+      continue;
+    if (spec.params.empty()) return Error{std::string(spec.name) + " takes no parameters, not '" + key + "'"};
+    std::string names;
+    for (const auto& p : spec.params) names += (names.empty() ? "" : ", ") + std::string(p.name);
+    return Error{"unknown parameter '" + key + "' (" + names + ")"};
+  }
+  return Status::Ok();
 }
 
 }  // namespace riposte

@@ -19,9 +19,19 @@ namespace riposte {
 enum class ActionTarget : uint8_t { kProcess, kContainer, kPod, kNothing };
 std::string_view ActionTargetName(ActionTarget t);
 
+// One parameter a step may give the action. Its value is the responder's to check
+// (durations, signals, CIDRs...); the catalogue says which names exist.
+struct ActionParam {
+  std::string_view name;
+  std::string_view meaning;
+};
+
 struct ActionSpec {
   std::string_view name;
   ActionTarget target;
+  // Every parameter the action takes (none: an empty span): a step naming another is
+  // refused at load, whatever the responder.
+  std::span<const ActionParam> params;
   // False for an action that leaves the node as it was (notify): a policy may answer
   // every alert with it without saying so.
   bool changes_node;
@@ -35,6 +45,9 @@ struct ActionSpec {
 std::span<const ActionSpec> KnownActions();
 // Null for a name that is no action.
 const ActionSpec* FindAction(std::string_view name);
+// Ok when every key of `params` (an object) is one of the spec's parameters; else an
+// error naming the key and the parameters there are.
+Status CheckParamNames(const ActionSpec& spec, const nlohmann::json& params);
 
 // What the policy reader needs of the responders, without depending on them.
 class ActionCatalog {

@@ -438,6 +438,19 @@ TEST(ActionCatalogue, EveryActionIsRegisteredOrPlannedAndEveryResponderIsInIt) {
   EXPECT_EQ(Registry().Find("process.kil"), ActionCatalog::Availability::kUnknown);
 }
 
+TEST(ActionCatalogue, ParameterNamesAreTheCatalogues) {
+  auto kill = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: process.kill, params: {sig: KILL}}]\n");
+  EXPECT_NE(Errors(kill).find("process.kill: unknown parameter 'sig' (target, signal, wait_ms)"), std::string::npos)
+      << Errors(kill);
+  auto pause = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: container.pause, params: {now: true}}]\n");
+  EXPECT_NE(Errors(pause).find("container.pause takes no parameters, not 'now'"), std::string::npos) << Errors(pause);
+  // Every parameter the catalogue lists reaches the responder, which checks its value.
+  auto bad_value = Load("- policy: p\n  match: {rules: [A]}\n  actions: [{action: pod.stop, params: {grace_period: soon}}]\n");
+  EXPECT_NE(Errors(bad_value).find("grace_period must be a duration"), std::string::npos) << Errors(bad_value);
+  for (const ActionSpec& a : KnownActions())
+    for (const ActionParam& p : a.params) EXPECT_FALSE(p.meaning.empty()) << a.name << " " << p.name;
+}
+
 TEST(ActionCatalogue, InKernelStepsAreCheckedByTheCatalogueAndTheResponder) {
   auto step = [](const std::string& action, const std::string& params) {
     return Load("- policy: p\n  match: {rules: [A]}\n  actions:\n    - action: " + action + "\n      params: " + params +
