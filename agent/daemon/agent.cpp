@@ -15,6 +15,7 @@
 #include "kernel/syscall_table.h"
 #include "metrics/agent_metrics.h"
 #include "metrics/ops_server.h"
+#include "pipeline/detection_stage.h"
 #include "pipeline/drop_alarm.h"
 #include "pipeline/file_watcher.h"
 #include "pipeline/live_capture.h"
@@ -118,10 +119,16 @@ class Agent::Impl {
     const TimeBase time = TimeBase::Now();
     // Alert ids: unique per agent run (start time in ms, pid), then a counter.
     const std::string id_prefix = fmt::format("{:x}.{}-", time.ToWall(0) / 1000000, getpid());
-    uint64_t alert_count = 0;
-    std::vector<Alert> alerts;
+    DetectionStageOptions stage_options;
+    if (containers_) stage_options.first_exec_hold = kFirstExecHold;
+    stage_options.alert_id_prefix = id_prefix;
+    stage_options.evaluation_timed = [this](double seconds) { metrics_.rule_evaluation().Observe(seconds); };
+    stage_options.not_answered = [this](const AlertFacts& facts) {
+      metrics_.CountAlertDropped();
+      Audit(ToJson(AlertDroppedRecord{facts.Reference(), "response queue full"}));
+    };
+    DetectionStage detect(engine, [this](const Alert& a) { detection_.Emit(a); }, worker.get(), std::move(stage_options));
     const StateTracker& state = live_->state();
-    AgentMetrics::AlertCounts alert_counts;  // this thread's own; published once a second
     const EventTypeCounts& event_counts = live_->counters().types;
     auto last_publish = std::chrono::steady_clock::now();
     DropAlarm drops(DropOptions());
@@ -134,9 +141,7 @@ class Agent::Impl {
         a.output_fields = {{"riposte.dropped", report.dropped},
                            {"riposte.total_dropped", report.total_dropped},
                            {"riposte.sent", report.sent}};
-        detection_.Emit(a);
-        if (worker && !worker->Submit(FactsFromAlert(a, id_prefix + std::to_string(++alert_count))))
-          metrics_.CountAlertDropped();
+        detect.Raise(a);
       }
       if (drops.options().exit) {
         spdlog::critical("syscall_event_drops: exit is configured: stopping");
@@ -148,37 +153,12 @@ class Agent::Impl {
     spdlog::info("riposte is running");
     auto st = live_->Run(
         nullptr,
-        [&](const Event& e) {
-          alerts.clear();
-          // A container's first exec can outrun the runtime's description by a few ms:
-          // held (once per container, bounded) rather than judged without it.
-          if (containers_ && e.kind == EventKind::kProcessExec)
-            if (const ProcessInfo* p = state.processes().Find(e.pid); p && p->container)
-              p->container->WaitForInfo(kFirstExecHold);
-          // One event in 256 is timed: two clock reads per event would cost more than
-          // the figure is worth.
-          const bool timed = (event_counts.events & 255) == 1;
-          const auto t0 = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-          engine.Evaluate(e, state.processes(), time.ToWall(e.ts_boot_ns), alerts);
-          if (timed)
-            metrics_.rule_evaluation().Observe(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-          for (const auto& a : alerts) {
-            detection_.Emit(a);
-            ++alert_counts[{a.rule->def.name, std::string(PriorityName(a.rule->def.priority))}];
-            if (!worker) continue;
-            AlertFacts facts = FactsFromAlert(a, id_prefix + std::to_string(++alert_count));
-            if (!worker->Submit(facts)) {
-              metrics_.CountAlertDropped();
-              Audit(ToJson(AlertDroppedRecord{facts.Reference(), "response queue full"}));
-            }
-          }
-        },
+        [&](const Event& e) { detect.OnEvent(e, state.processes(), time.ToWall(e.ts_boot_ns)); },
         [&](bool sighup) {
           metrics_.Heartbeat();
           const auto now = std::chrono::steady_clock::now();
           if (now - last_publish >= std::chrono::seconds(1)) {
-            metrics_.PublishPipeline(event_counts, alert_counts);
+            metrics_.PublishPipeline(event_counts, detect.alert_counts());
             last_publish = now;
             const KernelCounters k = live_->kernel_counters();
             if (auto report = drops.Check(k.dropped_ring_full, k.sent, now)) on_drops(*report);
@@ -187,7 +167,7 @@ class Agent::Impl {
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
         });
     metrics_.SetReady(false, "stopping");
-    metrics_.PublishPipeline(event_counts, alert_counts);
+    metrics_.PublishPipeline(event_counts, detect.alert_counts());
     uint64_t total = 0;
     for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
     auto counters = live_->kernel_counters();

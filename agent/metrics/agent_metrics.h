@@ -17,6 +17,7 @@
 
 #include "kernel/capture_engine.h"
 #include "metrics/histogram.h"
+#include "pipeline/detection_stage.h"
 #include "pipeline/event_type_counts.h"
 #include "response/response_engine.h"
 
@@ -32,7 +33,7 @@ class AgentMetrics {
   explicit AgentMetrics(MetricsSources sources = {});
 
   // Capture thread: the counts so far (copied), alerts keyed by (rule, priority).
-  using AlertCounts = std::map<std::pair<std::string, std::string>, uint64_t>;
+  using AlertCounts = AlertCountsByRule;  // the detection stage's
   void PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts);
   Histogram& rule_evaluation() { return rule_evaluation_; }  // sampled events
   void Heartbeat();
