@@ -3,22 +3,16 @@
 // through the same responders policies use. A manual action is audited like a policy's
 // (kind "action", policy "manual", who ran it), so releasing a quarantined workload
 // leaves the same trail as catching it.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <memory>
 
 #include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
-#include "cli/manual_action.h"
+#include "daemon/manual_actions.h"
 #include "daemon/response_setup.h"
 #include "containers/container_directory.h"
-#include "response/response_engine.h"
-#include "responders/default_responders.h"
-#include "responders/responder_registry.h"
 
 namespace riposte {
 namespace {
@@ -71,55 +65,10 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
     spdlog::error("{}", config.error().message);
     return 2;
   }
-  nlohmann::json params = nlohmann::json::object();
-  if (!args.grace_period.empty()) params["grace_period"] = args.grace_period;
-  if (!args.signal.empty()) params["signal"] = args.signal;
-
-  ContainerDirectory directory(ContainerDirectoryOptionsFor(*config));
-  QuarantineStore quarantines(config->quarantine_state);
-  auto responders = MakeDefaultResponders({config->containerd_namespaces, &directory, &quarantines, config->seccomp_profile_dir});
-  Responder* responder = responders->Get(action);
-  if (!responder) {
-    spdlog::error("no responder for {}", action);
-    return 2;
-  }
-  if (Status valid = responder->ValidateParams(params); !valid) {
-    spdlog::error("{}: {}", action, valid.error().message);
-    return 2;
-  }
-  auto trail = ManualTrail::Open(*config, args.audit_log);
-  if (!trail) {
-    spdlog::error("audit log: {}", trail.error().message);
-    return 2;
-  }
-
-  AlertFacts facts;
-  facts.id = "manual-" + std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
-  facts.rule = "manual";
-  facts.hostname = HostName();
-  facts.target.container_id = args.id;
-  if (auto info = directory.Describe(args.id)) TargetFromContainer(*info, facts.target);
-
-  nlohmann::ordered_json record{{"action", action}, {"dry_run", args.dry_run}, {"target", TargetJson(facts.target)}};
-  if (!params.empty()) record["params"] = params;
-  ProtectedTargets protection(config->protection);
-  auto started = std::chrono::steady_clock::now();
-  ActionResult result = responder->Run({facts, params, args.dry_run, protection, "manual"});
-  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-  record["phase"] = "result";
-  record["outcome"] = OutcomeName(result.outcome);
-  if (!result.error.empty()) record["error"] = result.error;
-  if (!result.details.empty()) record["details"] = result.details;
-  record["duration_us"] = took.count();
-  auto seq = trail->Append(record);
-  if (!seq) {
-    spdlog::error("audit log: {}", seq.error().message);
-    return 1;
-  }
-  std::printf("%s %s: %s%s (%.1f ms, audit seq %llu)\n", action.c_str(), args.id.c_str(),
-              std::string(OutcomeName(result.outcome)).c_str(), result.error.empty() ? "" : (": " + result.error).c_str(),
-              took.count() / 1000.0, static_cast<unsigned long long>(*seq));
-  return IsSuccess(result.outcome) ? 0 : 1;
+  ContainerActionRequest request{action, args.id, args.audit_log, nlohmann::json::object(), args.dry_run};
+  if (!args.grace_period.empty()) request.params["grace_period"] = args.grace_period;
+  if (!args.signal.empty()) request.params["signal"] = args.signal;
+  return RunContainerAction(*config, request);
 }
 
 }  // namespace

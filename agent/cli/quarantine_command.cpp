@@ -9,7 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/config_loading.h"
-#include "cli/manual_action.h"
+#include "daemon/manual_actions.h"
 #include "quarantine/quarantine_store.h"
 #include "responders/network_quarantine.h"
 
@@ -58,71 +58,13 @@ struct ReleaseArgs {
   std::string audit_log;
 };
 
-bool Matches(const QuarantineRecord& q, const std::string& which) {
-  if (which == q.id() || which == std::to_string(q.netns_inode)) return true;
-  if (which.size() >= 6 && q.container_id.starts_with(which)) return true;
-  return !q.pod.empty() && (which == q.pod || q.pod.ends_with("/" + which));
-}
-
 int Release(const ReleaseArgs& args, const GlobalOptions& global) {
-  auto loaded = LoadRecords(global);
-  if (auto* rc = std::get_if<int>(&loaded)) return *rc;
-  const auto& [config, records] = std::get<Loaded>(loaded);
-  QuarantineStore store(config.quarantine_state);
-  std::vector<QuarantineRecord> hits;
-  for (const auto& q : records)
-    if (Matches(q, args.which)) hits.push_back(q);
-  if (hits.empty()) {
-    spdlog::error("no quarantine matches '{}' (see `riposte quarantine list`)", args.which);
-    return 1;
-  }
-  if (hits.size() > 1) {
-    spdlog::error("'{}' matches {} quarantines; name one by its ID", args.which, hits.size());
-    return 1;
-  }
-  const QuarantineRecord& q = hits[0];
-  auto trail = ManualTrail::Open(config, args.audit_log);
-  if (!trail) {
-    spdlog::error("audit log: {}", trail.error().message);
+  auto config = LoadConfigFor(global);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
     return 2;
   }
-  auto started = std::chrono::steady_clock::now();
-  auto lifted = LiftQuarantine(q.netns_inode, {q.pid});
-  std::string outcome = "done", error;
-  nlohmann::ordered_json details{{"quarantine", q.id()}, {"netns_inode", q.netns_inode}};
-  if (lifted) {
-    if (!*lifted) details["note"] = "no quarantine table was in force";
-  } else if (lifted.error().kind == ErrorKind::kNotFound) {
-    outcome = "target_gone";
-    details["note"] = "the namespace no longer exists; the record is cleared";
-  } else {
-    outcome = "failed";
-    error = lifted.error().message;
-  }
-  if (outcome != "failed") {
-    if (Status s = store.Remove(q.netns_inode); !s) {
-      outcome = "failed";
-      error = "lifted, but the record could not be removed: " + s.error().message;
-    }
-  }
-  auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-  nlohmann::ordered_json record{{"action", "network.release"},
-                                {"target", {{"container_id", q.container_id}, {"container_name", q.container_name},
-                                            {"pod", q.pod}}},
-                                {"phase", "result"},
-                                {"outcome", outcome}};
-  if (!error.empty()) record["error"] = error;
-  record["details"] = details;
-  record["duration_us"] = took.count();
-  auto seq = trail->Append(record);
-  if (!seq) {
-    spdlog::error("audit log: {}", seq.error().message);
-    return 1;
-  }
-  std::printf("network.release %s: %s%s (%.1f ms, audit seq %llu)\n", q.id().c_str(), outcome.c_str(),
-              error.empty() ? "" : (": " + error).c_str(), took.count() / 1000.0,
-              static_cast<unsigned long long>(*seq));
-  return outcome == "failed" ? 1 : 0;
+  return ReleaseQuarantine(*config, QuarantineReleaseRequest{args.which, args.audit_log});
 }
 
 }  // namespace

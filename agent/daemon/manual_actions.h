@@ -30,4 +30,25 @@ class ManualTrail {
 // $SUDO_USER, $USER, or the uid.
 std::string OperatorName();
 
+// `riposte container pause|resume|stop|kill ID`: the action through the same responder a
+// policy's step runs (the catalogue checks the parameter names, the responder their
+// values), on the container the runtime describes, audited; the outcome printed. The
+// process's exit code.
+struct ContainerActionRequest {
+  std::string action;  // container.pause ...
+  std::string id;      // container id or unique prefix
+  std::string audit_log;
+  nlohmann::json params = nlohmann::json::object();
+  bool dry_run = false;
+};
+int RunContainerAction(const AgentConfig& config, const ContainerActionRequest& request);
+
+// `riposte quarantine release WHICH`: lifts one recorded quarantine (by record id, netns
+// inode, container id prefix of 6 or more, or pod), removes its record, audits it.
+struct QuarantineReleaseRequest {
+  std::string which;
+  std::string audit_log;
+};
+int ReleaseQuarantine(const AgentConfig& config, const QuarantineReleaseRequest& request);
+
 }  // namespace riposte
