@@ -55,7 +55,7 @@ bench ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules ru
   --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}/falco_rules.yaml" --passes 21
 bench ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
   --iterations 200
-bench ./build/tests/bench/riposte_bench_container_pause --riposte build/riposte --source-dir . --rounds 50
+bench ./build/tests/bench/riposte_bench_container_pause --riposte build/riposte --source-dir . --rounds 200
 bench ./build/tests/bench/riposte_bench_quarantine --riposte build/riposte --source-dir . --rounds 30
 
 # One closing line a person and CI can read, after the benchmark output.

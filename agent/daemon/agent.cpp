@@ -87,7 +87,7 @@ class Agent::Impl {
     options.syscalls = SyscallsForRules(*detection_.rules);
     options.ring_buffer_bytes = config_.ring_buffer_mb << 20;
     options.containers = containers_.get();
-    options.duration = args_.duration;
+    if (args_.duration.count() > 0) options.duration = args_.duration;  // zero: until a signal
     auto live = LiveCapture::Start(config_, options);
     if (!live) {
       spdlog::error("{}", live.error().message);

@@ -25,7 +25,7 @@ int RunCaptureSession(const AgentConfig& config, CaptureRequest a) {
   options.ring_buffer_bytes = (a.ring_mb ? a.ring_mb : config.ring_buffer_mb) << 20;
   options.force_hash_stash = a.hash_stash;
   options.force_raw_tracepoint = a.raw_tracepoint;
-  options.duration = a.duration;
+  if (a.duration.count() > 0) options.duration = a.duration;  // zero: until a signal or the count
   if (a.max_events > 0) options.max_events = a.max_events;
 
   auto live = LiveCapture::Start(config, options);

@@ -18,7 +18,7 @@ struct CaptureRequest {
   std::vector<std::string> syscalls;  // empty: the default set
   bool all_known = false;             // every syscall riposte knows instead
   std::string write_path;             // also record to this capture file
-  std::chrono::milliseconds duration{0};
+  std::chrono::milliseconds duration{0};  // 0: until a signal or the count
   uint64_t max_events = 0;
   uint32_t ring_mb = 0;  // 0: the configuration's
   bool stats = false;    // a JSON summary on stderr at the end

@@ -81,6 +81,7 @@ Percentiles Summarise(std::vector<double> ms) {
   std::sort(ms.begin(), ms.end());
   p.p50 = ms[ms.size() / 2];
   p.p99 = ms[std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.99))];
+  p.p999 = ms[std::min(ms.size() - 1, static_cast<size_t>(ms.size() * 0.999))];
   p.max = ms.back();
   return p;
 }

@@ -33,7 +33,7 @@ std::vector<std::string> TriggerReaderCommand();
 std::unique_ptr<AgentProcess> StartBenchAgent(const std::string& dir, int duration_s);
 
 struct Percentiles {
-  double p50 = 0, p99 = 0, max = 0;
+  double p50 = 0, p99 = 0, p999 = 0, max = 0;
 };
 Percentiles Summarise(std::vector<double> ms);
 

@@ -2,8 +2,9 @@
 // kernel's timestamp of the event, as the alert reports it in evt.rawtime) to the moment
 // containerd reports the container's task PAUSED, through `riposte run` with a rule and
 // a container.pause policy, on the test environment's real containerd and a pod made
-// through CRI. Each round resumes the container and triggers again. Prints p50/p99
-// against the target (p99 under 100 ms; commercial agents document minutes).
+// through CRI. Each round resumes the container and triggers again. Prints p50, p99,
+// p99.9 and max against the targets (p99 under 100 ms, max under 250 ms: an outlier of
+// seconds is what an attacker's window is made of; commercial agents document minutes).
 #include <unistd.h>
 
 #include <algorithm>
@@ -44,7 +45,7 @@ bool WaitForStatus(ContainerdClient& client, const std::string& id, TaskStatus w
 
 int main(int argc, char** argv) {
   CLI::App app("riposte container pause latency benchmark");
-  int rounds = 30;
+  int rounds = 200;
   app.add_option("--riposte", g_riposte, "the riposte binary")->required();
   app.add_option("--source-dir", g_source_dir, "the source tree (for deploy/testenv)")->required();
   app.add_option("--rounds", rounds, "pauses to measure");
@@ -89,8 +90,10 @@ int main(int argc, char** argv) {
       status = 1;
     } else {
       Percentiles p = Summarise(ms);
-      std::printf("  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (target p99 < 100 ms: %s)  paused %zu, missed %zu\n", p.p50,
-                  p.p99, p.max, p.p99 < 100 ? "met" : "NOT met", ms.size(), missed);
+      std::printf("  p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  max %.1f ms  (targets p99 < 100 ms: %s, max < 250 ms: %s)  "
+                  "paused %zu, missed %zu\n",
+                  p.p50, p.p99, p.p999, p.max, p.p99 < 100 ? "met" : "NOT met", p.max < 250 ? "met" : "NOT met",
+                  ms.size(), missed);
       // The responder's own duration (lookup, containerd's pause, the status check), from
       // the audit trail: what is left of the total is detection and hand-over.
       std::vector<double> action_ms;
@@ -101,8 +104,9 @@ int main(int argc, char** argv) {
           action_ms.push_back(j.value("duration_us", 0) / 1000.0);
       }
       Percentiles a = Summarise(action_ms);
-      std::printf("  of which the container.pause step (audited duration): p50 %.1f ms  p99 %.1f ms  max %.1f ms\n",
-                  a.p50, a.p99, a.max);
+      std::printf("  of which the container.pause step (audited duration): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  "
+                  "max %.1f ms\n",
+                  a.p50, a.p99, a.p999, a.max);
     }
   }
   if (!getenv("RIPOSTE_BENCH_KEEP")) std::filesystem::remove_all(dir);

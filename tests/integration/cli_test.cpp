@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "integration/agent_process.h"
 #include "integration/capture_harness.h"
 
 namespace riposte::testing {
@@ -141,6 +142,27 @@ TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
 
 // nohup and a shell's background jobs start the agent with SIGINT (and SIGHUP) ignored; a
 // supervisor's SIGTERM may come while it is still loading. Neither may leave it deaf.
+// Without --duration the agent and capture run until they are stopped: a request's
+// "no duration" is not a duration of zero (a fresh-clone run caught `run` stopping at once).
+TEST(Cli, RunAndCaptureWithoutADurationRunUntilStopped) {
+  const std::string dir = "/tmp/rp-cli-nodur-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  struct Case {
+    std::vector<std::string> args;
+    std::string ready, stopped;
+  };
+  for (const Case& c : {Case{{"run", "--rules", SourceDir() + "/rules"}, "riposte is running", "stopped:"},
+                        Case{{"capture", "--format", "none"}, "capturing", "capture done"}}) {
+    AgentProcess agent(c.args, dir + "/" + c.args[0] + ".log", c.ready);
+    ASSERT_TRUE(agent.ready()) << agent.Log();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(agent.Log().find(c.stopped), std::string::npos) << c.args[0] << " stopped by itself:\n" << agent.Log();
+    EXPECT_EQ(agent.Stop(), 0) << agent.Log();
+    EXPECT_NE(agent.Log().find(c.stopped), std::string::npos) << agent.Log();
+  }
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, AStopSentDuringStartUpIsObeyedEvenWhenInheritedAsIgnored) {
   for (int sig : {SIGTERM, SIGINT}) {
     pid_t pid = fork();
