@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cstdlib>
 
 #include "common/yaml_syntax.h"
@@ -12,6 +13,14 @@
 
 namespace riposte {
 namespace {
+
+std::string TrimSpace(const std::string& s) {
+  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  size_t b = 0, e = s.size();
+  while (b < e && space(s[b])) ++b;
+  while (e > b && space(s[e - 1])) --e;
+  return s.substr(b, e - b);
+}
 
 class Reader {
  public:
@@ -224,7 +233,9 @@ class Reader {
     }
     if (auto v = item["output"]) {
       if (!Scalar(v, what, "output", s)) return;
-      r.output = s;
+      // Falco trims a rule's output: a folded `output: >` block ends in a newline that
+      // would otherwise sit before the appended container fields.
+      r.output = TrimSpace(s);
     }
     if (auto v = item["desc"]) {
       if (!Scalar(v, what, "desc", s)) return;

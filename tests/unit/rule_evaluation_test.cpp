@@ -464,6 +464,18 @@ TEST_F(RuleEvaluation, FieldsWithoutValueWarnAndNeverMatch) {
   EXPECT_FALSE(Fires("proc.vmrss exists", OpenShadow()));
 }
 
+TEST_F(RuleEvaluation, ARulesOutputIsTrimmedAsFalcoTrimsIt) {
+  // A folded block (`output: >`) ends in a newline; Falco trims it, so the appended
+  // container fields follow the rule's text after one space.
+  auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: T\n  desc: t\n  condition: evt.type = openat\n  output: >\n"
+                                            "    read %fd.name\n    by %proc.name\n  priority: WARNING\n"}},
+                                {AppendOutput{.suggested_output = true}});
+  std::vector<Alert> alerts = Evaluate(std::move(set), OpenShadow());
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_TRUE(alerts[0].output.starts_with("read /etc/shadow by cat container_id=host")) << alerts[0].output;
+  EXPECT_EQ(alerts[0].output.find('\n'), std::string::npos) << alerts[0].output;
+}
+
 TEST_F(RuleEvaluation, MinimumPriorityDropsLowerRules) {
   auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: Low\n  desc: t\n  condition: evt.type = openat\n  output: o\n  priority: INFO\n"}});
   Event e;
