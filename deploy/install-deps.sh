@@ -16,7 +16,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   containerd runc containernetworking-plugins nftables iproute2 busybox-static
-  python3 procps util-linux systemd umoci curl openssl
+  python3 procps util-linux systemd umoci curl openssl git
 )
 
 if [ "$(id -u)" -ne 0 ]; then
