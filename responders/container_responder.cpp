@@ -1,5 +1,6 @@
 #include "responders/container_responder.h"
 
+#include <cmath>
 #include <thread>
 
 #include "state/container_id.h"
@@ -61,7 +62,12 @@ Result<TaskState> ContainerResponder::WaitForStatus(const ContainerInfo& info, T
 void ContainerResponder::ChangeAndVerify(const std::function<Status()>& change, const ContainerInfo& c,
                                          TaskStatus want, std::chrono::milliseconds wait, ActionResult& r) {
   int attempts = 0;
+  // Where the time goes, in the record: the runtime's call, then its status catching up.
+  using Ms = std::chrono::duration<double, std::milli>;
+  const auto t0 = std::chrono::steady_clock::now();
   Status s = RetryWhileUnavailable(change, &attempts);
+  const auto t1 = std::chrono::steady_clock::now();
+  r.details["call_ms"] = std::round(Ms(t1 - t0).count() * 10) / 10;
   if (attempts > 1) r.details["attempts"] = attempts;
   if (!s) {
     r.outcome = s.error().kind == ErrorKind::kNotFound ? Outcome::kTargetGone : Outcome::kFailed;
@@ -69,6 +75,7 @@ void ContainerResponder::ChangeAndVerify(const std::function<Status()>& change, 
     return;
   }
   auto after = WaitForStatus(c, want, wait);
+  r.details["verify_ms"] = std::round(Ms(std::chrono::steady_clock::now() - t1).count() * 10) / 10;
   if (!after) {
     // A task deleted right after it stopped is what stopping asked for.
     if (want == TaskStatus::kStopped && after.error().kind == ErrorKind::kNotFound) {

@@ -97,16 +97,21 @@ int main(int argc, char** argv) {
       // The responder's own duration (lookup, containerd's pause, the status check), from
       // the audit trail: what is left of the total is detection and hand-over.
       std::vector<double> action_ms;
+      nlohmann::json slowest;  // the slowest step's details: where its time went
       std::ifstream audit(dir + "/audit.log");
       for (std::string line; std::getline(audit, line);) {
         auto j = nlohmann::json::parse(line, nullptr, false);
-        if (!j.is_discarded() && j.value("phase", "") == "result" && j.value("action", "") == "container.pause")
+        if (!j.is_discarded() && j.value("phase", "") == "result" && j.value("action", "") == "container.pause") {
           action_ms.push_back(j.value("duration_us", 0) / 1000.0);
+          if (slowest.is_null() || j.value("duration_us", 0) > slowest.value("duration_us", 0)) slowest = j;
+        }
       }
       Percentiles a = Summarise(action_ms);
       std::printf("  of which the container.pause step (audited duration): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  "
                   "max %.1f ms\n",
                   a.p50, a.p99, a.p999, a.max);
+      if (!slowest.is_null())
+        std::printf("  the slowest step: %s\n", slowest.value("details", nlohmann::json::object()).dump().c_str());
     }
   }
   if (!getenv("RIPOSTE_BENCH_KEEP")) std::filesystem::remove_all(dir);
