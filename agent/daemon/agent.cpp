@@ -111,7 +111,7 @@ class Agent::Impl {
       start.in_kernel_selectors = kernel_selectors_;
       Audit(ToJson(start));
     }
-    std::vector<std::string> watched = args_.detection.rules.empty() ? config_.rules : args_.detection.rules;
+    std::vector<std::string> watched = detection_.rule_paths;
     if (response_) watched.insert(watched.end(), response_->policy_paths.begin(), response_->policy_paths.end());
     std::unique_ptr<FileWatcher> watcher;
     if (config_.watch_files) watcher = std::make_unique<FileWatcher>(watched);
@@ -258,7 +258,7 @@ class Agent::Impl {
 
   void Reload(const std::string& why) {
     spdlog::info("reloading rules and policies ({})", why);
-    auto rules = LoadRuleSet(args_.detection.rules.empty() ? config_.rules : args_.detection.rules, config_.append_output);
+    auto rules = LoadRuleSet(detection_.rule_paths, config_.append_output);
     std::shared_ptr<const PolicySet> policies;
     std::string error;
     if (!rules) error = rules.error().message;

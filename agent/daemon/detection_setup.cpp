@@ -26,7 +26,8 @@ Result<Detection> SetUpDetection(const DetectionRequest& flags, const AgentConfi
   auto min = ParsePriority(min_name);
   if (!min) return Error{"unknown priority '" + min_name + "'"};
   d.min_priority = *min;
-  auto rules = LoadRuleSet(flags.rules.empty() ? config.rules : flags.rules, config.append_output);
+  d.rule_paths = flags.rules.empty() ? config.rules : flags.rules;
+  auto rules = LoadRuleSet(d.rule_paths, config.append_output);
   if (!rules) return rules.error();
   d.rules = std::move(*rules);
   d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json || config.alerts_json));

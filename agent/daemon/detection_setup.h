@@ -24,6 +24,7 @@ struct DetectionRequest {
 };
 
 struct Detection {
+  std::vector<std::string> rule_paths;  // the request's, else the configuration's: what reloads read
   std::shared_ptr<const RuleSet> rules;
   Priority min_priority = Priority::kDebug;
   std::vector<std::unique_ptr<AlertSink>> sinks;
