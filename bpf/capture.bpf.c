@@ -96,6 +96,69 @@ struct {
 	__type(value, struct rp_syscall_record);
 } stash_hash SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RP_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct rp_syscall_stat);
+} syscall_stats SEC(".maps");
+
+/* The kernel record filter's tables (see riposte_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RP_OPEN_SLOTS * RP_OPEN_CLASSES);
+	__type(key, __u32);
+	__type(value, struct rp_open_class);
+} open_classes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, RP_MAX_OPEN_PATHS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct rp_path_key);
+	__type(value, __u64);
+} open_paths SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rp_path_key);
+} path_key_scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rp_filter_masks);
+} filter_masks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, RP_MAX_OPEN_NAMES);
+	__type(key, struct rp_comm);
+	__type(value, __u64);
+} open_names SEC(".maps");
+
+/* Each process' comm at its last exec (inherited at fork), by pid. A process missing
+ * here (evicted, or older than the agent and not seeded) matches every name. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, RP_MAX_EXEC_COMMS);
+	__type(key, __u32);
+	__type(value, struct rp_comm);
+} exec_comms SEC(".maps");
+
+/* Fds of successful opens the filter kept back, per fd table (keyed by the files_struct's
+ * address: threads share it). Losing an entry (LRU eviction) only means a close is sent
+ * that userspace did not need; an entry is removed when its process exits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64);
+	__type(value, struct rp_kept_back_fds);
+} kept_back_fds SEC(".maps");
+
 union rp_scratch {
 	struct rp_syscall_record syscall;
 	struct rp_exec_record exec;
@@ -511,6 +574,304 @@ static __noinline __u32 kill_check(struct rp_syscall_record *rec, long nr)
 	return 0;
 }
 
+/* ---- kernel record filter (see riposte_abi.h) ---- */
+
+#define O_ACCMODE_ 00000003
+#define O_CREAT_ 00000100
+#define O_TRUNC_ 00001000
+#define O_APPEND_ 00002000
+#define O_DIRECTORY_ 00200000
+#define O_PATH_ 010000000
+#define O_TMPFILE_BIT_ 020000000
+#define S_IFDIR_ 0040000
+
+static __always_inline int open_slot(long nr)
+{
+	switch (nr) {
+	case 2: return 0;   /* open */
+	case 257: return 1; /* openat */
+	case 437: return 2; /* openat2 */
+	case 85: return 3;  /* creat */
+	}
+	return -1;
+}
+
+static __always_inline void syscall_stat(long nr, bool filtered)
+{
+	__u32 key = (__u32)nr;
+	struct rp_syscall_stat *st = bpf_map_lookup_elem(&syscall_stats, &key);
+	if (!st)
+		return;
+	if (filtered)
+		st->filtered += 1;
+	else
+		st->sent += 1;
+}
+
+/* Whether the fd the open returned is a directory. The typed form walks task->files with
+ * plain loads (tp_btf); the other with a helper call per pointer. */
+static __always_inline bool fd_is_directory(long fd, const bool btf)
+{
+	struct file *f = 0;
+	if (btf) {
+		struct task_struct *task = bpf_get_current_task_btf();
+		struct files_struct *files = task->files;
+		if (!files)
+			return false;
+		struct fdtable *fdt = files->fdt;
+		if (!fdt || fd < 0 || (unsigned long)fd >= fdt->max_fds)
+			return false;
+		struct file **fds = fdt->fd;
+		bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	} else {
+		f = fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
+	}
+	if (!f)
+		return false;
+	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR_;
+}
+
+/* Clean: absolute, and normalising would leave it as it is (no "//", no "..", no "/./",
+ * no trailing "/" or "/."). Only then is the path the process passed the path rules see.
+ * The scan runs under bpf_loop: one callback to verify, however long the path. */
+struct clean_scan {
+	const __u8 *data;
+	__u32 len;
+	__u32 window; /* the two bytes before this one */
+	int clean;    /* -1 while scanning */
+};
+
+static long clean_scan_step(__u64 i, struct clean_scan *s)
+{
+	if (i >= RP_PATH_MAX || i >= s->len) {
+		s->clean = 0; /* no NUL where the length says: not ours to judge */
+		return 1;
+	}
+	__u8 c = s->data[i & (RP_PATH_MAX - 1)];
+	__u8 prev1 = s->window & 0xff, prev2 = (s->window >> 8) & 0xff;
+	if ((prev1 == '/' && c == '/') || (prev1 == '.' && c == '.') ||
+	    (prev2 == '/' && prev1 == '.' && (c == '/' || c == 0))) {
+		s->clean = 0;
+		return 1;
+	}
+	if (c == 0) {
+		s->clean = !(prev1 == '/' && i > 1);
+		return 1;
+	}
+	s->window = (s->window << 8) | c;
+	return 0;
+}
+
+static __always_inline bool path_is_clean(const __u8 *data, __u32 len)
+{
+	if (data[0] != '/')
+		return false;
+	struct clean_scan s = {.data = data, .len = len, .window = 0, .clean = -1};
+	bpf_loop(RP_PATH_MAX, clean_scan_step, &s, 0);
+	return s.clean == 1;
+}
+
+/* What to do with an open's record (see riposte_abi.h for the tests), cheapest test
+ * first. Whether the returned fd is a directory is the caller's test (it has the typed or
+ * the untyped form): OPEN_LEAVE_OUT_UNLESS_DIR asks for it. */
+enum { OPEN_LEAVE_OUT = 0, OPEN_SEND = 1, OPEN_LEAVE_OUT_UNLESS_DIR = 2 };
+
+static __noinline int open_record_decision(struct rp_syscall_record *rec, long nr, long ret)
+{
+	const int leave_out = ret >= 0 ? OPEN_LEAVE_OUT_UNLESS_DIR : OPEN_LEAVE_OUT;
+	if (!rec)
+		return OPEN_SEND;
+	int slot = open_slot(nr);
+	if (slot < 0)
+		return OPEN_SEND;
+	if (rec->flags & (RP_SYSCALL_NO_ENTER | RP_TRUNC_PARAM0))
+		return OPEN_SEND;
+	if (ret >= 0 && ret <= 2)
+		return OPEN_SEND;
+	__u32 len = rec->param_len[0];
+	if (len < 2 || len > RP_PATH_MAX)
+		return OPEN_SEND;
+	__u64 flags = 0, mode = 0;
+	switch (slot) {
+	case 0:
+		flags = rec->args[1];
+		mode = rec->args[2];
+		break;
+	case 1:
+		flags = rec->args[2];
+		mode = rec->args[3];
+		break;
+	case 2: {
+		if (rec->param_len[1] < 16)
+			return OPEN_SEND;
+		__u64 how[2];
+		if (bpf_probe_read_kernel(how, sizeof(how), &rec->data[len & (RP_PATH_MAX - 1)]))
+			return OPEN_SEND;
+		flags = how[0];
+		mode = how[1];
+		break;
+	}
+	default:
+		flags = O_CREAT_ | 1 /* O_WRONLY */ | O_TRUNC_;
+		mode = rec->args[1];
+	}
+	if (flags & O_PATH_)
+		return OPEN_SEND;
+
+	/* The class and the process' name are exact whatever the path: when no clause holds
+	 * them, no rule can match, however userspace would normalise the path. */
+	__u32 cls = flags & O_ACCMODE_;
+	if (flags & O_CREAT_)
+		cls |= RP_OPEN_CLASS_CREAT;
+	if (flags & O_TRUNC_)
+		cls |= RP_OPEN_CLASS_TRUNC;
+	if (flags & O_APPEND_)
+		cls |= RP_OPEN_CLASS_APPEND;
+	if (flags & O_DIRECTORY_)
+		cls |= RP_OPEN_CLASS_DIRECTORY;
+	if (flags & O_TMPFILE_BIT_)
+		cls |= RP_OPEN_CLASS_TMPFILE;
+	if ((flags & O_CREAT_) && (mode & 0111))
+		cls |= RP_OPEN_CLASS_EXEC_MODE;
+	if (ret < 0)
+		cls |= RP_OPEN_CLASS_FAILED;
+	__u32 key = (__u32)slot * RP_OPEN_CLASSES + cls;
+	struct rp_open_class *oc = bpf_map_lookup_elem(&open_classes, &key);
+	if (!oc || oc->any_path)
+		return OPEN_SEND;
+	__u64 sets = oc->clauses;
+	if (!sets)
+		return leave_out;
+	__u32 zero = 0;
+	struct rp_filter_masks *fm = bpf_map_lookup_elem(&filter_masks, &zero);
+	if (!fm)
+		return OPEN_SEND;
+	__u32 tgid = rec->hdr.pid;
+	struct rp_comm *comm = bpf_map_lookup_elem(&exec_comms, &tgid);
+	if (comm) {
+		__u64 names = fm->any_name;
+		__u64 *nv = bpf_map_lookup_elem(&open_names, comm);
+		if (nv)
+			names |= *nv;
+		sets &= names;
+		if (!sets)
+			return leave_out;
+	}
+	if (sets & fm->any_path)
+		return OPEN_SEND;
+
+	/* Only a clean path is the path rules see; the trie answers for it. */
+	if (!path_is_clean(rec->data, len))
+		return OPEN_SEND;
+	struct rp_path_key *pk = bpf_map_lookup_elem(&path_key_scratch, &zero);
+	if (!pk)
+		return OPEN_SEND;
+	__u32 n = len > RP_PATH_KEY_BYTES ? RP_PATH_KEY_BYTES : len;
+	BARRIER_VAR(n);
+	if (n == 0 || n > RP_PATH_KEY_BYTES)
+		return OPEN_SEND;
+	if (bpf_probe_read_kernel(pk->data, n, rec->data))
+		return OPEN_SEND;
+	pk->prefixlen = n * 8;
+	__u64 *v = bpf_map_lookup_elem(&open_paths, pk);
+	return v && (*v & sets) ? OPEN_SEND : leave_out;
+}
+
+static __always_inline __u64 current_files(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	return (__u64)BPF_CORE_READ(task, files);
+}
+
+static __always_inline __u64 current_files_of(const bool btf)
+{
+	if (btf)
+		return (__u64)bpf_get_current_task_btf()->files;
+	return current_files();
+}
+
+static __always_inline void keep_back_fd(long fd, __u64 files)
+{
+	if (fd < 0 || fd >= RP_KEPT_BACK_FD_WORDS * 64)
+		return;
+	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+	if (!kb) {
+		struct rp_kept_back_fds empty = {};
+		bpf_map_update_elem(&kept_back_fds, &files, &empty, BPF_NOEXIST);
+		kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+		if (!kb)
+			return;
+	}
+	__u32 w = ((__u32)fd >> 6) & (RP_KEPT_BACK_FD_WORDS - 1);
+	__sync_fetch_and_or(&kb->bits[w], 1ull << (fd & 63));
+}
+
+/* A close of a kept-back fd: userspace never knew the fd, so it needs no close. */
+static __always_inline bool close_of_kept_back(long fd, __u64 files)
+{
+	if (fd < 0 || fd >= RP_KEPT_BACK_FD_WORDS * 64)
+		return false;
+	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+	if (!kb)
+		return false;
+	__u32 w = ((__u32)fd >> 6) & (RP_KEPT_BACK_FD_WORDS - 1);
+	__u64 bit = 1ull << (fd & 63);
+	if (!(kb->bits[w] & bit))
+		return false;
+	__sync_fetch_and_and(&kb->bits[w], ~bit);
+	return true;
+}
+
+static __always_inline void strike_fd(struct rp_kept_back_fds *kb, long fd)
+{
+	if (fd < 0 || fd >= RP_KEPT_BACK_FD_WORDS * 64)
+		return;
+	__u32 w = ((__u32)fd >> 6) & (RP_KEPT_BACK_FD_WORDS - 1);
+	__u64 bit = 1ull << (fd & 63);
+	if (kb->bits[w] & bit)
+		__sync_fetch_and_and(&kb->bits[w], ~bit);
+}
+
+/* A record that tells userspace of fds is about to be sent: none of them may stay in the
+ * kept-back set, or their closes would be held back from a table that holds them. */
+static __always_inline void strike_made_fds(struct rp_syscall_record *rec, const struct rp_syscall_spec *spec,
+					    __u64 files)
+{
+	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+	if (!kb)
+		return;
+	strike_fd(kb, rec->ret);
+	if (spec->flags & RP_SPEC_TUPLE_ARG0)
+		strike_fd(kb, (int)rec->args[0]);
+	if (spec->param[0].source == RP_PARAM_OUT_BLOB && rec->param_len[0] >= 8) {
+		int pair[2];
+		__builtin_memcpy(pair, rec->data, sizeof(pair));
+		strike_fd(kb, pair[0]);
+		strike_fd(kb, pair[1]);
+	}
+}
+
+/* Whether the record filter leaves this record out; notes a left-out open's fd. */
+static __always_inline bool record_filter_leaves_out(struct rp_syscall_record *rec, __u32 spec_flags, long nr,
+						     long ret, const bool btf)
+{
+	if (spec_flags & RP_SPEC_OPEN_FILTER) {
+		int d = open_record_decision(rec, nr, ret);
+		if (d == OPEN_SEND)
+			return false;
+		if (d == OPEN_LEAVE_OUT_UNLESS_DIR && fd_is_directory(ret, btf)) {
+			rec->flags |= RP_SYSCALL_RET_DIR;
+			return false;
+		}
+		if (spec_flags & RP_SPEC_MAKES_FD)
+			keep_back_fd(ret, current_files_of(btf));
+		return true;
+	}
+	if (spec_flags & RP_SPEC_CLOSE_UNTRACKED)
+		return close_of_kept_back((int)rec->args[0], current_files_of(btf));
+	return false;
+}
+
 static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool btf)
 {
 	long nr = REG(regs, orig_ax, btf);
@@ -559,6 +920,21 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 		rec->param_len[0] = len0;
 	}
 
+	/* The record filter decides before the record is built, so what it leaves out costs
+	 * nothing more; a syscall an in-kernel kill selector names is decided after the
+	 * selectors have seen it. */
+	rec->hdr.pid = id >> 32;
+	rec->ret = ret;
+	rec->killed_by = 0;
+	if (spec_flags & RP_SPEC_KILL)
+		rec->killed_by = kill_check(rec, nr);
+	if (!rec->killed_by && record_filter_leaves_out(rec, spec_flags, nr, ret, btf)) {
+		rec->pending_nr = 0;
+		stat_add(RP_STAT_FILTERED);
+		syscall_stat(nr, true);
+		return 0;
+	}
+
 	fill_header(&rec->hdr, id, RP_REC_SYSCALL);
 	rec->ret = ret;
 	__u64 ugid = bpf_get_current_uid_gid();
@@ -589,9 +965,12 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	rec->killed_by = 0;
-	if (spec_flags & RP_SPEC_KILL)
-		rec->killed_by = kill_check(rec, nr);
+	/* Replay's model of the filter needs to know a directory when it sees one. */
+	if (ret >= 0 && !(rec->flags & RP_SYSCALL_RET_DIR) && open_slot(nr) >= 0 && fd_is_directory(ret, btf))
+		rec->flags |= RP_SYSCALL_RET_DIR;
+	if (spec_flags & RP_SPEC_MAKES_FD)
+		strike_made_fds(rec, spec, current_files_of(btf));
+	syscall_stat(nr, false);
 	/* A kill wakes the agent at once: it audits what the kernel did. */
 	submit(rec, size, rec->killed_by ? BPF_RB_FORCE_WAKEUP : wakeup_flag());
 	return 0;
@@ -796,6 +1175,13 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	rec->pidns_inum = BPF_CORE_READ(task, nsproxy, pid_ns_for_children, ns.inum);
 	rec->mntns_inum = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
+	/* The process' name from now on, as userspace will know it (the record filter). */
+	{
+		struct rp_comm ec = {};
+		__builtin_memcpy(ec.comm, rec->comm, sizeof(ec.comm));
+		__u32 tgid = (__u32)(bpf_get_current_pid_tgid() >> 32);
+		bpf_map_update_elem(&exec_comms, &tgid, &ec, BPF_ANY);
+	}
 
 	struct file *exe = BPF_CORE_READ(bprm, file);
 	rec->exe_ino = 0;
@@ -867,6 +1253,22 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	rec.child_start_boottime_ns = BPF_CORE_READ(child, start_boottime);
 	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
+	/* A new fd table (a fork without CLONE_FILES) may sit where a freed one was: nothing
+	 * of that one's kept-back set may apply to it. */
+	__u64 child_files = (__u64)BPF_CORE_READ(child, files);
+	if (child_files != current_files())
+		bpf_map_delete_elem(&kept_back_fds, &child_files);
+	/* A new process has its parent's name until it execs (as userspace copies it). */
+	__u32 parent_tgid = (__u32)(id >> 32);
+	if (rec.child_pid != parent_tgid) {
+		struct rp_comm *pc = bpf_map_lookup_elem(&exec_comms, &parent_tgid);
+		if (pc) {
+			struct rp_comm c = *pc;
+			bpf_map_update_elem(&exec_comms, &rec.child_pid, &c, BPF_ANY);
+		} else {
+			bpf_map_delete_elem(&exec_comms, &rec.child_pid);
+		}
+	}
 	submit(&rec, sizeof(rec), wakeup_flag());
 	return 0;
 }
@@ -886,6 +1288,12 @@ int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec.group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
 	if (!use_task_storage)
 		bpf_map_delete_elem(&stash_hash, &rec.hdr.tid);
+	if (rec.group_dead) {
+		__u64 files = (__u64)BPF_CORE_READ(task, files);
+		bpf_map_delete_elem(&kept_back_fds, &files);
+		__u32 tgid = (__u32)(id >> 32);
+		bpf_map_delete_elem(&exec_comms, &tgid);
+	}
 	submit(&rec, sizeof(rec), wakeup_flag());
 	return 0;
 }

@@ -58,6 +58,7 @@ struct rp_record_header {
 #define RP_SYSCALL_NO_ENTER (1u << 8) /* entry was not seen (attached mid-call, stash full): params absent */
 #define RP_SYSCALL_HAS_TUPLE (1u << 9)
 #define RP_SYSCALL_PARAMS_AT_EXIT (1u << 10) /* entry read failed (page not present): params read at exit */
+#define RP_SYSCALL_RET_DIR (1u << 11) /* an open family syscall returned an fd of a directory */
 
 /* How a socket looked in the kernel when the syscall returned. Addresses in network
  * byte order; IPv4 uses the first 4 bytes. family 0 means "not a socket / unknown". */
@@ -156,6 +157,14 @@ struct rp_exit_record {
 /* fcntl: send only a successful F_DUPFD or F_DUPFD_CLOEXEC (what the fd table needs); the
  * other commands (F_GETFL, F_SETFL ... the bulk of fcntl calls) are dropped in the kernel. */
 #define RP_SPEC_DUPFD_ONLY (1u << 5)
+/* Open family: send only what a loaded rule could match, or the state tables need (see
+ * "Kernel record filter" below). */
+#define RP_SPEC_OPEN_FILTER (1u << 6)
+/* close: not sent for an fd whose open the filter kept back (userspace never knew it). */
+#define RP_SPEC_CLOSE_UNTRACKED (1u << 7)
+/* The syscall makes fds userspace will know (ret, pipe's pair, dup2's target): they are
+ * struck from the kept-back set when its record is sent. */
+#define RP_SPEC_MAKES_FD (1u << 8)
 
 enum rp_param_source {
 	RP_PARAM_NONE = 0,
@@ -186,7 +195,80 @@ enum rp_stat {
 	RP_STAT_DROP_RINGBUF = 1, /* ring buffer full: record lost */
 	RP_STAT_DROP_STASH = 2,   /* no room to stash an entry: record sent without params */
 	RP_STAT_KERNEL_KILL = 3,  /* processes sent SIGKILL by an in-kernel kill selector */
-	RP_STAT_COUNT = 4,
+	RP_STAT_FILTERED = 4,     /* records the kernel record filter kept back */
+	RP_STAT_COUNT = 5,
+};
+
+/* Per-CPU, per-syscall counts (map `syscall_stats`, key: the syscall number). */
+struct rp_syscall_stat {
+	__u64 sent;
+	__u64 filtered;
+};
+
+/*
+ * Kernel record filter (filled by the agent from the loaded rules: see
+ * agent/rules/kernel_filter_derivation.cpp). For an open family syscall whose spec has
+ * RP_SPEC_OPEN_FILTER the program computes, at exit, the open's class: the access mode
+ * and the flags rules test, and success or failure, as RP_OPEN_CLASS_* bits. It sends the
+ * record when any of these holds:
+ *   - the path is not "clean" (relative, or holding "//", "..", "/./", a trailing "/" or
+ *     "/."): normalising it is userspace's job, so the kernel never judges it;
+ *   - the record is not whole (entry not seen, a param cut, openat2 without its open_how);
+ *   - the fd is 0, 1 or 2, or a directory, or the open is O_PATH: state may need it later
+ *     (a dirfd, fchdir, the standard streams);
+ *   - `open_classes[slot][class]` has `any_path`: a rule can match this class on any path;
+ *   - a clause (bit i) is in `open_classes[slot][class].clauses`, in the value of the
+ *     longest prefix of the path in `open_paths` (each entry's value already holds the
+ *     bits of its own prefixes that are entries) or in filter_masks.any_path, and in the
+ *     value of the process' name in `open_names` or in filter_masks.any_name: a rule can
+ *     match this class on this path for this process. The process' name is the comm it
+ *     had at its last exec (what userspace calls proc.name), kept per process in
+ *     `exec_comms` from exec and fork, seeded by the agent for processes older than it;
+ *     a process without one matches every name.
+ * Everything else is counted (RP_STAT_FILTERED) and, for a successful open, its fd is
+ * noted in `kept_back_fds` so that its close is not sent either (RP_SPEC_CLOSE_UNTRACKED).
+ */
+#define RP_OPEN_SLOTS 4 /* open, openat, openat2, creat */
+#define RP_OPEN_CLASS_WRONLY (1u << 0) /* the two access mode bits, as O_ACCMODE */
+#define RP_OPEN_CLASS_RDWR (1u << 1)
+#define RP_OPEN_CLASS_CREAT (1u << 2)
+#define RP_OPEN_CLASS_TRUNC (1u << 3)
+#define RP_OPEN_CLASS_APPEND (1u << 4)
+#define RP_OPEN_CLASS_DIRECTORY (1u << 5)
+#define RP_OPEN_CLASS_TMPFILE (1u << 6)
+#define RP_OPEN_CLASS_EXEC_MODE (1u << 7) /* O_CREAT with a mode that has an execute bit */
+#define RP_OPEN_CLASS_FAILED (1u << 8)    /* the open returned an error */
+#define RP_OPEN_CLASSES 512
+
+#define RP_MAX_FILTER_CLAUSES 64
+struct rp_open_class {
+	__u64 clauses;  /* bit i: clause i may match this class */
+	__u32 any_path; /* a rule matches this class whatever the path and the process */
+	__u32 pad;
+};
+
+/* Clauses that name no path, and those that name no process. */
+struct rp_filter_masks {
+	__u64 any_path;
+	__u64 any_name;
+};
+
+struct rp_comm {
+	char comm[RP_COMM_LEN]; /* zero-padded */
+};
+#define RP_MAX_OPEN_NAMES 4096
+#define RP_MAX_EXEC_COMMS 65536
+
+#define RP_PATH_KEY_BYTES 256 /* the LPM trie's limit; longer paths compare on their first 256 bytes */
+struct rp_path_key {
+	__u32 prefixlen; /* bits */
+	__u8 data[RP_PATH_KEY_BYTES];
+};
+
+#define RP_MAX_OPEN_PATHS 8192
+#define RP_KEPT_BACK_FD_WORDS 16 /* fds 0..1023; an fd above is never kept back */
+struct rp_kept_back_fds {
+	__u64 bits[RP_KEPT_BACK_FD_WORDS];
 };
 
 /*

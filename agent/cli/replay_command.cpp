@@ -16,6 +16,7 @@ struct ReplayArgs {
   std::vector<std::string> types;
   std::string container;
   DetectionRequest detection;
+  bool kernel_filter = false;
 };
 
 int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
@@ -24,7 +25,8 @@ int RunReplay(const ReplayArgs& a, const GlobalOptions& global) {
     spdlog::error("{}", setup.error().message);
     return 2;
   }
-  return RunReplaySession(setup->config, ReplayRequest{a.path, setup->format, std::move(setup->filter), a.detection});
+  return RunReplaySession(setup->config,
+                          ReplayRequest{a.path, setup->format, std::move(setup->filter), a.detection, a.kernel_filter});
 }
 
 }  // namespace
@@ -38,6 +40,8 @@ void RegisterReplayCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--type,-t", args->types, "only these event types; comma-separated");
   cmd->add_option("--container,-c", args->container, "only this container (id or prefix), or 'host'");
   AddDetectionFlags(*cmd, args->detection, false);
+  cmd->add_flag("--kernel-filter", args->kernel_filter,
+                "leave out what the kernel record filter would have left out for these rules (as `run` sees it)");
   cmd->callback([args, &global] {
     int rc = RunReplay(*args, global);
     if (rc != 0) throw CLI::RuntimeError(rc);

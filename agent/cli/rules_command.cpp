@@ -1,10 +1,12 @@
 // `riposte rules validate|list` and `riposte fields`: the rule engine from the command line.
 #include <cstdio>
 #include <memory>
+#include <set>
 
 #include "cli/commands.h"
 #include "decode/event.h"
 #include "kernel/syscall_table.h"
+#include "rules/kernel_filter_derivation.h"
 #include "rules/rule_set.h"
 
 namespace riposte {
@@ -43,6 +45,44 @@ void RegisterRulesCommand(CLI::App& app) {
                 set->has_errors() ? "invalid" : "ok", s.files, s.rules, s.enabled_rules, s.compiled_rules,
                 s.macros, s.lists);
     if (set->has_errors()) throw CLI::RuntimeError(1);
+  });
+
+  auto kf_files = std::make_shared<std::vector<std::string>>();
+  CLI::App* kf = rules->add_subcommand(
+      "kernel-filter", "What the kernel will leave out for these rules: per open syscall, the path sets and "
+                       "classes it sends, or why it sends every record");
+  AddVersionFlag(*kf);
+  kf->add_option("files", *kf_files, "rule files or directories")->required();
+  kf->callback([kf_files] {
+    auto set = RuleSet::Load(*kf_files);
+    PrintMessages(*set, false);
+    if (set->has_errors()) throw CLI::RuntimeError(1);
+    auto captured = CapturedSyscallsForRules(*set);
+    auto d = DeriveRecordFilter(*set, captured);
+    for (const auto& note : d.notes) std::printf("%s\n", note.c_str());
+    for (const auto& [name, f] : d.plan.open) {
+      std::printf("%s: filtered: %zu of %d classes sent whatever the path and process; %zu clauses:\n", name.c_str(),
+                  f.any_path.count(), RP_OPEN_CLASSES, f.clauses.size());
+      for (const auto& c : f.clauses) {
+        std::string paths = "any path", names = "any process";
+        if (c.paths) {
+          paths.clear();
+          for (const auto& p : *c.paths) {
+            bool exact = !p.empty() && p.back() == '\0';
+            paths += (paths.empty() ? "" : " ") + (exact ? "=" + p.substr(0, p.size() - 1) : p + "*");
+          }
+        }
+        if (c.names) {
+          names = "proc.name in (";
+          for (const auto& n : *c.names) names += (names.back() == '(' ? "" : ",") + n;
+          names += ")";
+        }
+        std::printf("  %zu classes, %s; %s\n", c.classes.count(), names.c_str(), paths.c_str());
+      }
+    }
+    std::printf("close: %s\n", d.plan.close_untracked ? "only for fds userspace was told of" : "sent whole");
+    auto encoded = EncodeRecordFilter(d.plan);
+    if (!encoded) std::printf("the kernel cannot hold this filter: %s\n", encoded.error().message.c_str());
   });
 
   auto list_files = std::make_shared<std::vector<std::string>>();

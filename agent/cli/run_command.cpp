@@ -12,11 +12,13 @@ namespace {
 struct RunFlags {
   RunRequest request;
   double duration_s = 0;
+  bool no_kernel_filter = false;
 };
 
 int RunAgent(const RunFlags& flags, const GlobalOptions& global) {
   auto config = LoadAgentProcessConfig(global);
   if (!config) return 2;
+  if (flags.no_kernel_filter) config->kernel_filter = false;
   RunRequest request = flags.request;
   if (flags.duration_s > 0) request.duration = std::chrono::milliseconds(static_cast<int64_t>(flags.duration_s * 1000));
   auto agent = Agent::Create(*config, request);
@@ -36,6 +38,8 @@ void RegisterRunCommand(CLI::App& app, const GlobalOptions& global) {
   AddDetectionFlags(*cmd, flags->request.detection, false);
   AddResponseFlags(*cmd, flags->request.response);
   cmd->add_option("--duration", flags->duration_s, "stop after this many seconds (default: until SIGINT/SIGTERM)");
+  cmd->add_flag("--no-kernel-filter", flags->no_kernel_filter,
+                 "send every record of a captured syscall (the kernel record filter off; same as capture.kernel_filter: false)");
   cmd->callback([flags, &global] {
     int rc = RunAgent(*flags, global);
     if (rc != 0) throw CLI::RuntimeError(rc);

@@ -110,6 +110,7 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"dry_run", [](AgentConfig& c, const YAML::Node& v) { c.dry_run = As<bool>(v); }},
       {"watch_files", [](AgentConfig& c, const YAML::Node& v) { c.watch_files = As<bool>(v); }},
       {"in_kernel_kill", [](AgentConfig& c, const YAML::Node& v) { c.in_kernel_kill = As<bool>(v); }},
+      {"capture.kernel_filter", [](AgentConfig& c, const YAML::Node& v) { c.kernel_filter = As<bool>(v); }},
       {"log_level",
        [](AgentConfig& c, const YAML::Node& v) {
          c.log_level = As<std::string>(v);

@@ -46,6 +46,9 @@ struct AgentConfig {
   uint32_t breaker_max_actions_per_minute = 60;  // 0: no breaker
   std::string breaker_cooldown = "5m";
   bool in_kernel_kill = true;
+  // Leave out in the kernel the open family records (and their closes) no loaded rule can
+  // match (rules/kernel_filter_derivation.h). `run` only; capture sends everything.
+  bool kernel_filter = true;
   // syscall_event_drops: what the agent does when the kernel drops records
   std::vector<std::string> drop_actions = {"log", "alert"};  // log, alert, exit, ignore
   std::string drop_priority = "Critical";

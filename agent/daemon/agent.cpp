@@ -21,23 +21,16 @@
 #include "pipeline/live_capture.h"
 #include "pipeline/response_worker.h"
 #include "policy/kernel_kill_plan.h"
+#include "rules/kernel_filter_derivation.h"
 #include "rules/rule_engine.h"
 #include "version.h"
 
 namespace riposte {
 namespace {
 
-// The kernel sends what the rules can match: every syscall an enabled rule names. A rule
-// that names no event type would need every syscall; the default set stands in for it.
-std::vector<std::string> SyscallsForRules(const RuleSet& rules) {
-  bool any = false;
-  std::vector<std::string> out;
-  for (const auto& t : rules.EventTypes(&any))
-    if (FindSyscall(t)) out.push_back(t);
-  if (any)
-    for (auto n : DefaultSyscalls()) out.emplace_back(n);
-  return out;
-}
+// The kernel sends what the rules can match: every syscall an enabled rule names (the
+// default set stands in for a rule that names none) and what the state tables need.
+std::vector<std::string> SyscallsForRules(const RuleSet& rules) { return CapturedSyscallsForRules(rules); }
 
 // How long a container's first exec waits for the runtime's description of it.
 constexpr std::chrono::milliseconds kFirstExecHold{100};
@@ -96,6 +89,7 @@ class Agent::Impl {
     live_ = std::move(*live);
     live_for_metrics_ = live_.get();
     if (response_) ProgramKernelKills(*response_->engine->policies());
+    ProgramRecordFilter(*detection_.rules);
 
     RuleEngine engine(detection_.rules, detection_.min_priority, HostName());
     engine_ = &engine;
@@ -173,8 +167,9 @@ class Agent::Impl {
     auto counters = live_->kernel_counters();
     worker.reset();  // answers what is queued before the stop record
     if (response_) Audit(ToJson(AgentStopRecord{std::nullopt, total, counters.kernel_kills}));
-    spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} in-kernel kills", engine.events(),
-                 total, counters.dropped_ring_full, counters.kernel_kills);
+    spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} left out by the kernel record "
+                 "filter, {} in-kernel kills",
+                 engine.events(), total, counters.dropped_ring_full, counters.filtered, counters.kernel_kills);
     if (!st) {
       spdlog::error("{}", st.error().message);
       return 1;
@@ -211,6 +206,25 @@ class Agent::Impl {
     if (!plan.rules.empty() && (!config_.protection.namespaces.empty() || !config_.protection.images.empty()))
       spdlog::warn("in-kernel kill selectors cannot see Kubernetes namespaces or images: the protected namespaces "
                    "and images are honoured by the userspace path only");
+  }
+
+  // The kernel record filter: leave out in the kernel what no loaded rule can match.
+  void ProgramRecordFilter(const RuleSet& rules) {
+    if (!config_.kernel_filter) {
+      spdlog::info("kernel record filter: off by configuration: every record of a captured syscall is sent");
+      return;
+    }
+    auto derived = DeriveRecordFilter(rules, live_->enabled_syscalls());
+    for (const auto& note : derived.notes) spdlog::info("kernel record filter: {}", note);
+    if (auto st = live_->engine().SetRecordFilter(derived.plan); !st) {
+      spdlog::error("kernel record filter: {}; every record is sent", st.error().message);
+      return;
+    }
+    std::vector<std::string> filtered;
+    for (const auto& [name, f] : derived.plan.open) filtered.push_back(name);
+    if (derived.plan.close_untracked) filtered.emplace_back("close");
+    if (filtered.empty()) spdlog::info("kernel record filter: nothing can be left out for these rules");
+    else spdlog::info("kernel record filter: on for {}", fmt::join(filtered, ","));
   }
 
   void OnBreakerTripped() {
@@ -273,10 +287,15 @@ class Agent::Impl {
       Audit(ToJson(ReloadRecord{"refused", why, error, std::nullopt}));
       return;
     }
+    // The old filter is lifted and what it let through handled under the old rules before
+    // the new rules take over; the new filter comes in only once they are in force.
+    if (auto st = live_->engine().SetRecordFilter({}); !st) spdlog::error("reload: {}", st.error().message);
+    if (auto st = live_->Drain(); !st) spdlog::error("reload: {}", st.error().message);
     engine_->Swap(*rules);
     detection_.rules = *rules;
     if (auto st = live_->SetSyscalls(SyscallsForRules(**rules)); !st)
       spdlog::error("reload: {}", st.error().message);
+    ProgramRecordFilter(**rules);
     if (response_) {
       response_->engine->SetPolicies(policies);
       breaker_open_ = false;

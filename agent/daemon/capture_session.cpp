@@ -85,6 +85,13 @@ int RunCaptureSession(const AgentConfig& config, CaptureRequest a) {
                          {"kernel_dropped", kc.dropped_ring_full},
                          {"kernel_dropped_per_cpu", kc.dropped_per_cpu},
                          {"stash_failures", kc.stash_failures},
+                         {"kernel_left_out", kc.filtered},
+                         {"per_syscall", [&] {
+                            nlohmann::json per = nlohmann::json::object();
+                            for (const auto& [name, n] : kc.per_syscall)
+                              per[name] = {{"sent", n.sent}, {"left_out", n.filtered}};
+                            return per;
+                          }()},
                          {"processes", (*live)->state().processes().size()},
                          {"per_type", cc.types.ByName()}};
   if (kc.dropped_ring_full > 0)

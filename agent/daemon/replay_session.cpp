@@ -9,6 +9,8 @@
 #include "output/capture_file.h"
 #include "output/process_snapshot.h"
 #include "pipeline/event_type_counts.h"
+#include "kernel/record_filter.h"
+#include "rules/kernel_filter_derivation.h"
 #include "rules/rule_engine.h"
 #include "state/state_tracker.h"
 
@@ -38,6 +40,21 @@ int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
                                           (*reader)->header().meta.value("hostname", std::string()));
     a.format = PrintFormat::kNone;
   }
+  std::optional<RecordFilterModel> filter;
+  if (a.kernel_filter) {
+    if (!detection) {
+      spdlog::error("--kernel-filter needs rules: the filter is derived from them");
+      return 2;
+    }
+    auto derived = DeriveRecordFilter(*detection->rules, CapturedSyscallsForRules(*detection->rules));
+    for (const auto& note : derived.notes) spdlog::info("kernel record filter: {}", note);
+    auto model = RecordFilterModel::Create(derived.plan);
+    if (!model) {
+      spdlog::error("kernel record filter: {}", model.error().message);
+      return 2;
+    }
+    filter = std::move(*model);
+  }
   EventPrinter printer(a.format, std::move(a.filter), stdout, time);
   std::vector<Alert> alerts;
 
@@ -63,11 +80,13 @@ int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
         ++malformed;
         continue;
       }
+      if (filter) filter->SeedName(p->pid, p->comm);
       tracker.Seed(std::move(*p));
       ++snapshots;
       continue;
     }
     ++records;
+    if (filter && !filter->Sends(payload)) continue;
     if (auto st = DecodeRecord(payload, event); !st) {
       if (malformed++ < 10) spdlog::warn("{}: record {}: {}", a.path, records, st.error().message);
       continue;
@@ -86,6 +105,7 @@ int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
                          {"malformed", malformed}, {"printed", printer.printed()},
                          {"per_type", types.ByName()}};
   if (engine) summary["alerts_per_rule"] = engine->alerts_per_rule();
+  if (filter) summary["kernel_filter_left_out"] = filter->kept_back();
   std::fprintf(stderr, "%s\n", summary.dump().c_str());
   return malformed > 0 ? 1 : rc;
 }

@@ -16,6 +16,9 @@ struct ReplayRequest {
   PrintFormat format = PrintFormat::kJson;
   EventFilter filter;
   DetectionRequest detection;  // rules given: detect instead of printing
+  // Leave out what the kernel record filter would have for these rules (the capture was
+  // written unfiltered): what `run` would have seen, through RecordFilterModel.
+  bool kernel_filter = false;
 };
 
 // The process's exit code: 1 when the file or any record in it is malformed.

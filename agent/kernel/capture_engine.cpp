@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -93,6 +94,11 @@ Status CaptureEngine::SetSyscalls(std::span<const std::string> requested) {
     table[info->nr] = info->spec;
     table[info->nr].flags |= RP_SPEC_ENABLED;
     if (kill_syscalls_.count(name)) table[info->nr].flags |= RP_SPEC_KILL;
+    if (filter_) {
+      if (filter_->open_filtered_nrs.count(info->nr)) table[info->nr].flags |= RP_SPEC_OPEN_FILTER;
+      if (filter_->close_untracked && info->nr == SYS_close) table[info->nr].flags |= RP_SPEC_CLOSE_UNTRACKED;
+      if (filter_->close_untracked && SyscallMakesFd(info->nr)) table[info->nr].flags |= RP_SPEC_MAKES_FD;
+    }
     unique.insert(std::string(info->name));
   }
   if (!unknown.empty())
@@ -137,6 +143,57 @@ Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::s
   return SetSyscalls(std::vector<std::string>(requested_));
 }
 
+Status CaptureEngine::SetRecordFilter(const RecordFilterPlan& plan) {
+  auto encoded = EncodeRecordFilter(plan);
+  // Lift the old filter first: every record is sent while the tables change.
+  filter_.reset();
+  if (auto st = SetSyscalls(std::vector<std::string>(requested_)); !st) return st;
+  if (!encoded) return encoded.error();
+  if (plan.empty()) return Status::Ok();
+
+  int classes_fd = bpf_map__fd(skel_->maps.open_classes);
+  for (uint32_t i = 0; i < encoded->classes.size(); ++i)
+    if (bpf_map_update_elem(classes_fd, &i, &encoded->classes[i], BPF_ANY) != 0)
+      return Error{"cannot update the record filter's class table: " + Errno(errno)};
+  int paths_fd = bpf_map__fd(skel_->maps.open_paths);
+  for (const auto& key : filter_paths_) bpf_map_delete_elem(paths_fd, &key);
+  filter_paths_.clear();
+  for (const auto& [key, sets] : encoded->paths) {
+    if (bpf_map_update_elem(paths_fd, &key, &sets, BPF_ANY) != 0)
+      return Error{"cannot update the record filter's path trie: " + Errno(errno)};
+    filter_paths_.push_back(key);
+  }
+  int names_fd = bpf_map__fd(skel_->maps.open_names);
+  for (const auto& key : filter_names_) bpf_map_delete_elem(names_fd, &key);
+  filter_names_.clear();
+  for (const auto& [key, clauses] : encoded->names) {
+    if (bpf_map_update_elem(names_fd, &key, &clauses, BPF_ANY) != 0)
+      return Error{"cannot update the record filter's name table: " + Errno(errno)};
+    filter_names_.push_back(key);
+  }
+  int masks_fd = bpf_map__fd(skel_->maps.filter_masks);
+  uint32_t zero = 0;
+  if (bpf_map_update_elem(masks_fd, &zero, &encoded->masks, BPF_ANY) != 0)
+    return Error{"cannot update the record filter's masks: " + Errno(errno)};
+  // Kept-back fds noted under an earlier filter may since have been closed and reused
+  // unseen (no fd was struck while no filter was in force): start from none.
+  int kept_fd = bpf_map__fd(skel_->maps.kept_back_fds);
+  uint64_t key = 0, next = 0;
+  while (bpf_map_get_next_key(kept_fd, nullptr, &next) == 0) {
+    key = next;
+    if (bpf_map_delete_elem(kept_fd, &key) != 0) break;
+  }
+  filter_ = ActiveFilter{encoded->open_filtered_nrs, plan.close_untracked};
+  return SetSyscalls(std::vector<std::string>(requested_));
+}
+
+void CaptureEngine::SeedProcessName(uint32_t pid, std::string_view comm) {
+  rp_comm value{};
+  std::memcpy(value.comm, comm.data(), std::min<size_t>(comm.size(), RP_COMM_LEN - 1));
+  // NOEXIST: an exec the kernel saw since /proc was read has the newer name.
+  bpf_map_update_elem(bpf_map__fd(skel_->maps.exec_comms), &pid, &value, BPF_NOEXIST);
+}
+
 Result<int> CaptureEngine::Poll(int timeout_ms) {
   // The kernel wakes us only past a fill threshold (or for an exec), so after the wait
   // the ring is drained whether or not a wakeup came.
@@ -171,6 +228,21 @@ KernelCounters CaptureEngine::ReadCounters() const {
   out.dropped_per_cpu = read(RP_STAT_DROP_RINGBUF);
   out.dropped_ring_full = sum(out.dropped_per_cpu);
   out.stash_failures = sum(read(RP_STAT_DROP_STASH));
+  out.filtered = sum(read(RP_STAT_FILTERED));
+  std::vector<rp_syscall_stat> per_cpu(static_cast<size_t>(ncpu));
+  int per_fd = bpf_map__fd(skel_->maps.syscall_stats);
+  for (const auto& name : enabled_) {
+    const SyscallInfo* info = FindSyscall(name);
+    if (!info) continue;
+    uint32_t nr = static_cast<uint32_t>(info->nr);
+    if (bpf_map_lookup_elem(per_fd, &nr, per_cpu.data()) != 0) continue;
+    KernelCounters::PerSyscall total;
+    for (const auto& c : per_cpu) {
+      total.sent += c.sent;
+      total.filtered += c.filtered;
+    }
+    out.per_syscall[name] = total;
+  }
   return out;
 }
 

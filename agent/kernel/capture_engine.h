@@ -5,16 +5,20 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/file_identity.h"
 #include "common/result.h"
 #include "kernel/feature_probe.h"
 #include "kernel/kill_selector.h"
+#include "kernel/record_filter.h"
 
 struct capture_bpf;
 struct ring_buffer;
@@ -33,8 +37,13 @@ struct KernelCounters {
   uint64_t sent = 0;
   uint64_t dropped_ring_full = 0;
   uint64_t stash_failures = 0;
+  uint64_t filtered = 0;  // records the kernel record filter kept back
   std::vector<uint64_t> dropped_per_cpu;
   std::vector<uint64_t> sent_per_cpu;
+  struct PerSyscall {
+    uint64_t sent = 0, filtered = 0;
+  };
+  std::map<std::string, PerSyscall> per_syscall;  // the enabled syscalls
 };
 
 class CaptureEngine {
@@ -56,6 +65,14 @@ class CaptureEngine {
   // selectors' syscalls are captured too. Errors (too many, unknown syscall, a name too
   // long) change nothing.
   Status SetKillRules(std::span<const KernelKillRule> rules, std::span<const FileIdentity> protected_binaries);
+  // Replaces the kernel record filter (an empty plan: every record of an enabled syscall
+  // is sent). The old filter is first lifted, so no record is wrongly kept back while the
+  // tables change; an error leaves no filter in force.
+  Status SetRecordFilter(const RecordFilterPlan& plan);
+  bool record_filter_active() const { return filter_.has_value(); }
+  // The name a process older than the agent goes by (proc.name, as read from /proc), for
+  // the record filter's process names; an exec the kernel saw since wins.
+  void SeedProcessName(uint32_t pid, std::string_view comm);
   // Handles what is in the ring buffer, waiting up to timeout_ms for the first record.
   // Returns the number of records handled.
   Result<int> Poll(int timeout_ms);
@@ -73,6 +90,13 @@ class CaptureEngine {
   std::vector<std::string> enabled_;
   std::vector<std::string> requested_;       // what SetSyscalls was last given
   std::set<std::string> kill_syscalls_;      // named by the active kill selectors
+  struct ActiveFilter {
+    std::set<int> open_filtered_nrs;
+    bool close_untracked = false;
+  };
+  std::optional<ActiveFilter> filter_;
+  std::vector<rp_path_key> filter_paths_;    // in the kernel's trie, to remove on change
+  std::vector<rp_comm> filter_names_;
 };
 
 }  // namespace riposte

@@ -88,6 +88,17 @@ std::string AgentMetrics::Render() const {
     out.Family("riposte_kernel_stash_failures_total", "counter",
                "records sent without their parameters (no room to stash the syscall's entry)");
     out.Sample("riposte_kernel_stash_failures_total", {}, static_cast<double>(kernel->stash_failures));
+    out.Family("riposte_kernel_records_left_out_total", "counter",
+               "records the kernel record filter left out (no loaded rule could match them)");
+    out.Sample("riposte_kernel_records_left_out_total", {}, static_cast<double>(kernel->filtered));
+    out.Family("riposte_kernel_syscall_records_total", "counter",
+               "records of each captured syscall the kernel sent or left out");
+    for (const auto& [name, n] : kernel->per_syscall) {
+      out.Sample("riposte_kernel_syscall_records_total", {{"syscall", name}, {"outcome", "sent"}},
+                 static_cast<double>(n.sent));
+      out.Sample("riposte_kernel_syscall_records_total", {{"syscall", name}, {"outcome", "left_out"}},
+                 static_cast<double>(n.filtered));
+    }
     out.Family("riposte_kernel_kills_total", "counter", "processes killed in the kernel by an in-kernel kill selector");
     out.Sample("riposte_kernel_kills_total", {}, static_cast<double>(kernel->kernel_kills));
   }

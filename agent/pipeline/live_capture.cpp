@@ -82,7 +82,10 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& confi
   self->engine_ = std::move(*engine);
   spdlog::info("capturing {} syscalls: {}", self->engine_->enabled_syscalls().size(),
                fmt::join(self->engine_->enabled_syscalls(), ","));
-  size_t seeded = self->scanner_->ScanAll([&](ProcessInfo p) { self->tracker_->Seed(std::move(p)); });
+  size_t seeded = self->scanner_->ScanAll([&](ProcessInfo p) {
+    self->engine_->SeedProcessName(p.pid, p.comm);
+    self->tracker_->Seed(std::move(p));
+  });
   spdlog::info("process table seeded from /proc: {} processes", seeded);
   return self;
 }

@@ -63,6 +63,12 @@ class LiveCapture {
   // Changes what the kernel sends while running (a reload): `syscalls` plus, as at start,
   // what the state tables need.
   Status SetSyscalls(const std::vector<std::string>& syscalls);
+  // Handles what the ring buffer holds now, through the sinks Run was given (a reload
+  // drains under the old rules before it swaps them).
+  Status Drain() {
+    auto n = engine_->Poll(0);
+    return n ? Status::Ok() : Status(n.error());
+  }
   CaptureEngine& engine() { return *engine_; }
 
   const KernelFeatures& features() const { return features_; }

@@ -42,6 +42,13 @@ Result<OutputFormat> OutputFormat::Compile(const std::string& format, const Fiel
   return out;
 }
 
+std::vector<std::string> OutputFormat::FieldNames() const {
+  std::vector<std::string> out;
+  for (const auto& t : tokens_)
+    if (t.is_field) out.push_back(t.text);
+  return out;
+}
+
 std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* fields) const {
   std::string out;
   std::vector<FieldValue> values;

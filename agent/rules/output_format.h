@@ -26,6 +26,8 @@ class OutputFormat {
   };
   // The message, and each field's value (for Falco's output_fields).
   std::string Render(EvalContext& ctx, std::vector<RenderedField>* fields) const;
+  // The fields it reads, as written ("proc.aname[2]", "evt.arg.flags").
+  std::vector<std::string> FieldNames() const;
 
  private:
   struct Token {

@@ -202,6 +202,38 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
   return p;
 }
 
+std::optional<FdInfo> ProcScanner::DescribeFd(const std::string& link) const {
+  std::string target = ReadLink(link);
+  if (target.empty()) return std::nullopt;
+  FdInfo info;
+  if (target.front() == '/') {
+    info.type = FdType::kFile;
+    struct stat st {};
+    if (::stat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) info.type = FdType::kDirectory;
+    if (target.starts_with("/memfd:")) info.type = FdType::kMemfd;
+    info.name = std::move(target);
+  } else if (target.starts_with("socket:[")) {
+    uint64_t ino = std::strtoull(target.c_str() + 8, nullptr, 10);
+    auto it = sockets_by_inode_.find(ino);
+    if (it != sockets_by_inode_.end()) info = it->second;
+  } else if (target.starts_with("pipe:[")) {
+    info.type = FdType::kPipe;
+  } else if (target == "anon_inode:[eventfd]") {
+    info.type = FdType::kEvent;
+  } else if (target == "anon_inode:[eventpoll]") {
+    info.type = FdType::kEventpoll;
+  } else if (target == "anon_inode:[signalfd]") {
+    info.type = FdType::kSignalfd;
+  } else if (target == "anon_inode:inotify") {
+    info.type = FdType::kInotify;
+  } else if (target.starts_with("anon_inode:bpf")) {
+    info.type = FdType::kBpf;
+  } else if (target == "anon_inode:[timerfd]") {
+    info.type = FdType::kTimerfd;
+  }
+  return info;
+}
+
 void ProcScanner::ReadFds(uint32_t pid, ProcessInfo& p) const {
   const std::string dir = root_ + "/" + std::to_string(pid) + "/fd";
   DIR* d = ::opendir(dir.c_str());
@@ -210,38 +242,14 @@ void ProcScanner::ReadFds(uint32_t pid, ProcessInfo& p) const {
     char* end = nullptr;
     long fd = std::strtol(e->d_name, &end, 10);
     if (!end || *end != '\0' || e->d_name[0] == '.') continue;
-    std::string target = ReadLink(dir + "/" + e->d_name);
-    if (target.empty()) continue;
-    FdInfo info;
-    if (target.front() == '/') {
-      info.type = FdType::kFile;
-      struct stat st {};
-      if (::stat((dir + "/" + e->d_name).c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-        info.type = FdType::kDirectory;
-      if (target.starts_with("/memfd:")) info.type = FdType::kMemfd;
-      info.name = std::move(target);
-    } else if (target.starts_with("socket:[")) {
-      uint64_t ino = std::strtoull(target.c_str() + 8, nullptr, 10);
-      auto it = sockets_by_inode_.find(ino);
-      if (it != sockets_by_inode_.end()) info = it->second;
-    } else if (target.starts_with("pipe:[")) {
-      info.type = FdType::kPipe;
-    } else if (target == "anon_inode:[eventfd]") {
-      info.type = FdType::kEvent;
-    } else if (target == "anon_inode:[eventpoll]") {
-      info.type = FdType::kEventpoll;
-    } else if (target == "anon_inode:[signalfd]") {
-      info.type = FdType::kSignalfd;
-    } else if (target == "anon_inode:inotify") {
-      info.type = FdType::kInotify;
-    } else if (target.starts_with("anon_inode:bpf")) {
-      info.type = FdType::kBpf;
-    } else if (target == "anon_inode:[timerfd]") {
-      info.type = FdType::kTimerfd;
-    }
-    p.fds.Set(fd, std::move(info));
+    if (auto info = DescribeFd(dir + "/" + e->d_name)) p.fds.Set(fd, std::move(*info));
   }
   ::closedir(d);
+}
+
+std::optional<FdInfo> ProcScanner::ReadFd(uint32_t pid, int64_t fd) const {
+  if (fd < 0) return std::nullopt;
+  return DescribeFd(root_ + "/" + std::to_string(pid) + "/fd/" + std::to_string(fd));
 }
 
 bool ProcScanner::IsAlive(const ProcessInfo& p) const {

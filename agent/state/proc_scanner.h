@@ -30,6 +30,8 @@ class ProcScanner {
   template <typename Sink>
   size_t ScanAll(Sink&& sink);
 
+  // One fd of a live process (its path as /proc names it: symlinks resolved), or nullopt.
+  std::optional<FdInfo> ReadFd(uint32_t pid, int64_t fd) const;
   // Sockets by inode, from /proc/net, so pre-existing socket fds get a type and name.
   void LoadSocketInodes();
   // Every process id in /proc, ascending.
@@ -37,6 +39,7 @@ class ProcScanner {
 
  private:
   void ReadFds(uint32_t pid, ProcessInfo& p) const;
+  std::optional<FdInfo> DescribeFd(const std::string& link) const;
 
   std::string root_;
   uint64_t ns_per_tick_;

@@ -193,6 +193,16 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   if (IsFdArg(e.syscall->args[0].kind)) {
     e.fd_num = static_cast<int32_t>(e.args[0]);
     e.fd = p.fds.Find(e.fd_num);
+    // An fd the table does not hold (its open left out by the kernel record filter, or
+    // lost to a full ring buffer): described from /proc while the process still has it.
+    // Not for close (gone by its exit) nor a call the kernel refused for a bad fd.
+    if (!e.fd && e.fd_num >= 0 && live_proc_ && e.syscall->args[0].kind == ArgKind::kFd &&
+        e.syscall->nr != SYS_close && e.ret != -EBADF) {
+      if (auto info = live_proc_->ReadFd(e.pid, e.fd_num)) {
+        p.fds.Set(e.fd_num, std::move(*info));
+        e.fd = p.fds.Find(e.fd_num);
+      }
+    }
   }
   if (e.ret < 0 && IsOpenEvent(e)) {
     // Reused, not rebuilt: its strings keep their capacity from one failed open to the next.
