@@ -50,7 +50,8 @@ echo "== benchmarks (figures, not pass/fail)"
 # Each benchmark runs even when one before it failed; a failure is named, not fatal.
 bench() { "$@" || echo "run-all.sh: benchmark $(basename "$1") failed (exit $?): its figures are missing"; }
 bench ./build/tests/bench/riposte_bench_state --benchmark_min_time=0.5
-bench ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds 3 --iterations 200000
+bench ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds 3 --iterations 300000 \
+  --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}" --rules rules
 bench ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules rules \
   --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}/falco_rules.yaml" --passes 21
 bench ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
