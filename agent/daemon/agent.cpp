@@ -28,10 +28,6 @@
 namespace riposte {
 namespace {
 
-// The kernel sends what the rules can match: every syscall an enabled rule names (the
-// default set stands in for a rule that names none) and what the state tables need.
-std::vector<std::string> SyscallsForRules(const RuleSet& rules) { return CapturedSyscallsForRules(rules); }
-
 // How long a container's first exec waits for the runtime's description of it.
 constexpr std::chrono::milliseconds kFirstExecHold{100};
 
@@ -77,7 +73,7 @@ class Agent::Impl {
     if (response_) audit_for_metrics_ = response_->audit.get();
 
     LiveCaptureOptions options;
-    options.syscalls = SyscallsForRules(*detection_.rules);
+    options.syscalls = CapturedSyscallsForRules(*detection_.rules);
     options.ring_buffer_bytes = config_.ring_buffer_mb << 20;
     options.containers = containers_.get();
     if (args_.duration.count() > 0) options.duration = args_.duration;  // zero: until a signal
@@ -293,7 +289,7 @@ class Agent::Impl {
     if (auto st = live_->Drain(); !st) spdlog::error("reload: {}", st.error().message);
     engine_->Swap(*rules);
     detection_.rules = *rules;
-    if (auto st = live_->SetSyscalls(SyscallsForRules(**rules)); !st)
+    if (auto st = live_->SetSyscalls(CapturedSyscallsForRules(**rules)); !st)
       spdlog::error("reload: {}", st.error().message);
     ProgramRecordFilter(**rules);
     if (response_) {

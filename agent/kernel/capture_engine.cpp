@@ -20,6 +20,21 @@ namespace {
 
 std::string Errno(int err) { return std::strerror(err < 0 ? -err : err); }
 
+// Replaces a hash or trie map's entries: removes the keys written last time, writes the
+// new ones and remembers them for next time.
+template <typename Key>
+Status ReplaceEntries(int fd, std::vector<Key>& written, const std::vector<std::pair<Key, uint64_t>>& entries,
+                      const char* what) {
+  for (const auto& key : written) bpf_map_delete_elem(fd, &key);
+  written.clear();
+  for (const auto& [key, value] : entries) {
+    if (bpf_map_update_elem(fd, &key, &value, BPF_ANY) != 0)
+      return Error{std::string("cannot update the record filter's ") + what + ": " + Errno(errno)};
+    written.push_back(key);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions& options,
@@ -146,8 +161,10 @@ Status CaptureEngine::SetKillRules(std::span<const KernelKillRule> rules, std::s
 Status CaptureEngine::SetRecordFilter(const RecordFilterPlan& plan) {
   auto encoded = EncodeRecordFilter(plan);
   // Lift the old filter first: every record is sent while the tables change.
-  filter_.reset();
-  if (auto st = SetSyscalls(std::vector<std::string>(requested_)); !st) return st;
+  if (filter_) {
+    filter_.reset();
+    if (auto st = SetSyscalls(std::vector<std::string>(requested_)); !st) return st;
+  }
   if (!encoded) return encoded.error();
   if (plan.empty()) return Status::Ok();
 
@@ -155,22 +172,10 @@ Status CaptureEngine::SetRecordFilter(const RecordFilterPlan& plan) {
   for (uint32_t i = 0; i < encoded->classes.size(); ++i)
     if (bpf_map_update_elem(classes_fd, &i, &encoded->classes[i], BPF_ANY) != 0)
       return Error{"cannot update the record filter's class table: " + Errno(errno)};
-  int paths_fd = bpf_map__fd(skel_->maps.open_paths);
-  for (const auto& key : filter_paths_) bpf_map_delete_elem(paths_fd, &key);
-  filter_paths_.clear();
-  for (const auto& [key, sets] : encoded->paths) {
-    if (bpf_map_update_elem(paths_fd, &key, &sets, BPF_ANY) != 0)
-      return Error{"cannot update the record filter's path trie: " + Errno(errno)};
-    filter_paths_.push_back(key);
-  }
-  int names_fd = bpf_map__fd(skel_->maps.open_names);
-  for (const auto& key : filter_names_) bpf_map_delete_elem(names_fd, &key);
-  filter_names_.clear();
-  for (const auto& [key, clauses] : encoded->names) {
-    if (bpf_map_update_elem(names_fd, &key, &clauses, BPF_ANY) != 0)
-      return Error{"cannot update the record filter's name table: " + Errno(errno)};
-    filter_names_.push_back(key);
-  }
+  if (auto st = ReplaceEntries(bpf_map__fd(skel_->maps.open_paths), filter_paths_, encoded->paths, "path trie"); !st)
+    return st;
+  if (auto st = ReplaceEntries(bpf_map__fd(skel_->maps.open_names), filter_names_, encoded->names, "name table"); !st)
+    return st;
   int masks_fd = bpf_map__fd(skel_->maps.filter_masks);
   uint32_t zero = 0;
   if (bpf_map_update_elem(masks_fd, &zero, &encoded->masks, BPF_ANY) != 0)

@@ -69,7 +69,6 @@ class CaptureEngine {
   // is sent). The old filter is first lifted, so no record is wrongly kept back while the
   // tables change; an error leaves no filter in force.
   Status SetRecordFilter(const RecordFilterPlan& plan);
-  bool record_filter_active() const { return filter_.has_value(); }
   // The name a process older than the agent goes by (proc.name, as read from /proc), for
   // the record filter's process names; an exec the kernel saw since wins.
   void SeedProcessName(uint32_t pid, std::string_view comm);

@@ -11,8 +11,6 @@
 namespace riposte {
 namespace {
 
-constexpr size_t kMaxPathSets = 64;  // bits of rp_open_class.path_sets
-
 rp_path_key PathKey(std::string_view bytes) {
   rp_path_key key{};
   size_t n = std::min<size_t>(bytes.size(), RP_PATH_KEY_BYTES);

@@ -47,17 +47,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::optional<int64_t> ParseInt(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  try {
-    size_t used = 0;
-    long long v = std::stoll(std::string(s), &used, 0);
-    if (used != s.size()) return std::nullopt;
-    return v;
-  } catch (...) {
-    return std::nullopt;
-  }
-}
 
 std::optional<std::string> HexBytes(std::string_view hex) {
   if (hex.size() % 2) return std::nullopt;
@@ -336,6 +325,18 @@ bool OpAllowed(Op op, FieldType type) {
 }
 
 }  // namespace
+
+std::optional<int64_t> ParseInt(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  try {
+    size_t used = 0;
+    long long v = std::stoll(std::string(s), &used, 0);
+    if (used != s.size()) return std::nullopt;
+    return v;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
 
 Result<ResolvedField> ResolveField(const FieldRef& ref, const FieldRegistry& fields) {
   ResolvedField out;

@@ -3,7 +3,10 @@
 // prefixes sorted, regexes compiled with RE2.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <string>
 
 #include "common/result.h"
@@ -13,6 +16,9 @@
 namespace riposte {
 
 class FieldRegistry;
+
+// A number operand as the checks read it (decimal, 0x hex, 0 octal), or nullopt.
+std::optional<int64_t> ParseInt(std::string_view s);
 
 // Builds the check for `node` (a kCheck whose list operands are already expanded).
 Result<std::unique_ptr<Filter>> CompileFieldCheck(const CondNode& node, const FieldRegistry& fields);

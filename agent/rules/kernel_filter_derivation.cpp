@@ -1,7 +1,6 @@
 #include "rules/kernel_filter_derivation.h"
 
 #include <algorithm>
-#include <charconv>
 #include <limits>
 #include <optional>
 #include <iterator>
@@ -9,6 +8,7 @@
 
 #include "kernel/syscall_table.h"
 #include "rules/event_type_folding.h"
+#include "rules/field_check.h"
 #include "state/fd_info.h"
 
 namespace riposte {
@@ -116,12 +116,6 @@ ClassFacts FactsOf(size_t cls) {
           (cls & RP_OPEN_CLASS_EXEC_MODE) != 0, (cls & RP_OPEN_CLASS_FAILED) != 0};
 }
 
-std::optional<int64_t> ParseInt(const std::string& s) {
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
-  return v;
-}
 
 // x op k for some x in [lo, hi]: true for all, none, or some.
 Truth CompareRange(int64_t lo, int64_t hi, const std::string& op, int64_t k) {
@@ -176,7 +170,7 @@ std::optional<ClassCheck> ClassCheckOf(const CondNode& c) {
 
   // One value per class: compare it as the field check would, by op.
   auto by_string = [&](auto value_of, bool exact) -> std::optional<ClassCheck> {
-    if (!(op == "=" || op == "==" || op == "!=" || set_op)) return std::nullopt;
+    if (!(op == "=" || op == "==" || op == "!=" || set_op) || (!set_op && ks.size() != 1)) return std::nullopt;
     for (size_t cls = 0; cls < RP_OPEN_CLASSES; ++cls) {
       std::optional<std::string> v = value_of(FactsOf(cls));
       if (!v) {
@@ -184,7 +178,6 @@ std::optional<ClassCheck> ClassCheckOf(const CondNode& c) {
         continue;
       }
       bool hit = std::find(ks.begin(), ks.end(), *v) != ks.end();
-      if (!set_op && ks.size() != 1) return std::nullopt;
       out.truth[cls] = (op == "!=") != hit ? Truth::kTrue : Truth::kFalse;
     }
     out.exact = exact;
@@ -393,27 +386,29 @@ void FieldsOf(const CondNode& n, std::set<std::string>& out) {
 // sent; an fd argument may name a file whose open was left out.
 bool IsFdKind(ArgKind k) { return k == ArgKind::kFd; }
 
-// Whether a field (as written) reads the description of an fd the syscall names: the
-// fd.* fields, and an argument rendered with its fd's name (evt.arg.fd, evt.arg[0],
-// evt.args). A raw argument (evt.rawarg.*) is a number.
 // fd fields with a value only for a socket: an fd a left-out open made is a file, for
-// which they have none whether userspace knows the fd or not. fd.num and fd.uid come from
-// the event's own arguments.
-bool SocketOnlyOrFromArgs(const std::string& f) {
+// which they have none whether userspace knows the fd or not.
+bool SocketOnly(const std::string& f) {
   static const std::set<std::string, std::less<>> kFields = {
-      "fd.num", "fd.uid", "fd.sockfamily", "fd.connected", "fd.l4proto", "fd.lip", "fd.rip", "fd.sip", "fd.cip",
+      "fd.sockfamily", "fd.connected", "fd.l4proto", "fd.lip", "fd.rip", "fd.sip", "fd.cip",
       "fd.ip", "fd.lport", "fd.rport", "fd.sport", "fd.cport", "fd.port", "fd.lnet", "fd.rnet", "fd.snet",
       "fd.cnet", "fd.net", "fd.lip.name", "fd.rip.name", "fd.sip.name", "fd.cip.name", "fd.lproto", "fd.rproto",
       "fd.sproto", "fd.cproto", "fd.proto"};
   return kFields.count(f) > 0;
 }
 
+// fd fields read from the event's own arguments, not from the fd table.
+bool FromArguments(const std::string& f) { return f == "fd.num" || f == "fd.uid"; }
+
 bool AnyFdArgument(const SyscallInfo& s) {
   return std::any_of(s.args.begin(), s.args.end(), [](const ArgInfo& a) { return IsFdKind(a.kind); });
 }
 
+// Whether a field (as written) reads the description of an fd the syscall names: the
+// fd.* fields, and an argument rendered with its fd's name (evt.arg.fd, evt.arg[0],
+// evt.args). A raw argument (evt.rawarg.*) is a number.
 bool ReadsFdDescription(const std::string& f, const SyscallInfo& s) {
-  if (f.starts_with("fd.")) return AnyFdArgument(s) && !SocketOnlyOrFromArgs(f);
+  if (f.starts_with("fd.")) return AnyFdArgument(s) && !SocketOnly(f) && !FromArguments(f);
   if (f.starts_with("fdlist.") || f.starts_with("fs.path.") || f.starts_with("evt.abspath")) return true;
   if (f == "evt.args" || f == "evt.info") return AnyFdArgument(s);
   std::string key;
@@ -444,7 +439,7 @@ bool RequiresSocketFd(const CondNode& n) {
   }
   if (n.field.has_arg || !n.field.transformers.empty()) return false;
   const std::string& f = n.field.name;
-  if (f != "fd.num" && f != "fd.uid" && SocketOnlyOrFromArgs(f)) return true;
+  if (SocketOnly(f)) return true;
   if ((f == "fd.typechar" || f == "fd.type") && (n.op == "=" || n.op == "==" || n.op == "in") && LiteralOperands(n)) {
     const char* file = f == "fd.type" ? "file" : "f";
     const char* dir = f == "fd.type" ? "directory" : "d";
