@@ -16,6 +16,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libclang-rt-14-dev
   containerd runc containernetworking-plugins nftables iproute2 busybox-static
+  # the Docker and Podman hosts' tests: a private dockerd and podman API service
+  docker.io podman
   python3 procps util-linux systemd umoci curl openssl git
 )
 

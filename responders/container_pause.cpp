@@ -10,9 +10,7 @@ std::optional<ActionResult> ContainerPauseResponder::NotApplicable(const Target&
 }
 
 void ContainerPauseResponder::Act(const Target& t, const nlohmann::json&, ActionResult& r) {
-  const ContainerInfo& c = t.info;
-  ChangeAndVerify([&] { return directory_.containerd().PauseTask(c.runtime_namespace, c.id); }, c,
-                  TaskStatus::kPaused, std::chrono::seconds(2), r);
+  ChangeAndVerify([&] { return t.control->Pause(t.info); }, t, TaskStatus::kPaused, std::chrono::seconds(2), r);
 }
 
 Status ContainerResumeResponder::ValidateParams(const nlohmann::json&) const { return Status::Ok(); }
@@ -23,9 +21,7 @@ std::optional<ActionResult> ContainerResumeResponder::NotApplicable(const Target
 }
 
 void ContainerResumeResponder::Act(const Target& t, const nlohmann::json&, ActionResult& r) {
-  const ContainerInfo& c = t.info;
-  ChangeAndVerify([&] { return directory_.containerd().ResumeTask(c.runtime_namespace, c.id); }, c,
-                  TaskStatus::kRunning, std::chrono::seconds(2), r);
+  ChangeAndVerify([&] { return t.control->Resume(t.info); }, t, TaskStatus::kRunning, std::chrono::seconds(2), r);
 }
 
 }  // namespace riposte

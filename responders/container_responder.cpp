@@ -49,17 +49,17 @@ std::optional<ActionResult> ContainerResponder::NotApplicable(const Target& t) c
   return std::nullopt;
 }
 
-Result<TaskState> ContainerResponder::WaitForStatus(const ContainerInfo& info, TaskStatus want,
+Result<TaskState> ContainerResponder::WaitForStatus(const Target& target, TaskStatus want,
                                                     std::chrono::milliseconds wait) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   for (;;) {
-    auto task = directory_.containerd().GetTask(info.runtime_namespace, info.id);
+    auto task = target.control->Task(target.info);
     if (!task || task->status == want || std::chrono::steady_clock::now() >= deadline) return task;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
 
-void ContainerResponder::ChangeAndVerify(const std::function<Status()>& change, const ContainerInfo& c,
+void ContainerResponder::ChangeAndVerify(const std::function<Status()>& change, const Target& target,
                                          TaskStatus want, std::chrono::milliseconds wait, ActionResult& r) {
   int attempts = 0;
   // Where the time goes, in the record: the runtime's call, then its status catching up.
@@ -74,7 +74,7 @@ void ContainerResponder::ChangeAndVerify(const std::function<Status()>& change, 
     r.error = s.error().message;
     return;
   }
-  auto after = WaitForStatus(c, want, wait);
+  auto after = WaitForStatus(target, want, wait);
   r.details["verify_ms"] = std::round(Ms(std::chrono::steady_clock::now() - t1).count() * 10) / 10;
   if (!after) {
     // A task deleted right after it stopped is what stopping asked for.
@@ -119,9 +119,11 @@ ActionResult ContainerResponder::Run(const ActionRequest& req) {
   if (!own_container_id_.empty() && c.id == own_container_id_)
     return {Outcome::kSkippedProtected, "the agent's own container", {{"container_id", c.id}}};
 
+  std::string fallback;
+  target.control = &directory_.ControlFor(c, &fallback);
   Status task = RetryWhileUnavailable(
       [&]() -> Status {
-        auto state = directory_.containerd().GetTask(c.runtime_namespace, c.id);
+        auto state = target.control->Task(c);
         if (!state) return state.error();
         target.task = *state;
         return Status::Ok();
@@ -136,7 +138,9 @@ ActionResult ContainerResponder::Run(const ActionRequest& req) {
   ActionResult result;
   result.details["container_id"] = c.id;
   result.details["container_name"] = c.name;
-  result.details["namespace"] = c.runtime_namespace;
+  result.details["engine"] = std::string(target.control->engine());
+  if (!fallback.empty()) result.details["fallback"] = fallback;
+  if (!c.runtime_namespace.empty()) result.details["namespace"] = c.runtime_namespace;
   if (!c.image.empty()) result.details["image"] = c.image;
   if (!c.pod_name.empty()) result.details["pod"] = c.k8s_namespace + "/" + c.pod_name;
   result.details["task_pid"] = target.task.pid;

@@ -1,5 +1,7 @@
 // What the container responders (container.pause, .resume, .stop, .kill, pod.stop)
-// share: finding the alert's container in containerd, refusing the agent's own
+// share: finding the alert's container (containerd, dockerd or podman), choosing who acts
+// on it (its engine; containerd for a Docker container whose dockerd is down, said in the
+// result), refusing the agent's own
 // container, reporting a container that is gone as "target gone" (not an error), retrying
 // while containerd is down (100 ms doubling, about 1.5 s in all) and then failing with
 // the error. Dry-run walks the same path up to the one call that would change the task.
@@ -27,6 +29,7 @@ class ContainerResponder : public Responder {
   struct Target {
     ContainerInfo info;
     TaskState task;
+    ContainerControl* control = nullptr;  // who acts on it
     std::string policy;    // who asks: the policy's name, or "manual"
     std::string alert_id;
     const AlertFacts* alert = nullptr;  // the alert being answered (valid during Act)
@@ -39,10 +42,10 @@ class ContainerResponder : public Responder {
   virtual void Act(const Target& target, const nlohmann::json& params, ActionResult& result) = 0;
 
   // The task's status once it settles on `want` (polling every 10 ms up to `wait`).
-  Result<TaskState> WaitForStatus(const ContainerInfo& info, TaskStatus want, std::chrono::milliseconds wait);
+  Result<TaskState> WaitForStatus(const Target& target, TaskStatus want, std::chrono::milliseconds wait);
   // Calls `change` (retrying while containerd is down), waits up to `wait` for the task
   // to reach `want`, and fills the result: done, target gone, or failed with the reason.
-  void ChangeAndVerify(const std::function<Status()>& change, const ContainerInfo& info, TaskStatus want,
+  void ChangeAndVerify(const std::function<Status()>& change, const Target& target, TaskStatus want,
                        std::chrono::milliseconds wait, ActionResult& result);
 
   ContainerDirectory& directory_;

@@ -44,25 +44,32 @@ std::string ContainerStopResponder::Plan(const nlohmann::json& params) const {
 }
 
 void ContainerStopResponder::Act(const Target& t, const nlohmann::json& params, ActionResult& r) {
-  const ContainerInfo& c = t.info;
-  auto& containerd = directory_.containerd();
+  ContainerControl& control = *t.control;
   const auto grace = DurationParam(params, "grace_period", std::chrono::seconds(10));
+  r.details["grace_period_ms"] = grace.count();
+  // An engine that sequences the stop itself (dockerd, podman) is asked to: its own view
+  // of the container then says why it exited. It takes whole seconds, rounded up.
+  const auto grace_s = std::chrono::ceil<std::chrono::seconds>(grace);
+  if (control.StopsGracefully()) {
+    ChangeAndVerify([&] { return control.Stop(t.info, grace_s); }, t, TaskStatus::kStopped, std::chrono::seconds(5), r);
+    r.details["stopped_by"] = std::string(control.engine());
+    return;
+  }
   const bool paused = t.task.status == TaskStatus::kPaused || t.task.status == TaskStatus::kPausing;
   auto signal_then_thaw = [&](int sig, bool all) -> Status {
-    Status s = containerd.KillTask(c.runtime_namespace, c.id, sig, all);
+    Status s = control.Signal(t.info, sig, all);
     // A frozen process cannot act on (or die of) a signal until thawed.
-    if (s && paused) (void)containerd.ResumeTask(c.runtime_namespace, c.id);
+    if (s && paused) (void)control.Resume(t.info);
     return s;
   };
-  ChangeAndVerify([&] { return signal_then_thaw(SIGTERM, false); }, c, TaskStatus::kStopped, grace, r);
-  r.details["grace_period_ms"] = grace.count();
+  ChangeAndVerify([&] { return signal_then_thaw(SIGTERM, false); }, t, TaskStatus::kStopped, grace, r);
   if (r.outcome != Outcome::kFailed || r.details.value("status_after", "") == "") {
     r.details["escalated_to_sigkill"] = false;
     return;
   }
   r.details["escalated_to_sigkill"] = true;
   r.error.clear();
-  ChangeAndVerify([&] { return signal_then_thaw(SIGKILL, true); }, c, TaskStatus::kStopped, std::chrono::seconds(5), r);
+  ChangeAndVerify([&] { return signal_then_thaw(SIGKILL, true); }, t, TaskStatus::kStopped, std::chrono::seconds(5), r);
 }
 
 Status ContainerKillResponder::ValidateParams(const nlohmann::json& params) const {
@@ -81,14 +88,16 @@ std::string ContainerKillResponder::Plan(const nlohmann::json& params) const {
 }
 
 void ContainerKillResponder::Act(const Target& t, const nlohmann::json& params, ActionResult& r) {
-  const ContainerInfo& c = t.info;
-  auto& containerd = directory_.containerd();
+  ContainerControl& control = *t.control;
   const int sig = SignalParam(params);
   const bool paused = t.task.status == TaskStatus::kPaused || t.task.status == TaskStatus::kPausing;
   r.details["signal"] = sig;
+  // A Docker-API engine signals the container's init only; SIGKILL of a pid namespace's
+  // init ends every process in it all the same.
+  if (!control.SignalsEveryProcess()) r.details["signalled"] = "the container's init process";
   auto send = [&]() -> Status {
-    Status s = containerd.KillTask(c.runtime_namespace, c.id, sig, /*all=*/true);
-    if (s && paused && sig == SIGKILL) (void)containerd.ResumeTask(c.runtime_namespace, c.id);
+    Status s = control.Signal(t.info, sig, /*all=*/true);
+    if (s && paused && sig == SIGKILL) (void)control.Resume(t.info);
     return s;
   };
   if (sig != SIGKILL) {
@@ -98,7 +107,7 @@ void ContainerKillResponder::Act(const Target& t, const nlohmann::json& params, 
     if (!s) r.error = s.error().message;
     return;
   }
-  ChangeAndVerify(send, c, TaskStatus::kStopped, DurationParam(params, "wait", std::chrono::seconds(2)), r);
+  ChangeAndVerify(send, t, TaskStatus::kStopped, DurationParam(params, "wait", std::chrono::seconds(2)), r);
 }
 
 }  // namespace riposte

@@ -93,6 +93,14 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
   }
   auto& containerd = directory_.containerd();
   const ContainerInfo& c = t.info;
+  // The spec and the task it rewrites are containerd's: under dockerd or podman the engine
+  // owns them (and would undo or trip over a change made beneath it).
+  if (c.engine != "containerd") {
+    r.outcome = Outcome::kFailed;
+    r.error = "seccomp.tighten rewrites the container's spec in containerd, and " + c.engine +
+              " manages this container; stop or pause it instead";
+    return;
+  }
   auto record = containerd.GetContainer(c.runtime_namespace, c.id);
   if (!record) {
     r.outcome = record.error().kind == ErrorKind::kNotFound ? Outcome::kTargetGone : Outcome::kFailed;
@@ -152,7 +160,7 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
   }
   // Restart: the running task keeps the filter it started with; a new task gets the new one.
   (void)containerd.KillTask(c.runtime_namespace, c.id, SIGKILL, /*all=*/true);
-  auto stopped = WaitForStatus(c, TaskStatus::kStopped, std::chrono::seconds(5));
+  auto stopped = WaitForStatus(t, TaskStatus::kStopped, std::chrono::seconds(5));
   if (!stopped || stopped->status != TaskStatus::kStopped) {
     r.outcome = Outcome::kFailed;
     r.error = "the task did not stop for the restart";

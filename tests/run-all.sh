@@ -25,7 +25,8 @@ fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
 
-trap './deploy/testenv/containerd-env.sh stop >/dev/null 2>&1 || true' EXIT
+# dockerd runs on the test containerd: it goes first.
+trap './deploy/testenv/podman-env.sh stop >/dev/null 2>&1; ./deploy/testenv/docker-env.sh stop >/dev/null 2>&1; ./deploy/testenv/containerd-env.sh stop >/dev/null 2>&1 || true' EXIT
 log=$(mktemp /tmp/riposte-ctest.XXXXXX)
 set +e
 ctest --test-dir build --output-on-failure --timeout 300 2>&1 | tee "$log"

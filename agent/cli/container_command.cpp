@@ -5,6 +5,7 @@
 // leaves the same trail as catching it.
 #include <chrono>
 #include <cstdio>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -25,6 +26,13 @@ struct ContainerArgs {
   bool dry_run = false;
 };
 
+void PrintRow(const ContainerInfo& info, const std::string& where, const Result<TaskState>& task) {
+  std::string pod = info.pod_name.empty() ? "-" : info.k8s_namespace + "/" + info.pod_name;
+  std::printf("%-12s  %-10s  %-7s  %-7u  %-20s  %-30s  %s\n", info.id.substr(0, 12).c_str(), where.c_str(),
+              task ? std::string(TaskStatusName(task->status)).c_str() : "CREATED", task ? task->pid : 0,
+              info.name.substr(0, 20).c_str(), info.image.c_str(), pod.c_str());
+}
+
 int List(const GlobalOptions& global) {
   auto config = LoadConfigFor(global);
   if (!config) {
@@ -32,30 +40,48 @@ int List(const GlobalOptions& global) {
     return 2;
   }
   ContainerDirectory directory(ContainerDirectoryOptionsFor(*config));
-  std::printf("%-12s  %-8s  %-7s  %-7s  %-20s  %-30s  %s\n", "CONTAINER", "NS", "STATUS", "PID", "NAME", "IMAGE",
-              "POD");
+  directory.AttachEngines();
+  std::printf("%-12s  %-10s  %-7s  %-7s  %-20s  %-30s  %s\n", "CONTAINER", "ENGINE/NS", "STATUS", "PID", "NAME",
+              "IMAGE", "POD");
   int shown = 0;
+  std::set<std::string> by_engine;  // dockerd's containers are in containerd's "moby" too: shown once
+  for (const auto& engine : directory.engines()) {
+    auto all = engine->DescribeAll();
+    if (!all) {
+      spdlog::warn("{} at {}: {}", engine->engine(), engine->socket_path(), all.error().message);
+      continue;
+    }
+    for (const auto& info : *all) {
+      PrintRow(info, engine->engine(), engine->control().Task(info));
+      by_engine.insert(info.id);
+      ++shown;
+    }
+  }
+  bool containerd_up = true;
   for (const auto& ns : config->containerd_namespaces) {
     auto all = directory.containerd().ListContainers(ns);
     if (!all) {
       if (all.error().kind == ErrorKind::kUnavailable) {
-        spdlog::error("containerd at {}: {}", config->containerd_socket, all.error().message);
-        return 1;
+        containerd_up = false;
+        break;
       }
       continue;
     }
     for (const auto& record : *all) {
+      if (by_engine.contains(record.id)) continue;
       auto info = directory.Describe(record.id);
       if (!info) continue;
-      auto task = directory.containerd().GetTask(ns, record.id);
-      std::string pod = info->pod_name.empty() ? "-" : info->k8s_namespace + "/" + info->pod_name;
-      std::printf("%-12s  %-8s  %-7s  %-7u  %-20s  %-30s  %s\n", record.id.substr(0, 12).c_str(), ns.c_str(),
-                  task ? std::string(TaskStatusName(task->status)).c_str() : "CREATED", task ? task->pid : 0,
-                  info->name.substr(0, 20).c_str(), info->image.c_str(), pod.c_str());
+      PrintRow(*info, ns, directory.containerd().GetTask(ns, record.id));
       ++shown;
     }
   }
-  if (shown == 0) std::printf("(no containers in %zu namespaces)\n", config->containerd_namespaces.size());
+  if (!containerd_up) {
+    spdlog::error("containerd at {}: not reachable", config->containerd_socket);
+    if (shown == 0 && directory.engines().empty()) return 1;
+  }
+  if (shown == 0)
+    std::printf("(no containers in %zu containerd namespaces and %zu engines)\n", config->containerd_namespaces.size(),
+                directory.engines().size());
   return 0;
 }
 
@@ -76,7 +102,7 @@ int Act(const std::string& action, const ContainerArgs& args, const GlobalOption
 void RegisterContainerCommand(CLI::App& app, const GlobalOptions& global) {
   CLI::App* cmd = app.add_subcommand("container", "List containers and pods; pause, resume, stop or kill one (audited)");
   cmd->require_subcommand(1);
-  CLI::App* list = cmd->add_subcommand("list", "Containers in the configured containerd namespaces, with pod and task state");
+  CLI::App* list = cmd->add_subcommand("list", "Containers of dockerd, podman and the configured containerd namespaces, with pod and task state");
   list->callback([&global] {
     if (int rc = List(global); rc != 0) throw CLI::RuntimeError(rc);
   });

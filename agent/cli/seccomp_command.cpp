@@ -30,6 +30,7 @@ int Show(const std::string& id, const GlobalOptions& global) {
     return 2;
   }
   ContainerDirectory directory(ContainerDirectoryOptionsFor(*config));
+  directory.AttachEngines();
   auto info = directory.Describe(id);
   if (!info) {
     spdlog::error("{}", info.error().message);

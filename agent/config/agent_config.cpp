@@ -102,6 +102,8 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"containers.enabled", [](AgentConfig& c, const YAML::Node& v) { c.containers_enabled = As<bool>(v); }},
       {"containers.containerd_socket", [](AgentConfig& c, const YAML::Node& v) { c.containerd_socket = As<std::string>(v); }},
       {"containers.cri_socket", [](AgentConfig& c, const YAML::Node& v) { c.cri_socket = As<std::string>(v); }},
+      {"containers.docker_socket", [](AgentConfig& c, const YAML::Node& v) { c.docker_socket = As<std::string>(v); }},
+      {"containers.podman_socket", [](AgentConfig& c, const YAML::Node& v) { c.podman_socket = As<std::string>(v); }},
       {"quarantine.state_file", [](AgentConfig& c, const YAML::Node& v) { c.quarantine_state = As<std::string>(v); }},
       {"seccomp.profile_dir", [](AgentConfig& c, const YAML::Node& v) { c.seccomp_profile_dir = As<std::string>(v); }},
       {"rules", [](AgentConfig& c, const YAML::Node& v) { c.rules = As<Strings>(v); }},

@@ -24,6 +24,9 @@ struct AgentConfig {
   bool containers_enabled = true;
   std::string containerd_socket = "/run/containerd/containerd.sock";
   std::string cri_socket;  // "": the containerd socket
+  // Docker-API engines, used when the socket exists at start ("": never)
+  std::string docker_socket = "/var/run/docker.sock";
+  std::string podman_socket = "/run/podman/podman.sock";
   std::string quarantine_state = "/var/lib/riposte/quarantine.json";  // network.quarantine's records
   std::string seccomp_profile_dir = "/var/lib/riposte/seccomp";       // seccomp.tighten's saved profiles
   // rules: files or directories, used when --rules is not given

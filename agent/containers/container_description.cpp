@@ -1,6 +1,9 @@
 #include "containers/container_description.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "containers/json_fields.h"
 
 namespace riposte {
 namespace {
@@ -40,6 +43,16 @@ bool SpecIsPrivileged(const nlohmann::json& spec) {
   const auto caps = process.value("capabilities", nlohmann::json::object());
   return HasString(caps.value("bounding", nlohmann::json::array()), "CAP_SYS_ADMIN") &&
          HasString(caps.value("effective", nlohmann::json::array()), "CAP_SYS_ADMIN");
+}
+
+// Whether the spec gives the container a namespace of this type (its own or one it joins,
+// like a pod's): none means the host's. A record without a spec says nothing.
+std::optional<bool> HasNamespace(const nlohmann::json& spec, std::string_view type) {
+  const auto& ns = JsonMember(JsonMember(spec, "linux"), "namespaces");
+  if (!ns.is_array()) return std::nullopt;
+  for (const auto& n : ns)
+    if (n.is_object() && n.contains("type") && n["type"] == type) return true;
+  return false;
 }
 
 std::vector<ContainerMount> BindMounts(const nlohmann::json& spec) {
@@ -94,6 +107,11 @@ ContainerInfo DescribeContainer(const ContainerRecord& record, const PodRecord* 
   ContainerInfo info;
   info.id = record.id;
   info.runtime_namespace = record.runtime_namespace;
+  // dockerd keeps its containers in the "moby" namespace; containerd's record of one
+  // lacks what only dockerd knows (its name, the image as the user ran it).
+  info.engine = record.runtime_namespace == "moby" ? "docker" : "containerd";
+  if (auto net = HasNamespace(record.spec, "network")) info.host_network = !*net;
+  if (auto ipc = HasNamespace(record.spec, "ipc")) info.host_ipc = !*ipc;
   info.image = record.image;
   ImageReference ref = ParseImageReference(record.image);
   info.image_repository = ref.repository;

@@ -1,5 +1,7 @@
 #include "containers/container_directory.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 
 #include <spdlog/spdlog.h>
@@ -12,6 +14,21 @@ namespace {
 // A pod CRI does not list yet is being created: ask again a little later, a few times.
 constexpr int kPodRetries = 10;
 constexpr auto kPodRetryDelay = std::chrono::milliseconds(300);
+// A process already runs in the cgroup of a container its engine does not know yet: the
+// engine has not committed it (podman answers "no such container" while it starts one).
+// Asked again after 10, 20, 40 ... 320 ms.
+constexpr int kEngineRetries = 6;
+
+bool IsSocket(const std::string& path) {
+  struct stat st{};
+  return !path.empty() && stat(path.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+// Whether a Docker-API engine may run a container whose cgroup names `runtime`: its own,
+// or any when the cgroup did not say (a short id from an alert).
+bool EngineMayRun(const EngineSource& engine, std::string_view runtime) {
+  return runtime.empty() || runtime == engine.engine();
+}
 
 }  // namespace
 
@@ -43,9 +60,64 @@ Status ContainerDirectory::Start() {
   } else {
     status = Error{"containerd is not reachable at " + options_.containerd_socket + ": " + version.error().message};
   }
+  StartEngines();
   watcher_ = std::thread([this] { WatchLoop(); });
   fetcher_ = std::thread([this] { FetchLoop(); });
   return status;
+}
+
+void ContainerDirectory::AttachEngines() {
+  if (!engines_.empty()) return;
+  for (const auto& [engine, socket] : {std::pair{"docker", options_.docker_socket}, std::pair{"podman", options_.podman_socket}}) {
+    if (socket.empty()) continue;
+    if (!IsSocket(socket)) {
+      spdlog::info("containers: {}: no socket at {}, not used", engine, socket);
+      continue;
+    }
+    engines_.push_back(std::make_unique<EngineSource>(engine, socket));
+  }
+}
+
+void ContainerDirectory::StartEngines() {
+  AttachEngines();
+  for (const auto& source : engines_) {
+    const std::string& engine = source->engine();
+    auto version = source->Probe();
+    if (version) {
+      auto all = source->DescribeAll();
+      if (all)
+        for (const auto& info : *all) Publish(info);
+      spdlog::info("containers: {} {} (API {}) at {}: {} containers", engine, version->version,
+                   version->api_version.empty() ? "unversioned" : version->api_version, source->socket_path(),
+                   all ? all->size() : 0);
+    } else {
+      spdlog::warn("containers: {} at {} does not answer ({}); watching for it", engine, source->socket_path(),
+                   version.error().message);
+    }
+    source->Watch({.changed = [this, engine](const std::string& id) { Enqueue(id, "", engine); },
+                   .gone =
+                       [this](const std::string& id) {
+                         std::lock_guard lock(mu_);
+                         entries_.erase(id);
+                       },
+                   .described = [this](const ContainerInfo& info) { Publish(info); }});
+  }
+}
+
+ContainerControl& ContainerDirectory::ControlFor(const ContainerInfo& info, std::string* fallback) {
+  for (const auto& engine : engines_) {
+    if (engine->engine() != info.engine) continue;
+    if (engine->reachable() || engine->Probe()) return engine->control();
+    // dockerd runs its containers on containerd: with dockerd down, act there.
+    if (info.engine == "docker" && containerd_.Version()) {
+      if (fallback)
+        *fallback = "docker at " + engine->socket_path() + " does not answer: acted through containerd's " +
+                    info.runtime_namespace + " namespace";
+      return containerd_control_;
+    }
+    return engine->control();  // its calls fail as unavailable, and are retried
+  }
+  return containerd_control_;
 }
 
 ContainerDirectoryCounters ContainerDirectory::counters() const {
@@ -53,14 +125,14 @@ ContainerDirectoryCounters ContainerDirectory::counters() const {
   return counters_;
 }
 
-std::shared_ptr<ContainerEntry> ContainerDirectory::EntryFor(const std::string& id) {
+std::shared_ptr<ContainerEntry> ContainerDirectory::EntryFor(const std::string& id, std::string_view runtime) {
   std::unique_lock lock(mu_);
   auto it = entries_.find(id);
   if (it != entries_.end()) return it->second;
   auto entry = std::make_shared<ContainerEntry>(id);
   entries_.emplace(id, entry);
   lock.unlock();
-  Enqueue(id, "");
+  Enqueue(id, "", std::string(runtime));
   return entry;
 }
 
@@ -85,10 +157,39 @@ void ContainerDirectory::Publish(const ContainerInfo& info) {
     entry = slot;
     ++counters_.lookups;
   }
+  // containerd's record of a Docker container ("moby") never replaces dockerd's richer
+  // description of it.
+  if (const ContainerInfo* old = entry->info(); old && old->engine_described && !info.engine_described) return;
   entry->Publish(info);
 }
 
-Result<ContainerInfo> ContainerDirectory::Fetch(const std::string& id, const std::string& ns_hint, bool* pod_missing) {
+Result<ContainerInfo> ContainerDirectory::Fetch(const std::string& id, const std::string& ns_hint,
+                                                std::string_view runtime, bool* pod_missing) {
+  std::optional<Error> engine_down;
+  for (const auto& engine : engines_) {
+    if (!EngineMayRun(*engine, runtime)) continue;
+    auto info = engine->Describe(id);
+    if (info) {
+      Publish(*info);
+      return info;
+    }
+    if (info.error().kind != ErrorKind::kNotFound && !engine_down) engine_down = info.error();
+  }
+  // podman runs its containers itself; no other runtime can describe them.
+  if (runtime == "podman") {
+    std::lock_guard lock(mu_);
+    ++counters_.lookup_failures;
+    return engine_down ? *engine_down : Error{"container " + id + " is not podman's", ErrorKind::kNotFound};
+  }
+  auto info = FetchFromContainerd(id, ns_hint, pod_missing);
+  // A Docker container while dockerd is down: containerd's "moby" record is all there is
+  // (no name or image); say the engine is down, so the lookup is retried.
+  if (engine_down && runtime == "docker" && info) return *engine_down;
+  return info;
+}
+
+Result<ContainerInfo> ContainerDirectory::FetchFromContainerd(const std::string& id, const std::string& ns_hint,
+                                                              bool* pod_missing) {
   std::vector<std::string> order;
   if (!ns_hint.empty()) order.push_back(ns_hint);
   for (const auto& ns : options_.namespaces)
@@ -135,16 +236,24 @@ Result<ContainerInfo> ContainerDirectory::Describe(const std::string& id_or_pref
       if (const ContainerInfo* info = it->second->info()) return *info;
   }
   if (id.size() < 64) {
-    // A short id the table does not know: find it in containerd's listings.
+    // A short id the table does not know: find it in the engines' and containerd's listings.
+    for (const auto& engine : engines_) {
+      auto all = engine->DescribeAll();
+      if (!all) continue;
+      for (const auto& info : *all) {
+        Publish(info);
+        if (info.id.starts_with(id)) return info;
+      }
+    }
     for (const auto& ns : options_.namespaces) {
       auto all = containerd_.ListContainers(ns);
       if (!all) return all.error();
       for (const auto& r : *all)
-        if (r.id.starts_with(id)) return Fetch(r.id, ns);
+        if (r.id.starts_with(id)) return Fetch(r.id, ns, "");
     }
     return Error{"no container with id " + id_or_prefix + " in containerd", ErrorKind::kNotFound};
   }
-  return Fetch(id, "");
+  return Fetch(id, "", "");
 }
 
 Status ContainerDirectory::ListAll() {
@@ -164,10 +273,12 @@ Status ContainerDirectory::ListAll() {
   return status;
 }
 
-void ContainerDirectory::Enqueue(std::string id, std::string ns, int attempts, std::chrono::milliseconds delay) {
+void ContainerDirectory::Enqueue(std::string id, std::string ns, std::string runtime, int attempts,
+                                 std::chrono::milliseconds delay) {
   {
     std::lock_guard lock(mu_);
-    pending_.push_back({std::move(id), std::move(ns), attempts, std::chrono::steady_clock::now() + delay});
+    pending_.push_back(
+        {std::move(id), std::move(ns), std::move(runtime), attempts, std::chrono::steady_clock::now() + delay});
   }
   fetch_cv_.notify_one();
 }
@@ -193,11 +304,14 @@ void ContainerDirectory::FetchLoop() {
     pending_.erase(due);
     lock.unlock();
     bool pod_missing = false;
-    auto info = Fetch(next.id, next.ns, &pod_missing);
+    auto info = Fetch(next.id, next.ns, next.runtime, &pod_missing);
     if (info && pod_missing && next.attempts < kPodRetries) {
-      Enqueue(next.id, info->runtime_namespace, next.attempts + 1, kPodRetryDelay);
+      Enqueue(next.id, info->runtime_namespace, next.runtime, next.attempts + 1, kPodRetryDelay);
     } else if (!info && info.error().kind == ErrorKind::kUnavailable && next.attempts < kPodRetries) {
-      Enqueue(next.id, next.ns, next.attempts + 1, kPodRetryDelay);
+      Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, kPodRetryDelay);
+    } else if (!info && info.error().kind == ErrorKind::kNotFound && (next.runtime == "docker" || next.runtime == "podman") &&
+               next.attempts < kEngineRetries) {
+      Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, std::chrono::milliseconds(10 << next.attempts));
     } else if (!info) {
       spdlog::debug("containers: {}: {}", next.id, info.error().message);
     }
@@ -248,7 +362,7 @@ void ContainerDirectory::WatchLoop() {
             entries_.erase(e.container_id);
             pods_.erase(e.container_id);
           } else if (e.topic == "/containers/create" || e.topic == "/containers/update" || e.topic == "/tasks/start") {
-            Enqueue(e.container_id, e.runtime_namespace);
+            Enqueue(e.container_id, e.runtime_namespace, e.runtime_namespace == "moby" ? "docker" : "containerd");
           } else if (e.topic == "/tasks/oom") {
             spdlog::info("containers: container {} ({}) hit its memory limit", e.container_id, e.runtime_namespace);
           }

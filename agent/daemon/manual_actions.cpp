@@ -49,6 +49,7 @@ int RunContainerAction(const AgentConfig& config, const ContainerActionRequest& 
   const nlohmann::json& params = args.params;
 
   ContainerDirectory directory(ContainerDirectoryOptionsFor(config));
+  directory.AttachEngines();
   QuarantineStore quarantines(config.quarantine_state);
   auto responders = MakeDefaultResponders({config.containerd_namespaces, &directory, &quarantines, config.seccomp_profile_dir});
   Responder* responder = responders->Get(action);

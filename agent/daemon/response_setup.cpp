@@ -92,6 +92,8 @@ ContainerDirectoryOptions ContainerDirectoryOptionsFor(const AgentConfig& config
   o.containerd_socket = config.containerd_socket;
   o.cri_socket = config.cri_socket;
   o.namespaces = config.containerd_namespaces;
+  o.docker_socket = config.docker_socket;
+  o.podman_socket = config.podman_socket;
   return o;
 }
 

@@ -11,7 +11,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -28,11 +30,20 @@ struct ContainerMount {
 
 struct ContainerInfo {
   std::string id;                 // full id
-  std::string runtime_namespace;  // containerd namespace ("k8s.io", "default", ...)
+  std::string engine = "containerd";  // who runs it: "containerd", "docker", "podman" (container.type)
+  bool engine_described = false;  // by the engine's own API (dockerd, podman), not containerd's record
+  std::string runtime_namespace;  // containerd namespace ("k8s.io", "default", "moby" for Docker; "" for podman)
   std::string name;               // CRI container name, "POD" for a pod sandbox, else the id
   std::string image;              // reference as the runtime has it
   std::string image_repository;
   std::string image_tag;
+  // What only some engines say (Docker's API: the image's id and digest, the address):
+  // absent, not "", when the engine gave no answer.
+  std::optional<std::string> image_id;
+  std::optional<std::string> image_digest;
+  std::optional<std::string> ip;
+  std::optional<bool> host_network;
+  std::optional<bool> host_ipc;
   bool privileged = false;
   std::vector<ContainerMount> mounts;
   std::string mounts_text;        // Falco's container.mounts rendering
@@ -82,7 +93,9 @@ class ContainerEntry {
 class ContainerCatalog {
  public:
   virtual ~ContainerCatalog() = default;
-  virtual std::shared_ptr<ContainerEntry> EntryFor(const std::string& id) = 0;
+  // `runtime`: the engine the cgroup path names ("docker", "podman", "cri", "containerd",
+  // "cri-o"), which says whom to ask first.
+  virtual std::shared_ptr<ContainerEntry> EntryFor(const std::string& id, std::string_view runtime) = 0;
 };
 
 // Where the response side gets a container's description for an alert that lacks it (a

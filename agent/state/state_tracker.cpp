@@ -44,7 +44,7 @@ void StateTracker::AssignContainer(ProcessInfo& p) {
   if (p.container_id.empty() || !containers_) {
     p.container.reset();
   } else if (!p.container || p.container->id() != p.container_id) {
-    p.container = containers_->EntryFor(p.container_id);
+    p.container = containers_->EntryFor(p.container_id, ref->runtime);
   }
 }
 

@@ -14,6 +14,9 @@
 # RIPOSTE_TESTENV_DIR overrides the base directory (default /run/riposte-testenv).
 set -euo pipefail
 
+# shellcheck source=lib.sh
+. "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+
 base=${RIPOSTE_TESTENV_DIR:-/run/riposte-testenv}
 sock=$base/containerd.sock
 pidfile=$base/containerd.pid
@@ -70,16 +73,7 @@ TOML
   rm -f "$sock" "$sock.ttrpc"
   containerd --config "$base/config.toml" >"$log" 2>&1 &
   echo $! > "$pidfile"
-  local up=0
-  for _ in $(seq 1 100); do
-    if ctr --address "$sock" version >/dev/null 2>&1; then up=1; break; fi
-    sleep 0.1
-  done
-  if [ "$up" -ne 1 ]; then
-    echo "containerd did not come up; its log:" >&2
-    tail -n 30 "$log" >&2
-    return 1
-  fi
+  await_running containerd "$log"
   import_images
   echo "$sock"
 }

@@ -37,6 +37,30 @@ inline const std::vector<std::string> kCounterLoop = {
     "for f in /data/trigger-*; do [ -e \"$f\" ] && cat \"$f\" > /dev/null && rm -f \"$f\"; done; "
     "sleep 0.05; done"};
 
+// The number the counter loop last wrote to `path` (0 before it ran).
+inline long ReadCounter(const std::string& path) {
+  std::ifstream in(path);
+  long v = 0;
+  in >> v;
+  return v;
+}
+// Whether the counter in `path` moves over `ms`: the container's processes run.
+inline bool CounterMoves(const std::string& path, int ms) {
+  long before = ReadCounter(path);
+  std::this_thread::sleep_for(milliseconds(ms));
+  return ReadCounter(path) != before;
+}
+// The JSON lines of an alerts file or audit trail (a torn last line left out).
+inline std::vector<json> JsonLines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<json> out;
+  for (std::string l; std::getline(in, l);) {
+    auto j = json::parse(l, nullptr, false);
+    if (!j.is_discarded()) out.push_back(j);
+  }
+  return out;
+}
+
 class ContainerFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -98,28 +122,10 @@ class ContainerFixture : public ::testing::Test {
   // Files a trigger the container reads within ~50 ms.
   void Trigger(const std::string& name) { std::ofstream(dir_ + "/data/trigger-" + name) << "x"; }
 
-  long Counter() {
-    std::ifstream in(dir_ + "/data/counter");
-    long v = 0;
-    in >> v;
-    return v;
-  }
+  long Counter() { return ReadCounter(dir_ + "/data/counter"); }
   // Whether the counter moves over `ms`.
-  bool CounterMoves(int ms) {
-    long before = Counter();
-    std::this_thread::sleep_for(milliseconds(ms));
-    return Counter() != before;
-  }
-
-  std::vector<json> Lines(const std::string& path) {
-    std::ifstream in(path);
-    std::vector<json> out;
-    for (std::string l; std::getline(in, l);) {
-      auto j = json::parse(l, nullptr, false);
-      if (!j.is_discarded()) out.push_back(j);
-    }
-    return out;
-  }
+  bool CounterMoves(int ms) { return riposte::testing::CounterMoves(dir_ + "/data/counter", ms); }
+  std::vector<json> Lines(const std::string& path) { return JsonLines(path); }
   std::vector<json> Alerts() { return Lines(alerts_); }
   // Result records of `action`, in order.
   std::vector<json> ActionResults(const std::string& action) {

@@ -72,7 +72,7 @@ class RuleEvaluation : public ::testing::Test {
   // Hands out entries the test fills, as the container directory would after asking the runtime.
   struct FixedCatalog : ContainerCatalog {
     std::map<std::string, std::shared_ptr<ContainerEntry>> entries;
-    std::shared_ptr<ContainerEntry> EntryFor(const std::string& id) override {
+    std::shared_ptr<ContainerEntry> EntryFor(const std::string& id, std::string_view) override {
       auto& e = entries[id];
       if (!e) e = std::make_shared<ContainerEntry>(id);
       return e;

@@ -108,9 +108,15 @@ std::string LabelsText(const std::map<std::string, std::string>& labels) {
   return s;
 }
 
-// container.type: the engine, as the plugin names it. Docker's containers live in
-// containerd's "moby" namespace; everything else riposte learns from containerd.
-std::string_view EngineName(const ContainerInfo& i) { return i.runtime_namespace == "moby" ? "docker" : "containerd"; }
+// A field only some engines answer (Docker's API): no value when the engine did not.
+template <std::optional<std::string> ContainerInfo::*Member>
+void EngineText(EvalContext& c, const FieldArg&, V& out) {
+  if (const ContainerInfo* i = Info(c); i && (i->*Member)) out.push_back({*(i->*Member), 0});
+}
+template <std::optional<bool> ContainerInfo::*Member>
+void EngineBool(EvalContext& c, const FieldArg&, V& out) {
+  if (const ContainerInfo* i = Info(c); i && (i->*Member)) out.push_back({*(i->*Member) ? "true" : "false", *(i->*Member)});
+}
 
 // The host's pid namespace: pid 1's, when the table has it.
 bool SharesHostPidNamespace(EvalContext& c) {
@@ -144,7 +150,8 @@ std::vector<FieldDef> ContainerFields() {
          out.push_back({p->container_id.empty() ? std::string_view("host") : std::string_view(p->container_id), 0});
        }},
       {"container.name", K::kString, A::kNone,
-       "container name: the pod spec's name under Kubernetes, the id for plain containerd, 'host' on the host",
+       "container name: the pod spec's name under Kubernetes, the engine's name under dockerd and podman, the id for "
+       "plain containerd, 'host' on the host",
        [](EvalContext& c, const FieldArg& a, V& out) {
          if (OnHost(c)) return out.push_back({"host", 0});
          RuntimeText<&ContainerInfo::name>(c, a, out);
@@ -183,10 +190,10 @@ std::vector<FieldDef> ContainerFields() {
        [](EvalContext& c, const FieldArg&, V& out) {
          if (const ContainerInfo* i = Info(c); i && i->created_ns) out.push_back({{}, i->created_ns});
        }},
-      {"container.type", K::kString, A::kNone, "container engine: docker, containerd, or host",
+      {"container.type", K::kString, A::kNone, "container engine: docker, podman, containerd, or host",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (OnHost(c)) return out.push_back({"host", 0});
-         if (const ContainerInfo* i = Info(c)) out.push_back({EngineName(*i), 0});
+         if (const ContainerInfo* i = Info(c)) out.push_back({i->engine, 0});
        }},
       {"container.duration", K::kInt, A::kNone, "ns since the container was created",
        [](EvalContext& c, const FieldArg&, V& out) {
@@ -209,14 +216,21 @@ std::vector<FieldDef> ContainerFields() {
          const bool b = SharesHostPidNamespace(c);
          out.push_back({b ? "true" : "false", b});
        }},
-      NoValue("container.host_network", K::kBool, A::kNone,
-              "no value in riposte yet: it does not read the container's network namespace option from the runtime"),
-      NoValue("container.host_ipc", K::kBool, A::kNone,
-              "no value in riposte yet: it does not read the container's IPC namespace option from the runtime"),
-      NoValue("container.image.id", K::kString, A::kNone, "no value in riposte yet: it does not ask the runtime for the image's id"),
-      NoValue("container.image.digest", K::kString, A::kNone,
-              "no value in riposte yet: it does not ask the runtime for the image's registry digest"),
-      NoValue("container.ip", K::kString, A::kNone, kNoNetworkStatus),
+      {"container.host_network", K::kBool, A::kNone,
+       "the container uses the host's network namespace (from the engine, or from containerd's spec)",
+       EngineBool<&ContainerInfo::host_network>},
+      {"container.host_ipc", K::kBool, A::kNone,
+       "the container uses the host's IPC namespace (from the engine, or from containerd's spec)",
+       EngineBool<&ContainerInfo::host_ipc>},
+      {"container.image.id", K::kString, A::kNone,
+       "the image's id without 'sha256:' (dockerd, podman; no value for containerd's containers yet)",
+       EngineText<&ContainerInfo::image_id>},
+      {"container.image.digest", K::kString, A::kNone,
+       "the image's registry digest, '' for a local image (dockerd, podman; no value for containerd's containers yet)",
+       EngineText<&ContainerInfo::image_digest>},
+      {"container.ip", K::kString, A::kNone,
+       "the container's address on the engine's default network (dockerd, podman); no value for CRI pods yet",
+       EngineText<&ContainerInfo::ip>},
       NoValue("container.cni.json", K::kString, A::kNone, kNoNetworkStatus),
       NoValue("k8s.pod.ip", K::kString, A::kNone, kNoNetworkStatus),
       NoValue("k8s.pod.cni.json", K::kString, A::kNone, kNoNetworkStatus),
