@@ -58,6 +58,7 @@ bench ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules ru
 bench ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
   --iterations 200
 bench ./build/tests/bench/riposte_bench_container_pause --riposte build/riposte --source-dir . --rounds 200
+bench ./build/tests/bench/riposte_bench_first_event --riposte build/riposte --source-dir . --containers 100
 bench ./build/tests/bench/riposte_bench_quarantine --riposte build/riposte --source-dir . --rounds 30
 
 # One closing line a person and CI can read, after the benchmark output.

@@ -132,7 +132,7 @@ std::shared_ptr<ContainerEntry> ContainerDirectory::EntryFor(const std::string& 
   auto entry = std::make_shared<ContainerEntry>(id);
   entries_.emplace(id, entry);
   lock.unlock();
-  Enqueue(id, "", std::string(runtime));
+  Enqueue(id, "", std::string(runtime), 0, std::chrono::milliseconds(0), /*unless_known=*/true);
   return entry;
 }
 
@@ -274,11 +274,11 @@ Status ContainerDirectory::ListAll() {
 }
 
 void ContainerDirectory::Enqueue(std::string id, std::string ns, std::string runtime, int attempts,
-                                 std::chrono::milliseconds delay) {
+                                 std::chrono::milliseconds delay, bool unless_known) {
   {
     std::lock_guard lock(mu_);
-    pending_.push_back(
-        {std::move(id), std::move(ns), std::move(runtime), attempts, std::chrono::steady_clock::now() + delay});
+    pending_.push_back({std::move(id), std::move(ns), std::move(runtime), attempts, unless_known,
+                        std::chrono::steady_clock::now() + delay});
   }
   fetch_cv_.notify_one();
 }
@@ -302,16 +302,21 @@ void ContainerDirectory::FetchLoop() {
     }
     Pending next = std::move(*due);
     pending_.erase(due);
+    // The engine's create event and the state stage's first sight of the container both
+    // ask; the second need not wait on the engine again.
+    if (next.unless_known)
+      if (auto it = entries_.find(next.id); it != entries_.end() && it->second->info()) continue;
     lock.unlock();
     bool pod_missing = false;
     auto info = Fetch(next.id, next.ns, next.runtime, &pod_missing);
     if (info && pod_missing && next.attempts < kPodRetries) {
       Enqueue(next.id, info->runtime_namespace, next.runtime, next.attempts + 1, kPodRetryDelay);
     } else if (!info && info.error().kind == ErrorKind::kUnavailable && next.attempts < kPodRetries) {
-      Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, kPodRetryDelay);
+      Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, kPodRetryDelay, next.unless_known);
     } else if (!info && info.error().kind == ErrorKind::kNotFound && (next.runtime == "docker" || next.runtime == "podman") &&
                next.attempts < kEngineRetries) {
-      Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, std::chrono::milliseconds(10 << next.attempts));
+      Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, std::chrono::milliseconds(10 << next.attempts),
+              next.unless_known);
     } else if (!info) {
       spdlog::debug("containers: {}: {}", next.id, info.error().message);
     }

@@ -87,7 +87,7 @@ class ContainerDirectory : public ContainerCatalog, public ContainerDescriber {
   void WatchLoop();
   void FetchLoop();
   void Enqueue(std::string id, std::string ns, std::string runtime, int attempts = 0,
-               std::chrono::milliseconds delay = std::chrono::milliseconds(0));
+               std::chrono::milliseconds delay = std::chrono::milliseconds(0), bool unless_known = false);
 
   ContainerDirectoryOptions options_;
   ContainerdClient containerd_;
@@ -105,6 +105,7 @@ class ContainerDirectory : public ContainerCatalog, public ContainerDescriber {
   struct Pending {
     std::string id, ns, runtime;
     int attempts = 0;
+    bool unless_known = false;  // a lookup for the state stage: none needed once described
     std::chrono::steady_clock::time_point not_before;
   };
   std::deque<Pending> pending_;

@@ -6,6 +6,11 @@
 #include "containers/json_fields.h"
 
 namespace riposte {
+namespace {
+
+constexpr size_t kMaxCachedImages = 256;  // a host's images in use, with room to spare
+
+}  // namespace
 
 EngineSource::EngineSource(std::string engine, std::string socket_path)
     : engine_(std::move(engine)), client_(std::move(socket_path)), control_(engine_, client_) {}
@@ -34,8 +39,21 @@ Result<ContainerInfo> EngineSource::Describe(const std::string& id) {
   }
   reachable_.store(true);
   // An image deleted under a running container leaves the image fields empty, as in Falco.
-  auto image = client_.InspectImage(JsonText(*inspect, "Image"));
-  return DescribeEngineContainer(*inspect, image ? *image : nlohmann::json(), engine_);
+  const std::string image_id = JsonText(*inspect, "Image");
+  nlohmann::json image;
+  {
+    std::lock_guard lock(images_mu_);
+    if (auto it = images_.find(image_id); it != images_.end()) image = it->second;
+  }
+  if (image.is_null()) {
+    if (auto fetched = client_.InspectImage(image_id)) {
+      image = std::move(*fetched);
+      std::lock_guard lock(images_mu_);
+      if (images_.size() >= kMaxCachedImages) images_.clear();
+      images_[image_id] = image;
+    }
+  }
+  return DescribeEngineContainer(*inspect, image, engine_);
 }
 
 Result<std::vector<ContainerInfo>> EngineSource::DescribeAll() {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -56,6 +57,10 @@ class EngineSource {
   EngineApiControl control_;
   EngineSourceHooks hooks_;
   std::atomic<bool> reachable_{false};
+  // Image documents by image id: an image does not change under its id, and asking for
+  // it again would double each description's cost (podman takes ~30 ms a call).
+  std::mutex images_mu_;
+  std::map<std::string, nlohmann::json> images_;
   std::mutex mu_;
   std::condition_variable stop_cv_;
   bool stop_ = false;

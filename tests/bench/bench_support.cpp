@@ -25,7 +25,7 @@ std::string Shell(const std::string& command) {
 }
 
 void WriteTriggerBench(const std::string& dir, const std::string& socket, const std::string& action,
-                       const std::string& extra_config) {
+                       const std::string& extra_config, const std::string& extra_container_keys) {
   std::ofstream(dir + "/rules.yaml") << R"(
 - rule: Bench trigger read in a container
   desc: the pod benchmarks' trigger
@@ -37,8 +37,8 @@ void WriteTriggerBench(const std::string& dir, const std::string& socket, const 
                                            "in a container]}\n  actions: [{action: "
                                         << action << "}]\n";
   std::ofstream(dir + "/riposte.yaml") << "containers: {containerd_socket: " << socket
-                                       << "}\ncircuit_breaker: {max_actions_per_minute: 0}\n"
-                                       << extra_config;
+                                       << (extra_container_keys.empty() ? "" : ", " + extra_container_keys)
+                                       << "}\ncircuit_breaker: {max_actions_per_minute: 0}\n" << extra_config;
 }
 
 std::vector<std::string> TriggerReaderCommand() {

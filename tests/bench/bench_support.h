@@ -23,9 +23,11 @@ int64_t AlertTime(const std::string& alerts_path, const std::string& file);
 
 // The pod benchmarks' shared set-up in `dir`: a rule on reads of /data/trigger-* inside
 // a container (alert output carries evt.rawtime), a policy answering it with `action`,
-// and a configuration pointing at the test containerd, breaker off, plus `extra_config`.
+// and a configuration pointing at the test containerd (and `extra_container_keys`, a
+// flow map's "key: value" entries, in its containers section), breaker off, plus
+// `extra_config`.
 void WriteTriggerBench(const std::string& dir, const std::string& socket, const std::string& action,
-                       const std::string& extra_config = "");
+                       const std::string& extra_config = "", const std::string& extra_container_keys = "");
 // The container command that reads, then removes, each /data/trigger-* as it appears.
 std::vector<std::string> TriggerReaderCommand();
 // `riposte run` on those files, alerts to dir/alerts.json; null (with the log printed)

@@ -272,6 +272,10 @@ TEST_P(DockerHostTest, WithDockerdDownThePauseGoesThroughContainerdAndSaysSo) {
   EXPECT_EQ(rec["details"]["engine"], "containerd") << rec;
   EXPECT_NE(rec["details"].value("fallback", "").find("does not answer"), std::string::npos) << rec;
   EXPECT_FALSE(CounterMoves(400)) << "frozen through containerd";
+  // Detection went on with dockerd away, and the alert still names the container (the
+  // description the agent had before).
+  auto alert = WaitForAlert(1000);
+  EXPECT_EQ(alert["output_fields"]["container.name"], name_) << alert;
   ContainerdClient containerd(containerd_);
   (void)containerd.ResumeTask("moby", id);
   agent_.reset();
