@@ -238,12 +238,10 @@ Result<ContainerInfo> ContainerDirectory::Describe(const std::string& id_or_pref
   if (id.size() < 64) {
     // A short id the table does not know: find it in the engines' and containerd's listings.
     for (const auto& engine : engines_) {
-      auto all = engine->DescribeAll();
-      if (!all) continue;
-      for (const auto& info : *all) {
-        Publish(info);
-        if (info.id.starts_with(id)) return info;
-      }
+      auto ids = engine->ListIds();
+      if (!ids) continue;
+      for (const auto& full : *ids)
+        if (full.starts_with(id)) return Fetch(full, "", engine->engine());
     }
     for (const auto& ns : options_.namespaces) {
       auto all = containerd_.ListContainers(ns);
@@ -319,6 +317,12 @@ void ContainerDirectory::FetchLoop() {
               next.unless_known);
     } else if (!info) {
       spdlog::debug("containers: {}: {}", next.id, info.error().message);
+      std::shared_ptr<ContainerEntry> entry;
+      {
+        std::lock_guard relock(mu_);
+        if (auto it = entries_.find(next.id); it != entries_.end()) entry = it->second;
+      }
+      if (entry) entry->GiveUp();  // a first exec held for it is judged now
     }
     lock.lock();
   }

@@ -56,12 +56,15 @@ Result<ContainerInfo> EngineSource::Describe(const std::string& id) {
   return DescribeEngineContainer(*inspect, image, engine_);
 }
 
-Result<std::vector<ContainerInfo>> EngineSource::DescribeAll() {
+Result<std::vector<std::string>> EngineSource::ListIds() {
   auto ids = client_.ListIds();
-  if (!ids) {
-    if (ids.error().kind == ErrorKind::kUnavailable) reachable_.store(false);
-    return ids.error();
-  }
+  if (!ids && ids.error().kind == ErrorKind::kUnavailable) reachable_.store(false);
+  return ids;
+}
+
+Result<std::vector<ContainerInfo>> EngineSource::DescribeAll() {
+  auto ids = ListIds();
+  if (!ids) return ids.error();
   std::vector<ContainerInfo> out;
   for (const auto& id : *ids) {
     auto info = Describe(id);

@@ -43,6 +43,8 @@ class EngineSource {
 
   // The container's description: its inspect document and its image's.
   Result<ContainerInfo> Describe(const std::string& id);
+  // Every container the engine has: its full id.
+  Result<std::vector<std::string>> ListIds();
   // Every container the engine has, described (a container that vanished meanwhile is left out).
   Result<std::vector<ContainerInfo>> DescribeAll();
 

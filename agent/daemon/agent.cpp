@@ -28,8 +28,11 @@
 namespace riposte {
 namespace {
 
-// How long a container's first exec waits for the runtime's description of it.
-constexpr std::chrono::milliseconds kFirstExecHold{100};
+// How long, at most, a container's first exec waits for its engine's description (the
+// wait ends as soon as it is there, or the lookup gives up). containerd and dockerd answer
+// before the first exec nearly always; podman answers only once it has started the
+// container, 100-350 ms after its first process here.
+constexpr std::chrono::milliseconds kFirstExecHold{500};
 
 }  // namespace
 

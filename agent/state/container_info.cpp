@@ -27,11 +27,20 @@ void ContainerEntry::Publish(ContainerInfo info) {
   published_.notify_all();
 }
 
+void ContainerEntry::GiveUp() {
+  {
+    std::lock_guard lock(mu_);
+    given_up_ = true;
+  }
+  published_.notify_all();
+}
+
 const ContainerInfo* ContainerEntry::WaitForInfo(std::chrono::milliseconds timeout) {
   if (const ContainerInfo* i = info()) return i;
   if (waited_.exchange(true)) return info();
   std::unique_lock lock(mu_);
-  published_.wait_for(lock, timeout, [&] { return current_.load(std::memory_order_acquire) != nullptr; });
+  published_.wait_for(lock, timeout,
+                      [&] { return given_up_ || current_.load(std::memory_order_acquire) != nullptr; });
   return info();
 }
 

@@ -74,14 +74,18 @@ class ContainerEntry {
   void Publish(ContainerInfo info);
   // The description, waiting up to `timeout` for the runtime's answer — once per entry: a
   // container's first events (its entrypoint's execve, which "container started" rules
-  // look at) can outrun the lookup by a few milliseconds, and are better held than judged
-  // blind. Later calls, or a container the runtime never describes, do not wait again.
+  // look at) can outrun the lookup, and are better held than judged blind. The wait ends
+  // as soon as the answer is published or the lookup gives up; later calls, or a
+  // container the runtime never describes, do not wait again.
   const ContainerInfo* WaitForInfo(std::chrono::milliseconds timeout);
+  // The lookup has failed for good: a waiter stops waiting.
+  void GiveUp();
 
  private:
   std::string id_;
   std::atomic<const ContainerInfo*> current_{nullptr};
   std::atomic<bool> waited_{false};
+  bool given_up_ = false;  // under mu_
   std::condition_variable published_;
   std::mutex mu_;
   std::vector<std::unique_ptr<const ContainerInfo>> versions_;
