@@ -14,11 +14,7 @@ constexpr std::string_view kSandboxIdAnnotation = "io.kubernetes.cri.sandbox-id"
 constexpr std::string_view kContainerNameAnnotation = "io.kubernetes.cri.container-name";
 
 std::string Annotation(const nlohmann::json& spec, std::string_view key) {
-  if (!spec.is_object()) return "";
-  auto a = spec.find("annotations");
-  if (a == spec.end() || !a->is_object()) return "";
-  auto it = a->find(std::string(key));
-  return it != a->end() && it->is_string() ? it->get<std::string>() : "";
+  return JsonText(JsonMember(spec, "annotations"), key);
 }
 
 std::string Label(const std::map<std::string, std::string>& labels, std::string_view key) {
