@@ -43,6 +43,22 @@ bool WaitForStatus(ContainerControl& control, const ContainerInfo& c, TaskStatus
   return false;
 }
 
+// Whether the audit log holds `count` result records of `action` (each round's step done).
+bool WaitForStepResults(const std::string& audit_path, const std::string& action, size_t count, int timeout_ms) {
+  for (int64_t deadline = WallNs() + timeout_ms * 1000000ll;;) {
+    size_t results = 0;
+    std::ifstream audit(audit_path);
+    for (std::string line; std::getline(audit, line);) {
+      if (line.find(action) == std::string::npos) continue;  // most lines: no parse
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (!j.is_discarded() && j.value("phase", "") == "result" && j.value("action", "") == action) ++results;
+    }
+    if (results >= count) return true;
+    if (WallNs() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 // The rounds on one container: pause latencies and the audited step durations printed.
 int MeasureRounds(const std::string& engine, const std::string& dir, ContainerControl& control, const ContainerInfo& c,
                   int rounds) {
@@ -60,6 +76,12 @@ int MeasureRounds(const std::string& engine, const std::string& dir, ContainerCo
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     if (paused && syscall_at) ms.push_back((paused_at - syscall_at) / 1e6);
     else ++missed;
+    // The agent's step is still checking its pause when the engine already says paused:
+    // resuming under it made the step wait out its whole verification on a container that
+    // someone else had resumed, and the next round's alert queued behind that wait (the 2 s
+    // rounds seen before). Resume only once the step has finished.
+    if (!WaitForStepResults(dir + "/audit.log", "container.pause", i + 1, 3000))
+      std::fprintf(stderr, "round %d: the agent's container.pause step did not finish within 3 s\n", i);
     (void)control.Resume(c);
     WaitForStatus(control, c, TaskStatus::kRunning, 3000);
   }
@@ -79,10 +101,13 @@ int MeasureRounds(const std::string& engine, const std::string& dir, ContainerCo
   // audit trail: what is left of the total is detection and hand-over.
   std::vector<double> action_ms;
   nlohmann::json slowest;  // the slowest step's details: where its time went
+  size_t not_done = 0;
+  std::string first_error;
   std::ifstream audit(dir + "/audit.log");
   for (std::string line; std::getline(audit, line);) {
     auto j = nlohmann::json::parse(line, nullptr, false);
     if (!j.is_discarded() && j.value("phase", "") == "result" && j.value("action", "") == "container.pause") {
+      if (j.value("outcome", "") != "done" && not_done++ == 0) first_error = j.value("error", "");
       action_ms.push_back(j.value("duration_us", 0) / 1000.0);
       if (slowest.is_null() || j.value("duration_us", 0) > slowest.value("duration_us", 0)) slowest = j;
     }
@@ -91,6 +116,7 @@ int MeasureRounds(const std::string& engine, const std::string& dir, ContainerCo
   std::printf("  of which the container.pause step (audited duration): p50 %.1f ms  p99 %.1f ms  p99.9 %.1f ms  "
               "max %.1f ms\n",
               a.p50, a.p99, a.p999, a.max);
+  if (not_done) std::printf("  steps not done: %zu (the first: %s)\n", not_done, first_error.c_str());
   if (!slowest.is_null())
     std::printf("  the slowest step: %s\n", slowest.value("details", nlohmann::json::object()).dump().c_str());
   return 0;
