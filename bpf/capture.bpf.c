@@ -200,10 +200,15 @@ static __always_inline void stat_add(__u32 which)
 		*v += 1;
 }
 
-static __always_inline __u64 wakeup_flag(void)
+/* Wakes the consumer once, as the waiting data crosses the mark with this record, never on
+ * every record above it: a consumer that falls behind keeps the ring above the mark, and a
+ * wakeup per record made the traced program pay an interrupt for each of its syscalls (the
+ * slow consumer's cost landed on the workload). A consumer that is awake finds the data on
+ * its next poll without one; one that sleeps wakes at the crossing or its poll timeout. */
+static __always_inline __u64 wakeup_flag(__u64 size)
 {
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									       : BPF_RB_NO_WAKEUP;
+	__u64 waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	return waiting < wakeup_bytes && waiting + size >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void fill_header(struct rp_record_header *hdr, __u64 pid_tgid, __u16 kind)
@@ -972,7 +977,7 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 		strike_made_fds(rec, spec, current_files_of(btf));
 	syscall_stat(nr, false);
 	/* A kill wakes the agent at once: it audits what the kernel did. */
-	submit(rec, size, rec->killed_by ? BPF_RB_FORCE_WAKEUP : wakeup_flag());
+	submit(rec, size, rec->killed_by ? BPF_RB_FORCE_WAKEUP : wakeup_flag(size));
 	return 0;
 }
 
@@ -1269,7 +1274,7 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 			bpf_map_delete_elem(&exec_comms, &rec.child_pid);
 		}
 	}
-	submit(&rec, sizeof(rec), wakeup_flag());
+	submit(&rec, sizeof(rec), wakeup_flag(sizeof(rec)));
 	return 0;
 }
 
@@ -1294,6 +1299,6 @@ int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 		__u32 tgid = (__u32)(id >> 32);
 		bpf_map_delete_elem(&exec_comms, &tgid);
 	}
-	submit(&rec, sizeof(rec), wakeup_flag());
+	submit(&rec, sizeof(rec), wakeup_flag(sizeof(rec)));
 	return 0;
 }

@@ -148,6 +148,7 @@ class Agent::Impl {
         nullptr,
         [&](const Event& e) { detect.OnEvent(e, state.processes(), time.ToWall(e.ts_boot_ns)); },
         [&](bool sighup) {
+          detection_.Flush();
           metrics_.Heartbeat();
           const auto now = std::chrono::steady_clock::now();
           if (now - last_publish >= std::chrono::seconds(1)) {
@@ -159,6 +160,7 @@ class Agent::Impl {
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
         });
+    detection_.Flush();
     metrics_.SetReady(false, "stopping");
     metrics_.PublishPipeline(event_counts, detect.alert_counts());
     uint64_t total = 0;

@@ -100,6 +100,7 @@ int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
       for (const auto& alert : alerts) detection->Emit(alert);
     }
   }
+  if (engine) detection->Flush();
   std::fflush(stdout);
   nlohmann::json summary{{"file", a.path}, {"records", records}, {"process_snapshots", snapshots},
                          {"malformed", malformed}, {"printed", printer.printed()},

@@ -1,5 +1,7 @@
-// Where alerts go: stdout (Falco JSON or text), a file (one JSON alert per line, flushed
-// per alert), an HTTP endpoint (Falcosidekick-compatible POST of the JSON alert).
+// Where alerts go: stdout (Falco JSON or text), a file (one JSON alert per line), an HTTP
+// endpoint (Falcosidekick-compatible POST of the JSON alert). Stream and file sinks buffer:
+// the agent flushes them once per pass over the ring buffer (every few ms), not per alert,
+// so a rule that fires on every event costs a write per batch, not a syscall per alert.
 #pragma once
 
 #include <condition_variable>
@@ -20,12 +22,14 @@ class AlertSink {
  public:
   virtual ~AlertSink() = default;
   virtual void Write(const Alert& alert) = 0;
+  virtual void Flush() {}
 };
 
 class StreamAlertSink : public AlertSink {
  public:
   StreamAlertSink(FILE* out, bool json) : out_(out), json_(json) {}
   void Write(const Alert& alert) override;
+  void Flush() override { std::fflush(out_); }
 
  private:
   FILE* out_;
@@ -37,6 +41,7 @@ class FileAlertSink : public AlertSink {
   static Result<std::unique_ptr<FileAlertSink>> Open(const std::string& path);
   ~FileAlertSink() override;
   void Write(const Alert& alert) override;
+  void Flush() override { std::fflush(file_); }
 
  private:
   explicit FileAlertSink(FILE* f) : file_(f) {}

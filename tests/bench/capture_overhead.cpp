@@ -278,6 +278,14 @@ int main(int argc, char** argv) {
     if (!filter) a.push_back("--no-kernel-filter");
     return std::make_unique<RiposteProcess>(a, "riposte is running");
   };
+  // A rule that fires on every open of the loop: the consumer as slow as an agent gets
+  // (an alert formatted and written per event), which must still not slow the workload.
+  const std::string every_open_rules = "/tmp/riposte-bench-every-open.yaml";
+  std::ofstream(every_open_rules) << "- rule: Every open of the benchmark's file\n"
+                                     "  desc: fires on every open of the loop's file\n"
+                                     "  condition: evt.type in (open, openat) and fd.name = /etc/hostname\n"
+                                     "  output: opened (file=%fd.name proc=%proc.name pid=%proc.pid)\n"
+                                     "  priority: NOTICE\n";
   const std::vector<Case> cases = {
       {"floor: count-only probe", [] { return std::make_unique<CountProbe>(); }},
       {"run, Falco+defaults, filter on", [&] { return run_agent(true); }},
@@ -286,6 +294,15 @@ int main(int argc, char** argv) {
        [&] {
          return std::make_unique<RiposteProcess>(
              std::vector<std::string>{riposte, "capture", "--format", "none", "--stats"}, "seeded");
+       }},
+      {"capture, printed (json), default set",
+       [&] {
+         return std::make_unique<RiposteProcess>(std::vector<std::string>{riposte, "capture", "--stats"}, "seeded");
+       }},
+      {"run, a rule firing on every open",
+       [&] {
+         return std::make_unique<RiposteProcess>(std::vector<std::string>{riposte, "run", "--rules", every_open_rules},
+                                                 "riposte is running");
        }},
   };
 
