@@ -95,10 +95,11 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
   const ContainerInfo& c = t.info;
   // The spec and the task it rewrites are containerd's: under dockerd or podman the engine
   // owns them (and would undo or trip over a change made beneath it).
-  if (c.engine != "containerd") {
+  if (c.engine != "containerd" || c.cri_described) {
     r.outcome = Outcome::kFailed;
-    r.error = "seccomp.tighten rewrites the container's spec in containerd, and " + c.engine +
-              " manages this container; stop or pause it instead";
+    r.error = "seccomp.tighten rewrites the container's spec in containerd, and " +
+              (c.cri_described ? "this container is known only through CRI (" + c.engine + "); stop it instead"
+                               : c.engine + " manages this container; stop or pause it instead");
     return;
   }
   auto record = containerd.GetContainer(c.runtime_namespace, c.id);

@@ -10,6 +10,7 @@
 
 #include "common/result.h"
 #include "containers/containerd_client.h"
+#include "containers/cri_client.h"
 #include "containers/docker_api_client.h"
 #include "state/container_info.h"
 
@@ -68,6 +69,29 @@ class EngineApiControl final : public ContainerControl {
  private:
   std::string engine_;
   DockerApiClient& client_;
+};
+
+// A container riposte knows only through a CRI socket (CRI-O's, or a runtime whose own API
+// is not configured). CRI stops containers and does nothing else a responder asks: it has
+// no pause and no signal call (the kubelet cannot pause either), so those are refused with
+// that reason; a SIGKILL is CRI's stop with no grace, which ends every process.
+class CriControl final : public ContainerControl {
+ public:
+  explicit CriControl(CriClient& client) : client_(client) {}
+  std::string_view engine() const override { return "cri"; }
+  const std::string& socket() const override { return client_.socket_path(); }
+  Result<TaskState> Task(const ContainerInfo& c) override;
+  Status Pause(const ContainerInfo&) override;
+  Status Resume(const ContainerInfo&) override;
+  Status Signal(const ContainerInfo& c, int signal, bool all) override;
+  bool SignalsEveryProcess() const override { return true; }
+  bool StopsGracefully() const override { return true; }
+  Status Stop(const ContainerInfo& c, std::chrono::seconds grace) override {
+    return client_.StopContainer(c.id, grace.count());
+  }
+
+ private:
+  CriClient& client_;
 };
 
 }  // namespace riposte

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "containers/container_description.h"
+#include "containers/cri_description.h"
 
 namespace riposte {
 namespace {
@@ -60,6 +61,15 @@ Status ContainerDirectory::Start() {
   } else {
     status = Error{"containerd is not reachable at " + options_.containerd_socket + ": " + version.error().message};
   }
+  if (SeparateCriSocket()) {
+    // CRI-O (or a runtime given only by its CRI socket): its containers are described
+    // through CRI when first seen; CRI v1 has no event stream to follow.
+    auto cri = cri_.Version();
+    if (cri) spdlog::info("containers: CRI {} at {}: its containers described through CRI", *cri, options_.cri_socket);
+    else spdlog::warn("containers: CRI at {} does not answer ({}); asked again per container", options_.cri_socket,
+                      cri.error().message);
+    if (cri && !version) status = Status::Ok();  // CRI is the runtime here
+  }
   StartEngines();
   watcher_ = std::thread([this] { WatchLoop(); });
   fetcher_ = std::thread([this] { FetchLoop(); });
@@ -105,6 +115,7 @@ void ContainerDirectory::StartEngines() {
 }
 
 ContainerControl& ContainerDirectory::ControlFor(const ContainerInfo& info, std::string* fallback) {
+  if (info.cri_described) return cri_control_;
   for (const auto& engine : engines_) {
     if (engine->engine() != info.engine) continue;
     if (engine->reachable() || engine->Probe()) return engine->control();
@@ -181,7 +192,16 @@ Result<ContainerInfo> ContainerDirectory::Fetch(const std::string& id, const std
     ++counters_.lookup_failures;
     return engine_down ? *engine_down : Error{"container " + id + " is not podman's", ErrorKind::kNotFound};
   }
+  // CRI-O runs its containers itself: only its CRI socket can describe them.
+  if (runtime == "cri-o") return FetchFromCri(id, pod_missing);
   auto info = FetchFromContainerd(id, ns_hint, pod_missing);
+  // A runtime reached only through a CRI socket of its own (containerd's API not given,
+  // or not this runtime's): ask it. containerd's "down" outranks CRI's "not mine", so the
+  // lookup is retried.
+  if (!info && SeparateCriSocket()) {
+    auto from_cri = FetchFromCri(id, pod_missing);
+    if (from_cri || info.error().kind != ErrorKind::kUnavailable) return from_cri;
+  }
   // A Docker container while dockerd is down: containerd's "moby" record is all there is
   // (no name or image); say the engine is down, so the lookup is retried.
   if (engine_down && runtime == "docker" && info) return *engine_down;
@@ -219,6 +239,47 @@ Result<ContainerInfo> ContainerDirectory::FetchFromContainerd(const std::string&
   return last;
 }
 
+bool ContainerDirectory::SeparateCriSocket() const {
+  return !options_.cri_socket.empty() && options_.cri_socket != options_.containerd_socket;
+}
+
+std::string ContainerDirectory::CriRuntimeName() {
+  {
+    std::lock_guard lock(mu_);
+    if (!cri_runtime_name_.empty()) return cri_runtime_name_;
+  }
+  auto version = cri_.RuntimeVersion();
+  if (!version) return "";
+  std::lock_guard lock(mu_);
+  cri_runtime_name_ = version->runtime_name;
+  return cri_runtime_name_;
+}
+
+Result<ContainerInfo> ContainerDirectory::FetchFromCri(const std::string& id, bool* pod_missing) {
+  const std::string runtime_name = CriRuntimeName();
+  auto status = cri_.ContainerStatus(id, /*verbose=*/true);
+  if (!status) {
+    // A pod's sandbox is no container to CRI: its pod describes it.
+    if (status.error().kind == ErrorKind::kNotFound)
+      if (auto pod = cri_.PodSandboxStatus(id)) {
+        ContainerInfo info = DescribeCriSandbox(*pod, runtime_name);
+        Publish(info);
+        return info;
+      }
+    std::lock_guard lock(mu_);
+    ++counters_.lookup_failures;
+    return status.error();
+  }
+  std::optional<PodRecord> pod;
+  if (std::string sandbox = ParseCriVerboseInfo(status->verbose_info).sandbox_id; !sandbox.empty()) {
+    pod = PodFor(sandbox);
+    if (!pod && pod_missing) *pod_missing = true;
+  }
+  ContainerInfo info = DescribeCriContainer(*status, pod ? &*pod : nullptr, runtime_name);
+  Publish(info);
+  return info;
+}
+
 Result<ContainerInfo> ContainerDirectory::Describe(const std::string& id_or_prefix) {
   std::string id = id_or_prefix;
   {
@@ -243,13 +304,23 @@ Result<ContainerInfo> ContainerDirectory::Describe(const std::string& id_or_pref
       for (const auto& full : *ids)
         if (full.starts_with(id)) return Fetch(full, "", engine->engine());
     }
+    std::optional<Error> containerd_error;
     for (const auto& ns : options_.namespaces) {
       auto all = containerd_.ListContainers(ns);
-      if (!all) return all.error();
+      if (!all) {
+        containerd_error = all.error();
+        break;
+      }
       for (const auto& r : *all)
         if (r.id.starts_with(id)) return Fetch(r.id, ns, "");
     }
-    return Error{"no container with id " + id_or_prefix + " in containerd", ErrorKind::kNotFound};
+    if (SeparateCriSocket())
+      if (auto all = cri_.ListContainers(); all.ok())
+        for (const auto& r : *all)
+          if (r.id.starts_with(id)) return FetchFromCri(r.id, nullptr);
+    if (containerd_error && !SeparateCriSocket()) return *containerd_error;
+    return Error{"no container with id " + id_or_prefix + (SeparateCriSocket() ? " in containerd or CRI" : " in containerd"),
+                 ErrorKind::kNotFound};
   }
   return Fetch(id, "", "");
 }

@@ -80,6 +80,11 @@ class ContainerDirectory : public ContainerCatalog, public ContainerDescriber {
   Result<ContainerInfo> Fetch(const std::string& id, const std::string& ns_hint, std::string_view runtime,
                               bool* pod_missing = nullptr);
   Result<ContainerInfo> FetchFromContainerd(const std::string& id, const std::string& ns_hint, bool* pod_missing);
+  // Through CRI's ContainerStatus (verbose): CRI-O's containers, and any runtime's when a
+  // CRI socket of its own is configured.
+  Result<ContainerInfo> FetchFromCri(const std::string& id, bool* pod_missing);
+  bool SeparateCriSocket() const;
+  std::string CriRuntimeName();  // "containerd", "cri-o" (asked once); "" while CRI does not answer
   void StartEngines();
   std::optional<PodRecord> PodFor(const std::string& sandbox_id);
   void Publish(const ContainerInfo& info);
@@ -93,11 +98,13 @@ class ContainerDirectory : public ContainerCatalog, public ContainerDescriber {
   ContainerdClient containerd_;
   ContainerdControl containerd_control_{containerd_};
   CriClient cri_;
+  CriControl cri_control_{cri_};
   std::vector<std::unique_ptr<EngineSource>> engines_;
 
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<ContainerEntry>> entries_;
   std::unordered_map<std::string, PodRecord> pods_;  // by sandbox id
+  std::string cri_runtime_name_;
   ContainerDirectoryCounters counters_;
 
   std::condition_variable fetch_cv_;

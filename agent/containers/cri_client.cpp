@@ -39,7 +39,7 @@ CriClient::CriClient(std::string socket_path, std::chrono::milliseconds call_tim
 
 CriClient::~CriClient() = default;
 
-Result<std::string> CriClient::Version() {
+Result<CriRuntimeVersion> CriClient::RuntimeVersion() {
   grpc::ClientContext ctx;
   PrepareContext(ctx, call_timeout_, "");
   cri::VersionRequest req;
@@ -47,7 +47,13 @@ Result<std::string> CriClient::Version() {
   cri::VersionResponse resp;
   grpc::Status s = stub_->runtime->Version(&ctx, req, &resp);
   if (!s.ok()) return RuntimeCallError("CRI version", s);
-  return resp.runtime_name() + " " + resp.runtime_version() + " (CRI " + resp.runtime_api_version() + ")";
+  return CriRuntimeVersion{resp.runtime_name(), resp.runtime_version(), resp.runtime_api_version()};
+}
+
+Result<std::string> CriClient::Version() {
+  auto v = RuntimeVersion();
+  if (!v) return v.error();
+  return v->runtime_name + " " + v->runtime_version + " (CRI " + v->api_version + ")";
 }
 
 Result<PodRecord> CriClient::PodSandboxStatus(const std::string& sandbox_id) {
@@ -94,17 +100,27 @@ Result<std::vector<CriContainerRecord>> CriClient::ListContainers(const std::str
   return out;
 }
 
-Result<CriContainerRecord> CriClient::ContainerStatus(const std::string& container_id) {
+Result<CriContainerRecord> CriClient::ContainerStatus(const std::string& container_id, bool verbose) {
   grpc::ClientContext ctx;
   PrepareContext(ctx, call_timeout_, "");
   cri::ContainerStatusRequest req;
   req.set_container_id(container_id);
+  req.set_verbose(verbose);
   cri::ContainerStatusResponse resp;
   grpc::Status s = stub_->runtime->ContainerStatus(&ctx, req, &resp);
   if (!s.ok()) return RuntimeCallError("CRI container status", s);
   const auto& st = resp.status();
   CriContainerRecord r{st.id(), "", st.metadata().name(), st.image().image(), cri::ContainerState_Name(st.state()), {}};
   r.labels.insert(st.labels().begin(), st.labels().end());
+  r.image_ref = st.image_ref();
+  r.created_ns = st.created_at();
+  for (const auto& m : st.mounts()) {
+    std::string propagation = m.propagation() == cri::PROPAGATION_PRIVATE           ? "private"
+                              : m.propagation() == cri::PROPAGATION_HOST_TO_CONTAINER ? "rslave"
+                                                                                       : "rshared";
+    r.mounts.push_back({m.container_path(), m.host_path(), m.readonly(), propagation});
+  }
+  if (auto it = resp.info().find("info"); it != resp.info().end()) r.verbose_info = it->second;
   return r;
 }
 

@@ -34,6 +34,13 @@ struct PodRecord {
   std::string ip;  // the pod's IP (PodSandboxStatus only; empty with the node's network)
 };
 
+struct CriMount {
+  std::string container_path;
+  std::string host_path;
+  bool readonly = false;
+  std::string propagation;  // "private", "rslave", "rshared"
+};
+
 struct CriContainerRecord {
   std::string id;
   std::string sandbox_id;
@@ -41,6 +48,19 @@ struct CriContainerRecord {
   std::string image;
   std::string state;  // CONTAINER_RUNNING, ...
   std::map<std::string, std::string> labels;
+  // ContainerStatus only:
+  std::string image_ref;  // the image's id or digest reference, as the runtime resolved it
+  int64_t created_ns = 0;
+  std::vector<CriMount> mounts;
+  // The runtime's verbose "info" document (JSON text, runtime-specific: containerd and
+  // CRI-O both give the pid, the sandbox id and the OCI spec); "" when not asked for.
+  std::string verbose_info;
+};
+
+struct CriRuntimeVersion {
+  std::string runtime_name;  // "containerd", "cri-o"
+  std::string runtime_version;
+  std::string api_version;
 };
 
 class CriClient {
@@ -50,10 +70,12 @@ class CriClient {
   const std::string& socket_path() const { return socket_path_; }
 
   Result<std::string> Version();  // "containerd 1.6.20 (CRI v1)"
+  Result<CriRuntimeVersion> RuntimeVersion();
   Result<PodRecord> PodSandboxStatus(const std::string& sandbox_id);
   Result<std::vector<PodRecord>> ListPodSandbox();
   Result<std::vector<CriContainerRecord>> ListContainers(const std::string& sandbox_id = "");
-  Result<CriContainerRecord> ContainerStatus(const std::string& container_id);
+  // With `verbose`, the runtime's info document too (its pid, sandbox, spec).
+  Result<CriContainerRecord> ContainerStatus(const std::string& container_id, bool verbose = false);
   // Stops a container: SIGTERM, then SIGKILL after `timeout_s` (0: at once).
   Status StopContainer(const std::string& container_id, int64_t timeout_s,
                        std::chrono::milliseconds call_timeout = std::chrono::seconds(0));

@@ -30,8 +30,9 @@ struct ContainerMount {
 
 struct ContainerInfo {
   std::string id;                 // full id
-  std::string engine = "containerd";  // who runs it: "containerd", "docker", "podman" (container.type)
+  std::string engine = "containerd";  // who runs it: "containerd", "docker", "podman", "cri-o", "cri" (container.type)
   bool engine_described = false;  // by the engine's own API (dockerd, podman), not containerd's record
+  bool cri_described = false;     // by a CRI runtime's ContainerStatus (CRI-O; a runtime known only by its CRI socket)
   std::string runtime_namespace;  // containerd namespace ("k8s.io", "default", "moby" for Docker; "" for podman)
   std::string name;               // CRI container name, "POD" for a pod sandbox, else the id
   std::string image;              // reference as the runtime has it
