@@ -38,6 +38,7 @@ class RuleEvaluation : public ::testing::Test {
     p.cwd = "/root";
     p.env = {"HOME=/root", "TERM=xterm"};
     p.cap_effective = (1ull << 21) | (1ull << 0);  // CAP_SYS_ADMIN, CAP_CHOWN
+    p.pgid = ppid == 0 ? pid : ppid;
     tracker_.Seed(std::move(p));
   }
 
@@ -251,6 +252,26 @@ TEST_F(RuleEvaluation, EventArgsListFalcosParametersInItsOrder) {
   auto kill = SyscallRecord(SYS_kill, 0, {1234, SIGKILL}, {}, {}, 30);
   ASSERT_TRUE(Fires("evt.type = kill", kill, &out, "%evt.args"));
   EXPECT_EQ(out, "res=0 pid=1234 sig=9(SIGKILL)");
+}
+
+// execve's exit parameters come from the process riposte built at the exec, named and
+// rendered as Falco's event table has them; what riposte's record lacks has no value.
+TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
+  std::string out;
+  auto exec = SyscallRecord(SYS_execve, 0, {}, "/usr/bin/cat", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = execve", exec, &out,
+                    "%evt.arg.exe|%evt.arg.args|%evt.arg.pid|%evt.arg.ptid|%evt.arg.pgid|%evt.arg.comm|%evt.arg.cwd|"
+                    "%evt.arg.uid|%evt.arg.loginuid|%evt.arg.cap_effective|%evt.arg.trusted_exepath|%evt.arg[1]|"
+                    "%evt.arg[3]|%evt.rawarg.ptid|%evt.arg.fdlimit"));
+  EXPECT_EQ(out, "cat|/etc/shadow.|cat|bash|bash|cat|<NA>|root|<NONE>|200001|/usr/bin/cat|cat|cat|20|<NA>");
+  ASSERT_TRUE(Fires("evt.type = execve", exec, &out, "%evt.args"));
+  EXPECT_EQ(out.substr(0, out.find(" cap_inheritable")),
+            "res=0 exe=cat args=/etc/shadow. tid=30(cat) pid=30(cat) ptid=20(bash) cwd=<NA> comm=cat tty=0 "
+            "vpgid=20(bash) loginuid=-1(<NONE>)");
+  EXPECT_NE(out.find("uid=0(root) trusted_exepath=/usr/bin/cat pgid=20(bash) gid=0(root) filename=/usr/bin/cat"),
+            std::string::npos) << out;
+  // Conditions compare the numbers underneath.
+  EXPECT_TRUE(Fires("evt.type = execve and evt.rawarg.uid = 0 and evt.arg.ptid = bash and evt.rawarg.tid = 30", exec));
 }
 
 TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {

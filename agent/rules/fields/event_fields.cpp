@@ -10,6 +10,7 @@
 #include "decode/socket_format.h"
 #include "common/wall_time.h"
 #include "rules/field_registry.h"
+#include "rules/fields/exec_params.h"
 #include "rules/fields/falco_args_text.h"
 #include "rules/fields/falco_params.h"
 
@@ -79,6 +80,14 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
     out.push_back({ctx.Keep(!raw && e.ret < 0 ? ErrorText(e.ret) : fd ? FalcoFdText(e, e.ret) : std::to_string(e.ret)), e.ret});
     return true;
   }
+  if (s.name == "execve" || s.name == "execveat")
+    if (auto v = ExecParamOf(e, ctx.processes, key)) {
+      if (raw && v->number) out.push_back({ctx.Keep(std::to_string(*v->number)), *v->number, FieldValue::Numeric::kYes});
+      else
+        out.push_back({ctx.Keep(std::move(v->text)), v->number.value_or(0),
+                       v->number_is_text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
+      return true;
+    }
   // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
   // as the parameter "fd", first in their list.
   if (const auto& names = FalcoParams(s.name); key == "fd" && !names.empty() && names[0] == "fd") {
@@ -121,7 +130,7 @@ bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
 // evt.args (and evt.info): Falco's rendering of every parameter riposte has.
 void AllArgs(EvalContext& c, const FieldArg&, V& out) {
   if (c.event.kind != EventKind::kSyscall) return;
-  out.push_back({c.Keep(FalcoArgsText(c.event)), 0});
+  out.push_back({c.Keep(FalcoArgsText(c.event, &c.processes)), 0});
 }
 
 // The index of the param called `name`, or -1.

@@ -13,6 +13,7 @@
 #include "decode/socket_format.h"
 #include "decode/user_names.h"
 #include "kernel/syscall_table.h"
+#include "rules/fields/exec_params.h"
 #include "rules/fields/falco_params.h"
 #include "state/fd_info.h"
 #include "state/process_info.h"
@@ -113,9 +114,11 @@ std::optional<std::string> ParamForArgs(const Event& e, int i) {
   }
 }
 
-std::optional<std::string> ValueOf(const Event& e, std::string_view name, bool first) {
+std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes, std::string_view name, bool first) {
   const SyscallInfo& s = *e.syscall;
   if (name == "res") return ResultText(e);
+  if (processes && (s.name == "execve" || s.name == "execveat"))
+    if (auto v = ExecParamOf(e, *processes, name)) return std::move(v->args_text);
   if (name == "fd" && first) return e.ret < 0 ? ErrnoText(e.ret) : FdNumberText(e, e.ret);
   if (name == "tuple") {
     if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && e.fd->tuple.remote_port) return e.fd->name;
@@ -141,12 +144,12 @@ std::string FalcoFdText(const Event& e, int64_t fd) {
   return f ? FdText(*f) : std::to_string(fd);
 }
 
-std::string FalcoArgsText(const Event& e) {
+std::string FalcoArgsText(const Event& e, const ProcessTable* processes) {
   if (e.kind != EventKind::kSyscall || !e.syscall) return {};
   std::string out;
   const auto& names = FalcoParams(e.syscall->name);
   for (size_t i = 0; i < names.size(); ++i) {
-    auto v = ValueOf(e, names[i], i == 0);
+    auto v = ValueOf(e, processes, names[i], i == 0);
     if (!v) continue;
     if (!out.empty()) out += ' ';
     out += std::string(names[i]) + "=" + *v;

@@ -8,11 +8,13 @@
 #include <string>
 
 #include "decode/event.h"
+#include "state/process_table.h"
 
 namespace riposte {
 
-// Empty for events that are not syscalls.
-std::string FalcoArgsText(const Event& e);
+// Empty for events that are not syscalls. `processes` names the processes pid parameters
+// point at (execve's "ptid=26537(bash)"); without it those are left out.
+std::string FalcoArgsText(const Event& e, const ProcessTable* processes = nullptr);
 // An fd parameter as Falco shows it (evt.arg.fd, inside evt.args' parentheses):
 // "<f>/etc/passwd", "<4t>1.2.3.4:5->6.7.8.9:10", "<p>"; the number when the fd is unknown.
 std::string FalcoFdText(const Event& e, int64_t fd);
