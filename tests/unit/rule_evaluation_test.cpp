@@ -272,6 +272,12 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
             std::string::npos) << out;
   // Conditions compare the numbers underneath.
   EXPECT_TRUE(Fires("evt.type = execve and evt.rawarg.uid = 0 and evt.arg.ptid = bash and evt.rawarg.tid = 30", exec));
+  // The clone family describes the caller the same way; its uid and gid are plain numbers,
+  // and it has no pgid.
+  auto clone = SyscallRecord(SYS_clone, 31, {SIGCHLD}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = clone", clone, &out,
+                    "%evt.arg.exe|%evt.arg.ptid|%evt.arg.uid|%evt.arg.gid|%evt.arg.vpid|%evt.arg.pgid|%evt.arg[5]"));
+  EXPECT_EQ(out, "cat|bash|0|0|cat|<NA>|bash");
 }
 
 TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {

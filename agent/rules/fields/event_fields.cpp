@@ -10,7 +10,7 @@
 #include "decode/socket_format.h"
 #include "common/wall_time.h"
 #include "rules/field_registry.h"
-#include "rules/fields/exec_params.h"
+#include "rules/fields/process_params.h"
 #include "rules/fields/falco_args_text.h"
 #include "rules/fields/falco_params.h"
 
@@ -80,8 +80,8 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
     out.push_back({ctx.Keep(!raw && e.ret < 0 ? ErrorText(e.ret) : fd ? FalcoFdText(e, e.ret) : std::to_string(e.ret)), e.ret});
     return true;
   }
-  if (s.name == "execve" || s.name == "execveat")
-    if (auto v = ExecParamOf(e, ctx.processes, key)) {
+  if (HasProcessParams(s.name))
+    if (auto v = ProcessParamOf(e, ctx.processes, key)) {
       if (raw && v->number) out.push_back({ctx.Keep(std::to_string(*v->number)), *v->number, FieldValue::Numeric::kYes});
       else
         out.push_back({ctx.Keep(std::move(v->text)), v->number.value_or(0),

@@ -13,7 +13,7 @@
 #include "decode/socket_format.h"
 #include "decode/user_names.h"
 #include "kernel/syscall_table.h"
-#include "rules/fields/exec_params.h"
+#include "rules/fields/process_params.h"
 #include "rules/fields/falco_params.h"
 #include "state/fd_info.h"
 #include "state/process_info.h"
@@ -117,8 +117,8 @@ std::optional<std::string> ParamForArgs(const Event& e, int i) {
 std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes, std::string_view name, bool first) {
   const SyscallInfo& s = *e.syscall;
   if (name == "res") return ResultText(e);
-  if (processes && (s.name == "execve" || s.name == "execveat"))
-    if (auto v = ExecParamOf(e, *processes, name)) return std::move(v->args_text);
+  if (processes && HasProcessParams(s.name))
+    if (auto v = ProcessParamOf(e, *processes, name)) return std::move(v->args_text);
   if (name == "fd" && first) return e.ret < 0 ? ErrnoText(e.ret) : FdNumberText(e, e.ret);
   if (name == "tuple") {
     if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && e.fd->tuple.remote_port) return e.fd->name;

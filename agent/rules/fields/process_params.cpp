@@ -1,4 +1,4 @@
-#include "rules/fields/exec_params.h"
+#include "rules/fields/process_params.h"
 
 #include <cstdio>
 
@@ -20,28 +20,30 @@ std::string ByteBufText(const std::vector<std::string>& items) {
   return out;
 }
 
-ExecParamValue Text(std::string s) { return {s, std::move(s), std::nullopt, false}; }
+ProcessParamValue Text(std::string s) { return {s, std::move(s), std::nullopt, false}; }
 
-ExecParamValue Number(int64_t n, std::string text) {
+ProcessParamValue Number(int64_t n, std::string text) {
   return {text, std::move(text), n, true};
 }
 
-// A pid parameter: its process's name, "26547(cf_exec1)" in evt.args.
-ExecParamValue Pid(const ProcessTable& processes, uint32_t pid) {
-  const ProcessInfo* p = processes.Find(pid);
-  if (!p) return Number(pid, std::to_string(pid));
-  return {p->comm, std::to_string(pid) + "(" + p->comm + ")", pid, false};
+// A pid parameter: the name of the process `host_pid` names, "26547(cf_exec1)" in
+// evt.args (`shown` is the number the parameter carries: a namespace's own id for vpid).
+ProcessParamValue Pid(const ProcessTable& processes, uint32_t shown, uint32_t host_pid) {
+  const ProcessInfo* p = processes.Find(host_pid);
+  if (!p) return Number(shown, std::to_string(shown));
+  return {p->comm, std::to_string(shown) + "(" + p->comm + ")", shown, false};
 }
+ProcessParamValue Pid(const ProcessTable& processes, uint32_t pid) { return Pid(processes, pid, pid); }
 
 // A uid or gid parameter: its name ("<NONE>" for -1), "0(root)" in evt.args.
-ExecParamValue Id(ArgKind kind, uint32_t id) {
+ProcessParamValue Id(ArgKind kind, uint32_t id) {
   const int64_t n = id == UINT32_MAX ? -1 : static_cast<int64_t>(id);
   std::string name = FormatArg(kind, id);
   const bool named = name != std::to_string(id);
   return {name, named ? std::to_string(n) + "(" + name + ")" : name, n, false};
 }
 
-ExecParamValue Hex(uint64_t v) {
+ProcessParamValue Hex(uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof(buf), "%llX", static_cast<unsigned long long>(v));
   return Number(static_cast<int64_t>(v), buf);
@@ -49,9 +51,14 @@ ExecParamValue Hex(uint64_t v) {
 
 }  // namespace
 
-std::optional<ExecParamValue> ExecParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
+bool HasProcessParams(std::string_view s) {
+  return s == "execve" || s == "execveat" || s == "clone" || s == "clone3" || s == "fork" || s == "vfork";
+}
+
+std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
   const ProcessInfo* p = e.process;
   if (!p) return std::nullopt;
+  const bool exec = e.syscall->name == "execve" || e.syscall->name == "execveat";
   if (name == "exe") return Text(p->exe);  // argv[0], as the process got it
   if (name == "args") return Text(ByteBufText(p->args));
   if (name == "tid") return Pid(processes, e.tid);
@@ -59,14 +66,20 @@ std::optional<ExecParamValue> ExecParamOf(const Event& e, const ProcessTable& pr
   // The parent thread: riposte keeps the parent process, the same task unless a
   // secondary thread of a multithreaded parent forked.
   if (name == "ptid") return Pid(processes, p->ppid);
-  // Falco's modern probe leaves execve's cwd empty: rules and outputs see "<NA>".
+  // Falco's modern probe leaves the cwd empty: rules and outputs see "<NA>".
   if (name == "cwd") return Text("<NA>");
   if (name == "comm") return Text(p->comm);
+  // The ids inside the caller's pid namespace, which name its processes by their host pid
+  // in Falco's rendering; a thread's own namespace id is not kept, only the process's.
+  if (name == "vpid") return Pid(processes, p->vpid, e.pid);
+  if (name == "vtid" && e.tid == e.pid) return Pid(processes, p->vpid, e.pid);
+  // execve's uid and gid are ids shown by name; the clone family's are plain numbers.
+  if (name == "uid") return exec ? Id(ArgKind::kUid, p->uid) : Number(p->uid, std::to_string(p->uid));
+  if (name == "gid") return exec ? Id(ArgKind::kGid, p->gid) : Number(p->gid, std::to_string(p->gid));
+  if (!exec) return std::nullopt;
   if (name == "tty") return Number(p->tty, std::to_string(p->tty));
   if (name == "pgid" || name == "vpgid") return Pid(processes, p->pgid);
   if (name == "loginuid") return Id(ArgKind::kUid, p->loginuid);
-  if (name == "uid") return Id(ArgKind::kUid, p->uid);
-  if (name == "gid") return Id(ArgKind::kGid, p->gid);
   if (name == "cap_inheritable") return Hex(p->cap_inheritable);
   if (name == "cap_permitted") return Hex(p->cap_permitted);
   if (name == "cap_effective") return Hex(p->cap_effective);
@@ -74,7 +87,7 @@ std::optional<ExecParamValue> ExecParamOf(const Event& e, const ProcessTable& pr
   if (name == "exe_ino_ctime" || name == "exe_ino_mtime") {
     const int64_t ns = name == "exe_ino_ctime" ? p->exe_ctime_ns : p->exe_mtime_ns;
     std::string when = FormatLocalTime(ns, true, true);
-    return ExecParamValue{when, when, ns, false};
+    return ProcessParamValue{when, when, ns, false};
   }
   if (name == "trusted_exepath") return Text(p->exepath);
   return std::nullopt;

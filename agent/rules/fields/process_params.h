@@ -1,0 +1,33 @@
+// The exit parameters with which Falco's execve, execveat and clone-family events describe
+// the calling process (libs' event table: exe, args, tid, pid, ptid, cwd, comm, tty, pgid,
+// vpgid, loginuid, caps, exe_ino and its times, uid, gid, trusted_exepath, vtid, vpid) as
+// evt.arg.NAME, evt.rawarg.NAME, evt.arg[N] and evt.args show them, taken from the process
+// riposte built from the kernel's exec and fork records (they come before the syscall's
+// exit). Parameters riposte's records do not carry (fdlimit, pgft_*, vm_*, the exe flags'
+// writable bit, pidns_init_start_ts, cgroups and env in Falco's form) have no value here
+// rather than an invented one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "decode/event.h"
+#include "state/process_table.h"
+
+namespace riposte {
+
+struct ProcessParamValue {
+  std::string text;       // evt.arg.NAME: "root", "cf_exec1" (a pid shows its process's name)
+  std::string args_text;  // in evt.args: "0(root)", "26547(cf_exec1)"
+  std::optional<int64_t> number;  // evt.rawarg.NAME, and what numeric comparisons use
+  bool number_is_text = false;    // the evt.arg text is the number itself ("0", "1FFFEFFFFFF")
+};
+
+// Whether the syscall's Falco event carries them: execve, execveat, clone, clone3, fork, vfork.
+bool HasProcessParams(std::string_view syscall);
+// Nothing when `name` is not one of them, or the process is not known.
+std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
+
+}  // namespace riposte
