@@ -280,6 +280,17 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   EXPECT_EQ(out, "cat|bash|0|0|cat|<NA>|bash");
 }
 
+// Fields Falco answers on every event: the open predicates are false on one that is not an
+// open, and an unset variable of proc.env[KEY] is "" (a set one has its spaces trimmed).
+TEST_F(RuleEvaluation, OpenPredicatesAndEnvironmentAnswerOnEveryEvent) {
+  auto kill = SyscallRecord(SYS_kill, 0, {1234, SIGKILL}, {}, {}, 30);
+  EXPECT_TRUE(Fires("evt.is_open_read = false and evt.is_open_write = false and evt.is_open_exec = false", kill));
+  EXPECT_TRUE(Fires("proc.env[NOT_SET] = \"\" and proc.env[HOME] = /root", kill));
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = kill", kill, &out, "%evt.is_open_read|%proc.env[NOT_SET]|%proc.env[TERM]"));
+  EXPECT_EQ(out, "false||xterm");
+}
+
 TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {
   EXPECT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
   auto rec = SyscallRecord(SYS_connect, 0, {5}, {}, {}, 30);

@@ -199,23 +199,25 @@ std::vector<FieldDef> EventFields() {
          if (c.event.kind != EventKind::kSyscall) return;
          out.push_back({c.event.ret < 0 ? "true" : "false", c.event.ret < 0});
        }},
-      {"evt.is_open_read", FieldType::kBool, FieldArgMode::kNone, "an open for reading",
+      // Falco answers these for every event, false for one that is not an open.
+      {"evt.is_open_read", FieldType::kBool, FieldArgMode::kNone, "an open for reading (false for other events)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpenEvent(c.event)) return;
+         if (!IsOpenEvent(c.event)) return out.push_back({"false", false});
          auto acc = OpenFlagsOf(c.event) & O_ACCMODE;
          bool b = acc == O_RDONLY || acc == O_RDWR;
          out.push_back({b ? "true" : "false", b});
        }},
-      {"evt.is_open_write", FieldType::kBool, FieldArgMode::kNone, "an open for writing",
+      {"evt.is_open_write", FieldType::kBool, FieldArgMode::kNone, "an open for writing (false for other events)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpenEvent(c.event)) return;
+         if (!IsOpenEvent(c.event)) return out.push_back({"false", false});
          auto acc = OpenFlagsOf(c.event) & O_ACCMODE;
          bool b = acc == O_WRONLY || acc == O_RDWR;
          out.push_back({b ? "true" : "false", b});
        }},
-      {"evt.is_open_exec", FieldType::kBool, FieldArgMode::kNone, "an open creating a file with execute permission",
+      {"evt.is_open_exec", FieldType::kBool, FieldArgMode::kNone,
+       "an open creating a file with execute permission (false for other events)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpenEvent(c.event)) return;
+         if (!IsOpenEvent(c.event)) return out.push_back({"false", false});
          bool b = (OpenFlagsOf(c.event) & O_CREAT) && (OpenModeOf(c.event) & 0111);
          out.push_back({b ? "true" : "false", b});
        }},

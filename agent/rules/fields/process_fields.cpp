@@ -156,9 +156,16 @@ std::vector<FieldDef> ProcessFields() {
            out.push_back({c.Keep(Join(p->env)), 0});
            return;
          }
+         // As Falco: the first KEY= with a value, spaces around it trimmed; "" when unset.
          for (const auto& kv : p->env)
-           if (kv.size() > a.key.size() && kv.compare(0, a.key.size(), a.key) == 0 && kv[a.key.size()] == '=')
-             out.push_back({std::string_view(kv).substr(a.key.size() + 1), 0});
+           if (kv.size() > a.key.size() + 1 && kv.compare(0, a.key.size(), a.key) == 0 && kv[a.key.size()] == '=') {
+             std::string_view v = std::string_view(kv).substr(a.key.size() + 1);
+             const size_t first = v.find_first_not_of(' ');
+             v = first == std::string_view::npos ? std::string_view() : v.substr(first, v.find_last_not_of(' ') - first + 1);
+             out.push_back({v, 0});
+             return;
+           }
+         out.push_back({"", 0});
        }},
       {"proc.pname", K::kString, A::kNone, "parent's name", PARENT(Str(out, p->comm))},
       {"proc.pexe", K::kString, A::kNone, "parent's argv[0]", PARENT(Str(out, p->exe))},
