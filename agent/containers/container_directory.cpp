@@ -318,7 +318,8 @@ Result<ContainerInfo> ContainerDirectory::Describe(const std::string& id_or_pref
       if (auto all = cri_.ListContainers(); all.ok())
         for (const auto& r : *all)
           if (r.id.starts_with(id)) return FetchFromCri(r.id, nullptr);
-    if (containerd_error && !SeparateCriSocket()) return *containerd_error;
+    // containerd not answering may still hold it, unless there is no containerd here at all.
+    if (containerd_error && (!SeparateCriSocket() || IsSocket(options_.containerd_socket))) return *containerd_error;
     return Error{"no container with id " + id_or_prefix + (SeparateCriSocket() ? " in containerd or CRI" : " in containerd"),
                  ErrorKind::kNotFound};
   }

@@ -89,5 +89,32 @@ TEST_F(CriSocketTest, PauseIsRefusedWithCrisReason) {
   EXPECT_TRUE(CounterMoves(300)) << "the container runs on: nothing was paused";
 }
 
+// An operator's stop by the 12-character id an alert shows: found in CRI's listing, with
+// no containerd to ask, and stopped through CRI.
+TEST_F(CriSocketTest, AManualStopByShortIdFindsTheContainerThroughCri) {
+  std::string id;
+  pod_ = StartPod("checkout", &id);
+  ASSERT_FALSE(id.empty());
+  id_ = id;
+  const std::string trail = dir_ + "/operator-audit.log";
+  int rc = 0;
+  std::string out = ShellStatus(RiposteBinary() + " --config " + config_ + " container stop " + id.substr(0, 12) +
+                                    " --grace-period 5s --audit-log " + trail + " 2>&1",
+                                &rc);
+  EXPECT_EQ(rc, 0) << out;
+  auto records = Lines(trail);
+  ASSERT_FALSE(records.empty()) << out;
+  EXPECT_EQ(records.back()["action"], "container.stop");
+  EXPECT_EQ(records.back()["outcome"], "done") << records.back().dump();
+  EXPECT_EQ(records.back()["details"]["engine"], "cri");
+  StoppedOrGone();
+  // A container CRI does not have, with no containerd here: gone, not "try again".
+  out = ShellStatus(RiposteBinary() + " --config " + config_ + " container stop 0123456789ab --audit-log " + trail +
+                        " 2>&1",
+                    &rc);
+  EXPECT_NE(rc, 0);
+  EXPECT_NE(out.find("no container with id 0123456789ab in containerd or CRI"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace riposte::testing
