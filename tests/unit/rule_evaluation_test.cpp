@@ -278,6 +278,11 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   ASSERT_TRUE(Fires("evt.type = clone", clone, &out,
                     "%evt.arg.exe|%evt.arg.ptid|%evt.arg.uid|%evt.arg.gid|%evt.arg.vpid|%evt.arg.pgid|%evt.arg[5]"));
   EXPECT_EQ(out, "cat|bash|0|0|cat|<NA>|bash");
+  // A secondary thread's clone: its tid names its process; its own namespace tid is not kept.
+  auto thread_clone = SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 30);
+  reinterpret_cast<rp_record_header*>(thread_clone.storage.data())->tid = 33;
+  ASSERT_TRUE(Fires("evt.type = clone", thread_clone, &out, "%evt.arg.tid|%evt.rawarg.tid|%evt.arg.vtid"));
+  EXPECT_EQ(out, "cat|33|<NA>");
 }
 
 // Fields Falco answers on every event: the open predicates are false on one that is not an

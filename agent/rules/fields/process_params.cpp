@@ -61,7 +61,7 @@ std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTab
   const bool exec = e.syscall->name == "execve" || e.syscall->name == "execveat";
   if (name == "exe") return Text(p->exe);  // argv[0], as the process got it
   if (name == "args") return Text(ByteBufText(p->args));
-  if (name == "tid") return Pid(processes, e.tid);
+  if (name == "tid") return Pid(processes, e.tid, e.pid);  // a thread shows its process's name
   if (name == "pid") return Pid(processes, e.pid);
   // The parent thread: riposte keeps the parent process, the same task unless a
   // secondary thread of a multithreaded parent forked.
