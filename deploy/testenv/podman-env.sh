@@ -48,7 +48,10 @@ events_logger = "file"
 CONF
   if ! running; then
     rm -f "$sock"
-    local_podman system service --time=0 "unix://$sock" >"$log" 2>&1 &
+    # exec: the recorded pid is podman itself, not a subshell running the function (killing
+    # that subshell left the service running, one more with every start).
+    (exec podman --root "$base/root" --runroot "$base/run" --tmpdir "$base/tmp" system service --time=0 \
+      "unix://$sock" >"$log" 2>&1) &
     echo $! > "$pidfile"
     await_running "podman system service" "$log"
   fi
@@ -63,6 +66,8 @@ stop() {
     pm rm -af -t 0 >/dev/null 2>&1 || true
   fi
   [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+  # Services an older version of this script left behind (their pid was not recorded).
+  pkill -f -- "system service --time=0 unix://$sock" 2>/dev/null || true
   for _ in $(seq 1 50); do running || break; sleep 0.1; done
   rm -f "$pidfile"
 }
