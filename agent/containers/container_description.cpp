@@ -17,10 +17,6 @@ std::string Annotation(const nlohmann::json& spec, std::string_view key) {
   return JsonText(JsonMember(spec, "annotations"), key);
 }
 
-std::string Label(const std::map<std::string, std::string>& labels, std::string_view key) {
-  auto it = labels.find(std::string(key));
-  return it == labels.end() ? "" : it->second;
-}
 
 bool HasString(const nlohmann::json& array, std::string_view value) {
   if (!array.is_array()) return false;
@@ -78,6 +74,11 @@ std::vector<ContainerMount> BindMounts(const nlohmann::json& spec) {
 }
 
 }  // namespace
+
+std::string Label(const std::map<std::string, std::string>& labels, std::string_view key) {
+  auto it = labels.find(std::string(key));
+  return it == labels.end() ? "" : it->second;
+}
 
 ImageReference ParseImageReference(std::string_view ref) {
   ImageReference r;

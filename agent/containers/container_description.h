@@ -3,6 +3,8 @@
 // no runtime is asked here.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -19,6 +21,13 @@ struct ImageReference {
 // "docker.io/library/busybox:1.36" -> {docker.io/library/busybox, 1.36};
 // "localhost:5000/app@sha256:..." -> {localhost:5000/app, ""}.
 ImageReference ParseImageReference(std::string_view ref);
+
+// Falco's container plugin leaves out a label whose value is longer than this (its
+// label_max_len default); every engine's description does the same.
+inline constexpr size_t kLabelMaxLen = 100;
+
+// The label's value, "" when absent.
+std::string Label(const std::map<std::string, std::string>& labels, std::string_view key);
 
 // The sandbox (pod) a CRI container belongs to, "" outside Kubernetes.
 std::string SandboxIdOf(const ContainerRecord& record);

@@ -6,14 +6,6 @@
 namespace riposte {
 namespace {
 
-// The plugin leaves out a label whose value is longer than this (its label_max_len default).
-constexpr size_t kLabelMaxLen = 100;
-
-std::string Label(const std::map<std::string, std::string>& labels, const std::string& key) {
-  auto it = labels.find(key);
-  return it == labels.end() ? "" : it->second;
-}
-
 // The privileged flag at a path of objects, or nothing when any step is missing.
 std::optional<bool> BoolAt(const nlohmann::json& j, std::initializer_list<std::string_view> path) {
   const nlohmann::json* at = &j;

@@ -8,9 +8,6 @@
 namespace riposte {
 namespace {
 
-// The plugin leaves out a label whose value is longer than this (its label_max_len default).
-constexpr size_t kLabelMaxLen = 100;
-
 std::vector<ContainerMount> EngineMounts(const nlohmann::json& inspect) {
   std::vector<ContainerMount> out;
   const auto& mounts = JsonMember(inspect, "Mounts");
