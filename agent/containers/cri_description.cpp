@@ -14,6 +14,16 @@ std::optional<bool> BoolAt(const nlohmann::json& j, std::initializer_list<std::s
   return at->get<bool>();
 }
 
+// What the pod's own status says: identity, address, and its labels but the kubelet's.
+void TakePod(const PodRecord& pod, ContainerInfo& info) {
+  info.k8s_namespace = pod.k8s_namespace;
+  info.pod_name = pod.name;
+  info.pod_uid = pod.uid;
+  if (!pod.ip.empty()) info.ip = pod.ip;
+  for (const auto& [k, v] : pod.labels)
+    if (!k.starts_with("io.kubernetes.") && v.size() <= kLabelMaxLen) info.pod_labels.emplace(k, v);
+}
+
 }  // namespace
 
 CriVerboseInfo ParseCriVerboseInfo(std::string_view json_text) {
@@ -102,12 +112,7 @@ ContainerInfo DescribeCriContainer(const CriContainerRecord& status, const PodRe
   info.pod_uid = Label(status.labels, "io.kubernetes.pod.uid");
   if (pod) {
     if (info.sandbox_id.empty()) info.sandbox_id = pod->sandbox_id;
-    info.k8s_namespace = pod->k8s_namespace;
-    info.pod_name = pod->name;
-    info.pod_uid = pod->uid;
-    if (!pod->ip.empty()) info.ip = pod->ip;
-    for (const auto& [k, v] : pod->labels)
-      if (!k.starts_with("io.kubernetes.") && v.size() <= kLabelMaxLen) info.pod_labels.emplace(k, v);
+    TakePod(*pod, info);
   }
   RenderContainerText(info);
   return info;
@@ -121,12 +126,7 @@ ContainerInfo DescribeCriSandbox(const PodRecord& pod, std::string_view runtime_
   info.name = "POD";
   info.is_sandbox = true;
   info.sandbox_id = pod.sandbox_id;
-  info.k8s_namespace = pod.k8s_namespace;
-  info.pod_name = pod.name;
-  info.pod_uid = pod.uid;
-  if (!pod.ip.empty()) info.ip = pod.ip;
-  for (const auto& [k, v] : pod.labels)
-    if (!k.starts_with("io.kubernetes.") && v.size() <= kLabelMaxLen) info.pod_labels.emplace(k, v);
+  TakePod(pod, info);
   RenderContainerText(info);
   return info;
 }
