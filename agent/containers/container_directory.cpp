@@ -353,6 +353,15 @@ void ContainerDirectory::Enqueue(std::string id, std::string ns, std::string run
   fetch_cv_.notify_one();
 }
 
+void ContainerDirectory::GiveUpWaitingFor(const std::string& id) {
+  std::shared_ptr<ContainerEntry> entry;
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = entries_.find(id); it != entries_.end()) entry = it->second;
+  }
+  if (entry) entry->GiveUp();  // events held for it are judged now
+}
+
 void ContainerDirectory::FetchLoop() {
   std::unique_lock lock(mu_);
   while (!stop_) {
@@ -382,6 +391,9 @@ void ContainerDirectory::FetchLoop() {
     if (info && pod_missing && next.attempts < kPodRetries) {
       Enqueue(next.id, info->runtime_namespace, next.runtime, next.attempts + 1, kPodRetryDelay);
     } else if (!info && info.error().kind == ErrorKind::kUnavailable && next.attempts < kPodRetries) {
+      // Asked again later, but the container's events are not held for a runtime that is
+      // not answering: they are judged now, described once it answers.
+      GiveUpWaitingFor(next.id);
       Enqueue(next.id, next.ns, next.runtime, next.attempts + 1, kPodRetryDelay, next.unless_known);
     } else if (!info && info.error().kind == ErrorKind::kNotFound && (next.runtime == "docker" || next.runtime == "podman") &&
                next.attempts < kEngineRetries) {
@@ -389,12 +401,7 @@ void ContainerDirectory::FetchLoop() {
               next.unless_known);
     } else if (!info) {
       spdlog::debug("containers: {}: {}", next.id, info.error().message);
-      std::shared_ptr<ContainerEntry> entry;
-      {
-        std::lock_guard relock(mu_);
-        if (auto it = entries_.find(next.id); it != entries_.end()) entry = it->second;
-      }
-      if (entry) entry->GiveUp();  // a first exec held for it is judged now
+      GiveUpWaitingFor(next.id);
     }
     lock.lock();
   }

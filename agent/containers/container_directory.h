@@ -91,6 +91,8 @@ class ContainerDirectory : public ContainerCatalog, public ContainerDescriber {
   Status ListAll();  // the first namespace that could not be listed
   void WatchLoop();
   void FetchLoop();
+  // Ends any wait for the description of container `id` (its held events are judged now).
+  void GiveUpWaitingFor(const std::string& id);
   void Enqueue(std::string id, std::string ns, std::string runtime, int attempts = 0,
                std::chrono::milliseconds delay = std::chrono::milliseconds(0), bool unless_known = false);
 

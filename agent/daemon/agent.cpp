@@ -26,16 +26,6 @@
 #include "version.h"
 
 namespace riposte {
-namespace {
-
-// How long, at most, a container's first exec waits for its engine's description (the
-// wait ends as soon as it is there, or the lookup gives up). containerd and dockerd answer
-// before the first exec nearly always; podman answers only once it has started the
-// container, 100-350 ms after its first process here.
-constexpr std::chrono::milliseconds kFirstExecHold{500};
-
-}  // namespace
-
 class Agent::Impl {
  public:
   Impl(const AgentConfig& config, const RunRequest& args, Detection detection)
@@ -113,7 +103,7 @@ class Agent::Impl {
     // Alert ids: unique per agent run (start time in ms, pid), then a counter.
     const std::string id_prefix = fmt::format("{:x}.{}-", time.ToWall(0) / 1000000, getpid());
     DetectionStageOptions stage_options;
-    if (containers_) stage_options.first_exec_hold = kFirstExecHold;
+    if (containers_) stage_options.container_hold = ContainerHoldLimits{};
     stage_options.alert_id_prefix = id_prefix;
     stage_options.evaluation_timed = [this](double seconds) { metrics_.rule_evaluation().Observe(seconds); };
     stage_options.not_answered = [this](const AlertFacts& facts) {
@@ -148,11 +138,12 @@ class Agent::Impl {
         nullptr,
         [&](const Event& e) { detect.OnEvent(e, state.processes(), time.ToWall(e.ts_boot_ns)); },
         [&](bool sighup) {
+          detect.Tick();
           detection_.Flush();
           metrics_.Heartbeat();
           const auto now = std::chrono::steady_clock::now();
           if (now - last_publish >= std::chrono::seconds(1)) {
-            metrics_.PublishPipeline(event_counts, detect.alert_counts());
+            metrics_.PublishPipeline(event_counts, detect.alert_counts(), detect.hold_counts());
             last_publish = now;
             const KernelCounters k = live_->kernel_counters();
             if (auto report = drops.Check(k.dropped_ring_full, k.sent, now)) on_drops(*report);
@@ -160,9 +151,10 @@ class Agent::Impl {
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");
         });
+    detect.Drain();
     detection_.Flush();
     metrics_.SetReady(false, "stopping");
-    metrics_.PublishPipeline(event_counts, detect.alert_counts());
+    metrics_.PublishPipeline(event_counts, detect.alert_counts(), detect.hold_counts());
     uint64_t total = 0;
     for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
     auto counters = live_->kernel_counters();
@@ -171,6 +163,10 @@ class Agent::Impl {
     spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} left out by the kernel record "
                  "filter, {} in-kernel kills",
                  engine.events(), total, counters.dropped_ring_full, counters.filtered, counters.kernel_kills);
+    if (const ContainerHoldCounts hold = detect.hold_counts(); hold.events)
+      spdlog::info("container hold: {} events of {} containers held for their description, {} judged with it, {} "
+                   "without it",
+                   hold.events, hold.containers, hold.described, hold.undescribed);
     if (!st) {
       spdlog::error("{}", st.error().message);
       return 1;

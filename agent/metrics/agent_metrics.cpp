@@ -13,10 +13,12 @@ int64_t SteadyNs() {
 
 AgentMetrics::AgentMetrics(MetricsSources sources) : sources_(std::move(sources)), heartbeat_ns_(SteadyNs()) {}
 
-void AgentMetrics::PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts) {
+void AgentMetrics::PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts,
+                                   const ContainerHoldCounts& hold) {
   std::lock_guard lock(mu_);
   events_ = events;
   alerts_ = alerts;
+  hold_ = hold;
 }
 
 void AgentMetrics::Heartbeat() { heartbeat_ns_.store(SteadyNs(), std::memory_order_relaxed); }
@@ -114,6 +116,15 @@ std::string AgentMetrics::Render() const {
     out.Sample("riposte_alerts_total", {{"rule", key.first}, {"priority", key.second}}, static_cast<double>(n));
   out.Family("riposte_alerts_dropped_total", "counter", "alerts not answered because the response queue was full");
   out.Sample("riposte_alerts_dropped_total", {}, static_cast<double>(alerts_dropped_));
+
+  out.Family("riposte_container_hold_containers_total", "counter",
+             "containers whose first events were held until the runtime described them");
+  out.Sample("riposte_container_hold_containers_total", {}, static_cast<double>(hold_.containers));
+  out.Family("riposte_container_hold_events_total", "counter",
+             "events held for their container's description, by how they were judged (described: with it; "
+             "undescribed: the wait ran out, or the runtime could not describe the container)");
+  out.Sample("riposte_container_hold_events_total", {{"judged", "described"}}, static_cast<double>(hold_.described));
+  out.Sample("riposte_container_hold_events_total", {{"judged", "undescribed"}}, static_cast<double>(hold_.undescribed));
 
   out.Family("riposte_rule_evaluation_seconds", "histogram",
              "time to evaluate every rule against one event (the first event and one in 256 after it are timed)");

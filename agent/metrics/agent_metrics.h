@@ -34,7 +34,7 @@ class AgentMetrics {
 
   // Capture thread: the counts so far (copied), alerts keyed by (rule, priority).
   using AlertCounts = AlertCountsByRule;  // the detection stage's
-  void PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts);
+  void PublishPipeline(const EventTypeCounts& events, const AlertCounts& alerts, const ContainerHoldCounts& hold = {});
   Histogram& rule_evaluation() { return rule_evaluation_; }  // sampled events
   void Heartbeat();
 
@@ -60,6 +60,7 @@ class AgentMetrics {
   mutable std::mutex mu_;
   EventTypeCounts events_;
   AlertCounts alerts_;
+  ContainerHoldCounts hold_;
   bool ready_ = false;
   std::string not_ready_reason_ = "starting";
   uint64_t reloads_ok_ = 0, reloads_failed_ = 0, alerts_dropped_ = 0;

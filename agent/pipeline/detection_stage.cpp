@@ -6,12 +6,28 @@ namespace riposte {
 
 DetectionStage::DetectionStage(RuleEngine& engine, std::function<void(const Alert&)> outputs, ResponseWorker* worker,
                                DetectionStageOptions options)
-    : engine_(engine), outputs_(std::move(outputs)), worker_(worker), options_(std::move(options)) {}
+    : engine_(engine), outputs_(std::move(outputs)), worker_(worker), options_(std::move(options)) {
+  if (options_.container_hold)
+    hold_ = std::make_unique<ContainerEventHold>(
+        *options_.container_hold,
+        [this](const Event& e, const ProcessTable& processes, int64_t wall_ns) { Judge(e, processes, wall_ns); });
+}
 
 void DetectionStage::OnEvent(const Event& e, const ProcessTable& processes, int64_t wall_ns) {
+  if (hold_ && hold_->Take(e, processes, wall_ns, ContainerEventHold::Clock::now())) return;
+  Judge(e, processes, wall_ns);
+}
+
+void DetectionStage::Tick() {
+  if (hold_ && hold_->held()) hold_->Release(ContainerEventHold::Clock::now());
+}
+
+void DetectionStage::Drain() {
+  if (hold_) hold_->ReleaseAll();
+}
+
+void DetectionStage::Judge(const Event& e, const ProcessTable& processes, int64_t wall_ns) {
   alerts_.clear();
-  if (options_.first_exec_hold.count() > 0 && e.kind == EventKind::kProcessExec)
-    if (const ProcessInfo* p = processes.Find(e.pid); p && p->container) p->container->WaitForInfo(options_.first_exec_hold);
   // One event in 256 is timed: two clock reads per event would cost more than the figure
   // is worth.
   const bool timed = (++events_ & 255) == 1 && options_.evaluation_timed;

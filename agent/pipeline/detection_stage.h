@@ -8,10 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "pipeline/container_event_hold.h"
 #include "pipeline/response_worker.h"
 #include "policy/alert_facts.h"
 #include "rules/rule_engine.h"
@@ -23,10 +26,10 @@ namespace riposte {
 using AlertCountsByRule = std::map<std::pair<std::string, std::string>, uint64_t>;
 
 struct DetectionStageOptions {
-  // A container's first exec can outrun the runtime's description by a few ms: it is
-  // held (once per container, this long at most) rather than judged without it. Zero:
-  // no hold (no container directory).
-  std::chrono::milliseconds first_exec_hold{0};
+  // A container's first events can outrun the runtime's description: they are held
+  // (pipeline/container_event_hold.h) rather than judged without it. None: no hold (no
+  // container directory, as in a replay).
+  std::optional<ContainerHoldLimits> container_hold;
   // Alert ids: this, then a counter (unique per agent run).
   std::string alert_id_prefix;
   // Called for one event in 256 with its rule evaluation time in seconds.
@@ -40,21 +43,32 @@ class DetectionStage {
   // `outputs` writes an alert to every alert sink; `worker` is null without policies.
   DetectionStage(RuleEngine& engine, std::function<void(const Alert&)> outputs, ResponseWorker* worker,
                  DetectionStageOptions options);
+  DetectionStage(const DetectionStage&) = delete;  // the hold calls back into this object
+  DetectionStage& operator=(const DetectionStage&) = delete;
 
   void OnEvent(const Event& event, const ProcessTable& processes, int64_t wall_ns);
+  // Between ring buffer passes: judges held events whose container is now described (or
+  // whose wait ran out).
+  void Tick();
+  // The agent is stopping: judges whatever is still held.
+  void Drain();
   // An alert of the agent's own (source "riposte"): the same outputs and the same answer,
   // not counted among the rules' alerts.
   void Raise(const Alert& alert);
 
   const AlertCountsByRule& alert_counts() const { return alert_counts_; }
+  // What the container hold did (zero without one).
+  ContainerHoldCounts hold_counts() const { return hold_ ? hold_->counts() : ContainerHoldCounts{}; }
 
  private:
+  void Judge(const Event& event, const ProcessTable& processes, int64_t wall_ns);
   void Answer(const Alert& alert);
 
   RuleEngine& engine_;
   std::function<void(const Alert&)> outputs_;
   ResponseWorker* worker_;
   DetectionStageOptions options_;
+  std::unique_ptr<ContainerEventHold> hold_;
   std::vector<Alert> alerts_;
   AlertCountsByRule alert_counts_;
   uint64_t events_ = 0;

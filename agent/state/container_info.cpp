@@ -24,24 +24,6 @@ void ContainerEntry::Publish(ContainerInfo info) {
     versions_.push_back(std::make_unique<const ContainerInfo>(std::move(info)));
     current_.store(versions_.back().get(), std::memory_order_release);
   }
-  published_.notify_all();
-}
-
-void ContainerEntry::GiveUp() {
-  {
-    std::lock_guard lock(mu_);
-    given_up_ = true;
-  }
-  published_.notify_all();
-}
-
-const ContainerInfo* ContainerEntry::WaitForInfo(std::chrono::milliseconds timeout) {
-  if (const ContainerInfo* i = info()) return i;
-  if (waited_.exchange(true)) return info();
-  std::unique_lock lock(mu_);
-  published_.wait_for(lock, timeout,
-                      [&] { return given_up_ || current_.load(std::memory_order_acquire) != nullptr; });
-  return info();
 }
 
 }  // namespace riposte

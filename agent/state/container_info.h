@@ -5,8 +5,6 @@
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -73,22 +71,25 @@ class ContainerEntry {
   // Null until the runtime has described the container.
   const ContainerInfo* info() const { return current_.load(std::memory_order_acquire); }
   void Publish(ContainerInfo info);
-  // The description, waiting up to `timeout` for the runtime's answer — once per entry: a
-  // container's first events (its entrypoint's execve, which "container started" rules
-  // look at) can outrun the lookup, and are better held than judged blind. The wait ends
-  // as soon as the answer is published or the lookup gives up; later calls, or a
-  // container the runtime never describes, do not wait again.
-  const ContainerInfo* WaitForInfo(std::chrono::milliseconds timeout);
-  // The lookup has failed for good: a waiter stops waiting.
-  void GiveUp();
+  // No description is coming soon (the lookup failed, or the runtime is not answering):
+  // nothing waits for it. A description published later still replaces the empty one.
+  void GiveUp() { given_up_.store(true, std::memory_order_release); }
+  // The runtime's description is in, or will never come: this container's events are
+  // judged as they come, not held for it.
+  bool Settled() const { return info() != nullptr || given_up_.load(std::memory_order_acquire); }
+  // A container's first events can outrun the runtime's description (its entrypoint's
+  // execve, which "container started" rules look at): the detection stage holds them
+  // for it, once per container. After a hold that ran out, the container's later events
+  // are judged as they come.
+  bool HoldSpent() const { return hold_spent_.load(std::memory_order_acquire); }
+  void SpendHold() { hold_spent_.store(true, std::memory_order_release); }
 
  private:
   std::string id_;
   std::atomic<const ContainerInfo*> current_{nullptr};
-  std::atomic<bool> waited_{false};
-  bool given_up_ = false;  // under mu_
-  std::condition_variable published_;
-  std::mutex mu_;
+  std::atomic<bool> given_up_{false};
+  std::atomic<bool> hold_spent_{false};
+  std::mutex mu_;  // guards versions_
   std::vector<std::unique_ptr<const ContainerInfo>> versions_;
 };
 

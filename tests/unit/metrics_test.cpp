@@ -75,7 +75,8 @@ TEST(AgentMetrics, EveryFamilyRendersAndCountsWhatWasReported) {
   Event exec;
   exec.kind = EventKind::kProcessExec;
   c.Count(exec);
-  m.PublishPipeline(c, {{{"Shell in container", "Warning"}, 1}});
+  m.PublishPipeline(c, {{{"Shell in container", "Warning"}, 1}},
+                    ContainerHoldCounts{.containers = 2, .events = 7, .described = 5, .undescribed = 1});
   StepReport done{"p", "kill", "process.kill", false, Outcome::kDone, "", 1, std::chrono::microseconds(2500)};
   StepReport skipped{"p", "stop", "container.stop", false, Outcome::kSkippedCondition, "", 2, {}};
   m.ObserveSteps({done, skipped});
@@ -91,6 +92,9 @@ TEST(AgentMetrics, EveryFamilyRendersAndCountsWhatWasReported) {
   EXPECT_EQ(p.Value("riposte_events_by_type_total", {{"type", std::string(KnownSyscalls()[0].name)}}), 2);
   EXPECT_EQ(p.Value("riposte_events_by_type_total", {{"type", "procexec"}}), 1);
   EXPECT_EQ(p.Value("riposte_alerts_total", {{"rule", "Shell in container"}, {"priority", "Warning"}}), 1);
+  EXPECT_EQ(p.Value("riposte_container_hold_containers_total"), 2);
+  EXPECT_EQ(p.Value("riposte_container_hold_events_total", {{"judged", "described"}}), 5);
+  EXPECT_EQ(p.Value("riposte_container_hold_events_total", {{"judged", "undescribed"}}), 1);
   EXPECT_EQ(p.Value("riposte_actions_total", {{"action", "process.kill"}, {"outcome", "done"}}), 1);
   EXPECT_EQ(p.Value("riposte_actions_total", {{"action", "container.stop"}, {"outcome", "skipped_condition"}}), 1);
   EXPECT_EQ(p.Value("riposte_action_duration_seconds_count", {{"action", "process.kill"}}), 1);
