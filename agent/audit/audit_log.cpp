@@ -115,12 +115,27 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
     const RecoveredTailRecord record{tail->torn.size(), Sha256Hex(tail->torn),
                                      "the previous run stopped inside a write; the partial record was never "
                                      "reported done"};
-    if (auto r = log->AppendLocked(ToJson(record)); !r) return r.error();
+    if (auto r = log->AppendLocked(ToJson(record), true, WallNowNs()); !r) return r.error();
+  }
+  auto seal = SealState::Open(options.path);
+  if (!seal) return seal.error();
+  log->seal_ = std::move(*seal);
+  if (log->seal_) {
+    if (!last_line.empty() && KindOf(nlohmann::json::parse(last_line, nullptr, false)) == AuditKind::kSeal &&
+        tail->torn.empty())
+      log->sealed_seq_ = log->seq_;
+    // Records an earlier run left unsealed (it died) are sealed now, with their epoch's key,
+    // which is still the one on disk.
+    if (auto st = log->SealLocked(WallNowNs(), "start"); !st) return st.error();
   }
   return log;
 }
 
 AuditLog::~AuditLog() {
+  if (seal_) {
+    std::lock_guard lock(mu_);
+    (void)SealLocked(WallNowNs(), "close");
+  }
   if (fd_ >= 0) close(fd_);
   if (head_fd_ >= 0) close(head_fd_);
 }
@@ -149,7 +164,7 @@ Status AuditLog::Rotate() {
   if (ec) return Error{p + ": cannot rotate: " + ec.message()};
   if (auto st = OpenCurrent(); !st) return st;
   // The new file starts with a link to the old one: verify follows the chain across.
-  auto r = AppendLocked(ToJson(RotateRecord{fs::path(p).filename().string() + ".1"}));
+  auto r = AppendLocked(ToJson(RotateRecord{fs::path(p).filename().string() + ".1"}), true, WallNowNs());
   return r ? Status::Ok() : Status(r.error());
 }
 
@@ -211,18 +226,18 @@ Status AuditLog::WriteGapRecord() {
   const auto body = ToJson(AuditGapRecord{gap_.refused, gap_.first_time, gap_.last_time, gap_.error, gap_.records});
   Gap pending = std::move(gap_);
   gap_ = Gap{};
-  if (auto r = AppendLocked(body); !r) {
+  if (auto r = AppendLocked(body, true, WallNowNs()); !r) {
     gap_ = std::move(pending);
     return r.error();
   }
   return Status::Ok();
 }
 
-Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool sync) {
+Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool sync, int64_t now_ns) {
   if (fd_ < 0)
     if (auto st = OpenCurrent(); !st) return st.error();
   nlohmann::ordered_json record{{"seq", seq_ + 1},
-                                {"time", FormatRfc3339(WallNowNs())},
+                                {"time", FormatRfc3339(now_ns)},
                                 {"host", options_.host},
                                 {"prev_hash", prev_hash_}};
   for (const auto& [k, v] : body.items()) record[k] = v;
@@ -241,13 +256,48 @@ Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync)
     NoteRefused(body, e.message);
     return e;
   };
+  // One clock reading for the seal decision and the record's time: a record is never
+  // stamped in an epoch whose key is gone, nor sealed under an epoch it is not in.
+  const int64_t now = WallNowNs();
+  if (Status st = SealLocked(now, "epoch_end"); !st) return refuse(st.error());
   if (size_ >= options_.max_bytes) {
     if (auto st = Rotate(); !st) return refuse(st.error());
   }
   if (Status st = WriteGapRecord(); !st) return refuse(st.error());
-  auto r = AppendLocked(body, sync);
+  auto r = AppendLocked(body, sync, now);
   if (!r) return refuse(r.error());
   return r;
+}
+
+Status AuditLog::SealIfDue() {
+  std::lock_guard lock(mu_);
+  return SealLocked(WallNowNs(), "epoch_end");
+}
+
+Status AuditLog::SealLocked(int64_t now_ns, const char* reason) {
+  if (!seal_) return Status::Ok();
+  const int64_t now_epoch = seal_->schedule().EpochOf(now_ns);
+  const bool closing = std::string_view(reason) == "close";
+  const bool ended = now_epoch > static_cast<int64_t>(seal_->epoch());
+  if (!closing && !ended) return Status::Ok();
+  // A seal is written when something since the last one needs it, and at every epoch's
+  // end while the writer runs (an idle epoch's seal says "nothing happened", not "cut").
+  const bool needed = seq_ > sealed_seq_ || (ended && !closing);
+  if (needed) {
+    const uint64_t epoch = seal_->epoch();
+    SealRecord record{epoch,
+                      FormatRfc3339(seal_->schedule().EpochStart(epoch)),
+                      FormatRfc3339(seal_->schedule().EpochEnd(epoch)),
+                      reason,
+                      seq_,
+                      seal_->Mac(seq_ + 1, prev_hash_)};
+    // Stamped with the sealing time; a seal is not itself under an epoch's check.
+    auto r = AppendLocked(ToJson(record), true, now_ns);
+    if (!r) return r.error();  // the key is kept: those records can still be sealed
+    sealed_seq_ = seq_;
+  }
+  if (ended) return seal_->Advance(static_cast<uint64_t>(now_epoch));
+  return Status::Ok();
 }
 
 uint64_t AuditLog::last_seq() const {

@@ -17,6 +17,12 @@
 //
 // The log and FILE.head are opened through common/safe_file.h: never through a symlink,
 // never a file of another user's.
+//
+// When FILE.seal exists (`riposte audit seal-init`), the trail is sealed (audit_seal.h):
+// before the first record of a new epoch, and when the writer closes, a `seal` record
+// MACs the chain head under the epoch's key; then the key steps forward and the old one
+// is erased. Every record is stamped inside the lock with the same clock reading that
+// chose its epoch, so the records a seal covers all belong to its epoch.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +32,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/audit_seal.h"
 #include "common/result.h"
 
 namespace riposte {
@@ -54,6 +61,11 @@ class AuditLog {
   // Thread-safe.
   Result<uint64_t> Append(const nlohmann::ordered_json& body, bool sync = true);
 
+  // Seals the epoch that has ended, if one has (an idle writer still seals each epoch:
+  // a gap in the seals then means the writer was not running). Called periodically.
+  Status SealIfDue();
+  bool sealed() const { return seal_ != nullptr; }
+
   uint64_t last_seq() const;
   // Appends that failed (disk full, file gone...) since the log was opened.
   uint64_t write_errors() const;
@@ -62,7 +74,10 @@ class AuditLog {
   explicit AuditLog(AuditLogOptions options) : options_(std::move(options)) {}
   Status OpenCurrent();
   Status Rotate();
-  Result<uint64_t> AppendLocked(const nlohmann::ordered_json& body, bool sync = true);
+  Result<uint64_t> AppendLocked(const nlohmann::ordered_json& body, bool sync, int64_t now_ns);
+  // Writes the seal of the key's epoch when `now_ns` is past it (or always, for `reason`
+  // "close"), then steps the key to now's epoch.
+  Status SealLocked(int64_t now_ns, const char* reason);
   Status WriteLine(const std::string& line, bool sync);
   void WriteHead();
   // Counts a record that could not be written, for the gap record.
@@ -78,6 +93,8 @@ class AuditLog {
   uint64_t seq_ = 0;
   uint64_t write_errors_ = 0;
   std::string prev_hash_;
+  std::unique_ptr<SealState> seal_;  // null: the trail is not sealed
+  uint64_t sealed_seq_ = 0;          // the last record a seal covers (a seal's own seq)
   // Records refused since the last successful write (see above).
   struct Gap {
     uint64_t refused = 0;

@@ -19,6 +19,7 @@ constexpr KindName kKinds[] = {
     {AuditKind::kPolicy, "policy"},              {AuditKind::kAction, "action"},
     {AuditKind::kBreaker, "breaker"},            {AuditKind::kRecoveredTail, "recovered_tail"},
     {AuditKind::kRotate, "rotate"},              {AuditKind::kAuditGap, "audit_gap"},
+    {AuditKind::kSeal, "seal"},
 };
 
 Json Start(AuditKind kind) { return Json{{"kind", AuditKindName(kind)}}; }
@@ -191,6 +192,17 @@ Json ToJson(const AuditGapRecord& r) {
   j["error"] = r.error;
   j["records"] = r.records;
   j["records_listed"] = r.records.size();
+  return j;
+}
+
+Json ToJson(const SealRecord& r) {
+  Json j = Start(AuditKind::kSeal);
+  j["epoch"] = r.epoch;
+  j["epoch_start"] = r.epoch_start;
+  j["epoch_end"] = r.epoch_end;
+  j["reason"] = r.reason;
+  j["sealed_seq"] = r.sealed_seq;
+  j["mac"] = r.mac;
   return j;
 }
 

@@ -33,6 +33,7 @@ enum class AuditKind : uint8_t {
   kRecoveredTail,
   kRotate,
   kAuditGap,
+  kSeal,
 };
 std::string_view AuditKindName(AuditKind kind);
 // Nothing for a name that is no kind.
@@ -140,6 +141,15 @@ struct RotateRecord {
   std::string previous_file;
 };
 
+// A MAC of the chain head under the epoch's sealing key (audit/audit_seal.h).
+struct SealRecord {
+  uint64_t epoch = 0;
+  std::string epoch_start, epoch_end;  // RFC 3339
+  std::string reason;                  // "epoch_end", "stop", "start" (an epoch left unsealed by a crash)
+  uint64_t sealed_seq = 0;             // the last record the seal covers (the one before it)
+  std::string mac;                     // hex HMAC-SHA-256
+};
+
 struct AuditGapRecord {
   uint64_t refused_records = 0;
   std::string first_refused;
@@ -161,6 +171,7 @@ Json ToJson(const BreakerRecord& r);
 Json ToJson(const RecoveredTailRecord& r);
 Json ToJson(const RotateRecord& r);
 Json ToJson(const AuditGapRecord& r);
+Json ToJson(const SealRecord& r);
 
 // The kind of a record read back; nothing when it has no known kind.
 std::optional<AuditKind> KindOf(const nlohmann::json& record);

@@ -2,6 +2,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <climits>
+#include <cstdio>
+#include <ctime>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -12,11 +15,138 @@
 namespace riposte {
 namespace {
 
+// Parses riposte's own RFC 3339 form ("2026-12-06T14:00:00.123456789Z"); nothing else.
+std::optional<int64_t> ParseRecordTime(const std::string& text) {
+  int y, mo, d, h, mi, sec;
+  char frac[16] = {};
+  if (text.size() < 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%15[0-9]Z", &y, &mo, &d, &h, &mi, &sec, frac) != 7)
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  std::string ns = frac;
+  ns.resize(9, '0');
+  return static_cast<int64_t>(timegm(&tm)) * 1000000000 + std::stoll(ns);
+}
+
+// What a key lets verify check beyond the chain.
+struct SealCheck {
+  const SealVerificationKey& key;
+  int64_t last_epoch = -1;          // of the last good seal
+  std::string last_reason;
+  SealKey derived;                   // the key of epoch `derived_epoch`
+  uint64_t derived_epoch = 0;
+  // Records since the last seal: the epochs they are in, and the first of them.
+  int64_t pending_min = INT64_MAX, pending_max = INT64_MIN;
+  uint64_t pending_first_seq = 0, pending_count = 0, pending_before_key = 0;
+  std::string pending_first_place;
+
+  explicit SealCheck(const SealVerificationKey& k) : key(k), derived(k.first) {}
+  const SealKey& KeyOf(uint64_t epoch) {
+    for (; derived_epoch < epoch; ++derived_epoch) derived = NextSealKey(derived);
+    return derived;
+  }
+};
+
 struct Walk {
   AuditVerification result;
   bool have_prev = false;
   uint64_t prev_seq = 0;
   std::string prev_hash;
+  std::optional<SealCheck> seals;
+
+  // The seal checks of one record (the chain checks have passed); false on a break.
+  bool CheckSeal(const std::string& file, size_t line_no, const nlohmann::json& rec, uint64_t seq,
+                 const std::string& link) {
+    SealCheck& c = *seals;
+    const std::string place = file + ":" + std::to_string(line_no);
+    if (KindOf(rec) != AuditKind::kSeal) {
+      auto time = rec.contains("time") && rec["time"].is_string() ? ParseRecordTime(rec["time"].get<std::string>())
+                                                                  : std::nullopt;
+      if (!time) {
+        Break(file, line_no, "record without a readable time: it cannot be placed in an epoch");
+        return false;
+      }
+      const int64_t epoch = c.key.schedule.EpochOf(*time);
+      if (c.pending_count++ == 0) {
+        c.pending_first_seq = seq;
+        c.pending_first_place = place;
+      }
+      if (epoch < 0) {
+        ++c.pending_before_key;  // written before the trail was sealed
+        return true;
+      }
+      c.pending_min = std::min(c.pending_min, epoch);
+      c.pending_max = std::max(c.pending_max, epoch);
+      // The writer seals an epoch before it writes a record of the next: records of two
+      // epochs with no seal between them mean the seal was removed.
+      if (c.pending_max > c.pending_min) {
+        Break(file, line_no, "records of epoch " + std::to_string(c.pending_min) + " (from seq " +
+                                 std::to_string(c.pending_first_seq) + ") are followed by records of epoch " +
+                                 std::to_string(c.pending_max) +
+                                 " with no seal between: a seal was removed, or the records were rewritten");
+        return false;
+      }
+      return true;
+    }
+    ++result.seals;
+    const uint64_t epoch = rec.value("epoch", uint64_t{0});
+    const std::string mac = rec.value("mac", "");
+    if (!rec.contains("epoch") || !rec["epoch"].is_number_unsigned() || mac.empty()) {
+      Break(file, line_no, "seal record without epoch or mac");
+      return false;
+    }
+    if (static_cast<int64_t>(epoch) < c.last_epoch) {
+      Break(file, line_no, "seal of epoch " + std::to_string(epoch) + " after the seal of epoch " +
+                               std::to_string(c.last_epoch) + ": seals go forward only");
+      return false;
+    }
+    if (SealMac(c.KeyOf(epoch), epoch, seq, link) != mac) {
+      Break(file, line_no, "the seal of epoch " + std::to_string(epoch) +
+                               " does not verify: the records it covers (up to seq " + std::to_string(seq - 1) +
+                               ") were rewritten, or the seal was forged");
+      return false;
+    }
+    // Every record it covers is of its epoch.
+    const bool later = c.pending_max > static_cast<int64_t>(epoch);
+    // Only the first seal may cover records from before the key (a trail sealed mid-way).
+    const bool earlier = (c.pending_min != INT64_MAX && c.pending_min < static_cast<int64_t>(epoch)) ||
+                         (c.last_epoch >= 0 && c.pending_before_key > 0);
+    if (c.pending_count > 0 && (later || earlier)) {
+      Break(file, line_no, "the seal of epoch " + std::to_string(epoch) + " covers records from seq " +
+                               std::to_string(c.pending_first_seq) + " (" + c.pending_first_place +
+                               ") that are not all of it (epochs " +
+                               (c.pending_before_key ? std::string("before the key, ") : std::string()) +
+                               (c.pending_max >= 0 ? std::to_string(c.pending_min) + ".." + std::to_string(c.pending_max)
+                                                   : std::string("none")) +
+                               ")" +
+                               ": records were backdated, moved or forged with a later key");
+      return false;
+    }
+    const std::string reason = rec.value("reason", "");
+    if (c.last_epoch >= 0 && static_cast<int64_t>(epoch) > c.last_epoch + 1)
+      result.notes.push_back(place + ": no seal for epoch" +
+                             (static_cast<int64_t>(epoch) > c.last_epoch + 2
+                                  ? "s " + std::to_string(c.last_epoch + 1) + ".." + std::to_string(epoch - 1)
+                                  : " " + std::to_string(c.last_epoch + 1)) +
+                             (c.last_reason == "close"
+                                  ? ": the writer was closed before them (the agent was stopped)"
+                                  : ": the writer was not closed before them: it died, or records were removed there "
+                                    "(compare with a copy shipped off the node)"));
+    c.last_epoch = static_cast<int64_t>(epoch);
+    c.last_reason = reason;
+    c.pending_min = INT64_MAX;
+    c.pending_max = INT64_MIN;
+    c.pending_count = 0;
+    c.pending_before_key = 0;
+    result.sealed_through_seq = seq;
+    result.last_sealed_epoch = c.last_epoch;
+    return true;
+  }
 
   void Break(const std::string& file, size_t line, const std::string& what) {
     result.ok = false;
@@ -63,6 +193,7 @@ struct Walk {
         return false;
       }
     }
+    if (seals && !CheckSeal(file, line_no, rec, seq, link)) return false;
     have_prev = true;
     prev_seq = seq;
     prev_hash = Sha256Hex(line);
@@ -110,8 +241,9 @@ void CheckHead(const std::string& file, Walk& walk) {
 
 }  // namespace
 
-AuditVerification VerifyAuditChain(const std::vector<std::string>& files) {
+AuditVerification VerifyAuditChain(const std::vector<std::string>& files, const SealVerificationKey* key) {
   Walk walk;
+  if (key) walk.seals.emplace(*key);
   for (const auto& file : files) {
     const auto whole = ReadWhole(file);
     if (!whole) {
@@ -133,6 +265,16 @@ AuditVerification VerifyAuditChain(const std::vector<std::string>& files) {
   }
   if (!files.empty() && walk.have_prev) CheckHead(files.back(), walk);
   if (walk.result.records == 0 && walk.result.ok) walk.result.notes.push_back("no records");
+  if (walk.seals && walk.result.ok) {
+    const SealCheck& c = *walk.seals;
+    if (walk.result.seals == 0)
+      walk.result.notes.push_back("no seal record: nothing here is proven by the key (was the trail sealed?)");
+    if (c.pending_count > 0)
+      walk.result.notes.push_back("seq " + std::to_string(c.pending_first_seq) + ".." +
+                                  std::to_string(walk.result.last_seq) + " (" + std::to_string(c.pending_count) +
+                                  " records from " + c.pending_first_place +
+                                  ") are not sealed yet: the current epoch, proven only by the chain");
+  }
   return walk.result;
 }
 

@@ -1,7 +1,20 @@
-// `riposte audit verify FILE...` checks the hash chain; `riposte tune FILE...` summarises
+// `riposte audit verify FILE...` checks the hash chain (and, with --key, the seals);
+// `riposte audit seal-init LOG` starts sealing a trail; `riposte tune FILE...` summarises
 // what each rule and policy did or would have done.
-#include <iostream>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "audit/audit_seal.h"
+#include "common/duration_text.h"
+#include "common/safe_file.h"
+#include "common/wall_time.h"
+
+#include <chrono>
 #include "audit/audit_summary.h"
 #include "audit/audit_verifier.h"
 #include "cli/commands.h"
@@ -16,8 +29,23 @@ void RegisterAuditCommands(CLI::App& app) {
   CLI::App* verify = audit->add_subcommand(
       "verify", "Check the hash chain across FILEs (oldest first: audit.log.2 audit.log.1 audit.log); report the first break");
   verify->add_option("files", *files, "audit log files, oldest first")->required();
-  verify->callback([files] {
-    AuditVerification v = VerifyAuditChain(*files);
+  auto key_file = std::make_shared<std::string>();
+  verify->add_option("--key", *key_file,
+                     "the verification key `riposte audit seal-init` printed (a file holding its line): check every seal too");
+  verify->callback([files, key_file] {
+    std::optional<SealVerificationKey> key;
+    if (!key_file->empty()) {
+      std::ifstream in(*key_file);
+      std::stringstream text;
+      text << in.rdbuf();
+      auto parsed = in ? SealVerificationKey::Parse(text.str()) : Result<SealVerificationKey>(Error{"cannot read it"});
+      if (!parsed) {
+        std::cerr << *key_file << ": " << parsed.error().message << "\n";
+        throw CLI::RuntimeError(2);
+      }
+      key = *parsed;
+    }
+    AuditVerification v = VerifyAuditChain(*files, key ? &*key : nullptr);
     for (const auto& n : v.notes) std::cout << "note: " << n << "\n";
     if (!v.ok) {
       std::cout << "BROKEN: " << v.first_break << "\n";
@@ -25,9 +53,59 @@ void RegisterAuditCommands(CLI::App& app) {
     }
     std::cout << "ok: " << v.records << " records, seq " << v.first_seq << ".." << v.last_seq
               << ", chain intact\n";
+    if (key && v.seals > 0)
+      std::cout << "sealed: " << v.seals << " seals verify with the key; records through seq " << v.sealed_through_seq
+                << " are sealed (last sealed epoch " << v.last_sealed_epoch << ", ended "
+                << FormatRfc3339(key->schedule.EpochEnd(static_cast<uint64_t>(v.last_sealed_epoch))) << ")\n";
     std::string kinds;
     for (const auto& [kind, n] : v.per_kind) kinds += (kinds.empty() ? "" : ", ") + kind + " " + std::to_string(n);
     if (!kinds.empty()) std::cout << "kinds: " << kinds << "\n";
+  });
+
+  auto init = std::make_shared<std::tuple<std::string, std::string, std::string>>("", "15m", "");
+  CLI::App* seal_init = audit->add_subcommand(
+      "seal-init", "Start sealing the trail at LOG: prints, once, the verification key to keep off this node");
+  seal_init->add_option("log", std::get<0>(*init), "the audit log (its sealing state goes to LOG.seal)")->required();
+  seal_init->add_option("--epoch", std::get<1>(*init), "how long each sealing key lives (default 15m)");
+  seal_init->add_option("--key-file", std::get<2>(*init), "also write the verification key to this new file (0600)");
+  seal_init->callback([init] {
+    const auto& [log, epoch_text, key_path] = *init;
+    auto epoch = ParseDuration(epoch_text);
+    if (!epoch || epoch->count() < 1000 || epoch->count() % 1000 != 0) {
+      std::cerr << "--epoch: whole seconds, at least 1s (\"15m\", \"1h\")\n";
+      throw CLI::RuntimeError(2);
+    }
+    // A running writer would go on unsealed until restarted: refuse while one holds the log.
+    struct stat st {};
+    if (lstat((log + ".head").c_str(), &st) == 0) {
+      auto head = OpenFileForWriting(log + ".head", WriteMode::kUpdate, 0600, false);
+      if (!head || flock(head->get(), LOCK_EX | LOCK_NB) != 0) {
+        std::cerr << log << " is being written (a riposte agent holds it): stop it, seal-init, start it again\n";
+        throw CLI::RuntimeError(2);
+      }
+    }
+    if (!key_path.empty() && lstat(key_path.c_str(), &st) == 0) {
+      std::cerr << key_path << " exists: the key file must be new\n";
+      throw CLI::RuntimeError(2);
+    }
+    const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    auto key = SealState::Init(log, epoch->count() / 1000, now);
+    if (!key) {
+      std::cerr << key.error().message << "\n";
+      throw CLI::RuntimeError(2);
+    }
+    const std::string line = key->Text();
+    if (!key_path.empty()) {
+      auto fd = OpenFileForWriting(key_path, WriteMode::kTruncate, 0600);
+      const std::string text = line + "\n";
+      if (!fd || write(fd->get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()) || fsync(fd->get()) != 0) {
+        std::cerr << key_path << ": cannot write the key: it is printed below, keep it\n";
+      }
+    }
+    std::cout << "sealing " << log << " every " << epoch_text << "; its state is in " << SealState::PathFor(log) << "\n"
+              << "verification key (shown once; keep it OFF this node; `riposte audit verify --key FILE` needs it):\n"
+              << line << "\n";
   });
 
   auto tune_files = std::make_shared<std::vector<std::string>>();

@@ -147,6 +147,9 @@ class Agent::Impl {
             last_publish = now;
             const KernelCounters k = live_->kernel_counters();
             if (auto report = drops.Check(k.dropped_ring_full, k.sent, now)) on_drops(*report);
+            if (response_)
+              if (auto sealed = response_->audit->SealIfDue(); !sealed)
+                spdlog::error("audit log: {}", sealed.error().message);
           }
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
           if (sighup || (watcher && watcher->Settled())) Reload(sighup ? "SIGHUP" : "file change");

@@ -100,8 +100,13 @@ int RunRespondAgent(const AgentConfig& config, const RespondRequest& args) {
   (void)r.audit->Append(ToJson(start));
   const sigset_t set = AgentSignals();
   while (true) {
-    int sig = 0;
-    sigwait(&set, &sig);
+    // Woken each second to seal an epoch that has ended (sealed trails, audit_log.h).
+    const timespec second{1, 0};
+    const int sig = sigtimedwait(&set, nullptr, &second);
+    if (sig < 0) {
+      if (auto st = r.audit->SealIfDue(); !st) spdlog::error("audit log: {}", st.error().message);
+      continue;
+    }
     if (sig != SIGHUP) break;
     auto policies = LoadPolicySet(r.policy_paths, *r.responders);
     if (!policies) {

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audit_verifier.h"
+#include "audit/sha256.h"
 #include "integration/agent_process.h"
 #include "integration/capture_harness.h"
 #include "responders/process_kill.h"
@@ -161,6 +162,70 @@ TEST_F(ResponseTest, DryRunLeavesTheProcessAliveAndRecordsWhatItWouldHaveDone) {
   EXPECT_EQ(r["mode"], "dry-run");
   EXPECT_EQ(r["mode_reason"], "--dry-run");
   EXPECT_EQ(r["details"]["pids"], json::array({victim}));
+}
+
+TEST_F(ResponseTest, ASealedTrailOfALiveAgentVerifiesWithTheKeyAndAConsistentRewriteDoesNot) {
+  const std::string key = dir_ + "/seal.key";
+  int code = -1;
+  std::string out = ShellStatus(RiposteBinary() + " audit seal-init " + audit_ + " --epoch 1s --key-file " + key + " 2>&1", &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("riposte-seal-v1 "), std::string::npos) << out;
+  ASSERT_TRUE(std::filesystem::exists(audit_ + ".seal"));
+  WritePolicy(KillPolicy("", "dry-run"));
+  {
+    auto agent = StartAgent();
+    // Alerts over three 1 s epochs: the agent seals each epoch's end and its stop.
+    for (int i = 0; i < 3; ++i) {
+      std::ifstream(trigger_).get();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    }
+    agent->Stop();
+  }
+  out = ShellStatus(RiposteBinary() + " audit verify --key " + key + " " + audit_ + " 2>&1", &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("seals verify with the key"), std::string::npos) << out;
+  auto records = Audit();
+  size_t seals = 0, results = 0;
+  for (const auto& r : records) {
+    seals += r["kind"] == "seal";
+    results += r["kind"] == "action" && r.value("outcome", "") == "would_have";
+  }
+  EXPECT_GE(seals, 3u);
+  EXPECT_GE(results, 1u);  // later alerts of the same process are deduplicated
+  EXPECT_EQ(records.back()["kind"], "seal");
+  EXPECT_EQ(records.back()["reason"], "close");
+
+  // Root rewrites what the agent would have done and recomputes every link and the head.
+  std::vector<std::string> lines;
+  {
+    std::ifstream in(audit_);
+    for (std::string l; std::getline(in, l);) lines.push_back(l);
+  }
+  std::string prev(64, '0');
+  std::ofstream rewritten(audit_, std::ios::trunc);
+  bool changed = false;
+  for (auto& l : lines) {
+    auto rec = nlohmann::ordered_json::parse(l);
+    if (!changed && rec["kind"] == "action" && rec.value("outcome", "") == "would_have") {
+      rec["outcome"] = "skipped_condition";
+      changed = true;
+    }
+    rec["prev_hash"] = prev;
+    l = rec.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    rewritten << l << "\n";
+    prev = Sha256Hex(l);
+  }
+  rewritten.close();
+  std::ofstream(audit_ + ".head", std::ios::trunc)
+      << nlohmann::ordered_json{{"seq", nlohmann::json::parse(lines.back())["seq"]}, {"hash", prev}}.dump() << "\n";
+  out = ShellStatus(RiposteBinary() + " audit verify " + audit_ + " 2>&1", &code);
+  EXPECT_EQ(code, 0) << "the chain alone cannot see it: " << out;
+  out = ShellStatus(RiposteBinary() + " audit verify --key " + key + " " + audit_ + " 2>&1", &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("does not verify"), std::string::npos) << out;
+  // The trail cannot be sealed twice (the first key would be lost).
+  out = ShellStatus(RiposteBinary() + " audit seal-init " + audit_ + " 2>&1", &code);
+  EXPECT_EQ(code, 2) << out;
 }
 
 TEST_F(ResponseTest, AReusedPidIsNeverHit) {
