@@ -19,6 +19,8 @@ packages=(
   # the Docker and Podman hosts' tests: a private dockerd and podman API service
   docker.io podman
   python3 procps util-linux systemd umoci curl openssl git
+  # the audit shipping tests: a real syslog collector over TLS
+  rsyslog rsyslog-openssl
 )
 
 if [ "$(id -u)" -ne 0 ]; then

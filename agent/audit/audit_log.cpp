@@ -245,6 +245,7 @@ Result<uint64_t> AuditLog::AppendLocked(const nlohmann::ordered_json& body, bool
   if (auto st = WriteLine(line + "\n", sync); !st) return st.error();
   ++seq_;
   prev_hash_ = Sha256Hex(line);
+  last_write_ = std::chrono::steady_clock::now();
   WriteHead();
   return seq_;
 }
@@ -269,9 +270,15 @@ Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync)
   return r;
 }
 
-Status AuditLog::SealIfDue() {
+Status AuditLog::Tick() {
   std::lock_guard lock(mu_);
-  return SealLocked(WallNowNs(), "epoch_end");
+  const int64_t now = WallNowNs();
+  if (auto st = SealLocked(now, "epoch_end"); !st) return st;
+  if (options_.heartbeat.count() > 0 && std::chrono::steady_clock::now() - last_write_ >= options_.heartbeat) {
+    auto r = AppendLocked(ToJson(HeartbeatRecord{static_cast<uint64_t>(options_.heartbeat.count())}), true, now);
+    if (!r) return r.error();
+  }
+  return Status::Ok();
 }
 
 Status AuditLog::SealLocked(int64_t now_ns, const char* reason) {

@@ -25,6 +25,7 @@
 // chose its epoch, so the records a seal covers all belong to its epoch.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,9 @@ struct AuditLogOptions {
   uint64_t max_bytes = 64ull << 20;  // rotate past this size
   int keep = 10;                     // rotated files kept: FILE.1 (newest) .. FILE.keep
   bool sync = true;                  // fdatasync each record (off only for benchmarks)
+  // A `heartbeat` record after this long without a record (0: never): a copy shipped off
+  // the node then tells "nothing happened" from "the agent stopped or the trail was cut".
+  std::chrono::seconds heartbeat{300};
 };
 
 class AuditLog {
@@ -61,9 +65,10 @@ class AuditLog {
   // Thread-safe.
   Result<uint64_t> Append(const nlohmann::ordered_json& body, bool sync = true);
 
-  // Seals the epoch that has ended, if one has (an idle writer still seals each epoch:
-  // a gap in the seals then means the writer was not running). Called periodically.
-  Status SealIfDue();
+  // Called periodically (each second): seals the epoch that has ended, if one has (an
+  // idle writer still seals each epoch: a gap in the seals then means the writer was not
+  // running), and writes a heartbeat when the trail has been idle for `heartbeat`.
+  Status Tick();
   bool sealed() const { return seal_ != nullptr; }
 
   uint64_t last_seq() const;
@@ -95,6 +100,7 @@ class AuditLog {
   std::string prev_hash_;
   std::unique_ptr<SealState> seal_;  // null: the trail is not sealed
   uint64_t sealed_seq_ = 0;          // the last record a seal covers (a seal's own seq)
+  std::chrono::steady_clock::time_point last_write_ = std::chrono::steady_clock::now();
   // Records refused since the last successful write (see above).
   struct Gap {
     uint64_t refused = 0;

@@ -19,7 +19,7 @@ constexpr KindName kKinds[] = {
     {AuditKind::kPolicy, "policy"},              {AuditKind::kAction, "action"},
     {AuditKind::kBreaker, "breaker"},            {AuditKind::kRecoveredTail, "recovered_tail"},
     {AuditKind::kRotate, "rotate"},              {AuditKind::kAuditGap, "audit_gap"},
-    {AuditKind::kSeal, "seal"},
+    {AuditKind::kSeal, "seal"},                  {AuditKind::kHeartbeat, "heartbeat"},
 };
 
 Json Start(AuditKind kind) { return Json{{"kind", AuditKindName(kind)}}; }
@@ -203,6 +203,12 @@ Json ToJson(const SealRecord& r) {
   j["reason"] = r.reason;
   j["sealed_seq"] = r.sealed_seq;
   j["mac"] = r.mac;
+  return j;
+}
+
+Json ToJson(const HeartbeatRecord& r) {
+  Json j = Start(AuditKind::kHeartbeat);
+  j["interval_s"] = r.interval_s;
   return j;
 }
 

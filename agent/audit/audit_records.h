@@ -34,6 +34,7 @@ enum class AuditKind : uint8_t {
   kRotate,
   kAuditGap,
   kSeal,
+  kHeartbeat,
 };
 std::string_view AuditKindName(AuditKind kind);
 // Nothing for a name that is no kind.
@@ -150,6 +151,11 @@ struct SealRecord {
   std::string mac;                     // hex HMAC-SHA-256
 };
 
+// Nothing was written for `interval_s`: the writer is alive and the trail goes on here.
+struct HeartbeatRecord {
+  uint64_t interval_s = 0;
+};
+
 struct AuditGapRecord {
   uint64_t refused_records = 0;
   std::string first_refused;
@@ -172,6 +178,7 @@ Json ToJson(const RecoveredTailRecord& r);
 Json ToJson(const RotateRecord& r);
 Json ToJson(const AuditGapRecord& r);
 Json ToJson(const SealRecord& r);
+Json ToJson(const HeartbeatRecord& r);
 
 // The kind of a record read back; nothing when it has no known kind.
 std::optional<AuditKind> KindOf(const nlohmann::json& record);

@@ -38,6 +38,47 @@ T InRange(const YAML::Node& n, T low, T high, const std::string& name) {
   return v;
 }
 
+// audit.ship: a list of collectors; unknown keys and missing ones are errors at their place.
+std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
+  if (!list.IsSequence()) throw YAML::RepresentationException(list.Mark(), "audit.ship must be a list");
+  std::vector<AuditShipConfig> out;
+  for (const auto& node : list) {
+    if (!node.IsMap()) throw YAML::RepresentationException(node.Mark(), "audit.ship: an entry must be a mapping");
+    AuditShipConfig e;
+    for (const auto& kv : node) {
+      const std::string key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      if (key == "name") e.name = v.as<std::string>();
+      else if (key == "address") e.address = v.as<std::string>();
+      else if (key == "tls") {
+        if (!v.IsMap()) throw YAML::RepresentationException(v.Mark(), "audit.ship tls must be a mapping");
+        for (const auto& t : v) {
+          const std::string tk = t.first.as<std::string>();
+          if (tk == "ca") e.tls_ca = t.second.as<std::string>();
+          else if (tk == "cert") e.tls_cert = t.second.as<std::string>();
+          else if (tk == "key") e.tls_key = t.second.as<std::string>();
+          else if (tk == "server_name") e.tls_server_name = t.second.as<std::string>();
+          else throw YAML::RepresentationException(t.first.Mark(), "audit.ship tls: unknown key '" + tk + "' (ca, cert, key, server_name)");
+        }
+      } else {
+        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, tls)");
+      }
+    }
+    if (e.name.empty() || e.address.empty())
+      throw YAML::RepresentationException(node.Mark(), "audit.ship: an entry needs a name and an address");
+    if (e.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+      throw YAML::RepresentationException(node.Mark(), "audit.ship: a name is lower-case letters, digits, '_' and '-'");
+    if (e.tls_cert.empty() != e.tls_key.empty())
+      throw YAML::RepresentationException(node.Mark(), "audit.ship tls: cert and key go together");
+    if (!e.tls_cert.empty() && e.tls_ca.empty())
+      throw YAML::RepresentationException(node.Mark(), "audit.ship tls: a client certificate needs ca (TLS)");
+    for (const auto& other : out)
+      if (other.name == e.name) throw YAML::RepresentationException(node.Mark(), "audit.ship: the name '" + e.name + "' is used twice");
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
 // Falco's append_output entries, with Falco's keys; anything else is an error at its place.
 std::vector<AppendOutput> ParseAppendOutput(const YAML::Node& list) {
   if (!list.IsSequence()) throw YAML::RepresentationException(list.Mark(), "append_output must be a list");
@@ -140,6 +181,11 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
        [](AgentConfig& c, const YAML::Node& v) {
          c.audit_keep = InRange<int>(v, 1, 1000, "audit.keep");
        }},
+      {"audit.heartbeat_s",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.audit_heartbeat_s = InRange<uint32_t>(v, 0, 86400, "audit.heartbeat_s");
+       }},
+      {"audit.ship", [](AgentConfig& c, const YAML::Node& v) { c.audit_ship = ParseAuditShip(v); }},
       {"syscall_event_drops.actions",
        [](AgentConfig& c, const YAML::Node& v) {
          c.drop_actions = As<Strings>(v);

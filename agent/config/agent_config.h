@@ -13,6 +13,13 @@
 
 namespace riposte {
 
+// One collector the audit trail is shipped to (audit/audit_shipper.h).
+struct AuditShipConfig {
+  std::string name;
+  std::string address;  // HOST:PORT
+  std::string tls_ca, tls_cert, tls_key, tls_server_name;  // tls_ca "": plain TCP
+};
+
 struct AgentConfig {
   // capture
   std::vector<std::string> syscalls;  // empty: the default set
@@ -45,6 +52,8 @@ struct AgentConfig {
   std::string audit_log = "/var/log/riposte/audit.log";
   uint64_t audit_max_bytes = 64ull << 20;
   int audit_keep = 10;
+  uint32_t audit_heartbeat_s = 300;  // 0: no heartbeat records
+  std::vector<AuditShipConfig> audit_ship;
   ProtectionConfig protection;
   uint32_t breaker_max_actions_per_minute = 60;  // 0: no breaker
   std::string breaker_cooldown = "5m";

@@ -39,6 +39,16 @@ class Agent::Impl {
                                 [this] {
                                   AuditLog* audit = audit_for_metrics_.load();
                                   return audit ? audit->write_errors() : 0;
+                                },
+                                [this] {
+                                  AuditLog* audit = audit_for_metrics_.load();
+                                  return audit ? audit->last_seq() : 0;
+                                },
+                                [this] {
+                                  std::vector<ShipperStatus> out;
+                                  if (const auto* shippers = shippers_for_metrics_.load())
+                                    for (const auto& s : *shippers) out.push_back(s->status());
+                                  return out;
                                 }}) {}
 
   int Run() {
@@ -64,6 +74,7 @@ class Agent::Impl {
     response_ = std::move(*response);
     if (!response_) spdlog::info("no policies: detection only (pass --policies to answer alerts)");
     if (response_) audit_for_metrics_ = response_->audit.get();
+    if (response_) shippers_for_metrics_ = &response_->shippers;
 
     LiveCaptureOptions options;
     options.syscalls = CapturedSyscallsForRules(*detection_.rules);
@@ -148,7 +159,7 @@ class Agent::Impl {
             const KernelCounters k = live_->kernel_counters();
             if (auto report = drops.Check(k.dropped_ring_full, k.sent, now)) on_drops(*report);
             if (response_)
-              if (auto sealed = response_->audit->SealIfDue(); !sealed)
+              if (auto sealed = response_->audit->Tick(); !sealed)
                 spdlog::error("audit log: {}", sealed.error().message);
           }
           if (breaker_tripped_.exchange(false)) OnBreakerTripped();
@@ -322,6 +333,7 @@ class Agent::Impl {
   // What the metrics endpoint may read from its own thread, set once each exists.
   std::atomic<LiveCapture*> live_for_metrics_{nullptr};
   std::atomic<AuditLog*> audit_for_metrics_{nullptr};
+  std::atomic<const std::vector<std::unique_ptr<AuditShipper>>*> shippers_for_metrics_{nullptr};
   AgentMetrics metrics_;
 };
 

@@ -104,7 +104,7 @@ int RunRespondAgent(const AgentConfig& config, const RespondRequest& args) {
     const timespec second{1, 0};
     const int sig = sigtimedwait(&set, nullptr, &second);
     if (sig < 0) {
-      if (auto st = r.audit->SealIfDue(); !st) spdlog::error("audit log: {}", st.error().message);
+      if (auto st = r.audit->Tick(); !st) spdlog::error("audit log: {}", st.error().message);
       continue;
     }
     if (sig != SIGHUP) break;

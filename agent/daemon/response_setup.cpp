@@ -34,7 +34,31 @@ AuditLogOptions AuditLogOptionsFor(const AgentConfig& config, const std::string&
   o.host = HostName();
   o.max_bytes = config.audit_max_bytes;
   o.keep = config.audit_keep;
+  o.heartbeat = std::chrono::seconds(config.audit_heartbeat_s);
   return o;
+}
+
+Result<std::vector<std::unique_ptr<AuditShipper>>> StartAuditShipping(const AgentConfig& config,
+                                                                      const AuditLogOptions& audit) {
+  std::vector<std::unique_ptr<AuditShipper>> out;
+  for (const auto& c : config.audit_ship) {
+    auto address = ParseSyslogAddress(c.address);
+    if (!address) return Error{"audit.ship " + c.name + ": " + address.error().message};
+    address->tls_ca = c.tls_ca;
+    address->tls_cert = c.tls_cert;
+    address->tls_key = c.tls_key;
+    address->tls_server_name = c.tls_server_name;
+    ShipperOptions options;
+    options.audit_path = audit.path;
+    options.keep = audit.keep;
+    auto shipper = AuditShipper::Start({c.name, *address}, options);
+    if (!shipper) return shipper.error();
+    spdlog::info("audit shipping {}: syslog{} to {} (from seq {})", c.name, c.tls_ca.empty() ? " over plain TCP" : " over TLS",
+                 c.address, (*shipper)->status().acked_seq + 1);
+    if (c.tls_ca.empty()) spdlog::warn("audit shipping {}: not encrypted (no tls.ca): use TLS off a test network", c.name);
+    out.push_back(std::move(*shipper));
+  }
+  return out;
 }
 
 Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::string>& paths,
@@ -69,7 +93,11 @@ Result<std::unique_ptr<Response>> SetUpResponse(const ResponseRequest& flags, co
   auto log = AuditLog::Open(audit);
   if (!log) return log.error();
   r->audit = std::move(*log);
-  spdlog::info("audit log: {} (continuing at seq {})", audit.path, r->audit->last_seq() + 1);
+  spdlog::info("audit log: {} (continuing at seq {}{})", audit.path, r->audit->last_seq() + 1,
+               r->audit->sealed() ? ", sealed" : "");
+  auto shippers = StartAuditShipping(config, audit);
+  if (!shippers) return shippers.error();
+  r->shippers = std::move(*shippers);
 
   ResponseOptions options;
   options.force_dry_run = r->force_dry_run;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audit/audit_log.h"
+#include "audit/audit_shipper.h"
 #include "common/result.h"
 #include "config/agent_config.h"
 #include "containers/container_directory.h"
@@ -30,6 +31,8 @@ struct Response {
   bool force_dry_run = false;
   std::unique_ptr<QuarantineStore> quarantines;  // before the responders that use it
   std::unique_ptr<ResponderRegistry> responders;
+  // Before the log: destroyed after it, so their last pass ships its stop and seal records.
+  std::vector<std::unique_ptr<AuditShipper>> shippers;
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<ResponseEngine> engine;
 };
@@ -37,6 +40,10 @@ struct Response {
 // The audit log the configuration names, or `path` when given: the one place its
 // options are built (the agent's trail and the manual actions' are the same file).
 AuditLogOptions AuditLogOptionsFor(const AgentConfig& config, const std::string& path);
+
+// A shipper for each collector of audit.ship, for the trail at `audit`.
+Result<std::vector<std::unique_ptr<AuditShipper>>> StartAuditShipping(const AgentConfig& config,
+                                                                      const AuditLogOptions& audit);
 
 // Policies from `paths`, printing every message; an error when any file has errors.
 Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::string>& paths,

@@ -67,6 +67,9 @@ std::string AgentMetrics::Render() const {
   if (sources_.kernel) kernel = sources_.kernel();
   std::optional<uint64_t> audit_errors;
   if (sources_.audit_write_errors) audit_errors = sources_.audit_write_errors();
+  std::vector<ShipperStatus> shipping;
+  if (sources_.audit_shipping) shipping = sources_.audit_shipping();
+  const uint64_t audit_seq = sources_.audit_last_seq ? sources_.audit_last_seq() : 0;
 
   std::lock_guard lock(mu_);
   out.Family("riposte_up", "gauge", "1 while the agent runs; ready says whether it is attached and has rules");
@@ -139,6 +142,20 @@ std::string AgentMetrics::Render() const {
   if (audit_errors) {
     out.Family("riposte_audit_write_errors_total", "counter", "audit records that could not be written");
     out.Sample("riposte_audit_write_errors_total", {}, static_cast<double>(*audit_errors));
+  }
+  if (!shipping.empty()) {
+    out.Family("riposte_audit_ship_acked_seq", "gauge", "the last audit record known delivered to the collector");
+    for (const auto& sh : shipping) out.Sample("riposte_audit_ship_acked_seq", {{"target", sh.name}}, static_cast<double>(sh.acked_seq));
+    out.Family("riposte_audit_ship_lag_records", "gauge", "audit records not yet known delivered to the collector");
+    for (const auto& sh : shipping)
+      out.Sample("riposte_audit_ship_lag_records", {{"target", sh.name}},
+                 static_cast<double>(audit_seq > sh.acked_seq ? audit_seq - sh.acked_seq : 0));
+    out.Family("riposte_audit_ship_failures_total", "counter", "connections to the collector that failed");
+    for (const auto& sh : shipping) out.Sample("riposte_audit_ship_failures_total", {{"target", sh.name}}, static_cast<double>(sh.failures));
+    out.Family("riposte_audit_ship_resent_total", "counter", "audit records sent again after a failure");
+    for (const auto& sh : shipping) out.Sample("riposte_audit_ship_resent_total", {{"target", sh.name}}, static_cast<double>(sh.resent));
+    out.Family("riposte_audit_ship_connected", "gauge", "1 while connected to the collector");
+    for (const auto& sh : shipping) out.Sample("riposte_audit_ship_connected", {{"target", sh.name}}, sh.connected ? 1 : 0);
   }
   out.Family("riposte_reloads_total", "counter", "rule and policy reloads, per result");
   out.Sample("riposte_reloads_total", {{"result", "success"}}, static_cast<double>(reloads_ok_));

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "audit/audit_shipper.h"
 #include "kernel/capture_engine.h"
 #include "metrics/histogram.h"
 #include "pipeline/detection_stage.h"
@@ -26,6 +27,8 @@ namespace riposte {
 struct MetricsSources {
   std::function<KernelCounters()> kernel;        // empty: no kernel counters (not attached)
   std::function<uint64_t()> audit_write_errors;  // empty: no audit log
+  std::function<uint64_t()> audit_last_seq;      // empty: no audit log
+  std::function<std::vector<ShipperStatus>()> audit_shipping;  // empty: nothing shipped
 };
 
 class AgentMetrics {

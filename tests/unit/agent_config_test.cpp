@@ -202,3 +202,41 @@ TEST(AgentConfig, AppendOutputIsFalcosWithSuggestedFieldsByDefault) {
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(AgentConfig, AuditShippingTargetsAreReadAndCheckedWithTheirPosition) {
+  auto good = Write("audit:\n  heartbeat_s: 60\n  ship:\n    - name: central\n      address: 10.0.0.5:6514\n"
+                    "      tls: {ca: /etc/riposte/ca.pem, cert: /etc/riposte/node.pem, key: /etc/riposte/node.key}\n"
+                    "    - name: lab\n      address: 127.0.0.1:514\n");
+  auto c = LoadAgentConfig(good);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->audit_heartbeat_s, 60u);
+  ASSERT_EQ(c->audit_ship.size(), 2u);
+  EXPECT_EQ(c->audit_ship[0].name, "central");
+  EXPECT_EQ(c->audit_ship[0].tls_cert, "/etc/riposte/node.pem");
+  EXPECT_TRUE(c->audit_ship[1].tls_ca.empty());
+  const std::pair<const char*, const char*> bad[] = {
+      {"audit:\n  ship:\n    - name: a\n      address: h:1\n      port: 3\n", ":5:7: audit.ship: unknown key 'port'"},
+      {"audit:\n  ship:\n    - name: a\n", ":3:7: audit.ship: an entry needs a name and an address"},
+      {"audit:\n  ship:\n    - name: A B\n      address: h:1\n", "a name is lower-case"},
+      {"audit:\n  ship:\n    - {name: a, address: 'h:1', tls: {cert: c}}\n", "cert and key go together"},
+      {"audit:\n  ship:\n    - {name: a, address: 'h:1', tls: {cert: c, key: k}}\n", "needs ca"},
+      {"audit:\n  ship:\n    - {name: a, address: 'h:1'}\n    - {name: a, address: 'h:2'}\n", "used twice"},
+      {"audit:\n  ship: {name: a}\n", "must be a list"},
+      {"audit:\n  heartbeat_s: -1\n", ":2:16:"},
+      {"audit:\n  heartbeat_s: 90000\n", "audit.heartbeat_s must be between"},
+  };
+  for (const auto& [text, expected] : bad) {
+    auto path = Write(text);
+    auto r = LoadAgentConfig(path);
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_NE(r.error().message.find(expected), std::string::npos) << r.error().message;
+    std::filesystem::remove(path);
+  }
+  std::filesystem::remove(good);
+}
+
+}  // namespace
+}  // namespace riposte

@@ -237,3 +237,33 @@ TEST_F(AuditSealTest, AnUnsealedTrailVerifiesAsBeforeAndTheKeySaysNothingIsProve
 
 }  // namespace
 }  // namespace riposte
+
+namespace riposte {
+namespace {
+
+TEST(AuditHeartbeat, AnIdleTrailSaysItIsAlive) {
+  const auto dir = std::filesystem::temp_directory_path() / ("rp-heartbeat-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string path = (dir / "audit.log").string();
+  auto log = AuditLog::Open({.path = path, .host = "h", .heartbeat = std::chrono::seconds(1)});
+  ASSERT_TRUE(log) << log.error().message;
+  ASSERT_TRUE((*log)->Append({{"kind", "action"}}));
+  ASSERT_TRUE((*log)->Tick());
+  EXPECT_EQ((*log)->last_seq(), 1u) << "not idle yet";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE((*log)->Tick());
+  EXPECT_EQ((*log)->last_seq(), 2u);
+  ASSERT_TRUE((*log)->Tick());
+  EXPECT_EQ((*log)->last_seq(), 2u) << "one heartbeat per idle interval";
+  log->reset();
+  std::ifstream in(path);
+  std::string line, last;
+  while (std::getline(in, line)) last = line;
+  auto rec = nlohmann::json::parse(last);
+  EXPECT_EQ(rec["kind"], "heartbeat");
+  EXPECT_EQ(rec["interval_s"], 1);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace riposte
