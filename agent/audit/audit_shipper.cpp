@@ -13,6 +13,7 @@
 
 #include "audit/audit_follower.h"
 #include "common/atomic_file.h"
+#include "common/siem_schema.h"
 #include "common/safe_file.h"
 
 namespace riposte {
@@ -101,11 +102,18 @@ bool AuditShipper::Pass(ShipSession& session, bool final_pass) {
     }
     for (const auto& line : *lines) {
       auto rec = nlohmann::json::parse(line.text, nullptr, false);
-      const std::string message =
-          SyslogMessage(line.text, rec.value("kind", ""), rec.value("host", ""), rec.value("time", ""), pid);
-      if (auto st = session.connection->Send(message); !st) {
-        Fail(st.error().message);
-        return false;
+      std::optional<nlohmann::ordered_json> rendered;
+      if (target_.format != RecordFormat::kRiposte) rendered = RenderRecord(rec, target_.format, target_.product_version);
+      // A record the format has no rendering for counts as delivered: nothing is owed.
+      if (target_.format == RecordFormat::kRiposte || rendered) {
+        const std::string body =
+            rendered ? rendered->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : line.text;
+        const std::string message =
+            SyslogMessage(body, TextOf(rec, "kind"), TextOf(rec, "host"), TextOf(rec, "time"), pid);
+        if (auto st = session.connection->Send(message); !st) {
+          Fail(st.error().message);
+          return false;
+        }
       }
       session.in_flight.push_back({line.seq, std::chrono::steady_clock::now()});
       std::lock_guard lock(mu_);

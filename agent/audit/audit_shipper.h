@@ -23,6 +23,7 @@
 #include <string>
 #include <thread>
 
+#include "audit/record_formats.h"
 #include "audit/syslog_connection.h"
 #include "common/result.h"
 
@@ -31,6 +32,10 @@ namespace riposte {
 struct ShipTarget {
   std::string name;  // [a-z0-9_-], names the cursor file and the metrics
   SyslogTarget syslog;
+  // riposte: the records as they are (a collector's copy verifies); ocsf, ecs: rendered
+  // (record_formats.h; OCSF renders action results only, the others are not sent).
+  RecordFormat format = RecordFormat::kRiposte;
+  std::string product_version;  // for the renderings' metadata
 };
 
 struct ShipperOptions {

@@ -11,27 +11,10 @@
 
 #include "audit/audit_records.h"
 #include "audit/sha256.h"
+#include "common/wall_time.h"
 
 namespace riposte {
 namespace {
-
-// Parses riposte's own RFC 3339 form ("2026-12-06T14:00:00.123456789Z"); nothing else.
-std::optional<int64_t> ParseRecordTime(const std::string& text) {
-  int y, mo, d, h, mi, sec;
-  char frac[16] = {};
-  if (text.size() < 20 || std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%15[0-9]Z", &y, &mo, &d, &h, &mi, &sec, frac) != 7)
-    return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = sec;
-  std::string ns = frac;
-  ns.resize(9, '0');
-  return static_cast<int64_t>(timegm(&tm)) * 1000000000 + std::stoll(ns);
-}
 
 // What a key lets verify check beyond the chain.
 struct SealCheck {
@@ -65,7 +48,7 @@ struct Walk {
     SealCheck& c = *seals;
     const std::string place = file + ":" + std::to_string(line_no);
     if (KindOf(rec) != AuditKind::kSeal) {
-      auto time = rec.contains("time") && rec["time"].is_string() ? ParseRecordTime(rec["time"].get<std::string>())
+      auto time = rec.contains("time") && rec["time"].is_string() ? ParseRfc3339(rec["time"].get<std::string>())
                                                                   : std::nullopt;
       if (!time) {
         Break(file, line_no, "record without a readable time: it cannot be placed in an epoch");
@@ -94,12 +77,13 @@ struct Walk {
       return true;
     }
     ++result.seals;
-    const uint64_t epoch = rec.value("epoch", uint64_t{0});
-    const std::string mac = rec.value("mac", "");
-    if (!rec.contains("epoch") || !rec["epoch"].is_number_unsigned() || mac.empty()) {
+    // A tampered seal may hold anything: its members are checked before they are read.
+    if (!rec.contains("epoch") || !rec["epoch"].is_number_unsigned() || !rec.contains("mac") || !rec["mac"].is_string()) {
       Break(file, line_no, "seal record without epoch or mac");
       return false;
     }
+    const uint64_t epoch = rec["epoch"].get<uint64_t>();
+    const std::string mac = rec["mac"].get<std::string>();
     if (static_cast<int64_t>(epoch) < c.last_epoch) {
       Break(file, line_no, "seal of epoch " + std::to_string(epoch) + " after the seal of epoch " +
                                std::to_string(c.last_epoch) + ": seals go forward only");
@@ -127,7 +111,7 @@ struct Walk {
                                ": records were backdated, moved or forged with a later key");
       return false;
     }
-    const std::string reason = rec.value("reason", "");
+    const std::string reason = rec.contains("reason") && rec["reason"].is_string() ? rec["reason"].get<std::string>() : "";
     if (c.last_epoch >= 0 && static_cast<int64_t>(epoch) > c.last_epoch + 1)
       result.notes.push_back(place + ": no seal for epoch" +
                              (static_cast<int64_t>(epoch) > c.last_epoch + 2

@@ -8,6 +8,9 @@ void AddDetectionFlags(CLI::App& cmd, DetectionRequest& f, bool rules_required) 
   cmd.add_option("--alerts-file", f.alerts_file, "append Falco-format JSON alerts here, one per line, flushed per alert");
   cmd.add_option("--alerts-url", f.alerts_url, "POST each Falco-format JSON alert here (Falcosidekick compatible)");
   cmd.add_flag("--json", f.json, "alerts on stdout as Falco-format JSON (default: text)");
+  cmd.add_option("--alerts-format", f.alerts_format,
+                 "the JSON of --alerts-file, --alerts-url and --json: falco (default), ocsf (Detection Finding) or ecs")
+      ->check(CLI::IsMember({"falco", "ocsf", "ecs"}));
   cmd.add_option("--min-priority", f.min_priority, "drop alerts of rules below this priority (default Debug)");
 }
 

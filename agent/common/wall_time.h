@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace riposte {
@@ -17,6 +18,9 @@ struct TimeBase {
 
 // RFC 3339 with nanoseconds, UTC: "2026-11-22T21:59:00.123456789Z".
 std::string FormatRfc3339(int64_t wall_ns);
+// Reads that form back (the fraction may be shorter or absent; what follows the seconds
+// and fraction is not read: UTC is assumed); nothing when the date and time are not there.
+std::optional<int64_t> ParseRfc3339(const std::string& text);
 // Local time of day with nanoseconds, "21:59:00.123456789": Falco's rendering of evt.time
 // and the prefix of its alert text.
 std::string FormatTimeOfDay(int64_t wall_ns);

@@ -50,6 +50,11 @@ std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
       const YAML::Node& v = kv.second;
       if (key == "name") e.name = v.as<std::string>();
       else if (key == "address") e.address = v.as<std::string>();
+      else if (key == "format") {
+        e.format = v.as<std::string>();
+        if (e.format != "riposte" && e.format != "ocsf" && e.format != "ecs")
+          throw YAML::RepresentationException(v.Mark(), "audit.ship format must be riposte, ocsf or ecs");
+      }
       else if (key == "tls") {
         if (!v.IsMap()) throw YAML::RepresentationException(v.Mark(), "audit.ship tls must be a mapping");
         for (const auto& t : v) {
@@ -61,7 +66,7 @@ std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
           else throw YAML::RepresentationException(t.first.Mark(), "audit.ship tls: unknown key '" + tk + "' (ca, cert, key, server_name)");
         }
       } else {
-        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, tls)");
+        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, format, tls)");
       }
     }
     if (e.name.empty() || e.address.empty())
@@ -170,6 +175,12 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"alerts.file", [](AgentConfig& c, const YAML::Node& v) { c.alerts_file = As<std::string>(v); }},
       {"alerts.url", [](AgentConfig& c, const YAML::Node& v) { c.alerts_url = As<std::string>(v); }},
       {"alerts.json", [](AgentConfig& c, const YAML::Node& v) { c.alerts_json = As<bool>(v); }},
+      {"alerts.format",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.alerts_format = As<std::string>(v);
+         if (c.alerts_format != "falco" && c.alerts_format != "ocsf" && c.alerts_format != "ecs")
+           throw YAML::RepresentationException(v.Mark(), "alerts.format must be falco, ocsf or ecs");
+       }},
       {"alerts.min_priority", [](AgentConfig& c, const YAML::Node& v) { c.min_priority = As<std::string>(v); }},
       {"audit.path", [](AgentConfig& c, const YAML::Node& v) { c.audit_log = As<std::string>(v); }},
       {"audit.max_size_mb",

@@ -17,6 +17,7 @@ namespace riposte {
 struct AuditShipConfig {
   std::string name;
   std::string address;  // HOST:PORT
+  std::string format = "riposte";  // riposte, ocsf, ecs
   std::string tls_ca, tls_cert, tls_key, tls_server_name;  // tls_ca "": plain TCP
 };
 
@@ -45,6 +46,7 @@ struct AgentConfig {
   std::string alerts_file;
   std::string alerts_url;
   bool alerts_json = false;
+  std::string alerts_format = "falco";  // falco, ocsf, ecs (output/alert_formats.h)
   std::string min_priority = "Debug";
   // response: --policies, --dry-run, --audit-log
   std::vector<std::string> policies;

@@ -30,16 +30,19 @@ Result<Detection> SetUpDetection(const DetectionRequest& flags, const AgentConfi
   auto rules = LoadRuleSet(d.rule_paths, config.append_output);
   if (!rules) return rules.error();
   d.rules = std::move(*rules);
-  d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json || config.alerts_json));
+  const std::string& format_name = flags.alerts_format.empty() ? config.alerts_format : flags.alerts_format;
+  const auto format = AlertFormatNamed(format_name);
+  if (!format) return Error{"alerts format '" + format_name + "' is not falco, ocsf or ecs"};
+  d.sinks.push_back(std::make_unique<StreamAlertSink>(stdout, flags.json || config.alerts_json, *format));
   const std::string& file = flags.alerts_file.empty() ? config.alerts_file : flags.alerts_file;
   const std::string& url = flags.alerts_url.empty() ? config.alerts_url : flags.alerts_url;
   if (!file.empty()) {
-    auto f = FileAlertSink::Open(file);
+    auto f = FileAlertSink::Open(file, *format);
     if (!f) return f.error();
     d.sinks.push_back(std::move(*f));
   }
   if (!url.empty()) {
-    auto h = HttpAlertSink::Create(url);
+    auto h = HttpAlertSink::Create(url, *format);
     if (!h) return h.error();
     d.sinks.push_back(std::move(*h));
   }

@@ -20,6 +20,7 @@ struct DetectionRequest {
   std::string alerts_file;
   std::string alerts_url;
   bool json = false;
+  std::string alerts_format;  // empty: the configuration's (default falco)
   std::string min_priority;  // empty: the configuration's (default Debug)
 };
 

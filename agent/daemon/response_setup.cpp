@@ -7,6 +7,7 @@
 #include "policy/policy_reader.h"
 #include "responders/default_responders.h"
 #include "responders/network_quarantine.h"
+#include "version.h"
 
 namespace riposte {
 namespace {
@@ -51,10 +52,13 @@ Result<std::vector<std::unique_ptr<AuditShipper>>> StartAuditShipping(const Agen
     ShipperOptions options;
     options.audit_path = audit.path;
     options.keep = audit.keep;
-    auto shipper = AuditShipper::Start({c.name, *address}, options);
+    auto format = RecordFormatNamed(c.format);
+    if (!format) return Error{"audit.ship " + c.name + ": format '" + c.format + "' is not riposte, ocsf or ecs"};
+    auto shipper = AuditShipper::Start({c.name, *address, *format, kVersion}, options);
     if (!shipper) return shipper.error();
-    spdlog::info("audit shipping {}: syslog{} to {} (from seq {})", c.name, c.tls_ca.empty() ? " over plain TCP" : " over TLS",
-                 c.address, (*shipper)->status().acked_seq + 1);
+    spdlog::info("audit shipping {}: syslog{} to {}, {} records (from seq {})", c.name,
+                 c.tls_ca.empty() ? " over plain TCP" : " over TLS", c.address, c.format,
+                 (*shipper)->status().acked_seq + 1);
     if (c.tls_ca.empty()) spdlog::warn("audit shipping {}: not encrypted (no tls.ca): use TLS off a test network", c.name);
     out.push_back(std::move(*shipper));
   }

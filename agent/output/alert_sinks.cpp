@@ -10,43 +10,50 @@
 #include "common/safe_file.h"
 
 namespace riposte {
+namespace {
+
+std::string JsonLine(const Alert& alert, AlertFormat format) {
+  return RenderAlert(AlertToJson(alert), format).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 void StreamAlertSink::Write(const Alert& alert) {
-  std::string line = json_ ? AlertToJson(alert).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+  std::string line = json_ ? JsonLine(alert, format_)
                            : EscapeControl(AlertToText(alert));  // hostile names cannot forge lines
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), out_);
 }
 
-Result<std::unique_ptr<FileAlertSink>> FileAlertSink::Open(const std::string& path) {
+Result<std::unique_ptr<FileAlertSink>> FileAlertSink::Open(const std::string& path, AlertFormat format) {
   // 0600: alerts carry command lines and file names; never through a planted link.
   auto fd = OpenFileForWriting(path, WriteMode::kAppend, 0600, false, /*accept_devices=*/true);
   if (!fd) return Error{"alerts file: " + fd.error().message};
   FILE* f = fdopen(fd->get(), "a");
   if (!f) return Error{path + ": cannot open for appending: " + std::strerror(errno)};
   (void)fd->release();
-  return std::unique_ptr<FileAlertSink>(new FileAlertSink(f));
+  return std::unique_ptr<FileAlertSink>(new FileAlertSink(f, format));
 }
 
 FileAlertSink::~FileAlertSink() { std::fclose(file_); }
 
 void FileAlertSink::Write(const Alert& alert) {
-  std::string line = AlertToJson(alert).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::string line = JsonLine(alert, format_) + "\n";
   std::fwrite(line.data(), 1, line.size(), file_);
 }
 
-Result<std::unique_ptr<HttpAlertSink>> HttpAlertSink::Create(const std::string& url) {
+Result<std::unique_ptr<HttpAlertSink>> HttpAlertSink::Create(const std::string& url, AlertFormat format) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos || url.compare(0, scheme_end, "http") != 0)
     return Error{"alert URL '" + url + "' must start with http:// (https is not supported yet)"};
   auto path_start = url.find('/', scheme_end + 3);
   std::string origin = url.substr(0, path_start);
   std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
-  return std::unique_ptr<HttpAlertSink>(new HttpAlertSink(origin, path));
+  return std::unique_ptr<HttpAlertSink>(new HttpAlertSink(origin, path, format));
 }
 
-HttpAlertSink::HttpAlertSink(std::string origin, std::string path)
-    : origin_(std::move(origin)), path_(std::move(path)), worker_([this] { Run(); }) {}
+HttpAlertSink::HttpAlertSink(std::string origin, std::string path, AlertFormat format)
+    : origin_(std::move(origin)), path_(std::move(path)), format_(format), worker_([this] { Run(); }) {}
 
 HttpAlertSink::~HttpAlertSink() {
   {
@@ -58,7 +65,7 @@ HttpAlertSink::~HttpAlertSink() {
 }
 
 void HttpAlertSink::Write(const Alert& alert) {
-  std::string body = AlertToJson(alert).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string body = JsonLine(alert, format_);
   {
     std::lock_guard lock(mu_);
     if (queue_.size() >= 10000) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "output/alert_formats.h"
 #include "rules/alert.h"
 
 namespace riposte {
@@ -27,32 +28,35 @@ class AlertSink {
 
 class StreamAlertSink : public AlertSink {
  public:
-  StreamAlertSink(FILE* out, bool json) : out_(out), json_(json) {}
+  StreamAlertSink(FILE* out, bool json, AlertFormat format = AlertFormat::kFalco)
+      : out_(out), json_(json), format_(format) {}
   void Write(const Alert& alert) override;
   void Flush() override { std::fflush(out_); }
 
  private:
   FILE* out_;
   bool json_;
+  AlertFormat format_;
 };
 
 class FileAlertSink : public AlertSink {
  public:
-  static Result<std::unique_ptr<FileAlertSink>> Open(const std::string& path);
+  static Result<std::unique_ptr<FileAlertSink>> Open(const std::string& path, AlertFormat format = AlertFormat::kFalco);
   ~FileAlertSink() override;
   void Write(const Alert& alert) override;
   void Flush() override { std::fflush(file_); }
 
  private:
-  explicit FileAlertSink(FILE* f) : file_(f) {}
+  FileAlertSink(FILE* f, AlertFormat format) : file_(f), format_(format) {}
   FILE* file_;
+  AlertFormat format_;
 };
 
 // Posts on a worker thread so a slow endpoint never stalls detection; a bounded queue
 // drops (and counts) alerts when the endpoint cannot keep up.
 class HttpAlertSink : public AlertSink {
  public:
-  static Result<std::unique_ptr<HttpAlertSink>> Create(const std::string& url);
+  static Result<std::unique_ptr<HttpAlertSink>> Create(const std::string& url, AlertFormat format = AlertFormat::kFalco);
   ~HttpAlertSink() override;
   void Write(const Alert& alert) override;
   uint64_t sent() const;
@@ -60,10 +64,11 @@ class HttpAlertSink : public AlertSink {
   uint64_t dropped() const;
 
  private:
-  HttpAlertSink(std::string scheme_host_port, std::string path);
+  HttpAlertSink(std::string scheme_host_port, std::string path, AlertFormat format);
   void Run();
 
   std::string origin_, path_;
+  AlertFormat format_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> queue_;

@@ -71,17 +71,6 @@ void TargetFromOutputFields(const nlohmann::json& f, AlertTarget& t) {
   number(t.ppid, "proc.ppid");
 }
 
-std::optional<int64_t> ParseRfc3339(const std::string& text) {
-  tm t{};
-  const char* rest = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &t);
-  if (!rest) return std::nullopt;
-  int64_t frac_ns = 0;
-  if (*rest == '.') {
-    int64_t scale = 100000000;
-    for (++rest; *rest >= '0' && *rest <= '9'; ++rest, scale /= 10) frac_ns += (*rest - '0') * scale;
-  }
-  return static_cast<int64_t>(timegm(&t)) * 1000000000 + frac_ns;
-}
 
 }  // namespace
 

@@ -88,11 +88,11 @@ class AuditShippingTest : public ::testing::Test {
     waitpid(collector_, nullptr, 0);
     collector_ = -1;
   }
-  std::unique_ptr<AgentProcess> StartAgent(const std::string& server_ca = "ca.pem") {
+  std::unique_ptr<AgentProcess> StartAgent(const std::string& server_ca = "ca.pem", const std::string& format = "riposte") {
     std::ofstream(dir_ + "/riposte.yaml")
         << "circuit_breaker: {max_actions_per_minute: 0}\n"
         << "audit:\n  path: " << dir_ << "/audit.log\n  ship:\n    - name: central\n      address: 127.0.0.1:" << port_
-        << "\n      tls: {ca: " << dir_ << "/" << server_ca << ", cert: " << dir_ << "/client.pem, key: " << dir_
+        << "\n      format: " << format << "\n      tls: {ca: " << dir_ << "/" << server_ca << ", cert: " << dir_ << "/client.pem, key: " << dir_
         << "/client.key}\n";
     auto agent = std::make_unique<AgentProcess>(
         std::vector<std::string>{"--config", dir_ + "/riposte.yaml", "run", "--rules", dir_ + "/rules.yaml",
@@ -190,6 +190,24 @@ TEST_F(AuditShippingTest, EveryRecordArrivesThroughACollectorKilledMidStream) {
     if (n >= lines_before) EXPECT_GT(json::parse(line).value("seq", uint64_t{0}), last) << "sent again after a restart";
   EXPECT_GT(n, lines_before) << "the second run's records did not arrive";
   EXPECT_EQ(AckedSeq(), LastSeq());
+}
+
+TEST_F(AuditShippingTest, ACollectorCanAskForOcsf) {
+  StartCollector();
+  auto agent = StartAgent("ca.pem", "ocsf");
+  std::ifstream(dir_ + "/trigger-ship").get();
+  for (int i = 0; i < 100 && Received().empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  agent->Stop();
+  StopCollector();
+  auto received = Received();
+  ASSERT_FALSE(received.empty()) << agent->Log();
+  // Only action results have an OCSF class: the dry-run kill, as a Process Remediation Activity.
+  for (const auto& r : received) {
+    EXPECT_EQ(r["class_uid"], 7003) << r.dump();
+    EXPECT_EQ(r["status_id"], 99) << "a dry-run step was not done";
+    EXPECT_EQ(r["unmapped"]["riposte.mode"], "dry-run");
+  }
+  EXPECT_EQ(AckedSeq(), LastSeq()) << "records without a rendering count as delivered";
 }
 
 TEST_F(AuditShippingTest, ACollectorThatTheCaDoesNotVouchForGetsNothing) {

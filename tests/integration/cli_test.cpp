@@ -127,6 +127,21 @@ TEST(Cli, CaptureWriteThenReplayShowsTheSameEvents) {
   ASSERT_FALSE(alert.is_discarded()) << alerts;
   EXPECT_EQ(alert["rule"], "Sensitive file read");
   EXPECT_EQ(alert["output_fields"]["fd.name"], "/etc/shadow");
+  // The same alert as a SIEM reads it: an OCSF Detection Finding, an ECS alert.
+  for (const char* format : {"ocsf", "ecs"}) {
+    std::string rendered = Shell(RiposteBinary() + " replay " + file + " --rules " + SourceDir() + "/rules --json " +
+                                 "--alerts-format " + format + " 2>/dev/null | grep marker-shadow-r || true");
+    auto r = nlohmann::json::parse(rendered.substr(0, rendered.find('\n')), nullptr, false);
+    ASSERT_FALSE(r.is_discarded()) << format << ": " << rendered;
+    if (std::string(format) == "ocsf") {
+      EXPECT_EQ(r["class_uid"], 2004);
+      EXPECT_EQ(r["finding_info"]["title"], "Sensitive file read");
+    } else {
+      EXPECT_EQ(r["event"]["kind"], "alert");
+      EXPECT_EQ(r["rule"]["name"], "Sensitive file read");
+      EXPECT_EQ(r["file"]["path"], "/etc/shadow");
+    }
+  }
 
   // A damaged file: the error names the file and the byte offset, and the exit code is 1.
   const auto size = std::filesystem::file_size(file);

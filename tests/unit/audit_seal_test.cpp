@@ -189,6 +189,19 @@ TEST_F(AuditSealTest, ARemovedSealAndTheUnsealedTailAreReported) {
   EXPECT_TRUE(tail_said);
 }
 
+TEST_F(AuditSealTest, ATamperedSealOfTheWrongShapeIsABreakNotACrash) {
+  const SealVerificationKey key = WriteThreeEpochs();
+  for (const char* member : {"epoch", "mac", "reason"}) {
+    Lines lines = Read();
+    const size_t seal = IndexOf(lines, [](const auto& r) { return r["kind"] == "seal"; });
+    lines[seal][member] = nlohmann::ordered_json::array({"x"});
+    Rewrite(lines);
+    AuditVerification v;
+    EXPECT_NO_THROW(v = VerifyAuditChain({path_}, &key)) << member;
+    EXPECT_FALSE(v.ok) << member;
+  }
+}
+
 TEST_F(AuditSealTest, TheStateFileNoLongerHoldsAnEarlierKey) {
   const SealVerificationKey key = WriteThreeEpochs();
   std::ifstream in(SealState::PathFor(path_));
