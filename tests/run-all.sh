@@ -51,6 +51,7 @@ echo "== benchmarks (figures, not pass/fail)"
 # Each benchmark runs even when one before it failed; a failure is named, not fatal.
 bench() { "$@" || echo "run-all.sh: benchmark $(basename "$1") failed (exit $?): its figures are missing"; }
 bench ./build/tests/bench/riposte_bench_state --benchmark_min_time=0.5
+bench ./build/tests/bench/riposte_bench_audit 3000
 bench ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds 3 --iterations 300000 \
   --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}" --rules rules
 bench ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules rules \

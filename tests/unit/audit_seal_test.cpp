@@ -15,10 +15,12 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "audit/audit_export.h"
 #include "audit/audit_log.h"
 #include "audit/audit_seal.h"
 #include "audit/audit_verifier.h"
 #include "audit/sha256.h"
+#include "common/wall_time.h"
 
 namespace riposte {
 namespace {
@@ -200,6 +202,39 @@ TEST_F(AuditSealTest, ATamperedSealOfTheWrongShapeIsABreakNotACrash) {
     EXPECT_NO_THROW(v = VerifyAuditChain({path_}, &key)) << member;
     EXPECT_FALSE(v.ok) << member;
   }
+}
+
+TEST_F(AuditSealTest, AnExportHoldsThePeriodAndAMacOnlyTheKeyMakes) {
+  const SealVerificationKey key = WriteThreeEpochs();
+  // The period of epoch 1.
+  const int64_t from = key.schedule.EpochStart(1), to = key.schedule.EpochEnd(1);
+  size_t in_period = 0;
+  for (const auto& r : Read())
+    if (auto t = ParseRfc3339(r["time"].get<std::string>()); t && *t >= from && *t < to) ++in_period;
+  ASSERT_GT(in_period, 0u);
+  const std::string out = (dir_ / "export").string();
+  auto done = ExportAudit({{path_}, from, to, &key, out});
+  ASSERT_TRUE(done) << done.error().message;
+  EXPECT_EQ(done->records, in_period);
+  EXPECT_EQ(done->summary["verification"]["chain_intact"], true);
+  EXPECT_EQ(done->summary["verification"]["seals"], 3);
+  EXPECT_TRUE(CheckAuditExport(out, key).ok());
+  // The same directory twice: refused.
+  EXPECT_FALSE(ExportAudit({{path_}, from, to, &key, out}));
+  // Records altered after the export, the summary altered, or another key: each is caught.
+  {
+    std::ofstream(out + "/records.jsonl", std::ios::app) << "{\"seq\":999}\n";
+    EXPECT_FALSE(CheckAuditExport(out, key).ok());
+  }
+  const std::string out2 = (dir_ / "export2").string();
+  ASSERT_TRUE(ExportAudit({{path_}, std::nullopt, std::nullopt, &key, out2}));
+  auto other = SealVerificationKey::Parse("riposte-seal-v1 1 900 " + std::string(64, 'a'));
+  EXPECT_FALSE(CheckAuditExport(out2, *other).ok());
+  // A summary made to say the trail was intact when it was not (valid JSON, MAC kept).
+  auto summary = nlohmann::ordered_json::parse(std::ifstream(out2 + "/summary.json"));
+  summary["verification"]["notes"] = nlohmann::ordered_json::array({"all good"});
+  std::ofstream(out2 + "/summary.json", std::ios::trunc) << summary.dump(2) << "\n";
+  EXPECT_FALSE(CheckAuditExport(out2, key).ok());
 }
 
 TEST_F(AuditSealTest, TheStateFileNoLongerHoldsAnEarlierKey) {
