@@ -18,16 +18,16 @@
 
 namespace riposte {
 
-// A connection and what was written to it since it opened, not yet known delivered.
+// A channel and what was written to it since it opened, not yet known delivered.
 class ShipSession {
  public:
-  ShipSession(std::unique_ptr<SyslogConnection> connection, const ShipperOptions& options, uint64_t acked)
-      : connection(std::move(connection)), follower(options.audit_path, options.keep, acked) {}
+  ShipSession(std::unique_ptr<ShipChannel> channel, const ShipperOptions& options, uint64_t acked)
+      : channel(std::move(channel)), follower(options.audit_path, options.keep, acked) {}
   struct Sent {
     uint64_t seq;
     std::chrono::steady_clock::time_point at;
   };
-  std::unique_ptr<SyslogConnection> connection;
+  std::unique_ptr<ShipChannel> channel;
   AuditFollower follower;
   std::deque<Sent> in_flight;
 };
@@ -93,40 +93,49 @@ void AuditShipper::Fail(const std::string& error) {
 }
 
 bool AuditShipper::Pass(ShipSession& session, bool final_pass) {
-  const int pid = getpid();
+  constexpr size_t kBatch = 256;
   for (;;) {
-    auto lines = session.follower.Next(256);
+    auto lines = session.follower.Next(kBatch);
     if (!lines) {
       Fail(lines.error().message);
       return false;
     }
+    std::vector<ShipItem> batch;
     for (const auto& line : *lines) {
       auto rec = nlohmann::json::parse(line.text, nullptr, false);
+      // A record the format has no rendering for goes nowhere, and counts as delivered.
       std::optional<nlohmann::ordered_json> rendered;
-      if (target_.format != RecordFormat::kRiposte) rendered = RenderRecord(rec, target_.format, target_.product_version);
-      // A record the format has no rendering for counts as delivered: nothing is owed.
-      if (target_.format == RecordFormat::kRiposte || rendered) {
-        const std::string body =
-            rendered ? rendered->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : line.text;
-        const std::string message =
-            SyslogMessage(body, TextOf(rec, "kind"), TextOf(rec, "host"), TextOf(rec, "time"), pid);
-        if (auto st = session.connection->Send(message); !st) {
-          Fail(st.error().message);
-          return false;
-        }
+      if (target_.format != RecordFormat::kRiposte) {
+        rendered = RenderRecord(rec, target_.format, target_.product_version);
+        if (!rendered) continue;
       }
-      session.in_flight.push_back({line.seq, std::chrono::steady_clock::now()});
-      std::lock_guard lock(mu_);
-      status_.sent_seq = line.seq;
+      batch.push_back({line.seq,
+                       rendered ? rendered->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) : line.text,
+                       TextOf(rec, "kind"), TextOf(rec, "host"), TextOf(rec, "time")});
     }
-    if (lines->size() < 256) break;
+    if (!batch.empty())
+      if (auto st = session.channel->Send(batch); !st) {
+        Fail(st.error().message);
+        return false;
+      }
+    if (!lines->empty()) {
+      const auto now = std::chrono::steady_clock::now();
+      // The last seq read stands for the records skipped as unrendered, too.
+      session.in_flight.push_back({lines->back().seq, now});
+      std::lock_guard lock(mu_);
+      status_.sent_seq = lines->back().seq;
+    }
+    if (lines->size() < kBatch) break;
   }
-  // Delivered: written long enough ago, on a connection the collector still holds.
-  if (!session.connection->Healthy()) {
+  // Delivered: acknowledged (HTTP); or written long enough ago on a connection the
+  // collector still holds (syslog).
+  if (!session.channel->Healthy()) {
     Fail("the collector closed or reset the connection");
     return false;
   }
-  const auto due = std::chrono::steady_clock::now() - (final_pass ? std::chrono::milliseconds(0) : options_.ack_delay);
+  const bool acknowledged = session.channel->acknowledges();
+  const auto due = std::chrono::steady_clock::now() -
+                   (final_pass || acknowledged ? std::chrono::milliseconds(0) : options_.ack_delay);
   uint64_t acked = 0;
   while (!session.in_flight.empty() && session.in_flight.front().at <= due) {
     acked = session.in_flight.front().seq;
@@ -163,7 +172,8 @@ void AuditShipper::Loop() {
     }
     if (!session) {
       if (stopping) return;  // no collector: what is unsent stays for the next start
-      auto c = SyslogConnection::Connect(target_.syslog, static_cast<int>(options_.connect_timeout.count()));
+      const int timeout = static_cast<int>(options_.connect_timeout.count());
+      auto c = target_.http.url.empty() ? OpenSyslogChannel(target_.syslog, timeout) : OpenHttpChannel(target_.http, timeout);
       if (!c) {
         Fail(c.error().message);
         std::unique_lock lock(mu_);
@@ -187,7 +197,7 @@ void AuditShipper::Loop() {
     if (stopping) {
       // A last pass: send what is there, give the collector the ack delay to show it is
       // alive, then count it delivered.
-      if (Pass(*session, false)) {
+      if (Pass(*session, false) && !session->channel->acknowledges()) {
         std::this_thread::sleep_for(options_.ack_delay);
         (void)Pass(*session, true);
       }

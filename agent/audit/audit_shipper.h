@@ -1,11 +1,13 @@
-// Ships the audit trail off the node to a syslog collector, at least once: a record is
+// Ships the audit trail off the node to a syslog collector or an HTTP(S) endpoint
+// (ship_channel.h), at least once: a record is
 // sent again until it is known delivered, across collector restarts, network failures and
 // agent restarts. The trail's own files are the spool (audit_follower.h), so what the
 // shipper has not delivered is bounded by the trail's retention (audit.max_size_mb ×
 // (audit.keep + 1)); records rotated away before delivery are counted as lost. The cursor
 // — the last delivered seq — is kept in FILE.ship-NAME, written atomically.
 //
-// Delivered: syslog over TCP has no acknowledgement, so a record counts as delivered once
+// Delivered: an HTTP batch when the endpoint answered 2xx. Syslog over TCP has no
+// acknowledgement, so a record counts as delivered once
 // it was written to the connection at least `ack_delay` ago and the collector has not
 // closed or reset the connection since (a collector killed with records unread resets
 // it). After any failure the shipper reconnects with backoff and sends everything after
@@ -24,6 +26,7 @@
 #include <thread>
 
 #include "audit/record_formats.h"
+#include "audit/ship_channel.h"
 #include "audit/syslog_connection.h"
 #include "common/result.h"
 
@@ -31,7 +34,8 @@ namespace riposte {
 
 struct ShipTarget {
   std::string name;  // [a-z0-9_-], names the cursor file and the metrics
-  SyslogTarget syslog;
+  SyslogTarget syslog;       // used when http.url is empty
+  HttpTarget http;
   // riposte: the records as they are (a collector's copy verifies); ocsf, ecs: rendered
   // (record_formats.h; OCSF renders action results only, the others are not sent).
   RecordFormat format = RecordFormat::kRiposte;

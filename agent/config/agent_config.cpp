@@ -50,6 +50,14 @@ std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
       const YAML::Node& v = kv.second;
       if (key == "name") e.name = v.as<std::string>();
       else if (key == "address") e.address = v.as<std::string>();
+      else if (key == "url") e.url = v.as<std::string>();
+      else if (key == "token_file") e.token_file = v.as<std::string>();
+      else if (key == "gzip") e.gzip = v.as<bool>();
+      else if (key == "body") {
+        e.body = v.as<std::string>();
+        if (e.body != "json" && e.body != "splunk_hec" && e.body != "elastic_bulk")
+          throw YAML::RepresentationException(v.Mark(), "audit.ship body must be json, splunk_hec or elastic_bulk");
+      }
       else if (key == "format") {
         e.format = v.as<std::string>();
         if (e.format != "riposte" && e.format != "ocsf" && e.format != "ecs")
@@ -66,16 +74,18 @@ std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
           else throw YAML::RepresentationException(t.first.Mark(), "audit.ship tls: unknown key '" + tk + "' (ca, cert, key, server_name)");
         }
       } else {
-        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, format, tls)");
+        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, url, body, token_file, gzip, format, tls)");
       }
     }
-    if (e.name.empty() || e.address.empty())
-      throw YAML::RepresentationException(node.Mark(), "audit.ship: an entry needs a name and an address");
+    if (e.name.empty() || e.address.empty() == e.url.empty())
+      throw YAML::RepresentationException(node.Mark(), "audit.ship: an entry needs a name and either an address (syslog) or a url (HTTP)");
+    if (!e.url.empty() && e.url.rfind("http://", 0) != 0 && e.url.rfind("https://", 0) != 0)
+      throw YAML::RepresentationException(node.Mark(), "audit.ship url must start with http:// or https://");
     if (e.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
       throw YAML::RepresentationException(node.Mark(), "audit.ship: a name is lower-case letters, digits, '_' and '-'");
     if (e.tls_cert.empty() != e.tls_key.empty())
       throw YAML::RepresentationException(node.Mark(), "audit.ship tls: cert and key go together");
-    if (!e.tls_cert.empty() && e.tls_ca.empty())
+    if (!e.tls_cert.empty() && e.tls_ca.empty() && e.url.empty())
       throw YAML::RepresentationException(node.Mark(), "audit.ship tls: a client certificate needs ca (TLS)");
     for (const auto& other : out)
       if (other.name == e.name) throw YAML::RepresentationException(node.Mark(), "audit.ship: the name '" + e.name + "' is used twice");

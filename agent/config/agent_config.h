@@ -16,7 +16,11 @@ namespace riposte {
 // One collector the audit trail is shipped to (audit/audit_shipper.h).
 struct AuditShipConfig {
   std::string name;
-  std::string address;  // HOST:PORT
+  std::string address;  // syslog: HOST:PORT
+  std::string url;      // or HTTP(S): the endpoint
+  std::string body = "json";  // HTTP: json, splunk_hec, elastic_bulk
+  std::string token_file;     // HTTP: the token (Bearer, or Splunk for HEC), first line of this file
+  bool gzip = false;          // HTTP
   std::string format = "riposte";  // riposte, ocsf, ecs
   std::string tls_ca, tls_cert, tls_key, tls_server_name;  // tls_ca "": plain TCP
 };

@@ -1,5 +1,7 @@
 #include "daemon/response_setup.h"
 
+#include <unistd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "common/host_name.h"
@@ -7,6 +9,7 @@
 #include "policy/policy_reader.h"
 #include "responders/default_responders.h"
 #include "responders/network_quarantine.h"
+#include "common/safe_file.h"
 #include "version.h"
 
 namespace riposte {
@@ -43,23 +46,50 @@ Result<std::vector<std::unique_ptr<AuditShipper>>> StartAuditShipping(const Agen
                                                                       const AuditLogOptions& audit) {
   std::vector<std::unique_ptr<AuditShipper>> out;
   for (const auto& c : config.audit_ship) {
-    auto address = ParseSyslogAddress(c.address);
-    if (!address) return Error{"audit.ship " + c.name + ": " + address.error().message};
-    address->tls_ca = c.tls_ca;
-    address->tls_cert = c.tls_cert;
-    address->tls_key = c.tls_key;
-    address->tls_server_name = c.tls_server_name;
+    ShipTarget target;
+    target.name = c.name;
+    target.product_version = kVersion;
+    auto format = RecordFormatNamed(c.format);
+    if (!format) return Error{"audit.ship " + c.name + ": format '" + c.format + "' is not riposte, ocsf or ecs"};
+    target.format = *format;
+    bool encrypted = false;
+    if (!c.url.empty()) {
+      target.http.url = c.url;
+      target.http.body = HttpBodyNamed(c.body).value_or(HttpBody::kJson);
+      target.http.gzip = c.gzip;
+      target.http.tls_ca = c.tls_ca;
+      target.http.tls_cert = c.tls_cert;
+      target.http.tls_key = c.tls_key;
+      if (!c.token_file.empty()) {
+        auto fd = OpenFileForReading(c.token_file);
+        if (!fd) return Error{"audit.ship " + c.name + ": token_file: " + fd.error().message};
+        char buf[4096];
+        const ssize_t n = read(fd->get(), buf, sizeof buf);
+        std::string token(buf, n > 0 ? static_cast<size_t>(n) : 0);
+        token = token.substr(0, token.find_first_of("\r\n"));
+        if (token.empty()) return Error{"audit.ship " + c.name + ": token_file " + c.token_file + " is empty"};
+        target.http.token = token;
+      }
+      encrypted = c.url.rfind("https://", 0) == 0;
+    } else {
+      auto address = ParseSyslogAddress(c.address);
+      if (!address) return Error{"audit.ship " + c.name + ": " + address.error().message};
+      address->tls_ca = c.tls_ca;
+      address->tls_cert = c.tls_cert;
+      address->tls_key = c.tls_key;
+      address->tls_server_name = c.tls_server_name;
+      target.syslog = *address;
+      encrypted = !c.tls_ca.empty();
+    }
     ShipperOptions options;
     options.audit_path = audit.path;
     options.keep = audit.keep;
-    auto format = RecordFormatNamed(c.format);
-    if (!format) return Error{"audit.ship " + c.name + ": format '" + c.format + "' is not riposte, ocsf or ecs"};
-    auto shipper = AuditShipper::Start({c.name, *address, *format, kVersion}, options);
+    auto shipper = AuditShipper::Start(target, options);
     if (!shipper) return shipper.error();
-    spdlog::info("audit shipping {}: syslog{} to {}, {} records (from seq {})", c.name,
-                 c.tls_ca.empty() ? " over plain TCP" : " over TLS", c.address, c.format,
-                 (*shipper)->status().acked_seq + 1);
-    if (c.tls_ca.empty()) spdlog::warn("audit shipping {}: not encrypted (no tls.ca): use TLS off a test network", c.name);
+    spdlog::info("audit shipping {}: {} {}, {} records (from seq {})", c.name,
+                 c.url.empty() ? (encrypted ? "syslog over TLS to" : "syslog over plain TCP to") : "HTTP batches to",
+                 c.url.empty() ? c.address : c.url, c.format, (*shipper)->status().acked_seq + 1);
+    if (!encrypted) spdlog::warn("audit shipping {}: not encrypted: use TLS off a test network", c.name);
     out.push_back(std::move(*shipper));
   }
   return out;

@@ -11,9 +11,13 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "integration/agent_process.h"
@@ -88,11 +92,13 @@ class AuditShippingTest : public ::testing::Test {
     waitpid(collector_, nullptr, 0);
     collector_ = -1;
   }
-  std::unique_ptr<AgentProcess> StartAgent(const std::string& server_ca = "ca.pem", const std::string& format = "riposte") {
+  std::unique_ptr<AgentProcess> StartAgent(const std::string& server_ca = "ca.pem", const std::string& format = "riposte",
+                                           const std::string& target = "") {
     std::ofstream(dir_ + "/riposte.yaml")
         << "circuit_breaker: {max_actions_per_minute: 0}\n"
-        << "audit:\n  path: " << dir_ << "/audit.log\n  ship:\n    - name: central\n      address: 127.0.0.1:" << port_
-        << "\n      format: " << format << "\n      tls: {ca: " << dir_ << "/" << server_ca << ", cert: " << dir_ << "/client.pem, key: " << dir_
+        << "audit:\n  path: " << dir_ << "/audit.log\n  ship:\n    - name: central\n"
+        << (target.empty() ? "      address: 127.0.0.1:" + std::to_string(port_) + "\n" : target) << "      format: " << format
+        << "\n      tls: {ca: " << dir_ << "/" << server_ca << ", cert: " << dir_ << "/client.pem, key: " << dir_
         << "/client.key}\n";
     auto agent = std::make_unique<AgentProcess>(
         std::vector<std::string>{"--config", dir_ + "/riposte.yaml", "run", "--rules", dir_ + "/rules.yaml",
@@ -208,6 +214,96 @@ TEST_F(AuditShippingTest, ACollectorCanAskForOcsf) {
     EXPECT_EQ(r["unmapped"]["riposte.mode"], "dry-run");
   }
   EXPECT_EQ(AckedSeq(), LastSeq()) << "records without a rendering count as delivered";
+}
+
+// An HTTPS endpoint in the test: Splunk's HTTP Event Collector as the agent sees it. It
+// refuses the first requests (503), as an endpoint being restarted does.
+TEST_F(AuditShippingTest, SplunkHecOverHttpsGetsEveryRecordThroughRefusals) {
+  std::ofstream(dir_ + "/hec.token") << "0d3f-hec-token\n";
+  httplib::SSLServer server((dir_ + "/server.pem").c_str(), (dir_ + "/server.key").c_str());
+  std::mutex mu;
+  std::vector<json> events;
+  int requests = 0;
+  std::string authorization, encoding;
+  server.Post("/services/collector/event", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    if (++requests <= 2) {
+      res.status = 503;
+      return;
+    }
+    authorization = req.get_header_value("Authorization");
+    encoding = req.get_header_value("Content-Encoding");
+    std::istringstream body(req.body);
+    for (std::string line; std::getline(body, line);)
+      if (!line.empty()) events.push_back(json::parse(line));
+    res.set_content("{\"text\":\"Success\",\"code\":0}", "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  auto agent = StartAgent("ca.pem", "riposte",
+                          "      url: https://127.0.0.1:" + std::to_string(port) + "/services/collector/event\n" +
+                              "      body: splunk_hec\n      gzip: true\n      token_file: " + dir_ + "/hec.token\n");
+  for (int i = 0; i < 5; ++i) {
+    std::ifstream(dir_ + "/trigger-ship").get();  // one alert (later ones of this process are deduplicated)
+    Shell("cat " + dir_ + "/trigger-ship");
+  }
+  for (int i = 0; i < 100 && AckedSeq() < LastSeq(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  agent->Stop();
+  server.stop();
+  serving.join();
+  std::lock_guard lock(mu);
+  EXPECT_GT(requests, 2) << agent->Log();
+  EXPECT_EQ(authorization, "Splunk 0d3f-hec-token");
+  EXPECT_EQ(encoding, "gzip");
+  const uint64_t last = LastSeq();
+  std::map<uint64_t, int> seen;
+  for (const auto& e : events) {
+    EXPECT_EQ(e["sourcetype"], "riposte:audit");
+    EXPECT_TRUE(e["time"].is_number());
+    ++seen[e["event"]["seq"].get<uint64_t>()];
+  }
+  for (uint64_t seq = 1; seq <= last; ++seq) EXPECT_EQ(seen.count(seq), 1u) << "seq " << seq;
+  EXPECT_GT(last, 5u);
+  EXPECT_EQ(AckedSeq(), last);
+}
+
+// Elasticsearch's bulk API over plain HTTP, ECS documents: the body is action/document
+// pairs, and an answer that says some items failed is a failure (sent again).
+TEST_F(AuditShippingTest, ElasticBulkOfEcsDocumentsAndItsErrorsAnswer) {
+  httplib::Server server;
+  std::mutex mu;
+  std::vector<json> docs;
+  int requests = 0;
+  server.Post("/riposte-audit/_bulk", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(mu);
+    const bool fail = ++requests == 1;  // the first bulk "partly failed": all of it again
+    std::istringstream body(req.body);
+    std::string action, doc;
+    while (std::getline(body, action) && std::getline(body, doc)) {
+      EXPECT_EQ(json::parse(action), json::parse(R"({"create":{}})"));
+      if (!fail) docs.push_back(json::parse(doc));
+    }
+    res.set_content(fail ? R"({"errors":true,"items":[]})" : R"({"errors":false,"items":[]})", "application/json");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  auto agent = StartAgent("ca.pem", "ecs",
+                          "      url: http://127.0.0.1:" + std::to_string(port) + "/riposte-audit/_bulk\n" +
+                              "      body: elastic_bulk\n");
+  std::ifstream(dir_ + "/trigger-ship").get();
+  for (int i = 0; i < 100 && AckedSeq() < LastSeq(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  agent->Stop();
+  server.stop();
+  serving.join();
+  std::lock_guard lock(mu);
+  EXPECT_GE(requests, 2);
+  std::set<uint64_t> seqs;
+  for (const auto& d : docs) {
+    EXPECT_EQ(d["ecs"]["version"], "8.11.0");
+    EXPECT_EQ(d["event"]["kind"], "event");
+    seqs.insert(d["event"]["sequence"].get<uint64_t>());
+  }
+  for (uint64_t seq = 1; seq <= LastSeq(); ++seq) EXPECT_TRUE(seqs.count(seq)) << "seq " << seq;
 }
 
 TEST_F(AuditShippingTest, ACollectorThatTheCaDoesNotVouchForGetsNothing) {

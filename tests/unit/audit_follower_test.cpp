@@ -9,6 +9,7 @@
 
 #include "audit/audit_follower.h"
 #include "audit/audit_log.h"
+#include "audit/ship_channel.h"
 #include "audit/syslog_connection.h"
 
 namespace riposte {
@@ -58,6 +59,22 @@ TEST(SyslogFraming, Rfc5424HeaderAndTheRecordAsItIs) {
   EXPECT_EQ(v6->host, "::1");
   for (const char* bad : {"", "host", ":514", "host:0", "host:70000", "host:x", "[::1]514"})
     EXPECT_FALSE(ParseSyslogAddress(bad)) << bad;
+}
+
+TEST(HttpBatches, TheBodiesSiemsTake) {
+  const std::vector<ShipItem> batch = {{1, R"({"seq":1})", "seal", "node-1", "2026-12-06T14:00:00.250000000Z"},
+                                       {2, R"({"seq":2})", "action", "node-1", "2026-12-06T14:00:01.000000000Z"}};
+  EXPECT_EQ(HttpBatchBody(batch, HttpBody::kJson), R"([{"seq":1},{"seq":2}])");
+  EXPECT_EQ(HttpBatchBody(batch, HttpBody::kElasticBulk), "{\"create\":{}}\n{\"seq\":1}\n{\"create\":{}}\n{\"seq\":2}\n");
+  EXPECT_EQ(HttpBatchBody({batch[0]}, HttpBody::kSplunkHec),
+            R"({"time":1796565600.250,"host":"node-1","source":"riposte","sourcetype":"riposte:audit","event":{"seq":1}})"
+            "\n");
+  // A host name is JSON-escaped, not pasted.
+  ShipItem hostile{3, "{}", "action", "a\"b", "bad time"};
+  EXPECT_EQ(HttpBatchBody({hostile}, HttpBody::kSplunkHec),
+            R"({"time":null,"host":"a\"b","source":"riposte","sourcetype":"riposte:audit","event":{}})" "\n");
+  EXPECT_EQ(HttpBodyNamed("splunk_hec"), HttpBody::kSplunkHec);
+  EXPECT_FALSE(HttpBodyNamed("kafka"));
 }
 
 }  // namespace
