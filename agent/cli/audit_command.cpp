@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "audit/audit_compare.h"
 #include "audit/audit_export.h"
 #include "audit/audit_seal.h"
 #include "common/duration_text.h"
@@ -164,6 +165,22 @@ void RegisterAuditCommands(CLI::App& app) {
       throw CLI::RuntimeError(1);
     }
     std::cout << "ok: the summary's MAC verifies and records.jsonl is the one it names\n";
+  });
+
+  auto cmp = std::make_shared<std::pair<std::vector<std::string>, std::vector<std::string>>>();
+  CLI::App* compare = audit->add_subcommand(
+      "compare", "Compare the node's trail with a copy shipped off the node: rewritten records, a cut end, a new trail");
+  compare->add_option("files", cmp->first, "the node's audit log files, oldest first")->required();
+  compare->add_option("--copy", cmp->second, "the collector's copy, oldest first (one record per line)")->required();
+  compare->callback([cmp] {
+    const AuditComparison c = CompareAuditTrails(cmp->first, cmp->second);
+    for (const auto& n : c.notes) std::cout << "note: " << n << "\n";
+    if (!c.ok) {
+      std::cout << "DIFFERENT: " << c.finding << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::cout << "ok: " << c.compared << " records the same on the node and in the copy (node to seq " << c.node_last
+              << ", copy to seq " << c.copy_last << ")\n";
   });
 
   auto tune_files = std::make_shared<std::vector<std::string>>();

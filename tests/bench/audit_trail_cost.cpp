@@ -109,7 +109,10 @@ int main(int argc, char** argv) {
       }
       std::unique_ptr<AuditShipper> shipper;
       if (mode == 2) {
-        ShipTarget target{"bench", {"127.0.0.1", collector.port()}, RecordFormat::kRiposte, "bench"};
+        ShipTarget target;
+        target.name = "bench";
+        target.syslog = {"127.0.0.1", collector.port()};
+        target.product_version = "bench";
         auto s = AuditShipper::Start(target, {.audit_path = path, .keep = 10});
         if (!s) return 1;
         shipper = std::move(*s);

@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "audit/audit_compare.h"
 #include "audit/audit_export.h"
 #include "audit/audit_log.h"
 #include "audit/audit_seal.h"
@@ -235,6 +236,50 @@ TEST_F(AuditSealTest, AnExportHoldsThePeriodAndAMacOnlyTheKeyMakes) {
   summary["verification"]["notes"] = nlohmann::ordered_json::array({"all good"});
   std::ofstream(out2 + "/summary.json", std::ios::trunc) << summary.dump(2) << "\n";
   EXPECT_FALSE(CheckAuditExport(out2, key).ok());
+}
+
+TEST_F(AuditSealTest, TheShippedCopyShowsACutEndAndARewriteSealingCannotSee) {
+  (void)WriteThreeEpochs();
+  // The collector's copy: every record, one of them twice (a resend).
+  const std::string copy = (dir_ / "copy.log").string();
+  std::filesystem::copy_file(path_, copy);
+  {
+    std::ifstream in(path_);
+    std::string first;
+    std::getline(in, first);
+    std::ofstream(copy, std::ios::app) << first << "\n";
+  }
+  AuditComparison same = CompareAuditTrails({path_}, {copy});
+  EXPECT_TRUE(same.ok) << same.finding;
+  // The node's end cut consistently (chain and head recomputed): verify cannot tell (the
+  // last seals went with it), the copy can.
+  Lines lines = Read();
+  Lines cut(lines.begin(), lines.end() - 3);
+  Rewrite(cut);
+  EXPECT_TRUE(VerifyAuditChain({path_}).ok);
+  AuditComparison c = CompareAuditTrails({path_}, {copy});
+  EXPECT_FALSE(c.ok);
+  EXPECT_EQ(c.only_in_copy, 3u);
+  EXPECT_NE(c.finding.find("was cut"), std::string::npos) << c.finding;
+  // A record rewritten on the node.
+  lines[1]["outcome"] = "nothing happened";
+  Rewrite(lines);
+  c = CompareAuditTrails({path_}, {copy});
+  EXPECT_FALSE(c.ok);
+  EXPECT_NE(c.finding.find("seq 2 differs"), std::string::npos) << c.finding;
+  // A copy behind the node: the shipping lag, noted, not a fault.
+  Rewrite(Read());
+  std::vector<std::string> text;
+  {
+    std::ifstream in(path_);
+    for (std::string l; std::getline(in, l);) text.push_back(l);
+  }
+  std::ofstream behind(copy, std::ios::trunc);
+  for (size_t i = 0; i + 2 < text.size(); ++i) behind << text[i] << "\n";
+  behind.close();
+  c = CompareAuditTrails({path_}, {copy});
+  EXPECT_TRUE(c.ok) << c.finding;
+  EXPECT_EQ(c.not_shipped_yet, 2u);
 }
 
 TEST_F(AuditSealTest, TheStateFileNoLongerHoldsAnEarlierKey) {
