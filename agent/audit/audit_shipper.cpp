@@ -173,7 +173,9 @@ void AuditShipper::Loop() {
     if (!session) {
       if (stopping) return;  // no collector: what is unsent stays for the next start
       const int timeout = static_cast<int>(options_.connect_timeout.count());
-      auto c = target_.http.url.empty() ? OpenSyslogChannel(target_.syslog, timeout) : OpenHttpChannel(target_.http, timeout);
+      auto c = !target_.http.url.empty() ? OpenHttpChannel(target_.http, timeout)
+                : target_.relp          ? OpenRelpChannel(target_.syslog, timeout)
+                                        : OpenSyslogChannel(target_.syslog, timeout);
       if (!c) {
         Fail(c.error().message);
         std::unique_lock lock(mu_);

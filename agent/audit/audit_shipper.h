@@ -35,6 +35,7 @@ namespace riposte {
 struct ShipTarget {
   std::string name;  // [a-z0-9_-], names the cursor file and the metrics
   SyslogTarget syslog;       // used when http.url is empty
+  bool relp = false;         // syslog messages in RELP (acknowledged), not plain TCP
   HttpTarget http;
   // riposte: the records as they are (a collector's copy verifies); ocsf, ecs: rendered
   // (record_formats.h; OCSF renders action results only, the others are not sent).

@@ -26,6 +26,73 @@ class SyslogChannel : public ShipChannel {
   const int pid_ = getpid();
 };
 
+// RELP frames: "TXNR SP COMMAND SP DATALEN [SP DATA] LF"; the collector answers each with
+// "TXNR rsp DATALEN 200 OK...". Transaction numbers run from 1.
+class RelpChannel : public ShipChannel {
+ public:
+  explicit RelpChannel(std::unique_ptr<SyslogConnection> c) : connection_(std::move(c)) {}
+
+  Status Open() {
+    const std::string offer = "relp_version=0\nrelp_software=riposte\ncommands=syslog";
+    if (auto st = connection_->SendRaw(Frame("open", offer)); !st) return st;
+    return AwaitAnswers(1);
+  }
+  Status Send(const std::vector<ShipItem>& batch) override {
+    std::string frames;
+    for (const auto& item : batch) frames += Frame("syslog", SyslogMessage(item.json, item.kind, item.host, item.time, pid_));
+    if (auto st = connection_->SendRaw(frames); !st) return st;
+    return AwaitAnswers(batch.size());
+  }
+  bool acknowledges() const override { return true; }
+  bool Healthy() override { return true; }
+
+ private:
+  std::string Frame(const char* command, const std::string& data) {
+    if (++txnr_ > 999999999) txnr_ = 1;
+    return std::to_string(txnr_) + " " + command + " " + std::to_string(data.size()) + (data.empty() ? "" : " ") + data +
+           "\n";
+  }
+  // Reads `count` answers; each must be "rsp" with status 200.
+  Status AwaitAnswers(size_t count) {
+    while (count > 0) {
+      // A whole frame: "TXNR rsp LEN DATA\n", DATA being LEN bytes.
+      size_t header_end = buffer_.find(' ');
+      size_t second = header_end == std::string::npos ? std::string::npos : buffer_.find(' ', header_end + 1);
+      size_t third = second == std::string::npos ? std::string::npos : buffer_.find_first_of(" \n", second + 1);
+      if (third != std::string::npos) {
+        const std::string command = buffer_.substr(header_end + 1, second - header_end - 1);
+        size_t len = 0;
+        try {
+          len = std::stoul(buffer_.substr(second + 1, third - second - 1));
+        } catch (const std::exception&) {
+          return Error{"RELP: a malformed answer", ErrorKind::kUnavailable};
+        }
+        if (len > (1u << 20)) return Error{"RELP: an answer too long", ErrorKind::kUnavailable};
+        const size_t data_at = buffer_[third] == ' ' ? third + 1 : third;
+        if (buffer_.size() >= data_at + len + 1) {
+          const std::string data = buffer_.substr(data_at, len);
+          buffer_.erase(0, data_at + len + 1);
+          if (command == "serverclose") return Error{"RELP: the collector is closing", ErrorKind::kUnavailable};
+          if (command != "rsp" || data.rfind("200", 0) != 0)
+            return Error{"RELP: the collector answered '" + data.substr(0, 80) + "'", ErrorKind::kUnavailable};
+          --count;
+          continue;
+        }
+      }
+      auto more = connection_->Receive();
+      if (!more) return more.error();
+      buffer_ += *more;
+      if (buffer_.size() > (2u << 20)) return Error{"RELP: answers too long", ErrorKind::kUnavailable};
+    }
+    return Status::Ok();
+  }
+
+  std::unique_ptr<SyslogConnection> connection_;
+  uint64_t txnr_ = 0;
+  std::string buffer_;
+  const int pid_ = getpid();
+};
+
 class HttpChannel : public ShipChannel {
  public:
   HttpChannel(const HttpTarget& t, std::string origin, std::string path, int timeout_ms)
@@ -108,6 +175,14 @@ Result<std::unique_ptr<ShipChannel>> OpenSyslogChannel(const SyslogTarget& targe
   auto c = SyslogConnection::Connect(target, timeout_ms);
   if (!c) return c.error();
   return std::unique_ptr<ShipChannel>(new SyslogChannel(std::move(*c)));
+}
+
+Result<std::unique_ptr<ShipChannel>> OpenRelpChannel(const SyslogTarget& target, int timeout_ms) {
+  auto c = SyslogConnection::Connect(target, timeout_ms);
+  if (!c) return c.error();
+  auto relp = std::make_unique<RelpChannel>(std::move(*c));
+  if (auto st = relp->Open(); !st) return st.error();
+  return std::unique_ptr<ShipChannel>(std::move(relp));
 }
 
 Result<std::unique_ptr<ShipChannel>> OpenHttpChannel(const HttpTarget& target, int timeout_ms) {

@@ -1,6 +1,7 @@
-// Where the shipper's records go: one interface, two transports. Syslog (RFC 5424 over TCP
-// or TLS, syslog_connection.h) has no acknowledgement, so delivery is judged by time and
-// the connection's health; HTTP(S) batches are acknowledged by a 2xx answer. The HTTP
+// Where the shipper's records go: one interface, three transports. Syslog (RFC 5424 over
+// TCP or TLS, syslog_connection.h) has no acknowledgement, so delivery is judged by time
+// and the connection's health; RELP acknowledges each message; HTTP(S) batches are
+// acknowledged by a 2xx answer. The HTTP
 // bodies SIEMs take: a JSON array, Splunk's HTTP Event Collector (one event object per
 // record, `Authorization: Splunk TOKEN`), or Elasticsearch's bulk API (an index action
 // and the document per record, NDJSON); optionally gzip'd, with a bearer token, in TLS
@@ -53,6 +54,10 @@ class ShipChannel {
 };
 
 Result<std::unique_ptr<ShipChannel>> OpenSyslogChannel(const SyslogTarget& target, int timeout_ms);
+// RELP (rsyslog's Reliable Event Logging Protocol) over the same TCP or TLS connection:
+// each syslog message is answered "200 OK" by the collector once it has taken it, so a
+// batch is delivered when every message of it is acknowledged.
+Result<std::unique_ptr<ShipChannel>> OpenRelpChannel(const SyslogTarget& target, int timeout_ms);
 Result<std::unique_ptr<ShipChannel>> OpenHttpChannel(const HttpTarget& target, int timeout_ms);
 
 }  // namespace riposte

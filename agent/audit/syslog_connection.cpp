@@ -172,6 +172,23 @@ Status SyslogConnection::Send(std::string_view message) {
   return WriteAll(frame.data(), frame.size());
 }
 
+Result<std::string> SyslogConnection::Receive() {
+  char buf[4096];
+  if (ssl_) {
+    size_t n = 0;
+    if (SSL_read_ex(ssl_, buf, sizeof buf, &n) != 1) return Error{SslError("RELP TLS read"), ErrorKind::kUnavailable};
+    return std::string(buf, n);
+  }
+  for (;;) {
+    const ssize_t n = recv(fd_.get(), buf, sizeof buf, 0);
+    if (n > 0) return std::string(buf, static_cast<size_t>(n));
+    if (n < 0 && errno == EINTR) continue;
+    return Error{n == 0 ? std::string("RELP: the collector closed the connection")
+                        : std::string("RELP read: ") + std::strerror(errno),
+                 ErrorKind::kUnavailable};
+  }
+}
+
 bool SyslogConnection::Healthy() {
   // A collector never sends on this connection: anything readable is its end (EOF) or an
   // error (reset).

@@ -45,6 +45,11 @@ class SyslogConnection {
 
   // Sends one message, framed ("LEN SP MSG").
   Status Send(std::string_view message);
+  // The bytes as they are (RELP frames its own).
+  Status SendRaw(std::string_view bytes) { return WriteAll(bytes.data(), bytes.size()); }
+  // What the collector has sent (RELP's answers), waiting up to the connection's timeout;
+  // an error when it closed or nothing came.
+  Result<std::string> Receive();
   // False once the collector has closed or reset the connection.
   bool Healthy();
 

@@ -51,6 +51,11 @@ std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
       if (key == "name") e.name = v.as<std::string>();
       else if (key == "address") e.address = v.as<std::string>();
       else if (key == "url") e.url = v.as<std::string>();
+      else if (key == "protocol") {
+        e.protocol = v.as<std::string>();
+        if (e.protocol != "syslog" && e.protocol != "relp")
+          throw YAML::RepresentationException(v.Mark(), "audit.ship protocol must be syslog or relp");
+      }
       else if (key == "token_file") e.token_file = v.as<std::string>();
       else if (key == "gzip") e.gzip = v.as<bool>();
       else if (key == "body") {
@@ -74,7 +79,7 @@ std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
           else throw YAML::RepresentationException(t.first.Mark(), "audit.ship tls: unknown key '" + tk + "' (ca, cert, key, server_name)");
         }
       } else {
-        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, url, body, token_file, gzip, format, tls)");
+        throw YAML::RepresentationException(kv.first.Mark(), "audit.ship: unknown key '" + key + "' (name, address, protocol, url, body, token_file, gzip, format, tls)");
       }
     }
     if (e.name.empty() || e.address.empty() == e.url.empty())

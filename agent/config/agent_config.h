@@ -17,6 +17,7 @@ namespace riposte {
 struct AuditShipConfig {
   std::string name;
   std::string address;  // syslog: HOST:PORT
+  std::string protocol = "syslog";  // with address: syslog (RFC 5424 over TCP/TLS) or relp
   std::string url;      // or HTTP(S): the endpoint
   std::string body = "json";  // HTTP: json, splunk_hec, elastic_bulk
   std::string token_file;     // HTTP: the token (Bearer, or Splunk for HEC), first line of this file

@@ -79,6 +79,7 @@ Result<std::vector<std::unique_ptr<AuditShipper>>> StartAuditShipping(const Agen
       address->tls_key = c.tls_key;
       address->tls_server_name = c.tls_server_name;
       target.syslog = *address;
+      target.relp = c.protocol == "relp";
       encrypted = !c.tls_ca.empty();
     }
     ShipperOptions options;
@@ -87,7 +88,7 @@ Result<std::vector<std::unique_ptr<AuditShipper>>> StartAuditShipping(const Agen
     auto shipper = AuditShipper::Start(target, options);
     if (!shipper) return shipper.error();
     spdlog::info("audit shipping {}: {} {}, {} records (from seq {})", c.name,
-                 c.url.empty() ? (encrypted ? "syslog over TLS to" : "syslog over plain TCP to") : "HTTP batches to",
+                 c.url.empty() ? fmt::format("{} over {} to", c.protocol, encrypted ? "TLS" : "plain TCP") : std::string("HTTP batches to"),
                  c.url.empty() ? c.address : c.url, c.format, (*shipper)->status().acked_seq + 1);
     if (!encrypted) spdlog::warn("audit shipping {}: not encrypted: use TLS off a test network", c.name);
     out.push_back(std::move(*shipper));

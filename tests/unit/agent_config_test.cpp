@@ -222,6 +222,7 @@ TEST(AgentConfig, AuditShippingTargetsAreReadAndCheckedWithTheirPosition) {
       {"audit:\n  ship:\n    - name: a\n", ":3:7: audit.ship: an entry needs a name and either an address"},
       {"audit:\n  ship:\n    - {name: a, address: 'h:1', url: 'https://h/'}\n", "either an address (syslog) or a url"},
       {"audit:\n  ship:\n    - {name: a, url: 'ftp://h/'}\n", "http:// or https://"},
+      {"audit:\n  ship:\n    - {name: a, address: 'h:1', protocol: gelf}\n", "syslog or relp"},
       {"audit:\n  ship:\n    - {name: a, url: 'https://h/', body: kafka}\n", "json, splunk_hec or elastic_bulk"},
       {"audit:\n  ship:\n    - name: A B\n      address: h:1\n", "a name is lower-case"},
       {"audit:\n  ship:\n    - {name: a, address: 'h:1', tls: {cert: c}}\n", "cert and key go together"},
