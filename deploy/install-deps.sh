@@ -20,7 +20,7 @@ packages=(
   docker.io podman
   python3 procps util-linux systemd umoci curl openssl git
   # the audit shipping tests: a real syslog collector over TLS
-  rsyslog rsyslog-openssl
+  rsyslog rsyslog-openssl rsyslog-relp
 )
 
 if [ "$(id -u)" -ne 0 ]; then
