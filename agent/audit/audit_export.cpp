@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <fstream>
 #include <map>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -12,6 +11,7 @@
 #include "audit/sha256.h"
 #include "common/atomic_file.h"
 #include "common/wall_time.h"
+#include "common/whole_file.h"
 
 namespace riposte {
 namespace {
@@ -32,12 +32,6 @@ std::string SummaryMac(const SealVerificationKey& key, const nlohmann::ordered_j
   return HexOf(mac, m);
 }
 
-std::optional<std::string> ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return text;
-}
 
 }  // namespace
 
@@ -53,7 +47,7 @@ Result<AuditExportResult> ExportAudit(const AuditExportRequest& r) {
   std::map<std::string, uint64_t> kinds;
   uint64_t first_seq = 0, last_seq = 0;
   for (const auto& file : r.files) {
-    auto text = ReadWhole(file);
+    auto text = ReadWholeFile(file);
     if (!text) return Error{file + ": cannot read it"};
     size_t pos = 0;
     while (pos < text->size()) {
@@ -105,8 +99,8 @@ Result<AuditExportResult> ExportAudit(const AuditExportRequest& r) {
 }
 
 Status CheckAuditExport(const std::string& dir, const SealVerificationKey& key) {
-  auto summary_text = ReadWhole(dir + "/summary.json");
-  auto records = ReadWhole(dir + "/records.jsonl");
+  auto summary_text = ReadWholeFile(dir + "/summary.json");
+  auto records = ReadWholeFile(dir + "/records.jsonl");
   if (!summary_text || !records) return Error{dir + ": not an export (summary.json and records.jsonl)"};
   auto summary = nlohmann::ordered_json::parse(*summary_text, nullptr, false);
   if (summary.is_discarded() || !summary.is_object() || !summary.contains("mac") || !summary["mac"].is_string())

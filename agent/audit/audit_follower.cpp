@@ -60,7 +60,7 @@ Result<std::vector<AuditLine>> AuditFollower::Next(size_t max) {
       const uint64_t seq = rec["seq"].get<uint64_t>();
       if (seq <= after_) continue;
       after_ = seq;
-      out.push_back({seq, std::move(line)});
+      out.push_back({seq, std::move(line), std::move(rec)});
       continue;
     }
     if (ReadMore()) continue;

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/result.h"
 #include "common/unique_fd.h"
 
@@ -19,7 +21,8 @@ namespace riposte {
 
 struct AuditLine {
   uint64_t seq = 0;
-  std::string text;  // the record's exact bytes, without the newline
+  std::string text;       // the record's exact bytes, without the newline
+  nlohmann::json record;  // parsed once here, for the shipper's headers and renderings
 };
 
 class AuditFollower {

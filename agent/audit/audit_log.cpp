@@ -126,7 +126,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
       log->sealed_seq_ = log->seq_;
     // Records an earlier run left unsealed (it died) are sealed now, with their epoch's key,
     // which is still the one on disk.
-    if (auto st = log->SealLocked(WallNowNs(), "start"); !st) return st.error();
+    if (auto st = log->SealLocked(WallNowNs(), SealReason::kStart); !st) return st.error();
   }
   return log;
 }
@@ -134,7 +134,7 @@ Result<std::unique_ptr<AuditLog>> AuditLog::Open(const AuditLogOptions& options)
 AuditLog::~AuditLog() {
   if (seal_) {
     std::lock_guard lock(mu_);
-    (void)SealLocked(WallNowNs(), "close");
+    (void)SealLocked(WallNowNs(), SealReason::kClose);
   }
   if (fd_ >= 0) close(fd_);
   if (head_fd_ >= 0) close(head_fd_);
@@ -260,7 +260,7 @@ Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync)
   // One clock reading for the seal decision and the record's time: a record is never
   // stamped in an epoch whose key is gone, nor sealed under an epoch it is not in.
   const int64_t now = WallNowNs();
-  if (Status st = SealLocked(now, "epoch_end"); !st) return refuse(st.error());
+  if (Status st = SealLocked(now, SealReason::kEpochEnd); !st) return refuse(st.error());
   if (size_ >= options_.max_bytes) {
     if (auto st = Rotate(); !st) return refuse(st.error());
   }
@@ -273,7 +273,7 @@ Result<uint64_t> AuditLog::Append(const nlohmann::ordered_json& body, bool sync)
 Status AuditLog::Tick() {
   std::lock_guard lock(mu_);
   const int64_t now = WallNowNs();
-  if (auto st = SealLocked(now, "epoch_end"); !st) return st;
+  if (auto st = SealLocked(now, SealReason::kEpochEnd); !st) return st;
   if (options_.heartbeat.count() > 0 && std::chrono::steady_clock::now() - last_write_ >= options_.heartbeat) {
     auto r = AppendLocked(ToJson(HeartbeatRecord{static_cast<uint64_t>(options_.heartbeat.count())}), true, now);
     if (!r) return r.error();
@@ -281,10 +281,10 @@ Status AuditLog::Tick() {
   return Status::Ok();
 }
 
-Status AuditLog::SealLocked(int64_t now_ns, const char* reason) {
+Status AuditLog::SealLocked(int64_t now_ns, SealReason reason) {
   if (!seal_) return Status::Ok();
   const int64_t now_epoch = seal_->schedule().EpochOf(now_ns);
-  const bool closing = std::string_view(reason) == "close";
+  const bool closing = reason == SealReason::kClose;
   const bool ended = now_epoch > static_cast<int64_t>(seal_->epoch());
   if (!closing && !ended) return Status::Ok();
   // A seal is written when something since the last one needs it, and at every epoch's
@@ -295,7 +295,9 @@ Status AuditLog::SealLocked(int64_t now_ns, const char* reason) {
     SealRecord record{epoch,
                       FormatRfc3339(seal_->schedule().EpochStart(epoch)),
                       FormatRfc3339(seal_->schedule().EpochEnd(epoch)),
-                      reason,
+                      reason == SealReason::kClose   ? "close"
+                      : reason == SealReason::kStart ? "start"
+                                                     : "epoch_end",
                       seq_,
                       seal_->Mac(seq_ + 1, prev_hash_)};
     // Stamped with the sealing time; a seal is not itself under an epoch's check.

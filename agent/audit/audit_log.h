@@ -80,9 +80,11 @@ class AuditLog {
   Status OpenCurrent();
   Status Rotate();
   Result<uint64_t> AppendLocked(const nlohmann::ordered_json& body, bool sync, int64_t now_ns);
-  // Writes the seal of the key's epoch when `now_ns` is past it (or always, for `reason`
-  // "close"), then steps the key to now's epoch.
-  Status SealLocked(int64_t now_ns, const char* reason);
+  // Why a seal is written (its record's `reason`).
+  enum class SealReason { kEpochEnd, kClose, kStart };
+  // Writes the seal of the key's epoch when `now_ns` is past it (or, closing, when records
+  // wait for one), then steps the key to now's epoch.
+  Status SealLocked(int64_t now_ns, SealReason reason);
   Status WriteLine(const std::string& line, bool sync);
   void WriteHead();
   // Counts a record that could not be written, for the gap record.

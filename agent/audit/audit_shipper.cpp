@@ -102,7 +102,7 @@ bool AuditShipper::Pass(ShipSession& session, bool final_pass) {
     }
     std::vector<ShipItem> batch;
     for (const auto& line : *lines) {
-      auto rec = nlohmann::json::parse(line.text, nullptr, false);
+      const nlohmann::json& rec = line.record;
       // A record the format has no rendering for goes nowhere, and counts as delivered.
       std::optional<nlohmann::ordered_json> rendered;
       if (target_.format != RecordFormat::kRiposte) {

@@ -3,8 +3,6 @@
 #include <filesystem>
 #include <fstream>
 #include <climits>
-#include <cstdio>
-#include <ctime>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -12,6 +10,7 @@
 #include "audit/audit_records.h"
 #include "audit/sha256.h"
 #include "common/wall_time.h"
+#include "common/whole_file.h"
 
 namespace riposte {
 namespace {
@@ -24,9 +23,11 @@ struct SealCheck {
   SealKey derived;                   // the key of epoch `derived_epoch`
   uint64_t derived_epoch = 0;
   // Records since the last seal: the epochs they are in, and the first of them.
-  int64_t pending_min = INT64_MAX, pending_max = INT64_MIN;
-  uint64_t pending_first_seq = 0, pending_count = 0, pending_before_key = 0;
-  std::string pending_first_place;
+  struct Pending {
+    int64_t min = INT64_MAX, max = INT64_MIN;
+    uint64_t first_seq = 0, count = 0, before_key = 0;
+    std::string first_place;
+  } pending;
 
   explicit SealCheck(const SealVerificationKey& k) : key(k), derived(k.first) {}
   const SealKey& KeyOf(uint64_t epoch) {
@@ -55,22 +56,22 @@ struct Walk {
         return false;
       }
       const int64_t epoch = c.key.schedule.EpochOf(*time);
-      if (c.pending_count++ == 0) {
-        c.pending_first_seq = seq;
-        c.pending_first_place = place;
+      if (c.pending.count++ == 0) {
+        c.pending.first_seq = seq;
+        c.pending.first_place = place;
       }
       if (epoch < 0) {
-        ++c.pending_before_key;  // written before the trail was sealed
+        ++c.pending.before_key;  // written before the trail was sealed
         return true;
       }
-      c.pending_min = std::min(c.pending_min, epoch);
-      c.pending_max = std::max(c.pending_max, epoch);
+      c.pending.min = std::min(c.pending.min, epoch);
+      c.pending.max = std::max(c.pending.max, epoch);
       // The writer seals an epoch before it writes a record of the next: records of two
       // epochs with no seal between them mean the seal was removed.
-      if (c.pending_max > c.pending_min) {
-        Break(file, line_no, "records of epoch " + std::to_string(c.pending_min) + " (from seq " +
-                                 std::to_string(c.pending_first_seq) + ") are followed by records of epoch " +
-                                 std::to_string(c.pending_max) +
+      if (c.pending.max > c.pending.min) {
+        Break(file, line_no, "records of epoch " + std::to_string(c.pending.min) + " (from seq " +
+                                 std::to_string(c.pending.first_seq) + ") are followed by records of epoch " +
+                                 std::to_string(c.pending.max) +
                                  " with no seal between: a seal was removed, or the records were rewritten");
         return false;
       }
@@ -96,16 +97,16 @@ struct Walk {
       return false;
     }
     // Every record it covers is of its epoch.
-    const bool later = c.pending_max > static_cast<int64_t>(epoch);
+    const bool later = c.pending.max > static_cast<int64_t>(epoch);
     // Only the first seal may cover records from before the key (a trail sealed mid-way).
-    const bool earlier = (c.pending_min != INT64_MAX && c.pending_min < static_cast<int64_t>(epoch)) ||
-                         (c.last_epoch >= 0 && c.pending_before_key > 0);
-    if (c.pending_count > 0 && (later || earlier)) {
+    const bool earlier = (c.pending.min != INT64_MAX && c.pending.min < static_cast<int64_t>(epoch)) ||
+                         (c.last_epoch >= 0 && c.pending.before_key > 0);
+    if (c.pending.count > 0 && (later || earlier)) {
       Break(file, line_no, "the seal of epoch " + std::to_string(epoch) + " covers records from seq " +
-                               std::to_string(c.pending_first_seq) + " (" + c.pending_first_place +
+                               std::to_string(c.pending.first_seq) + " (" + c.pending.first_place +
                                ") that are not all of it (epochs " +
-                               (c.pending_before_key ? std::string("before the key, ") : std::string()) +
-                               (c.pending_max >= 0 ? std::to_string(c.pending_min) + ".." + std::to_string(c.pending_max)
+                               (c.pending.before_key ? std::string("before the key, ") : std::string()) +
+                               (c.pending.max >= 0 ? std::to_string(c.pending.min) + ".." + std::to_string(c.pending.max)
                                                    : std::string("none")) +
                                ")" +
                                ": records were backdated, moved or forged with a later key");
@@ -123,10 +124,7 @@ struct Walk {
                                     "(compare with a copy shipped off the node)"));
     c.last_epoch = static_cast<int64_t>(epoch);
     c.last_reason = reason;
-    c.pending_min = INT64_MAX;
-    c.pending_max = INT64_MIN;
-    c.pending_count = 0;
-    c.pending_before_key = 0;
+    c.pending = {};
     result.sealed_through_seq = seq;
     result.last_sealed_epoch = c.last_epoch;
     return true;
@@ -189,21 +187,10 @@ struct Walk {
   }
 };
 
-// A whole file, or nothing when it cannot be opened or read. istream::read turns a failed
-// read(2) into badbit; an istreambuf_iterator would throw instead.
-std::optional<std::string> ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text;
-  char chunk[1 << 16];
-  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
-  if (in.bad()) return std::nullopt;
-  return text;
-}
 
 void CheckHead(const std::string& file, Walk& walk) {
   if (!std::filesystem::exists(file + ".head")) return;
-  auto text = ReadWhole(file + ".head");
+  auto text = ReadWholeFile(file + ".head");
   auto head = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json(nlohmann::json::value_t::discarded);
   if (head.is_discarded() || !head.is_object() || !head.contains("seq") || !head["seq"].is_number_unsigned() ||
       !head.contains("hash") || !head["hash"].is_string()) {
@@ -229,7 +216,7 @@ AuditVerification VerifyAuditChain(const std::vector<std::string>& files, const 
   Walk walk;
   if (key) walk.seals.emplace(*key);
   for (const auto& file : files) {
-    const auto whole = ReadWhole(file);
+    const auto whole = ReadWholeFile(file);
     if (!whole) {
       walk.Break(file, 0, "cannot read the file");
       return walk.result;
@@ -253,10 +240,10 @@ AuditVerification VerifyAuditChain(const std::vector<std::string>& files, const 
     const SealCheck& c = *walk.seals;
     if (walk.result.seals == 0)
       walk.result.notes.push_back("no seal record: nothing here is proven by the key (was the trail sealed?)");
-    if (c.pending_count > 0)
-      walk.result.notes.push_back("seq " + std::to_string(c.pending_first_seq) + ".." +
-                                  std::to_string(walk.result.last_seq) + " (" + std::to_string(c.pending_count) +
-                                  " records from " + c.pending_first_place +
+    if (c.pending.count > 0)
+      walk.result.notes.push_back("seq " + std::to_string(c.pending.first_seq) + ".." +
+                                  std::to_string(walk.result.last_seq) + " (" + std::to_string(c.pending.count) +
+                                  " records from " + c.pending.first_place +
                                   ") are not sealed yet: the current epoch, proven only by the chain");
   }
   return walk.result;

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "common/siem_schema.h"
-#include "common/wall_time.h"
 
 namespace riposte {
 namespace {
@@ -46,10 +45,6 @@ std::string_view ActivityName(int id) {
   }
 }
 
-int64_t EpochMs(const std::string& time) {
-  const auto ns = ParseRfc3339(time);
-  return ns ? *ns / 1000000 : 0;
-}
 
 // done → success; would_have (dry-run) and the skips → neither; failures → failure.
 std::string_view EcsOutcome(std::string_view outcome) {
@@ -77,7 +72,7 @@ std::optional<Json> Ocsf(const nlohmann::json& r, std::string_view version) {
          {"activity_id", activity},
          {"activity_name", ActivityName(activity)},
          {"type_uid", class_uid * 100 + activity},
-         {"time", EpochMs(TextOf(r, "time"))},
+         {"time", OcsfTimeOf(TextOf(r, "time"))},
          {"severity_id", 1},
          {"status_id", OcsfStatus(outcome)},
          {"status", outcome},

@@ -5,9 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "audit/audit_compare.h"
 #include "audit/audit_export.h"
@@ -15,6 +13,7 @@
 #include "common/duration_text.h"
 #include "common/safe_file.h"
 #include "common/wall_time.h"
+#include "common/whole_file.h"
 
 #include <chrono>
 #include "audit/audit_summary.h"
@@ -26,10 +25,8 @@ namespace {
 
 // The verification key `seal-init` printed, from the file that holds its line.
 SealVerificationKey ReadKeyFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = in ? SealVerificationKey::Parse(text.str()) : Result<SealVerificationKey>(Error{"cannot read it"});
+  const auto text = ReadWholeFile(path);
+  auto parsed = text ? SealVerificationKey::Parse(*text) : Result<SealVerificationKey>(Error{"cannot read it"});
   if (!parsed) {
     std::cerr << path << ": " << parsed.error().message << "\n";
     throw CLI::RuntimeError(2);

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/wall_time.h"
+
 namespace riposte {
 
 inline constexpr std::string_view kOcsfVersion = "1.3.0";
@@ -45,6 +47,12 @@ inline nlohmann::json ObjectOf(const nlohmann::json& j, const char* key) {
 inline nlohmann::ordered_json OcsfMetadata(std::string_view product_version) {
   return {{"version", kOcsfVersion},
           {"product", {{"name", "riposte"}, {"vendor_name", "riposte"}, {"version", product_version}}}};
+}
+
+// OCSF's timestamp_t (milliseconds since the epoch) of an RFC 3339 time; 0 when unreadable.
+inline int64_t OcsfTimeOf(const std::string& rfc3339) {
+  const auto ns = ParseRfc3339(rfc3339);
+  return ns ? *ns / 1000000 : 0;
 }
 
 // OCSF severity_id: 1 Informational, 2 Low, 3 Medium, 4 High, 5 Critical, 6 Fatal (0 Unknown).

@@ -5,11 +5,11 @@
 #include <spdlog/spdlog.h>
 
 #include "common/host_name.h"
+#include "common/safe_file.h"
 #include "common/duration_text.h"
 #include "policy/policy_reader.h"
 #include "responders/default_responders.h"
 #include "responders/network_quarantine.h"
-#include "common/safe_file.h"
 #include "version.h"
 
 namespace riposte {

@@ -3,7 +3,6 @@
 #include <string>
 
 #include "common/siem_schema.h"
-#include "common/wall_time.h"
 #include "version.h"
 
 namespace riposte {
@@ -21,10 +20,6 @@ const nlohmann::json* Field(const nlohmann::json& falco, const char* name) {
 }
 
 // Milliseconds since the epoch from Falco's RFC 3339 time (OCSF's timestamp_t).
-int64_t EpochMs(const std::string& time) {
-  const auto ns = ParseRfc3339(time);
-  return ns ? *ns / 1000000 : 0;
-}
 
 // Which ECS categories an alert is about, from the fields its rule shows.
 Json EcsCategories(const nlohmann::json& falco) {
@@ -56,7 +51,7 @@ Json Ocsf(const nlohmann::json& falco) {
          {"activity_id", 1},
          {"activity_name", "Create"},
          {"type_uid", 200401},
-         {"time", EpochMs(TextOf(falco, "time"))},
+         {"time", OcsfTimeOf(TextOf(falco, "time"))},
          {"severity_id", OcsfSeverityOf(priority)},
          {"severity", priority},
          {"status_id", 1},

@@ -7,25 +7,21 @@ namespace riposte {
 ContainerEventHold::ContainerEventHold(ContainerHoldLimits limits, Judge judge)
     : limits_(limits), judge_(std::move(judge)) {}
 
-bool ContainerEventHold::Take(const Event& event, const ProcessTable& processes, int64_t wall_ns,
-                              Clock::time_point now) {
+bool ContainerEventHold::Take(const Event& event, const ProcessTable& processes, int64_t wall_ns) {
   const ProcessInfo* p = event.process ? event.process : processes.Find(event.pid);
   if (!p || !p->container) return false;
   ContainerEntry* entry = p->container.get();
   auto it = std::find_if(waiting_.begin(), waiting_.end(), [&](const Waiting& w) { return w.container.get() == entry; });
   if (it == waiting_.end()) {
     if (entry->Settled() || entry->HoldSpent()) return false;
-    waiting_.push_back(Waiting{p->container, now + limits_.bound, {}});
+    waiting_.push_back(Waiting{p->container, Clock::now() + limits_.bound, {}});
     ++counts_.containers;
     it = waiting_.end() - 1;
-  } else if (entry->Settled() || now >= it->deadline || it->events.size() >= limits_.max_per_container) {
-    // Its wait is over: what it held first, then this event, judged as it comes.
-    JudgeAll(*it);
-    waiting_.erase(it);
-    return false;
   }
-  if (held_ >= limits_.max_total) {
-    // Too much held at once: this container goes on without its description.
+  // Its wait is over (described, given up, bound or a limit reached): what it held first,
+  // then this event, judged as it comes.
+  if (entry->Settled() || Clock::now() >= it->deadline || it->events.size() >= limits_.max_per_container ||
+      held_ >= limits_.max_total) {
     JudgeAll(*it);
     waiting_.erase(it);
     return false;
@@ -54,13 +50,10 @@ void ContainerEventHold::ReleaseAll() {
 
 void ContainerEventHold::JudgeAll(Waiting& w) {
   // A wait that ended without the description is not begun again for this container.
-  if (!w.container->info()) w.container->SpendHold();
-  for (auto& held : w.events) {
-    ++(held->event().process && held->event().process->container && held->event().process->container->info()
-           ? counts_.described
-           : counts_.undescribed);
-    judge_(held->event(), held->processes(), held->wall_ns());
-  }
+  const bool described = w.container->info() != nullptr;
+  if (!described) w.container->SpendHold();
+  (described ? counts_.described : counts_.undescribed) += w.events.size();
+  for (auto& held : w.events) judge_(held->event(), held->processes(), held->wall_ns());
   held_ -= w.events.size();
   w.events.clear();
 }

@@ -47,7 +47,8 @@ class ContainerEventHold {
   // Takes the event if its container's events are being held (or should be, from this
   // event on); false: judge it now. The container's held events, if their wait is over,
   // are judged first, so a container's events stay in order.
-  bool Take(const Event& event, const ProcessTable& processes, int64_t wall_ns, Clock::time_point now);
+  // The clock is read only for an event of an undescribed container, not per event.
+  bool Take(const Event& event, const ProcessTable& processes, int64_t wall_ns);
   // Judges the held events whose wait is over. Called between ring buffer passes.
   void Release(Clock::time_point now);
   // Judges everything held (the agent is stopping).

@@ -14,7 +14,7 @@ DetectionStage::DetectionStage(RuleEngine& engine, std::function<void(const Aler
 }
 
 void DetectionStage::OnEvent(const Event& e, const ProcessTable& processes, int64_t wall_ns) {
-  if (hold_ && hold_->Take(e, processes, wall_ns, ContainerEventHold::Clock::now())) return;
+  if (hold_ && hold_->Take(e, processes, wall_ns)) return;
   Judge(e, processes, wall_ns);
 }
 
