@@ -2,24 +2,11 @@
 
 #include <csignal>
 
-#include "common/duration_text.h"
+#include "responders/step_params.h"
 #include "responders/process_kill.h"
 
 namespace riposte {
 namespace {
-
-std::chrono::milliseconds DurationParam(const nlohmann::json& params, const char* key, std::chrono::milliseconds dflt) {
-  if (!params.is_object() || !params.contains(key)) return dflt;
-  const auto& v = params[key];
-  if (v.is_number()) return std::chrono::milliseconds(static_cast<int64_t>(v.get<double>() * 1000));
-  return ParseDuration(v.get<std::string>()).value_or(dflt);
-}
-
-Status CheckDuration(const nlohmann::json& v, const std::string& key) {
-  bool ok = (v.is_number() && v.get<double>() >= 0) || (v.is_string() && ParseDuration(v.get<std::string>()));
-  if (!ok) return Error{key + " must be a duration (\"10s\", \"500ms\") or a number of seconds, not " + v.dump()};
-  return Status::Ok();
-}
 
 int SignalParam(const nlohmann::json& params) {
   if (params.is_object() && params.contains("signal")) return ParseSignal(params["signal"]).value_or(SIGKILL);

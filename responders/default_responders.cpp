@@ -2,6 +2,10 @@
 
 #include "responders/container_pause.h"
 #include "responders/container_stop.h"
+#include "responders/evidence_capture.h"
+#include "responders/evidence_container.h"
+#include "responders/evidence_file.h"
+#include "responders/evidence_process.h"
 #include "responders/network_quarantine.h"
 #include "responders/notify.h"
 #include "responders/pod_stop.h"
@@ -21,6 +25,7 @@ std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const ResponderDeps& de
     r->Add(std::make_unique<ContainerStopResponder>(*containers));
     r->Add(std::make_unique<ContainerKillResponder>(*containers));
     r->Add(std::make_unique<PodStopResponder>(*containers));
+    r->Add(std::make_unique<EvidenceContainerResponder>(*containers, deps.evidence_dir));
   }
   if (containers && quarantines) {
     r->Add(std::make_unique<NetworkQuarantineResponder>(*containers, *quarantines));
@@ -28,6 +33,9 @@ std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const ResponderDeps& de
   }
   r->Add(std::make_unique<ProcessKillResponder>(deps.containerd_namespaces));
   r->Add(std::make_unique<NotifyResponder>());
+  r->Add(std::make_unique<EvidenceCaptureResponder>(deps.recorder, deps.evidence_dir));
+  r->Add(std::make_unique<EvidenceProcessResponder>(deps.evidence_dir));
+  r->Add(std::make_unique<EvidenceFileResponder>(deps.evidence_dir));
   // Every other action of the catalogue (container support switched off with
   // containers.enabled: false, no quarantine store): policies naming it still load, and
   // its steps are audited as unavailable.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "containers/container_directory.h"
+#include "evidence/flight_recorder.h"
 #include "quarantine/quarantine_store.h"
 #include "responders/responder_registry.h"
 
@@ -18,6 +19,8 @@ struct ResponderDeps {
   ContainerDirectory* containers = nullptr;
   QuarantineStore* quarantines = nullptr;  // where network.quarantine records what it did
   std::string seccomp_profile_dir = "/var/lib/riposte/seccomp";  // where seccomp.tighten saves profiles
+  std::string evidence_dir = "/var/lib/riposte/evidence";        // where the evidence steps write
+  FlightRecorder* recorder = nullptr;  // what capture takes from; null: capture fails, saying why
 };
 
 std::unique_ptr<ResponderRegistry> MakeDefaultResponders(const ResponderDeps& deps);

@@ -9,6 +9,7 @@
 
 #include <cerrno>
 
+#include "responders/step_params.h"
 #include "state/container_id.h"
 
 namespace riposte {
@@ -17,13 +18,6 @@ namespace {
 std::string SignalName(int sig) {
   const char* abbrev = sigabbrev_np(sig);
   return abbrev ? std::string("SIG") + abbrev : std::to_string(sig);
-}
-
-int64_t BootEpochNs() {  // wall-clock time of boot: realtime - boottime
-  timespec real{}, boot{};
-  clock_gettime(CLOCK_REALTIME, &real);
-  clock_gettime(CLOCK_BOOTTIME, &boot);
-  return (real.tv_sec - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
 }
 
 // Raw syscalls: Debian 12's <sys/pidfd.h> declares them without C linkage for C++.

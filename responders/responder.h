@@ -39,6 +39,7 @@ struct ActionRequest {
   bool dry_run = false;
   const ProtectedTargets& protection;
   std::string_view policy;
+  std::string_view step = {};  // the step's id ("" for a manual action)
 };
 
 struct ActionResult {

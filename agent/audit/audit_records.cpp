@@ -20,6 +20,7 @@ constexpr KindName kKinds[] = {
     {AuditKind::kBreaker, "breaker"},            {AuditKind::kRecoveredTail, "recovered_tail"},
     {AuditKind::kRotate, "rotate"},              {AuditKind::kAuditGap, "audit_gap"},
     {AuditKind::kSeal, "seal"},                  {AuditKind::kHeartbeat, "heartbeat"},
+    {AuditKind::kEvidence, "evidence"},
 };
 
 Json Start(AuditKind kind) { return Json{{"kind", AuditKindName(kind)}}; }
@@ -209,6 +210,24 @@ Json ToJson(const SealRecord& r) {
 Json ToJson(const HeartbeatRecord& r) {
   Json j = Start(AuditKind::kHeartbeat);
   j["interval_s"] = r.interval_s;
+  return j;
+}
+
+Json ToJson(const EvidenceRecord& r) {
+  Json j = WithContext(r.context, AuditKind::kEvidence);
+  j["step"] = r.step;
+  j["action"] = r.action;
+  j["path"] = r.path;
+  j["sha256"] = r.sha256;
+  j["size"] = r.size;
+  j["scope"] = r.scope;
+  j["events"] = r.events;
+  j["processes"] = r.processes;
+  Put(j, "first", r.first);
+  Put(j, "last", r.last);
+  j["truncated"] = r.truncated;
+  Put(j, "cut_short", r.cut_short);
+  Put(j, "error", r.error);
   return j;
 }
 

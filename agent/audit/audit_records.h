@@ -35,6 +35,7 @@ enum class AuditKind : uint8_t {
   kAuditGap,
   kSeal,
   kHeartbeat,
+  kEvidence,
 };
 std::string_view AuditKindName(AuditKind kind);
 // Nothing for a name that is no kind.
@@ -156,6 +157,24 @@ struct HeartbeatRecord {
   uint64_t interval_s = 0;
 };
 
+// A capture closed: the file a `capture` step started, now written, synced and hashed
+// (the step's own action record says where and what; this one what the file holds).
+struct EvidenceRecord {
+  PolicyContext context;
+  std::string step;
+  std::string action = "capture";
+  std::string path;
+  std::string sha256;  // "" when the file could not be written (error says why)
+  uint64_t size = 0;
+  std::string scope;
+  uint64_t events = 0;
+  uint64_t processes = 0;
+  std::optional<std::string> first, last;  // RFC 3339: the records' time range
+  bool truncated = false;
+  std::optional<std::string> cut_short;
+  std::optional<std::string> error;
+};
+
 struct AuditGapRecord {
   uint64_t refused_records = 0;
   std::string first_refused;
@@ -179,6 +198,7 @@ Json ToJson(const RotateRecord& r);
 Json ToJson(const AuditGapRecord& r);
 Json ToJson(const SealRecord& r);
 Json ToJson(const HeartbeatRecord& r);
+Json ToJson(const EvidenceRecord& r);
 
 // The kind of a record read back; nothing when it has no known kind.
 std::optional<AuditKind> KindOf(const nlohmann::json& record);

@@ -28,6 +28,7 @@ void RegisterExecCommand(CLI::App& app, const std::vector<std::string>& command,
 void RegisterSeccompCommand(CLI::App& app, const GlobalOptions& global);  // seccomp show CONTAINER
 void RegisterPolicyCommand(CLI::App& app);
 void RegisterAuditCommands(CLI::App& app);  // audit verify, tune
+void RegisterEvidenceCommand(CLI::App& app);  // evidence list, show, export
 
 // Adds --version to a subcommand (CLI11 only puts it on the top level by itself).
 void AddVersionFlag(CLI::App& cmd);

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   riposte::RegisterSeccompCommand(app, global);
   riposte::RegisterPolicyCommand(app);
   riposte::RegisterAuditCommands(app);
+  riposte::RegisterEvidenceCommand(app);
 
   // --version answers on every subcommand, before anything the subcommand requires (a
   // positional file, a subcommand of its own) is checked. Arguments after "--" belong to

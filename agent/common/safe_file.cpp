@@ -66,9 +66,11 @@ Result<UniqueFd> OpenFileForWriting(const std::string& path, WriteMode mode, mod
   int flags = O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
   flags |= mode == WriteMode::kUpdate ? O_RDWR : O_WRONLY;
   if (mode == WriteMode::kAppend) flags |= O_APPEND;
+  if (mode == WriteMode::kCreateNew) flags |= O_EXCL;
   UniqueFd fd(openat(dirfd->get(), name.c_str(), flags, perm));
   if (!fd.valid()) {
     if (errno == ELOOP) return Error{path + " is a symbolic link: refused (riposte never writes through a link)"};
+    if (errno == EEXIST) return Error{path + " exists already: refused (riposte never replaces evidence)"};
     return Error{Errno(path)};
   }
   struct stat st {};

@@ -35,6 +35,7 @@ enum class WriteMode {
   kAppend,    // O_WRONLY | O_APPEND, created when missing
   kTruncate,  // O_WRONLY, created when missing, emptied
   kUpdate,    // O_RDWR, created when missing, content kept (lock and head files)
+  kCreateNew, // O_WRONLY | O_EXCL: a file of that name already there is refused (evidence)
 };
 
 // Opens `path` for writing as described above. `create_dirs` makes missing parents 0700.

@@ -167,6 +167,23 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
       {"containers.podman_socket", [](AgentConfig& c, const YAML::Node& v) { c.podman_socket = As<std::string>(v); }},
       {"quarantine.state_file", [](AgentConfig& c, const YAML::Node& v) { c.quarantine_state = As<std::string>(v); }},
       {"seccomp.profile_dir", [](AgentConfig& c, const YAML::Node& v) { c.seccomp_profile_dir = As<std::string>(v); }},
+      {"evidence.dir",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.evidence_dir = As<std::string>(v);
+         if (c.evidence_dir.empty() || c.evidence_dir[0] != '/')
+           throw YAML::RepresentationException(v.Mark(), "evidence.dir must be an absolute path");
+       }},
+      {"evidence.recorder.enabled", [](AgentConfig& c, const YAML::Node& v) { c.recorder_enabled = As<bool>(v); }},
+      {"evidence.recorder.all_records",
+       [](AgentConfig& c, const YAML::Node& v) { c.recorder_all_records = As<bool>(v); }},
+      {"evidence.recorder.window_s",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.recorder_window_s = InRange<uint32_t>(v, 1, 3600, "evidence.recorder.window_s");
+       }},
+      {"evidence.recorder.max_mb",
+       [](AgentConfig& c, const YAML::Node& v) {
+         c.recorder_max_mb = InRange<uint32_t>(v, 1, 16384, "evidence.recorder.max_mb");
+       }},
       {"rules", [](AgentConfig& c, const YAML::Node& v) { c.rules = As<Strings>(v); }},
       {"append_output", [](AgentConfig& c, const YAML::Node& v) { c.append_output = ParseAppendOutput(v); }},
       {"policies", [](AgentConfig& c, const YAML::Node& v) { c.policies = As<Strings>(v); }},

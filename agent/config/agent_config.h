@@ -42,6 +42,15 @@ struct AgentConfig {
   std::string podman_socket = "/run/podman/podman.sock";
   std::string quarantine_state = "/var/lib/riposte/quarantine.json";  // network.quarantine's records
   std::string seccomp_profile_dir = "/var/lib/riposte/seccomp";       // seccomp.tighten's saved profiles
+  // evidence: where the evidence steps write, and the flight recorder `capture` takes from
+  // (on by default: the last 30 s, at most 64 MiB of records)
+  std::string evidence_dir = "/var/lib/riposte/evidence";
+  bool recorder_enabled = true;
+  uint32_t recorder_window_s = 30;
+  uint32_t recorder_max_mb = 64;
+  // With a capture step loaded, the kernel record filter is off so that captures hold every
+  // record of the captured syscalls; false keeps it (captures then hold what rules can match).
+  bool recorder_all_records = true;
   // rules: files or directories, used when --rules is not given
   std::vector<std::string> rules;
   // Falco's append_output; its default: the suggested fields (which container, which pod)

@@ -12,6 +12,7 @@
 #include "audit/audit_records.h"
 #include "common/host_name.h"
 #include "common/wall_time.h"
+#include "evidence/flight_recorder.h"
 #include "kernel/syscall_table.h"
 #include "metrics/agent_metrics.h"
 #include "metrics/ops_server.h"
@@ -49,6 +50,11 @@ class Agent::Impl {
                                   if (const auto* shippers = shippers_for_metrics_.load())
                                     for (const auto& s : *shippers) out.push_back(s->status());
                                   return out;
+                                },
+                                [this]() -> std::optional<RecorderStats> {
+                                  FlightRecorder* recorder = recorder_for_metrics_.load();
+                                  if (!recorder) return std::nullopt;
+                                  return recorder->stats();
                                 }}) {}
 
   int Run() {
@@ -65,14 +71,28 @@ class Agent::Impl {
       spdlog::info("operations endpoints on http://{}/ (healthz, readyz, metrics)", config_.ops_listen);
     }
     containers_ = StartContainerDirectory(config_);
+    const TimeBase time = TimeBase::Now();
+    if (config_.recorder_enabled) {
+      RecorderLimits limits;
+      limits.window = std::chrono::seconds(config_.recorder_window_s);
+      limits.max_bytes = uint64_t{config_.recorder_max_mb} << 20;
+      recorder_ = std::make_unique<FlightRecorder>(limits, time.wall_minus_boot_ns,
+                                                   [this](const CaptureClosed& c) { AuditCaptureClosed(c); });
+    }
     auto response = SetUpResponse(args_.response, config_, [this](const std::string&) { breaker_tripped_ = true; },
-                                  containers_.get());
+                                  containers_.get(), recorder_.get());
     if (!response) {
       spdlog::error("{}", response.error().message);
       return 2;
     }
     response_ = std::move(*response);
     if (!response_) spdlog::info("no policies: detection only (pass --policies to answer alerts)");
+    if (!response_) recorder_.reset();  // nothing would ever take a capture from it
+    if (recorder_) {
+      recorder_for_metrics_ = recorder_.get();
+      spdlog::info("flight recorder: the last {} s of records, at most {} MiB, for capture steps (evidence in {})",
+                   config_.recorder_window_s, config_.recorder_max_mb, config_.evidence_dir);
+    }
     if (response_) audit_for_metrics_ = response_->audit.get();
     if (response_) shippers_for_metrics_ = &response_->shippers;
 
@@ -89,7 +109,7 @@ class Agent::Impl {
     live_ = std::move(*live);
     live_for_metrics_ = live_.get();
     if (response_) ProgramKernelKills(*response_->engine->policies());
-    ProgramRecordFilter(*detection_.rules);
+    ProgramRecordFilter(*detection_.rules, response_ ? response_->engine->policies().get() : nullptr);
 
     RuleEngine engine(detection_.rules, detection_.min_priority, HostName());
     engine_ = &engine;
@@ -110,7 +130,6 @@ class Agent::Impl {
     std::unique_ptr<FileWatcher> watcher;
     if (config_.watch_files) watcher = std::make_unique<FileWatcher>(watched);
 
-    const TimeBase time = TimeBase::Now();
     // Alert ids: unique per agent run (start time in ms, pid), then a counter.
     const std::string id_prefix = fmt::format("{:x}.{}-", time.ToWall(0) / 1000000, getpid());
     DetectionStageOptions stage_options;
@@ -145,11 +164,19 @@ class Agent::Impl {
     };
     metrics_.SetReady(true);
     spdlog::info("riposte is running");
+    // The header of the capture files the flight recorder writes (as `capture --write`'s).
+    capture_header_ = {{"time_base_ns", time.wall_minus_boot_ns}, {"hostname", HostName()},
+                       {"syscalls", live_->enabled_syscalls()}};
+    FlightRecorder* recorder = recorder_.get();
     auto st = live_->Run(
         nullptr,
-        [&](const Event& e) { detect.OnEvent(e, state.processes(), time.ToWall(e.ts_boot_ns)); },
+        [&](const Event& e) {
+          if (recorder) recorder->Record(e);
+          detect.OnEvent(e, state.processes(), time.ToWall(e.ts_boot_ns));
+        },
         [&](bool sighup) {
           detect.Tick();
+          if (recorder) recorder->Service(state.processes(), capture_header_);
           detection_.Flush();
           metrics_.Heartbeat();
           const auto now = std::chrono::steady_clock::now();
@@ -172,6 +199,9 @@ class Agent::Impl {
     uint64_t total = 0;
     for (const auto& [rule, n] : engine.alerts_per_rule()) total += n;
     auto counters = live_->kernel_counters();
+    // Running captures end now and are written (and audited) before the stop record; a
+    // capture step still queued fails, saying the agent is stopping.
+    if (recorder_) recorder_->Stop();
     worker.reset();  // answers what is queued before the stop record
     if (response_) Audit(ToJson(AgentStopRecord{std::nullopt, total, counters.kernel_kills}));
     spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} left out by the kernel record "
@@ -192,6 +222,34 @@ class Agent::Impl {
   void Audit(const nlohmann::ordered_json& body) {
     if (!response_) return;
     if (auto r = response_->audit->Append(body); !r) spdlog::error("audit log: {}", r.error().message);
+  }
+
+  static bool HasCaptureStep(const PolicySet& policies) {
+    for (const auto& p : policies.policies)
+      for (const auto& step : p.actions)
+        if (step.action == "capture") return true;
+    return false;
+  }
+
+  // A capture closed (on the recorder's writer thread): its file, hash and contents in the trail.
+  void AuditCaptureClosed(const CaptureClosed& c) {
+    EvidenceRecord r;
+    r.context.alert_id = c.spec.alert_id;
+    if (c.spec.meta.contains("alert")) r.context.rule = c.spec.meta["alert"].value("rule", "");
+    r.context.policy = c.spec.policy;
+    r.step = c.spec.step;
+    r.path = c.spec.path;
+    r.sha256 = c.sha256;
+    r.size = c.size;
+    r.scope = std::string(CaptureScopeName(c.spec.scope));
+    r.events = c.events;
+    r.processes = c.processes;
+    if (c.first_wall_ns) r.first = FormatRfc3339(c.first_wall_ns);
+    if (c.last_wall_ns) r.last = FormatRfc3339(c.last_wall_ns);
+    r.truncated = c.truncated;
+    if (!c.cut_short.empty()) r.cut_short = c.cut_short;
+    if (!c.error.empty()) r.error = c.error;
+    Audit(ToJson(r));
   }
 
   // The in-kernel kill path: enforce policies' in_kernel selectors, when the kernel can.
@@ -220,9 +278,14 @@ class Agent::Impl {
   }
 
   // The kernel record filter: leave out in the kernel what no loaded rule can match.
-  void ProgramRecordFilter(const RuleSet& rules) {
+  void ProgramRecordFilter(const RuleSet& rules, const PolicySet* policies) {
     if (!config_.kernel_filter) {
       spdlog::info("kernel record filter: off by configuration: every record of a captured syscall is sent");
+      return;
+    }
+    if (recorder_ && config_.recorder_all_records && policies && HasCaptureStep(*policies)) {
+      spdlog::info("kernel record filter: off: a policy takes captures, and the flight recorder keeps every record of "
+                   "the captured syscalls (evidence.recorder.all_records)");
       return;
     }
     auto derived = DeriveRecordFilter(rules, live_->enabled_syscalls());
@@ -306,7 +369,8 @@ class Agent::Impl {
     detection_.rules = *rules;
     if (auto st = live_->SetSyscalls(CapturedSyscallsForRules(**rules)); !st)
       spdlog::error("reload: {}", st.error().message);
-    ProgramRecordFilter(**rules);
+    capture_header_["syscalls"] = live_->enabled_syscalls();
+    ProgramRecordFilter(**rules, policies ? policies.get() : (response_ ? response_->engine->policies().get() : nullptr));
     if (response_) {
       response_->engine->SetPolicies(policies);
       breaker_open_ = false;
@@ -322,6 +386,9 @@ class Agent::Impl {
   Detection detection_;
   std::unique_ptr<ContainerDirectory> containers_;  // before response_: its responders use it
   std::unique_ptr<Response> response_;
+  // After response_: destroyed (stopped) first, while the audit log its captures go to exists.
+  std::unique_ptr<FlightRecorder> recorder_;
+  nlohmann::json capture_header_;  // the header of the recorder's capture files
   std::unique_ptr<LiveCapture> live_;
   RuleEngine* engine_ = nullptr;
   std::atomic<bool> breaker_tripped_{false};
@@ -333,6 +400,7 @@ class Agent::Impl {
   // What the metrics endpoint may read from its own thread, set once each exists.
   std::atomic<LiveCapture*> live_for_metrics_{nullptr};
   std::atomic<AuditLog*> audit_for_metrics_{nullptr};
+  std::atomic<FlightRecorder*> recorder_for_metrics_{nullptr};
   std::atomic<const std::vector<std::unique_ptr<AuditShipper>>*> shippers_for_metrics_{nullptr};
   AgentMetrics metrics_;
 };

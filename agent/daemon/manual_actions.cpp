@@ -51,7 +51,8 @@ int RunContainerAction(const AgentConfig& config, const ContainerActionRequest& 
   ContainerDirectory directory(ContainerDirectoryOptionsFor(config));
   directory.AttachEngines();
   QuarantineStore quarantines(config.quarantine_state);
-  auto responders = MakeDefaultResponders({config.containerd_namespaces, &directory, &quarantines, config.seccomp_profile_dir});
+  auto responders = MakeDefaultResponders({config.containerd_namespaces, &directory, &quarantines, config.seccomp_profile_dir,
+                                          config.evidence_dir});
   Responder* responder = responders->Get(action);
   if (!responder) {
     spdlog::error("no responder for {}", action);

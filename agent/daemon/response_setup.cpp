@@ -113,14 +113,16 @@ Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::st
 }
 
 Result<std::unique_ptr<Response>> SetUpResponse(const ResponseRequest& flags, const AgentConfig& config,
-                                                ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers) {
+                                                ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers,
+                                                FlightRecorder* recorder) {
   auto r = std::make_unique<Response>();
   r->policy_paths = flags.policies.empty() ? config.policies : flags.policies;
   if (r->policy_paths.empty()) return std::unique_ptr<Response>();
   r->force_dry_run = flags.dry_run || config.dry_run;
   r->quarantines = std::make_unique<QuarantineStore>(config.quarantine_state);
   LogQuarantinesInForce(*r->quarantines);
-  r->responders = MakeDefaultResponders({config.containerd_namespaces, containers, r->quarantines.get(), config.seccomp_profile_dir});
+  r->responders = MakeDefaultResponders({config.containerd_namespaces, containers, r->quarantines.get(),
+                                         config.seccomp_profile_dir, config.evidence_dir, recorder});
   auto policies = LoadPolicySet(r->policy_paths, *r->responders);
   if (!policies) return policies.error();
 

@@ -12,6 +12,7 @@
 #include "common/result.h"
 #include "config/agent_config.h"
 #include "containers/container_directory.h"
+#include "evidence/flight_recorder.h"
 #include "policy/policy.h"
 #include "quarantine/quarantine_store.h"
 #include "response/response_engine.h"
@@ -51,9 +52,11 @@ Result<std::shared_ptr<const PolicySet>> LoadPolicySet(const std::vector<std::st
 
 // Null when no policies are configured (detection only). The request wins over the
 // configuration.
-// `containers` (may be null) is what the container responders act through.
+// `containers` (may be null) is what the container responders act through; `recorder`
+// (may be null: `respond` has none) what `capture` steps take from.
 Result<std::unique_ptr<Response>> SetUpResponse(const ResponseRequest& request, const AgentConfig& config,
-                                                ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers);
+                                                ResponseEngine::BreakerHook on_breaker, ContainerDirectory* containers,
+                                                FlightRecorder* recorder = nullptr);
 
 // The container directory the configuration asks for (null when containers.enabled is
 // false), listed and watching; a containerd that is not there yet is logged, not fatal.

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <string_view>
 
 #include "riposte_abi.h"
@@ -37,6 +38,9 @@ struct SocketTuple {
 
 struct Event {
   EventKind kind = EventKind::kSyscall;
+  // The kernel record this was decoded from (valid while the event is handled): what the
+  // flight recorder keeps, byte for byte, so a capture replays it.
+  std::span<const uint8_t> record;
   uint64_t ts_boot_ns = 0;
   uint32_t pid = 0;
   uint32_t tid = 0;

@@ -115,6 +115,7 @@ Status DecodeRecord(std::span<const uint8_t> record, Event& out) {
                      std::to_string(record.size()) + " bytes");
   record = record.first(h.size);
   ResetEvent(out);
+  out.record = record;
   out.ts_boot_ns = h.ts_boot_ns;
   out.pid = h.pid;
   out.tid = h.tid;

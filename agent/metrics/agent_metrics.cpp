@@ -70,6 +70,8 @@ std::string AgentMetrics::Render() const {
   std::vector<ShipperStatus> shipping;
   if (sources_.audit_shipping) shipping = sources_.audit_shipping();
   const uint64_t audit_seq = sources_.audit_last_seq ? sources_.audit_last_seq() : 0;
+  std::optional<RecorderStats> recorder;
+  if (sources_.recorder) recorder = sources_.recorder();
 
   std::lock_guard lock(mu_);
   out.Family("riposte_up", "gauge", "1 while the agent runs; ready says whether it is attached and has rules");
@@ -128,6 +130,18 @@ std::string AgentMetrics::Render() const {
              "undescribed: the wait ran out, or the runtime could not describe the container)");
   out.Sample("riposte_container_hold_events_total", {{"judged", "described"}}, static_cast<double>(hold_.described));
   out.Sample("riposte_container_hold_events_total", {{"judged", "undescribed"}}, static_cast<double>(hold_.undescribed));
+
+  if (recorder) {
+    out.Family("riposte_flight_recorder_bytes", "gauge", "memory the flight recorder's ring holds (whole blocks)");
+    out.Sample("riposte_flight_recorder_bytes", {}, static_cast<double>(recorder->bytes_held));
+    out.Family("riposte_flight_recorder_records", "gauge", "kernel records the flight recorder holds now");
+    out.Sample("riposte_flight_recorder_records", {}, static_cast<double>(recorder->records_held));
+    out.Family("riposte_evidence_captures_total", "counter", "captures started and closed (file written) by capture steps");
+    out.Sample("riposte_evidence_captures_total", {{"state", "started"}}, static_cast<double>(recorder->captures_started));
+    out.Sample("riposte_evidence_captures_total", {{"state", "closed"}}, static_cast<double>(recorder->captures_closed));
+    out.Family("riposte_evidence_captures_active", "gauge", "captures still taking records");
+    out.Sample("riposte_evidence_captures_active", {}, static_cast<double>(recorder->captures_active));
+  }
 
   out.Family("riposte_rule_evaluation_seconds", "histogram",
              "time to evaluate every rule against one event (the first event and one in 256 after it are timed)");

@@ -12,10 +12,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "audit/audit_shipper.h"
+#include "evidence/flight_recorder.h"
 #include "kernel/capture_engine.h"
 #include "metrics/histogram.h"
 #include "pipeline/detection_stage.h"
@@ -29,6 +31,7 @@ struct MetricsSources {
   std::function<uint64_t()> audit_write_errors;  // empty: no audit log
   std::function<uint64_t()> audit_last_seq;      // empty: no audit log
   std::function<std::vector<ShipperStatus>()> audit_shipping;  // empty: nothing shipped
+  std::function<std::optional<RecorderStats>()> recorder;     // empty or nothing: no flight recorder
 };
 
 class AgentMetrics {

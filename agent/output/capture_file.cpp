@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "common/safe_file.h"
 #include "riposte_abi.h"
 
@@ -17,9 +19,10 @@ size_t Padding(size_t n) { return (8 - n % 8) % 8; }
 
 }  // namespace
 
-Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Create(const std::string& path,
-                                                             const nlohmann::json& meta) {
-  auto fd = OpenFileForWriting(path, WriteMode::kTruncate, 0600, false, /*accept_devices=*/true);
+Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Create(const std::string& path, const nlohmann::json& meta,
+                                                             bool exclusive) {
+  auto fd = OpenFileForWriting(path, exclusive ? WriteMode::kCreateNew : WriteMode::kTruncate, 0600, false,
+                               /*accept_devices=*/!exclusive);
   if (!fd) return Error{"capture file: " + fd.error().message};
   FILE* f = fdopen(fd->get(), "wb");
   if (!f) return Error{path + ": cannot create: " + std::strerror(errno)};
@@ -53,6 +56,12 @@ Status CaptureWriter::Write(FrameType type, std::span<const uint8_t> payload) {
 
 Status CaptureWriter::Flush() {
   if (std::fflush(file_) != 0) return Error{path_ + ": flush failed: " + std::strerror(errno)};
+  return Status::Ok();
+}
+
+Status CaptureWriter::Sync() {
+  if (auto st = Flush(); !st) return st;
+  if (fsync(fileno(file_)) != 0) return Error{path_ + ": fsync failed: " + std::strerror(errno)};
   return Status::Ok();
 }
 

@@ -32,11 +32,15 @@ struct CaptureHeader {
 
 class CaptureWriter {
  public:
-  static Result<std::unique_ptr<CaptureWriter>> Create(const std::string& path,
-                                                       const nlohmann::json& meta);
+  // `exclusive`: refuse a file that exists (evidence is never replaced); otherwise an
+  // existing file of riposte's own is emptied.
+  static Result<std::unique_ptr<CaptureWriter>> Create(const std::string& path, const nlohmann::json& meta,
+                                                       bool exclusive = false);
   ~CaptureWriter();
   Status Write(FrameType type, std::span<const uint8_t> payload);
   Status Flush();
+  // Flushes and fsyncs: the file is on disk when this returns.
+  Status Sync();
 
  private:
   CaptureWriter(FILE* f, std::string path) : file_(f), path_(std::move(path)) {}

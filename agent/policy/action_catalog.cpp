@@ -32,6 +32,20 @@ constexpr P kSeccompParams[] = {
     {"restart", "true: restart the container's task so the profile applies"},
 };
 
+constexpr P kCaptureParams[] = {
+    {"before", "how much of the flight recorder's past to keep (default 5s; at most its window)"},
+    {"after", "how long to go on capturing after the alert (default 5s, at most 5m)"},
+    {"scope", "container (default), process_tree or host"},
+    {"max_bytes", "the most record bytes the capture keeps (default 16 MiB); past it the capture closes, truncated"},
+};
+constexpr P kEvidenceProcessParams[] = {{"tree", "true (default): ancestors and descendants too; false: the process alone"}};
+constexpr P kEvidenceFileParams[] = {
+    {"field", "the alert field holding the file's path (default: the process's executable)"},
+    {"quarantine", "true: clear the original's execute bits once copied (default false)"},
+    {"max_bytes", "the largest file copied (default 256 MiB)"},
+};
+constexpr P kEvidenceContainerParams[] = {{"rootfs_diff", "true (default): list the writable layer's files with hashes"}};
+
 // The order is the documentation's (docs/responders.md).
 constexpr ActionSpec kActions[] = {
     {"process.kill", T::kProcess, kKillParams, true, true,
@@ -48,6 +62,14 @@ constexpr ActionSpec kActions[] = {
     {"network.release", T::kContainer, {}, true, false, "remove the workload's quarantine"},
     {"seccomp.tighten", T::kContainer, kSeccompParams, true, false,
      "deny the syscalls to the container (or supervised process) from now on"},
+    {"capture", T::kContainer, kCaptureParams, false, false,
+     "write the flight recorder's seconds before the alert and the seconds after to a capture file"},
+    {"evidence.process", T::kProcess, kEvidenceProcessParams, false, false,
+     "record the process tree from /proc: argv, exe hash, environment, fds, sockets, maps, namespaces"},
+    {"evidence.file", T::kProcess, kEvidenceFileParams, true, false,
+     "copy the executable (or the file an alert field names) into the evidence directory, hashed"},
+    {"evidence.container", T::kContainer, kEvidenceContainerParams, false, false,
+     "record the container's metadata and its writable layer's files with hashes"},
 };
 
 }  // namespace

@@ -195,7 +195,7 @@ void ResponseEngine::RunPolicy(const Policy& policy, const AlertFacts& alert, st
       continue;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    ActionResult r = RunGuarded(*responder, {alert, step.params, dry_run, protection_, policy.name});
+    ActionResult r = RunGuarded(*responder, {alert, step.params, dry_run, protection_, policy.name, step.id});
     const auto took =
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0);
     finish(r.outcome, r.error, std::move(r.details), took);

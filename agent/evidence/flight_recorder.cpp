@@ -1,0 +1,388 @@
+#include "evidence/flight_recorder.h"
+
+#include <time.h>
+
+#include <algorithm>
+#include <cstring>
+#include <unordered_set>
+
+#include <spdlog/spdlog.h>
+
+#include "audit/sha256.h"
+#include "common/safe_file.h"
+#include "output/capture_file.h"
+#include "output/process_snapshot.h"
+
+namespace riposte {
+namespace {
+
+// What the ring keeps in front of each record.
+struct EntryHeader {
+  int64_t ts_boot_ns;
+  uint64_t container_tag;
+  uint32_t tgid;
+  uint32_t child_pid;  // a fork's new process (0 otherwise): a process tree grows by it
+  uint32_t length;
+  uint32_t pad;
+};
+static_assert(sizeof(EntryHeader) % 8 == 0);
+
+constexpr size_t Aligned(size_t n) { return (n + 7) & ~size_t{7}; }
+
+int64_t BootNowNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_BOOTTIME, &ts);
+  return int64_t{ts.tv_sec} * 1000000000 + ts.tv_nsec;
+}
+
+bool IsHostId(std::string_view id) { return id.empty() || id == "host"; }
+
+}  // namespace
+
+struct FlightRecorder::Block {
+  std::vector<uint8_t> bytes;
+  size_t used = 0;
+  uint64_t records = 0;
+  int64_t newest_ns = 0;
+  template <typename F>
+  void ForEach(F f) const {
+    for (size_t at = 0; at < used;) {
+      EntryHeader h;
+      std::memcpy(&h, bytes.data() + at, sizeof(h));
+      f(h, std::span<const uint8_t>(bytes.data() + at + sizeof(h), h.length));
+      at += sizeof(h) + Aligned(h.length);
+    }
+  }
+};
+
+// One capture being taken: its scope, the records kept so far (as capture frames'
+// payloads, each behind its length), and when it ends.
+struct FlightRecorder::Capture {
+  CaptureSpec spec;
+  nlohmann::json header;
+  std::vector<std::string> snapshots;
+  std::vector<uint8_t> records;  // {u32 length, payload, padding to 8}...
+  uint64_t events = 0;
+  int64_t first_ns = 0, last_ns = 0;
+  int64_t ends_boot_ns = 0;
+  bool truncated = false;
+  std::string cut_short;  // why it closed before its time ("" when it did not)
+  uint64_t tag = 0;       // container scope
+  std::unordered_set<uint32_t> tree;         // process-tree scope: every process kept
+  std::unordered_set<uint32_t> descendants;  // those whose forks join the tree
+
+  bool Keeps(const EntryHeader& h) {
+    switch (spec.scope) {
+      case CaptureScope::kHost: return true;
+      case CaptureScope::kContainer: return h.container_tag == tag;
+      case CaptureScope::kProcessTree:
+        if (!tree.count(h.tgid)) return false;
+        if (h.child_pid && descendants.count(h.tgid)) {
+          descendants.insert(h.child_pid);
+          tree.insert(h.child_pid);
+        }
+        return true;
+    }
+    return false;
+  }
+  void Add(const EntryHeader& h, std::span<const uint8_t> record) {
+    if (truncated) return;
+    if (records.size() + 8 + Aligned(record.size()) > spec.max_bytes) {
+      truncated = true;
+      return;
+    }
+    const uint32_t len = static_cast<uint32_t>(record.size());
+    const size_t at = records.size();
+    records.resize(at + 8 + Aligned(record.size()));
+    std::memcpy(records.data() + at, &len, sizeof(len));
+    std::memcpy(records.data() + at + 8, record.data(), record.size());
+    if (!events) first_ns = h.ts_boot_ns;
+    last_ns = h.ts_boot_ns;
+    ++events;
+  }
+};
+
+std::string_view CaptureScopeName(CaptureScope scope) {
+  switch (scope) {
+    case CaptureScope::kContainer: return "container";
+    case CaptureScope::kProcessTree: return "process_tree";
+    case CaptureScope::kHost: return "host";
+  }
+  return "host";
+}
+
+std::optional<CaptureScope> CaptureScopeOf(std::string_view name) {
+  for (auto s : {CaptureScope::kContainer, CaptureScope::kProcessTree, CaptureScope::kHost})
+    if (CaptureScopeName(s) == name) return s;
+  return std::nullopt;
+}
+
+uint64_t ContainerTag(std::string_view container_id) {
+  if (IsHostId(container_id)) return 0;
+  return std::hash<std::string_view>{}(container_id) | 1;  // never 0, the host's
+}
+
+FlightRecorder::FlightRecorder(RecorderLimits limits, int64_t wall_minus_boot_ns, OnClosed on_closed)
+    : limits_(limits), wall_minus_boot_ns_(wall_minus_boot_ns), on_closed_(std::move(on_closed)) {
+  writer_ = std::thread([this] { WriterLoop(); });
+}
+
+FlightRecorder::~FlightRecorder() { Stop(); }
+
+void FlightRecorder::Record(const Event& event) {
+  const std::span<const uint8_t> record = event.record;
+  const size_t need = sizeof(EntryHeader) + Aligned(record.size());
+  if (record.empty() || need > limits_.block_bytes) return;
+  if (event.process != last_process_ || (event.process && event.process->pid != last_pid_)) {
+    last_process_ = event.process;
+    last_pid_ = event.process ? event.process->pid : 0;
+    last_tag_ = event.process ? ContainerTag(event.process->container_id) : 0;
+  }
+  if (blocks_.empty() || blocks_.back()->used + need > limits_.block_bytes) {
+    std::unique_ptr<Block> block;
+    if (!spare_.empty()) {
+      block = std::move(spare_.back());
+      spare_.pop_back();
+    } else if (!blocks_.empty() && (blocks_.size() + 1) * uint64_t{limits_.block_bytes} > limits_.max_bytes) {
+      block = std::move(blocks_.front());  // the byte bound: the oldest block makes room
+      blocks_.pop_front();
+    } else {
+      block = std::make_unique<Block>();
+      block->bytes.resize(limits_.block_bytes);
+    }
+    block->used = 0;
+    block->records = 0;
+    blocks_.push_back(std::move(block));
+  }
+  Block& b = *blocks_.back();
+  EntryHeader h{static_cast<int64_t>(event.ts_boot_ns), last_tag_, event.pid,
+                event.kind == EventKind::kProcessFork ? event.child_pid : 0, static_cast<uint32_t>(record.size()), 0};
+  std::memcpy(b.bytes.data() + b.used, &h, sizeof(h));
+  std::memcpy(b.bytes.data() + b.used + sizeof(h), record.data(), record.size());
+  b.used += need;
+  ++b.records;
+  b.newest_ns = h.ts_boot_ns;
+  for (auto& capture : active_)
+    if (capture->Keeps(h)) capture->Add(h, record);
+}
+
+void FlightRecorder::Evict(int64_t now_boot_ns) {
+  const int64_t oldest_kept = now_boot_ns - std::chrono::nanoseconds(limits_.window).count();
+  while (blocks_.size() > 1 && blocks_.front()->newest_ns < oldest_kept) {
+    spare_.push_back(std::move(blocks_.front()));
+    blocks_.pop_front();
+  }
+  // Spare blocks beyond one are memory given back.
+  if (spare_.size() > 1) spare_.resize(1);
+}
+
+void FlightRecorder::Service(const ProcessTable& processes, const nlohmann::json& header) {
+  const int64_t now = BootNowNs();
+  std::vector<std::unique_ptr<Pending>> requests;
+  {
+    std::lock_guard lock(mu_);
+    requests.swap(requests_);
+  }
+  for (auto& r : requests) Start(*r, processes, header, now);
+  for (auto it = active_.begin(); it != active_.end();) {
+    if (now >= (*it)->ends_boot_ns || (*it)->truncated) {
+      Close(std::move(*it));
+      it = active_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  Evict(now);
+  uint64_t held = 0;
+  for (const auto& b : blocks_) held += b->records;
+  std::lock_guard lock(mu_);
+  stats_.bytes_held = (blocks_.size() + spare_.size()) * uint64_t{limits_.block_bytes};
+  stats_.records_held = held;
+  stats_.captures_active = active_.size();
+}
+
+void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, const nlohmann::json& header,
+                           int64_t now_boot_ns) {
+  auto capture = std::make_unique<Capture>();
+  capture->spec = std::move(pending.spec);
+  CaptureSpec& spec = capture->spec;
+  CaptureStarted started;
+
+  // The scope, from the process table as it is now (the alert's process may be gone).
+  const ProcessInfo* target = processes.Find(spec.pid);
+  if (target && spec.start_boottime_ns && target->start_boottime_ns != spec.start_boottime_ns) target = nullptr;
+  std::string container = target ? target->container_id : spec.container_id;
+  if (!target && !IsHostId(container))
+    for (const auto& [pid, p] : processes.entries())
+      if (!p.container_id.empty() && p.container_id.rfind(container, 0) == 0) {
+        container = p.container_id;  // a short id (a Falco alert's) made whole
+        break;
+      }
+  if (spec.scope == CaptureScope::kContainer && IsHostId(container)) spec.scope = CaptureScope::kProcessTree;
+  started.container_id = IsHostId(container) ? "host" : container;
+  capture->tag = ContainerTag(container);
+  if (spec.scope == CaptureScope::kProcessTree) {
+    capture->tree.insert(spec.pid);
+    capture->descendants.insert(spec.pid);
+    // Its ancestors within its own container (or on the host, up to init).
+    for (const ProcessInfo* p = target; p && p->ppid > 1;) {
+      const ProcessInfo* parent = processes.Find(p->ppid);
+      if (!parent || parent->container_id != (target ? target->container_id : "")) break;
+      capture->tree.insert(parent->pid);
+      p = parent;
+    }
+    // Its descendants alive now.
+    for (const auto& [pid, p] : processes.entries())
+      for (int n = 1; n <= 32; ++n) {
+        const ProcessInfo* a = processes.Ancestor(p, n);
+        if (!a) break;
+        if (a->pid == spec.pid) {
+          capture->tree.insert(pid);
+          capture->descendants.insert(pid);
+          break;
+        }
+      }
+  }
+  // The processes in scope as they are now: replay starts from them.
+  const std::unordered_set<uint32_t> tree_now = capture->tree;
+  for (const auto& [pid, p] : processes.entries()) {
+    const bool in_scope = spec.scope == CaptureScope::kHost ||
+                          (spec.scope == CaptureScope::kContainer && ContainerTag(p.container_id) == capture->tag) ||
+                          (spec.scope == CaptureScope::kProcessTree && tree_now.count(pid));
+    if (!in_scope) continue;
+    ++started.processes;
+    if (!spec.dry_run) capture->snapshots.push_back(ProcessToSnapshot(p).dump());
+  }
+  // The ring's records in scope since `before`.
+  const int64_t from = now_boot_ns - std::chrono::nanoseconds(spec.before).count();
+  for (const auto& block : blocks_) {
+    if (block->newest_ns < from) continue;
+    block->ForEach([&](const EntryHeader& h, std::span<const uint8_t> record) {
+      if (h.ts_boot_ns < from || !capture->Keeps(h)) return;
+      capture->Add(h, record);
+    });
+  }
+  started.events_before = capture->events;
+  started.bytes_before = capture->records.size();
+  started.from_wall_ns = capture->events ? capture->first_ns + wall_minus_boot_ns_ : 0;
+  capture->ends_boot_ns = now_boot_ns + std::chrono::nanoseconds(spec.after).count();
+  started.closes_at_wall_ns = capture->ends_boot_ns + wall_minus_boot_ns_;
+  if (spec.dry_run) {
+    pending.started.set_value(started);
+    return;
+  }
+  capture->header = header;
+  for (const auto& [k, v] : spec.meta.items()) capture->header[k] = v;
+  capture->header["evidence"] = {{"alert_id", spec.alert_id}, {"policy", spec.policy}, {"step", spec.step},
+                                 {"scope", CaptureScopeName(spec.scope)},
+                                 {"before_ms", spec.before.count()}, {"after_ms", spec.after.count()}};
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.captures_started;
+  }
+  pending.started.set_value(started);
+  if (spec.after.count() <= 0 || capture->truncated) Close(std::move(capture));
+  else active_.push_back(std::move(capture));
+}
+
+Result<CaptureStarted> FlightRecorder::Request(CaptureSpec spec, std::chrono::milliseconds wait) {
+  auto pending = std::make_unique<Pending>();
+  pending->spec = std::move(spec);
+  auto future = pending->started.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Error{"the flight recorder is stopping"};
+    requests_.push_back(std::move(pending));
+  }
+  if (future.wait_for(wait) != std::future_status::ready)
+    return Error{"the capture thread did not start the capture within " + std::to_string(wait.count()) + " ms"};
+  return future.get();
+}
+
+void FlightRecorder::Close(std::unique_ptr<Capture> capture) {
+  std::lock_guard lock(mu_);
+  to_write_.push_back(std::move(capture));
+  writer_cv_.notify_one();
+}
+
+void FlightRecorder::Stop() {
+  std::vector<std::unique_ptr<Pending>> requests;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !writer_.joinable()) return;
+    stopping_ = true;
+    requests.swap(requests_);
+  }
+  for (auto& r : requests) r->started.set_value(Error{"the agent is stopping"});
+  // The capture thread is done with the ring when Stop is called: running captures end now.
+  for (auto& capture : active_) {
+    capture->cut_short = "the agent stopped";
+    Close(std::move(capture));
+  }
+  active_.clear();
+  {
+    std::lock_guard lock(mu_);
+    writer_cv_.notify_one();
+  }
+  if (writer_.joinable()) writer_.join();
+}
+
+RecorderStats FlightRecorder::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+void FlightRecorder::WriterLoop() {
+  while (true) {
+    std::unique_ptr<Capture> capture;
+    {
+      std::unique_lock lock(mu_);
+      writer_cv_.wait(lock, [&] { return stopping_ || !to_write_.empty(); });
+      if (to_write_.empty()) return;  // stopping, nothing left
+      capture = std::move(to_write_.front());
+      to_write_.pop_front();
+    }
+    CaptureClosed closed;
+    closed.events = capture->events;
+    closed.processes = capture->snapshots.size();
+    closed.truncated = capture->truncated;
+    if (capture->events) {
+      closed.first_wall_ns = capture->first_ns + wall_minus_boot_ns_;
+      closed.last_wall_ns = capture->last_ns + wall_minus_boot_ns_;
+    }
+    closed.cut_short = capture->cut_short;
+    if (!capture->cut_short.empty()) capture->header["evidence"]["cut_short"] = capture->cut_short;
+    auto written = [&]() -> Status {
+      auto dir = capture->spec.path.substr(0, capture->spec.path.rfind('/'));
+      if (auto st = MakePrivateDirectories(dir); !st) return st;
+      auto w = CaptureWriter::Create(capture->spec.path, capture->header, /*exclusive=*/true);
+      if (!w) return w.error();
+      for (const auto& s : capture->snapshots)
+        if (auto st = (*w)->Write(FrameType::kProcessSnapshot, {reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+            !st)
+          return st;
+      for (size_t at = 0; at < capture->records.size();) {
+        uint32_t len;
+        std::memcpy(&len, capture->records.data() + at, sizeof(len));
+        if (auto st = (*w)->Write(FrameType::kKernelRecord, {capture->records.data() + at + 8, len}); !st) return st;
+        at += 8 + Aligned(len);
+      }
+      if (auto st = (*w)->Sync(); !st) return st;
+      auto digest = DigestPath(capture->spec.path);
+      if (!digest) return digest.error();
+      closed.sha256 = digest->sha256;
+      closed.size = digest->size;
+      return Status::Ok();
+    }();
+    if (!written) closed.error = written.error().message;
+    closed.spec = std::move(capture->spec);
+    if (!closed.error.empty()) spdlog::error("capture {}: {}", closed.spec.path, closed.error);
+    {
+      std::lock_guard lock(mu_);
+      ++stats_.captures_closed;
+    }
+    if (on_closed_) on_closed_(closed);
+  }
+}
+
+}  // namespace riposte
