@@ -56,6 +56,8 @@ bench ./build/tests/bench/riposte_bench_capture --riposte build/riposte --rounds
   --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}" --rules rules
 bench ./build/tests/bench/riposte_bench_rules --riposte build/riposte --rules rules \
   --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}/falco_rules.yaml" --passes 21
+bench ./build/tests/bench/riposte_bench_evidence --riposte build/riposte --rules rules --rounds 3 \
+  --falco-rules "${RIPOSTE_FALCO_RULES_DIR:-../shared/falco-rules}"
 bench ./build/tests/bench/riposte_bench_response --riposte build/riposte --workload build/tests/riposte_test_workload \
   --iterations 200
 bench ./build/tests/bench/riposte_bench_container_pause --riposte build/riposte --source-dir . --rounds 200

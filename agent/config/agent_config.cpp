@@ -38,6 +38,22 @@ T InRange(const YAML::Node& n, T low, T high, const std::string& name) {
   return v;
 }
 
+// evidence.recorder: the flight recorder's switch and bounds.
+void ParseRecorder(AgentConfig& c, const YAML::Node& map) {
+  if (!map.IsMap()) throw YAML::RepresentationException(map.Mark(), "evidence.recorder must be a mapping");
+  for (const auto& kv : map) {
+    const std::string key = kv.first.as<std::string>();
+    const YAML::Node& v = kv.second;
+    if (key == "enabled") c.recorder_enabled = v.as<bool>();
+    else if (key == "window_s") c.recorder_window_s = InRange<uint32_t>(v, 1, 3600, "evidence.recorder.window_s");
+    else if (key == "max_mb") c.recorder_max_mb = InRange<uint32_t>(v, 1, 16384, "evidence.recorder.max_mb");
+    else if (key == "all_records") c.recorder_all_records = v.as<bool>();
+    else
+      throw YAML::RepresentationException(kv.first.Mark(), "evidence.recorder: unknown key '" + key +
+                                                               "' (enabled, window_s, max_mb, all_records)");
+  }
+}
+
 // audit.ship: a list of collectors; unknown keys and missing ones are errors at their place.
 std::vector<AuditShipConfig> ParseAuditShip(const YAML::Node& list) {
   if (!list.IsSequence()) throw YAML::RepresentationException(list.Mark(), "audit.ship must be a list");
@@ -173,17 +189,7 @@ const std::map<std::string, Setter, std::less<>>& Keys() {
          if (c.evidence_dir.empty() || c.evidence_dir[0] != '/')
            throw YAML::RepresentationException(v.Mark(), "evidence.dir must be an absolute path");
        }},
-      {"evidence.recorder.enabled", [](AgentConfig& c, const YAML::Node& v) { c.recorder_enabled = As<bool>(v); }},
-      {"evidence.recorder.all_records",
-       [](AgentConfig& c, const YAML::Node& v) { c.recorder_all_records = As<bool>(v); }},
-      {"evidence.recorder.window_s",
-       [](AgentConfig& c, const YAML::Node& v) {
-         c.recorder_window_s = InRange<uint32_t>(v, 1, 3600, "evidence.recorder.window_s");
-       }},
-      {"evidence.recorder.max_mb",
-       [](AgentConfig& c, const YAML::Node& v) {
-         c.recorder_max_mb = InRange<uint32_t>(v, 1, 16384, "evidence.recorder.max_mb");
-       }},
+      {"evidence.recorder", [](AgentConfig& c, const YAML::Node& v) { ParseRecorder(c, v); }},
       {"rules", [](AgentConfig& c, const YAML::Node& v) { c.rules = As<Strings>(v); }},
       {"append_output", [](AgentConfig& c, const YAML::Node& v) { c.append_output = ParseAppendOutput(v); }},
       {"policies", [](AgentConfig& c, const YAML::Node& v) { c.policies = As<Strings>(v); }},

@@ -201,7 +201,12 @@ class Agent::Impl {
     auto counters = live_->kernel_counters();
     // Running captures end now and are written (and audited) before the stop record; a
     // capture step still queued fails, saying the agent is stopping.
-    if (recorder_) recorder_->Stop();
+    if (recorder_) {
+      recorder_->Stop();
+      const RecorderStats rs = recorder_->stats();
+      spdlog::info("flight recorder: {} records in {:.1f} MiB held at stop; {} captures started, {} closed",
+                   rs.records_held, rs.bytes_held / 1048576.0, rs.captures_started, rs.captures_closed);
+    }
     worker.reset();  // answers what is queued before the stop record
     if (response_) Audit(ToJson(AgentStopRecord{std::nullopt, total, counters.kernel_kills}));
     spdlog::info("stopped: {} events, {} alerts, {} records dropped by the kernel, {} left out by the kernel record "

@@ -40,7 +40,10 @@ bool IsHostId(std::string_view id) { return id.empty() || id == "host"; }
 }  // namespace
 
 struct FlightRecorder::Block {
-  std::vector<uint8_t> bytes;
+  // Left uninitialised: zeroing a block the records will overwrite would cost a pass over
+  // it at every new block (only the bytes up to `used` are ever read).
+  explicit Block(size_t size) : bytes(new uint8_t[size]) {}
+  std::unique_ptr<uint8_t[]> bytes;
   size_t used = 0;
   uint64_t records = 0;
   int64_t newest_ns = 0;
@@ -48,8 +51,8 @@ struct FlightRecorder::Block {
   void ForEach(F f) const {
     for (size_t at = 0; at < used;) {
       EntryHeader h;
-      std::memcpy(&h, bytes.data() + at, sizeof(h));
-      f(h, std::span<const uint8_t>(bytes.data() + at + sizeof(h), h.length));
+      std::memcpy(&h, bytes.get() + at, sizeof(h));
+      f(h, std::span<const uint8_t>(bytes.get() + at + sizeof(h), h.length));
       at += sizeof(h) + Aligned(h.length);
     }
   }
@@ -147,8 +150,7 @@ void FlightRecorder::Record(const Event& event) {
       block = std::move(blocks_.front());  // the byte bound: the oldest block makes room
       blocks_.pop_front();
     } else {
-      block = std::make_unique<Block>();
-      block->bytes.resize(limits_.block_bytes);
+      block = std::make_unique<Block>(limits_.block_bytes);
     }
     block->used = 0;
     block->records = 0;
@@ -157,8 +159,8 @@ void FlightRecorder::Record(const Event& event) {
   Block& b = *blocks_.back();
   EntryHeader h{static_cast<int64_t>(event.ts_boot_ns), last_tag_, event.pid,
                 event.kind == EventKind::kProcessFork ? event.child_pid : 0, static_cast<uint32_t>(record.size()), 0};
-  std::memcpy(b.bytes.data() + b.used, &h, sizeof(h));
-  std::memcpy(b.bytes.data() + b.used + sizeof(h), record.data(), record.size());
+  std::memcpy(b.bytes.get() + b.used, &h, sizeof(h));
+  std::memcpy(b.bytes.get() + b.used + sizeof(h), record.data(), record.size());
   b.used += need;
   ++b.records;
   b.newest_ns = h.ts_boot_ns;

@@ -123,6 +123,10 @@ Result<Json> DescribeWritableLayer(uint32_t pid, const RootfsDiffLimits& limits,
   const std::string upper = UpperDirOfRoot(text.str());
   if (upper.empty()) return Error{"the container's root is not an overlay with a writable layer"};
   int fd = open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  // The agent in a container of its own (the DaemonSet) sees the host's paths through
+  // the host's init (hostPID).
+  if (fd < 0 && errno == ENOENT)
+    fd = open((proc_root + "/1/root" + upper).c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return Error{upper + ": " + std::strerror(errno)};
   Walk walk{limits};
   walk.Dir(fd, "");

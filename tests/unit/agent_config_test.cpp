@@ -99,6 +99,9 @@ TEST(AgentConfig, TheShippedSampleLoadsAndMatchesTheDefaults) {
   const AgentConfig defaults;
   EXPECT_EQ(c->seccomp_profile_dir, defaults.seccomp_profile_dir);
   EXPECT_EQ(c->quarantine_state, defaults.quarantine_state);
+  EXPECT_EQ(c->evidence_dir, defaults.evidence_dir);
+  EXPECT_EQ(c->recorder_window_s, defaults.recorder_window_s);
+  EXPECT_EQ(c->recorder_max_mb, defaults.recorder_max_mb);
   EXPECT_EQ(c->ops_listen, "127.0.0.1:9376");
   EXPECT_EQ(c->log_format, "text");
   // And the systemd host's.
@@ -122,6 +125,35 @@ TEST(AgentConfig, LogAndOpsKeysAreCheckedWithTheirPosition) {
   EXPECT_EQ(g->log_format, "json");
   EXPECT_EQ(g->ops_listen, "0.0.0.0:9376");
   for (const auto& p : {bad, level, good}) std::filesystem::remove(p);
+}
+
+TEST(AgentConfig, ReadsTheEvidenceKeysAndRefusesBadOnesWithTheirPosition) {
+  auto path = Write("evidence:\n  dir: /srv/evidence\n  recorder: {enabled: false, window_s: 10, max_mb: 8, "
+                    "all_records: false}\n");
+  auto c = LoadAgentConfig(path);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->evidence_dir, "/srv/evidence");
+  EXPECT_FALSE(c->recorder_enabled);
+  EXPECT_EQ(c->recorder_window_s, 10u);
+  EXPECT_EQ(c->recorder_max_mb, 8u);
+  EXPECT_FALSE(c->recorder_all_records);
+  const AgentConfig defaults;
+  EXPECT_TRUE(defaults.recorder_enabled);
+  EXPECT_EQ(defaults.recorder_window_s, 30u);
+  EXPECT_EQ(defaults.recorder_max_mb, 64u);
+  auto relative = Write("evidence:\n  dir: evidence\n");
+  auto r = LoadAgentConfig(relative);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find(relative + ":2:8: evidence.dir must be an absolute path"), std::string::npos)
+      << r.error().message;
+  auto unknown = Write("evidence:\n  recorder:\n    window: 5\n");
+  auto u = LoadAgentConfig(unknown);
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.error().message.find(unknown + ":3:5: evidence.recorder: unknown key 'window'"), std::string::npos)
+      << u.error().message;
+  auto huge = Write("evidence:\n  recorder: {max_mb: 0}\n");
+  EXPECT_FALSE(LoadAgentConfig(huge).ok());
+  for (const auto& p : {path, relative, unknown, huge}) std::filesystem::remove(p);
 }
 
 TEST(AgentConfig, ReadsTheSeccompAndQuarantineKeys) {
