@@ -22,7 +22,7 @@ Status EvidenceCaptureResponder::ValidateParams(const nlohmann::json& params) co
   if (auto st = CheckBytes(params, "max_bytes", kMaxMaxBytes); !st) return st;
   if (auto it = params.find("scope"); it != params.end())
     if (!it->is_string() || !CaptureScopeOf(it->get<std::string>()))
-      return Error{"scope must be container, process_tree or host, not " + it->dump()};
+      return Error{"scope must be container, pod, process_tree or host, not " + it->dump()};
   return Status::Ok();
 }
 
@@ -37,6 +37,7 @@ ActionResult EvidenceCaptureResponder::Run(const ActionRequest& req) {
   spec.pid = t.pid;
   spec.start_boottime_ns = t.start_boottime_ns;
   spec.container_id = t.container_id;
+  spec.pod_uid = t.pod_uid;
   spec.before = DurationParam(req.params, "before", std::chrono::seconds(5));
   spec.after = DurationParam(req.params, "after", std::chrono::seconds(5));
   spec.max_bytes = BytesParam(req.params, "max_bytes", kDefaultMaxBytes);
@@ -60,11 +61,13 @@ ActionResult EvidenceCaptureResponder::Run(const ActionRequest& req) {
     r.details["before_limited_by_window_ms"] = recorder_->limits().window.count();
   const std::string path = spec.path;
   const CaptureScope requested = spec.scope;
-  const bool host_fallback = requested == CaptureScope::kContainer && !t.in_container();
   auto started = recorder_->Request(std::move(spec));
   if (!started) return {Outcome::kFailed, started.error().message, r.details};
-  r.details["scope"] = std::string(CaptureScopeName(host_fallback ? CaptureScope::kProcessTree : requested));
-  if (host_fallback) r.details["scope_note"] = "a host process: its process tree is captured";
+  r.details["scope"] = std::string(CaptureScopeName(started->scope));
+  if (started->scope != requested)
+    r.details["scope_note"] = started->scope == CaptureScope::kProcessTree
+                                  ? "a host process: its process tree is captured"
+                                  : "not in a pod: its container is captured";
   r.details["container_id"] = started->container_id;
   r.details["events_before"] = started->events_before;
   r.details["bytes_before"] = started->bytes_before;

@@ -1,7 +1,9 @@
 #include "responders/evidence_file.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,6 +20,18 @@ namespace {
 
 constexpr uint64_t kDefaultMaxBytes = 256ull << 20;
 constexpr uint64_t kMaxMaxBytes = 4ull << 30;
+
+// `path` as the process sees it: resolved inside its own root (/proc/PID/root), every
+// symbolic link in it too, so a link the container planted (/tmp/x -> /etc) can never lead
+// out to the node's files; the last component is never followed.
+int OpenInProcessRoot(const std::string& proc_dir, const std::string& path) {
+  UniqueFd root(open((proc_dir + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!root.valid()) return -1;
+  open_how how{};
+  how.flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(syscall(SYS_openat2, root.get(), path.c_str(), &how, sizeof(how)));
+}
 
 std::string BaseName(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -55,8 +69,6 @@ ActionResult EvidenceFileResponder::Run(const ActionRequest& req) {
               r.details};
     original = *value;
     r.details["field"] = name;
-    // The path as the process sees it: through its own root (a container's filesystem).
-    source = proc + "/root" + original;
   } else {
     char buf[4096];
     const ssize_t n = readlink((proc + "/exe").c_str(), buf, sizeof(buf));
@@ -64,8 +76,8 @@ ActionResult EvidenceFileResponder::Run(const ActionRequest& req) {
     source = proc + "/exe";
   }
   r.details["original"] = original;
-  // Opened once, without following a link in its last component; everything after reads this fd.
-  UniqueFd fd(open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | (source.ends_with("/exe") ? 0 : O_NOFOLLOW)));
+  // Opened once; everything after (the copy, the quarantine) acts on this fd.
+  UniqueFd fd(source.empty() ? OpenInProcessRoot(proc, original) : open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) return {errno == ENOENT ? Outcome::kTargetGone : Outcome::kFailed,
                            original + ": " + std::strerror(errno), r.details};
   struct stat st {};

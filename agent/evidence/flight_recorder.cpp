@@ -37,6 +37,15 @@ int64_t BootNowNs() {
 
 bool IsHostId(std::string_view id) { return id.empty() || id == "host"; }
 
+// The tags of every container the process table knows in pod `pod_uid`.
+void AddPodTags(const ProcessTable& processes, const std::string& pod_uid, std::unordered_set<uint64_t>& tags) {
+  for (const auto& [pid, p] : processes.entries()) {
+    if (!p.container) continue;
+    const ContainerInfo* info = p.container->info();
+    if (info && info->pod_uid == pod_uid) tags.insert(ContainerTag(p.container_id));
+  }
+}
+
 }  // namespace
 
 struct FlightRecorder::Block {
@@ -71,6 +80,7 @@ struct FlightRecorder::Capture {
   bool truncated = false;
   std::string cut_short;  // why it closed before its time ("" when it did not)
   uint64_t tag = 0;       // container scope
+  std::unordered_set<uint64_t> pod_tags;     // pod scope: its containers' tags
   std::unordered_set<uint32_t> tree;         // process-tree scope: every process kept
   std::unordered_set<uint32_t> descendants;  // those whose forks join the tree
 
@@ -78,6 +88,7 @@ struct FlightRecorder::Capture {
     switch (spec.scope) {
       case CaptureScope::kHost: return true;
       case CaptureScope::kContainer: return h.container_tag == tag;
+      case CaptureScope::kPod: return pod_tags.count(h.container_tag) > 0;
       case CaptureScope::kProcessTree:
         if (!tree.count(h.tgid)) return false;
         if (h.child_pid && descendants.count(h.tgid)) {
@@ -108,6 +119,7 @@ struct FlightRecorder::Capture {
 std::string_view CaptureScopeName(CaptureScope scope) {
   switch (scope) {
     case CaptureScope::kContainer: return "container";
+    case CaptureScope::kPod: return "pod";
     case CaptureScope::kProcessTree: return "process_tree";
     case CaptureScope::kHost: return "host";
   }
@@ -115,7 +127,7 @@ std::string_view CaptureScopeName(CaptureScope scope) {
 }
 
 std::optional<CaptureScope> CaptureScopeOf(std::string_view name) {
-  for (auto s : {CaptureScope::kContainer, CaptureScope::kProcessTree, CaptureScope::kHost})
+  for (auto s : {CaptureScope::kContainer, CaptureScope::kPod, CaptureScope::kProcessTree, CaptureScope::kHost})
     if (CaptureScopeName(s) == name) return s;
   return std::nullopt;
 }
@@ -186,6 +198,9 @@ void FlightRecorder::Service(const ProcessTable& processes, const nlohmann::json
     requests.swap(requests_);
   }
   for (auto& r : requests) Start(*r, processes, header, now);
+  // A container that starts in a captured pod joins its capture.
+  for (auto& capture : active_)
+    if (capture->spec.scope == CaptureScope::kPod) AddPodTags(processes, capture->spec.pod_uid, capture->pod_tags);
   for (auto it = active_.begin(); it != active_.end();) {
     if (now >= (*it)->ends_boot_ns || (*it)->truncated) {
       Close(std::move(*it));
@@ -220,9 +235,16 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
         container = p.container_id;  // a short id (a Falco alert's) made whole
         break;
       }
-  if (spec.scope == CaptureScope::kContainer && IsHostId(container)) spec.scope = CaptureScope::kProcessTree;
+  if ((spec.scope == CaptureScope::kContainer || spec.scope == CaptureScope::kPod) && IsHostId(container))
+    spec.scope = CaptureScope::kProcessTree;
+  if (spec.scope == CaptureScope::kPod && spec.pod_uid.empty()) spec.scope = CaptureScope::kContainer;
   started.container_id = IsHostId(container) ? "host" : container;
+  started.scope = spec.scope;
   capture->tag = ContainerTag(container);
+  if (spec.scope == CaptureScope::kPod) {
+    capture->pod_tags.insert(capture->tag);
+    AddPodTags(processes, spec.pod_uid, capture->pod_tags);
+  }
   if (spec.scope == CaptureScope::kProcessTree) {
     capture->tree.insert(spec.pid);
     capture->descendants.insert(spec.pid);
@@ -250,6 +272,7 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
   for (const auto& [pid, p] : processes.entries()) {
     const bool in_scope = spec.scope == CaptureScope::kHost ||
                           (spec.scope == CaptureScope::kContainer && ContainerTag(p.container_id) == capture->tag) ||
+                          (spec.scope == CaptureScope::kPod && capture->pod_tags.count(ContainerTag(p.container_id))) ||
                           (spec.scope == CaptureScope::kProcessTree && tree_now.count(pid));
     if (!in_scope) continue;
     ++started.processes;

@@ -45,8 +45,9 @@ struct RecorderLimits {
   uint32_t block_bytes = 1u << 20;  // the unit memory is taken and given back in
 };
 
-// What a capture keeps: the alert's container, its process tree, or everything.
-enum class CaptureScope { kContainer, kProcessTree, kHost };
+// What a capture keeps: the alert's container, every container of its pod, its process
+// tree, or everything.
+enum class CaptureScope { kContainer, kPod, kProcessTree, kHost };
 std::string_view CaptureScopeName(CaptureScope scope);
 std::optional<CaptureScope> CaptureScopeOf(std::string_view name);
 
@@ -59,6 +60,7 @@ struct CaptureSpec {
   uint32_t pid = 0;
   uint64_t start_boottime_ns = 0;
   std::string container_id;
+  std::string pod_uid;  // scope pod ("" outside Kubernetes: the container alone)
   std::chrono::milliseconds before{std::chrono::seconds(5)};
   std::chrono::milliseconds after{std::chrono::seconds(5)};
   uint64_t max_bytes = 16ull << 20;  // records kept; past it the capture closes early, truncated
@@ -75,6 +77,7 @@ struct CaptureStarted {
   int64_t from_wall_ns = 0;   // the oldest record kept (0: none)
   int64_t closes_at_wall_ns = 0;
   std::string container_id;   // the scope's container, as the process table names it
+  CaptureScope scope = CaptureScope::kContainer;  // what is kept (a narrower one when the asked one does not apply)
 };
 
 // A capture written and closed (handed to on_closed on the writer thread).

@@ -4,7 +4,7 @@
 // and capabilities, namespaces, cgroups, every open fd (sockets with their addresses, read
 // from the process's own network namespace) and the memory maps. Bounded: a process tree
 // of at most `max_processes`, `max_maps` map lines and `max_fds` fds per process, the
-// environment up to 64 KiB, an executable hashed only up to `max_exe_bytes`.
+// environment up to 64 KiB, an executable hashed only up to `max_exe_bytes` (64 MiB).
 #pragma once
 
 #include <cstdint>
@@ -18,7 +18,7 @@ struct ProcessEvidenceLimits {
   size_t max_processes = 256;
   size_t max_fds = 1024;
   size_t max_maps = 4096;
-  uint64_t max_exe_bytes = 256ull << 20;
+  uint64_t max_exe_bytes = 64ull << 20;  // hashing is on the way to the kill: bounded
 };
 
 // One process as /proc shows it now (null when it is gone).

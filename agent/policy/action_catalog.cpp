@@ -35,7 +35,7 @@ constexpr P kSeccompParams[] = {
 constexpr P kCaptureParams[] = {
     {"before", "how much of the flight recorder's past to keep (default 5s; at most its window)"},
     {"after", "how long to go on capturing after the alert (default 5s, at most 5m)"},
-    {"scope", "container (default), process_tree or host"},
+    {"scope", "container (default), pod, process_tree or host"},
     {"max_bytes", "the most record bytes the capture keeps (default 16 MiB); past it the capture closes, truncated"},
 };
 constexpr P kEvidenceProcessParams[] = {{"tree", "true (default): ancestors and descendants too; false: the process alone"}};

@@ -190,6 +190,43 @@ TEST_F(FlightRecorderTest, AProcessTreeCaptureFollowsForksOfTheTargetNotOfItsPar
   EXPECT_EQ(PidsIn(closed[0].spec.path), (std::vector<uint32_t>{11, 10, 11, 12}));
 }
 
+TEST_F(FlightRecorderTest, APodCaptureHoldsEveryContainerOfThePodAndNoOther) {
+  auto in_pod = [&](uint32_t pid, const std::string& container, const std::string& pod) {
+    Add(pid, container);
+    auto entry = std::make_shared<ContainerEntry>(container);
+    ContainerInfo info;
+    info.id = container;
+    info.pod_uid = pod;
+    entry->Publish(info);
+    table_.Find(pid)->container = entry;
+  };
+  in_pod(10, "aaaa", "pod-p");
+  in_pod(40, "cccc", "pod-p");  // the sidecar
+  in_pod(20, "bbbb", "pod-q");
+  auto r = Make();
+  Record(*r, 10, 1s);
+  Record(*r, 40, 1s);
+  Record(*r, 20, 1s);
+  auto spec = Spec(CaptureScope::kPod, 10, "pod");
+  spec.pod_uid = "pod-p";
+  auto started = Start(*r, spec);
+  ASSERT_TRUE(started.ok());
+  EXPECT_EQ(started->scope, CaptureScope::kPod);
+  EXPECT_EQ(started->processes, 2u);
+  in_pod(50, "dddd", "pod-p");  // a container started in the pod during the capture
+  r->Service(table_, header_);
+  Record(*r, 50);
+  Record(*r, 20);
+  auto closed = WaitClosed(*r, 1);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(PidsIn(closed[0].spec.path), (std::vector<uint32_t>{10, 40, 50}));
+  // Outside Kubernetes, a pod capture is its container's.
+  auto lone = Spec(CaptureScope::kPod, 10, "lone");
+  auto lone_started = Start(*r, lone);
+  ASSERT_TRUE(lone_started.ok());
+  EXPECT_EQ(lone_started->scope, CaptureScope::kContainer);
+}
+
 TEST_F(FlightRecorderTest, AHostProcessAskedForByContainerIsCapturedByItsTree) {
   auto r = Make();
   Record(*r, 30, 1s);
