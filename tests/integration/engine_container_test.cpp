@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "audit/sha256.h"
 #include "integration/agent_process.h"
 #include "integration/capture_harness.h"
 #include "integration/container_fixture.h"
@@ -196,6 +197,47 @@ TEST_P(EngineContainerTest, KillEndsTheContainer) {
   EXPECT_EQ(rec["details"]["engine"], Engine());
   EXPECT_EQ(State(name_), "exited");
   EXPECT_EQ(Cli("inspect -f '{{.State.ExitCode}}' " + name_), "137") << "SIGKILL";
+}
+
+TEST_P(EngineContainerTest, EvidenceOfAnEnginesContainerHoldsItsWritableLayerAndItsCapture) {
+  const std::string id = RunContainer();
+  Cli("exec " + name_ + " sh -c 'echo dropped > /tmp/dropped-file'");
+  std::ofstream(config_, std::ios::app) << "evidence:\n  dir: " << dir_ << "/evidence\n";
+  StartAgent("{id: capture, action: capture, params: {before: 3s, after: 500ms}}, "
+             "{id: container, action: evidence.container}");
+  Trigger("evidence");
+  auto rec = WaitForAction("evidence.container");
+  ASSERT_FALSE(rec.is_null()) << agent_->Log();
+  ASSERT_EQ(rec["outcome"], "done") << rec;
+  std::ifstream in(rec["details"]["path"].get<std::string>());
+  const auto described = nlohmann::json::parse(in);
+  EXPECT_EQ(described["container"]["engine"], Engine());
+  EXPECT_EQ(described["container"]["name"], name_);
+  bool listed = false;
+  for (const auto& e : described["rootfs_diff"]["entries"])
+    if (e["path"] == "/tmp/dropped-file")
+      listed = e.value("sha256", "") == Sha256Hex("dropped\n");
+  EXPECT_TRUE(listed) << described["rootfs_diff"].dump();
+  // The capture: its container's records only, its hash the trail's.
+  nlohmann::json closed;
+  ASSERT_TRUE(WaitFor([&] {
+    for (auto& r : Lines(audit_))
+      if (r.value("kind", "") == "evidence") closed = r;
+    return !closed.is_null();
+  }, 10000)) << agent_->Log();
+  auto digest = DigestPath(closed["path"].get<std::string>());
+  ASSERT_TRUE(digest.ok());
+  EXPECT_EQ(closed["sha256"], digest->sha256);
+  EXPECT_GT(closed["events"].get<int>(), 0);
+  std::istringstream replay(Shell(RiposteBinary() + " replay " + closed["path"].get<std::string>() + " 2>/dev/null"));
+  size_t events = 0;
+  for (std::string line; std::getline(replay, line);) {
+    auto e = nlohmann::json::parse(line, nullptr, false);
+    if (e.is_discarded() || !e.contains("proc")) continue;
+    ++events;
+    EXPECT_EQ(e["proc"].value("container_id", ""), id) << line;
+  }
+  EXPECT_GT(events, 0u);
 }
 
 TEST_P(EngineContainerTest, AContainerRemovedBeforeTheActionIsTargetGone) {
