@@ -220,6 +220,18 @@ void FlightRecorder::Service(const ProcessTable& processes, const nlohmann::json
 
 void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, const nlohmann::json& header,
                            int64_t now_boot_ns) {
+  if (!pending.spec.dry_run) {
+    size_t queued = 0;
+    {
+      std::lock_guard lock(mu_);
+      queued = to_write_.size();
+    }
+    if (active_.size() + queued >= limits_.max_captures) {
+      pending.started.set_value(Error{"too many captures at once (" + std::to_string(limits_.max_captures) +
+                                      " running or being written): this one is refused"});
+      return;
+    }
+  }
   auto capture = std::make_unique<Capture>();
   capture->spec = std::move(pending.spec);
   CaptureSpec& spec = capture->spec;

@@ -43,6 +43,9 @@ struct RecorderLimits {
   std::chrono::milliseconds window{std::chrono::seconds(30)};
   uint64_t max_bytes = 64ull << 20;
   uint32_t block_bytes = 1u << 20;  // the unit memory is taken and given back in
+  // Captures running or waiting to be written at once: each holds up to its max_bytes, so
+  // a storm of alerts must not turn into a storm of copies. Past it a capture is refused.
+  size_t max_captures = 8;
 };
 
 // What a capture keeps: the alert's container, every container of its pod, its process

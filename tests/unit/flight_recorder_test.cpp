@@ -281,6 +281,26 @@ TEST_F(FlightRecorderTest, ACaptureStopsAtItsByteBoundAndSaysSo) {
   EXPECT_GT(closed[0].events, 0u);
 }
 
+TEST_F(FlightRecorderTest, NoMoreThanItsBoundOfCapturesRunAtOnce) {
+  RecorderLimits limits;
+  limits.max_captures = 2;
+  auto r = Make(limits);
+  Record(*r, 10, 1s);
+  for (int i = 0; i < 2; ++i) {
+    auto spec = Spec(CaptureScope::kContainer, 10, "bound-" + std::to_string(i));
+    spec.after = 60s;
+    ASSERT_TRUE(Start(*r, spec).ok());
+  }
+  auto refused = Start(*r, Spec(CaptureScope::kContainer, 10, "bound-2"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("too many captures"), std::string::npos);
+  auto dry = Spec(CaptureScope::kContainer, 10, "bound-dry");
+  dry.dry_run = true;
+  EXPECT_TRUE(Start(*r, dry).ok()) << "a dry run holds nothing";
+  r->Stop();
+  EXPECT_EQ(closed_.size(), 2u);
+}
+
 TEST_F(FlightRecorderTest, StopClosesRunningCapturesAndRefusesNewOnes) {
   auto r = Make();
   Record(*r, 10, 1s);
