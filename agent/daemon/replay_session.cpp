@@ -1,5 +1,6 @@
 #include "daemon/replay_session.h"
 
+#include <map>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 
 #include "decode/record_decoder.h"
 #include "output/capture_file.h"
+#include "output/container_snapshot.h"
 #include "output/process_snapshot.h"
 #include "pipeline/event_type_counts.h"
 #include "kernel/record_filter.h"
@@ -15,6 +17,36 @@
 #include "state/state_tracker.h"
 
 namespace riposte {
+namespace {
+
+// The containers a capture describes (flight recorder captures carry them): what the live
+// agent knew, handed to the state stage as a runtime would. A container the capture does
+// not describe has no entry, as in a replay without them.
+class CapturedContainers : public ContainerCatalog {
+ public:
+  void Add(ContainerInfo info) {
+    auto entry = std::make_shared<ContainerEntry>(info.id);
+    entry->Publish(std::move(info));
+    entries_[entry->id()] = std::move(entry);
+  }
+  std::shared_ptr<ContainerEntry> EntryFor(const std::string& id, std::string_view) override {
+    auto it = entries_.find(id);
+    return it == entries_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::map<std::string, std::shared_ptr<ContainerEntry>> entries_;
+};
+
+// A snapshot frame's JSON read by `read` (ProcessFromSnapshot, ContainerFromSnapshot).
+template <typename Read>
+auto ReadSnapshot(std::span<const uint8_t> payload, Read read) -> decltype(read(nlohmann::json())) {
+  auto j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
+  if (j.is_discarded()) return Error{"snapshot is not JSON"};
+  return read(j);
+}
+
+}  // namespace
 
 int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
   auto reader = CaptureReader::Open(a.path);
@@ -25,7 +57,8 @@ int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
   TimeBase time{(*reader)->header().meta.value("time_base_ns", int64_t{0})};
   StateConfig state_config;
   state_config.containerd_namespaces = config.containerd_namespaces;
-  StateTracker tracker(state_config, nullptr);  // /proc here is not the captured host's
+  CapturedContainers containers;
+  StateTracker tracker(state_config, nullptr, &containers);  // /proc here is not the captured host's
   // With rules, replay detects (alerts out); without, it prints the events.
   std::optional<Detection> detection;
   std::unique_ptr<RuleEngine> engine;
@@ -72,9 +105,18 @@ int RunReplaySession(const AgentConfig& config, ReplayRequest a) {
       break;
     }
     if (!*more) break;
+    if (type == FrameType::kContainerSnapshot) {
+      auto c = ReadSnapshot(payload, ContainerFromSnapshot);
+      if (!c) {
+        spdlog::warn("{}: skipping a container snapshot: {}", a.path, c.error().message);
+        ++malformed;
+      } else {
+        containers.Add(std::move(*c));
+      }
+      continue;
+    }
     if (type == FrameType::kProcessSnapshot) {
-      auto j = nlohmann::json::parse(payload.begin(), payload.end(), nullptr, false);
-      auto p = j.is_discarded() ? Result<ProcessInfo>(Error{"snapshot is not JSON"}) : ProcessFromSnapshot(j);
+      auto p = ReadSnapshot(payload, ProcessFromSnapshot);
       if (!p) {
         spdlog::warn("{}: skipping a process snapshot: {}", a.path, p.error().message);
         ++malformed;

@@ -11,6 +11,7 @@
 #include "audit/sha256.h"
 #include "common/safe_file.h"
 #include "output/capture_file.h"
+#include "output/container_snapshot.h"
 #include "output/process_snapshot.h"
 
 namespace riposte {
@@ -72,6 +73,7 @@ struct FlightRecorder::Block {
 struct FlightRecorder::Capture {
   CaptureSpec spec;
   nlohmann::json header;
+  std::vector<std::string> containers;  // descriptions of the containers in scope
   std::vector<std::string> snapshots;
   std::vector<uint8_t> records;  // {u32 length, payload, padding to 8}...
   uint64_t events = 0;
@@ -279,8 +281,10 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
         }
       }
   }
-  // The processes in scope as they are now: replay starts from them.
+  // The processes in scope as they are now, and their containers' descriptions: replay
+  // starts from them.
   const std::unordered_set<uint32_t> tree_now = capture->tree;
+  std::unordered_set<std::string> described;
   for (const auto& [pid, p] : processes.entries()) {
     const bool in_scope = spec.scope == CaptureScope::kHost ||
                           (spec.scope == CaptureScope::kContainer && ContainerTag(p.container_id) == capture->tag) ||
@@ -288,7 +292,10 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
                           (spec.scope == CaptureScope::kProcessTree && tree_now.count(pid));
     if (!in_scope) continue;
     ++started.processes;
-    if (!spec.dry_run) capture->snapshots.push_back(ProcessToSnapshot(p).dump());
+    if (spec.dry_run) continue;
+    capture->snapshots.push_back(ProcessToSnapshot(p).dump());
+    if (const ContainerInfo* info = p.container ? p.container->info() : nullptr; info && described.insert(info->id).second)
+      capture->containers.push_back(ContainerToSnapshot(*info).dump());
   }
   // The ring's records in scope since `before`.
   const int64_t from = now_boot_ns - std::chrono::nanoseconds(spec.before).count();
@@ -394,6 +401,10 @@ void FlightRecorder::WriterLoop() {
       if (auto st = MakePrivateDirectories(dir); !st) return st;
       auto w = CaptureWriter::Create(capture->spec.path, capture->header, /*exclusive=*/true);
       if (!w) return w.error();
+      for (const auto& c : capture->containers)
+        if (auto st = (*w)->Write(FrameType::kContainerSnapshot, {reinterpret_cast<const uint8_t*>(c.data()), c.size()});
+            !st)
+          return st;
       for (const auto& s : capture->snapshots)
         if (auto st = (*w)->Write(FrameType::kProcessSnapshot, {reinterpret_cast<const uint8_t*>(s.data()), s.size()});
             !st)

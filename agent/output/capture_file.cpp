@@ -105,7 +105,8 @@ Result<bool> CaptureReader::Next(FrameType& type, std::span<const uint8_t>& payl
   if (got == 0 && std::feof(file_)) return false;
   if (got != sizeof(hdr)) return At(offset_, "truncated frame header");
   if (hdr[0] != static_cast<uint32_t>(FrameType::kProcessSnapshot) &&
-      hdr[0] != static_cast<uint32_t>(FrameType::kKernelRecord))
+      hdr[0] != static_cast<uint32_t>(FrameType::kKernelRecord) &&
+      hdr[0] != static_cast<uint32_t>(FrameType::kContainerSnapshot))
     return At(offset_, "unknown frame type " + std::to_string(hdr[0]));
   if (hdr[1] > kMaxFrame) return At(offset_, "frame length " + std::to_string(hdr[1]) + " is too large");
   size_t padded = hdr[1] + Padding(hdr[1]);

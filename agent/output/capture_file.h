@@ -1,7 +1,8 @@
 // Capture files: what `riposte capture --write` records and `riposte replay` reads back.
-// A file holds a header (ABI version, time base, host), then the process table as it
-// was when capture started, then the raw kernel records in arrival order, so a replay
-// rebuilds exactly the state the live agent had.
+// A file holds a header (ABI version, time base, host), then (flight recorder captures)
+// the descriptions of the containers in it, then the process table as it was when capture
+// started, then the raw kernel records in arrival order, so a replay rebuilds exactly the
+// state the live agent had.
 //
 // Layout: "RIPOSTE-CAPTURE\n", u32 abi version, u32 n, n bytes of header JSON, then
 // frames of {u32 type, u32 length, payload, zero padding to 8 bytes}.
@@ -23,6 +24,7 @@ namespace riposte {
 enum class FrameType : uint32_t {
   kProcessSnapshot = 1,  // JSON of one ProcessInfo
   kKernelRecord = 2,     // raw ring-buffer record
+  kContainerSnapshot = 3,  // JSON of one ContainerInfo (flight recorder captures), before the processes
 };
 
 struct CaptureHeader {

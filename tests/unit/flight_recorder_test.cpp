@@ -22,6 +22,7 @@
 #include "evidence/rootfs_diff.h"
 #include "evidence/tar_writer.h"
 #include "output/capture_file.h"
+#include "output/container_snapshot.h"
 #include "unit/record_builder.h"
 
 namespace riposte::testing {
@@ -123,6 +124,7 @@ class FlightRecorderTest : public ::testing::Test {
         ++snaps;
         continue;
       }
+      if (type == FrameType::kContainerSnapshot) continue;
       Event e;
       EXPECT_TRUE(DecodeRecord(payload, e).ok());
       pids.push_back(e.pid);
@@ -225,6 +227,45 @@ TEST_F(FlightRecorderTest, APodCaptureHoldsEveryContainerOfThePodAndNoOther) {
   auto lone_started = Start(*r, lone);
   ASSERT_TRUE(lone_started.ok());
   EXPECT_EQ(lone_started->scope, CaptureScope::kContainer);
+}
+
+TEST_F(FlightRecorderTest, ContainerDescriptionsTravelInTheCaptureAndReadBackWhole) {
+  ContainerInfo c;
+  c.id = "aaaa";
+  c.engine = "docker";
+  c.name = "web";
+  c.image = "riposte.local/busybox:1";
+  c.labels = {{"team", "red"}};
+  c.mounts = {{"/host", "/data", "rbind,rw", true, "rprivate"}};
+  c.image_digest = "sha256:00";
+  c.pod_name = "checkout";
+  c.pod_uid = "u-1";
+  auto back = ContainerFromSnapshot(ContainerToSnapshot(c));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(ContainerToSnapshot(*back), ContainerToSnapshot(c));
+  EXPECT_FALSE(back->ip.has_value()) << "what the engine did not say stays unsaid";
+  EXPECT_FALSE(ContainerFromSnapshot(nlohmann::json{{"id", "x"}}).ok());
+
+  auto entry = std::make_shared<ContainerEntry>("aaaa");
+  entry->Publish(c);
+  table_.Find(10)->container = entry;
+  auto r = Make();
+  Record(*r, 10, 1s);
+  auto spec = Spec(CaptureScope::kContainer, 10, "described");
+  spec.after = 0ms;
+  ASSERT_TRUE(Start(*r, spec).ok());
+  auto closed = WaitClosed(*r, 1);
+  ASSERT_EQ(closed.size(), 1u);
+  auto reader = CaptureReader::Open(closed[0].spec.path);
+  ASSERT_TRUE(reader.ok());
+  FrameType type;
+  std::span<const uint8_t> payload;
+  auto more = (*reader)->Next(type, payload);
+  ASSERT_TRUE(more.ok() && *more);
+  ASSERT_EQ(type, FrameType::kContainerSnapshot) << "containers come before the processes that refer to them";
+  auto described = ContainerFromSnapshot(nlohmann::json::parse(payload.begin(), payload.end()));
+  ASSERT_TRUE(described.ok());
+  EXPECT_EQ(described->name, "web");
 }
 
 TEST_F(FlightRecorderTest, AHostProcessAskedForByContainerIsCapturedByItsTree) {
