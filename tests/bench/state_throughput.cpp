@@ -1,12 +1,14 @@
 // Userspace cost per event of decode + state (what every event pays before the rules),
 // on one core, over a mix shaped like a busy host: opens and closes dominate, with
-// sockets, execs, forks and exits. Prints events/s and ns per event.
+// sockets, execs, forks and exits. Prints events/s and ns per event; and the same with the
+// flight recorder keeping every event (its own cost per event is the difference).
 #include <fcntl.h>
 #include <sys/socket.h>
 
 #include <benchmark/benchmark.h>
 
 #include "decode/record_decoder.h"
+#include "evidence/flight_recorder.h"
 #include "state/state_tracker.h"
 #include "unit/record_builder.h"
 
@@ -55,6 +57,35 @@ void BM_DecodeAndState(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_DecodeAndState)->MinTime(1.0);
+
+// The same, with every event also kept by the flight recorder at its default bounds (the
+// ring full after the first seconds): the recorder's own cost per event is the difference.
+void BM_DecodeStateAndRecorder(benchmark::State& state) {
+  StateTracker tracker(StateConfig{}, nullptr);
+  ProcessInfo shell;
+  shell.pid = 100;
+  shell.ppid = 1;
+  shell.cwd = "/srv/app";
+  tracker.Seed(shell);
+  FlightRecorder recorder(RecorderLimits{}, 0, nullptr);
+  auto mix = Mix();
+  Event e;
+  uint64_t events = 0;
+  for (auto _ : state) {
+    for (const auto& rec : mix) {
+      if (DecodeRecord(rec.bytes(), e).ok()) {
+        tracker.Apply(e);
+        recorder.Record(e);
+      }
+      benchmark::DoNotOptimize(e.process);
+    }
+    events += mix.size();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+  state.counters["ns_per_event"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_DecodeStateAndRecorder)->MinTime(1.0);
 
 }  // namespace
 }  // namespace riposte::testing
