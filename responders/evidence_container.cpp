@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/json_text.h"
 #include "common/wall_time.h"
 #include "evidence/evidence_files.h"
 #include "evidence/rootfs_diff.h"
@@ -66,7 +67,7 @@ void EvidenceContainerResponder::Act(const Target& target, const nlohmann::json&
   const std::string path = EvidenceDirOf(evidence_dir_, target.alert_id) + "/" +
                            EvidenceName("container-" + c.id.substr(0, 12) + "-" + target.policy) + ".json";
   result.details["path"] = path;
-  auto digest = WriteEvidenceFile(path, evidence.dump(2));
+  auto digest = WriteEvidenceFile(path, JsonText(evidence, 2));
   if (!digest) {
     result.outcome = Outcome::kFailed;
     result.error = digest.error().message;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "common/json_text.h"
 #include "common/wall_time.h"
 #include "evidence/evidence_files.h"
 #include "evidence/process_evidence.h"
@@ -56,7 +57,7 @@ ActionResult EvidenceProcessResponder::Run(const ActionRequest& req) {
   for (const auto& p : processes)
     if (p.is_object() && p.contains("fds")) fds += p["fds"].size();
   r.details["fds"] = fds;
-  auto digest = WriteEvidenceFile(path, evidence.dump(2));
+  auto digest = WriteEvidenceFile(path, JsonText(evidence, 2));
   if (!digest) return {Outcome::kFailed, digest.error().message, r.details};
   r.details["sha256"] = digest->sha256;
   r.details["size"] = digest->size;

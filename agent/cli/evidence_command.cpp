@@ -7,6 +7,7 @@
 
 #include "audit/audit_verifier.h"
 #include "cli/commands.h"
+#include "common/json_text.h"
 #include "evidence/evidence_index.h"
 
 namespace riposte {
@@ -71,7 +72,7 @@ void RegisterEvidenceCommand(CLI::App& app) {
         nlohmann::ordered_json j{{"alert_id", id}, {"rule", alert.rule}, {"time", alert.time}};
         j["items"] = nlohmann::ordered_json::array();
         for (const auto& i : alert.items) j["items"].push_back(ItemJson(i));
-        std::cout << j.dump() << "\n";
+        std::cout << JsonText(j) << "\n";
         continue;
       }
       std::cout << id << "  " << alert.time << "  " << alert.rule << "\n";
@@ -92,7 +93,7 @@ void RegisterEvidenceCommand(CLI::App& app) {
     nlohmann::ordered_json j{{"alert_id", alert.alert_id}, {"rule", alert.rule}, {"time", alert.time}};
     j["items"] = nlohmann::ordered_json::array();
     for (const auto& i : alert.items) j["items"].push_back(ItemJson(i));
-    std::cout << j.dump(2) << "\n";
+    std::cout << JsonText(j, 2) << "\n";
     if (!AllGood(alert)) throw CLI::RuntimeError(1);
   });
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/json_text.h"
 #include "common/host_name.h"
 #include "kernel/syscall_table.h"
 #include "output/capture_file.h"
@@ -46,7 +47,7 @@ int RunCaptureSession(const AgentConfig& config, CaptureRequest a) {
     writer = std::move(*w);
     Status snapshot_status;
     (*live)->ForEachProcess([&](const ProcessInfo& p) {
-      std::string text = ProcessToSnapshot(p).dump();
+      std::string text = JsonText(ProcessToSnapshot(p));
       auto st = writer->Write(FrameType::kProcessSnapshot,
                               {reinterpret_cast<const uint8_t*>(text.data()), text.size()});
       if (!st) snapshot_status = st;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "common/json_text.h"
 #include "audit/sha256.h"
 #include "common/safe_file.h"
 #include "evidence/tar_writer.h"
@@ -167,9 +168,9 @@ Result<EvidenceExport> ExportEvidence(const AlertEvidence& alert, const Json& tr
                 {"time", alert.time},
                 {"trail", trail_check},
                 {"items", std::move(items)}};
-  if (auto st = tar.Add("manifest.json", manifest.dump(2) + "\n", now); !st) return st.error();
+  if (auto st = tar.Add("manifest.json", JsonText(manifest, 2) + "\n", now); !st) return st.error();
   std::string records;
-  for (const auto& r : alert.records) records += r.dump() + "\n";
+  for (const auto& r : alert.records) records += JsonText(r) + "\n";
   if (auto st = tar.Add("records.jsonl", records, now); !st) return st.error();
   for (const auto& [name, item] : to_copy) {
     auto src = OpenFileForReading(item->path);

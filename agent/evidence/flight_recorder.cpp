@@ -14,6 +14,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/json_text.h"
 #include "audit/sha256.h"
 #include "common/safe_file.h"
 #include "output/capture_file.h"
@@ -330,9 +331,9 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
     if (!in_scope) continue;
     ++started.processes;
     if (spec.dry_run) continue;
-    capture->snapshots.push_back(ProcessToSnapshot(p).dump());
+    capture->snapshots.push_back(JsonText(ProcessToSnapshot(p)));
     if (const ContainerInfo* info = p.container ? p.container->info() : nullptr; info && described.insert(info->id).second)
-      capture->containers.push_back(ContainerToSnapshot(*info).dump());
+      capture->containers.push_back(JsonText(ContainerToSnapshot(*info)));
   }
   // The ring's records in scope since `before`.
   const int64_t from = now_boot_ns - std::chrono::nanoseconds(spec.before).count();

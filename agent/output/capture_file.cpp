@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "common/json_text.h"
 #include "common/safe_file.h"
 #include "riposte_abi.h"
 
@@ -28,7 +29,7 @@ Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Create(const std::string& 
   if (!f) return Error{path + ": cannot create: " + std::strerror(errno)};
   (void)fd->release();
   std::unique_ptr<CaptureWriter> w(new CaptureWriter(f, path));
-  std::string text = meta.dump();
+  std::string text = JsonText(meta);
   uint32_t abi = RP_ABI_VERSION, n = static_cast<uint32_t>(text.size());
   std::fwrite(kMagic, 1, sizeof(kMagic), f);
   std::fwrite(&abi, sizeof(abi), 1, f);

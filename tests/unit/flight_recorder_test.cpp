@@ -268,6 +268,25 @@ TEST_F(FlightRecorderTest, ContainerDescriptionsTravelInTheCaptureAndReadBackWho
   EXPECT_EQ(described->name, "web");
 }
 
+TEST_F(FlightRecorderTest, AProcessWhoseNameAndArgsAreNotUtf8IsCapturedNotFatal) {
+  ProcessInfo* p = table_.Find(10);
+  p->comm = "x\xff\xfe";
+  p->args = {"\xc3\x28", "ok"};
+  p->env = {"A=\xf0\x28\x8c\x28"};
+  auto r = Make();
+  Record(*r, 10, 1s);
+  auto spec = Spec(CaptureScope::kContainer, 10, "utf8");
+  spec.after = 0ms;
+  spec.meta = {{"alert", {{"output", "read by \xff"}}}};
+  ASSERT_TRUE(Start(*r, spec).ok());
+  auto closed = WaitClosed(*r, 1);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_TRUE(closed[0].error.empty()) << closed[0].error;
+  size_t snapshots = 0;
+  EXPECT_EQ(PidsIn(closed[0].spec.path, &snapshots).size(), 1u);
+  EXPECT_EQ(snapshots, 1u);
+}
+
 TEST_F(FlightRecorderTest, AHostProcessAskedForByContainerIsCapturedByItsTree) {
   auto r = Make();
   Record(*r, 30, 1s);
