@@ -14,60 +14,14 @@
 #include "state/container_id.h"
 #include "decode/socket_format.h"
 #include "state/path_resolution.h"
+#include "state/proc_files.h"
 
 namespace riposte {
 namespace {
 
 constexpr unsigned long kPfKthread = 0x00200000;  // PF_KTHREAD, include/linux/sched.h
 
-std::optional<std::string> ReadFile(const std::string& path, size_t max_bytes) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  std::string out;
-  out.resize(max_bytes);
-  size_t got = 0;
-  while (got < max_bytes) {
-    ssize_t n = ::read(fd, out.data() + got, max_bytes - got);
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  out.resize(got);
-  return out;
-}
-
-std::string ReadLink(const std::string& path) {
-  char buf[4096];
-  ssize_t n = ::readlink(path.c_str(), buf, sizeof(buf) - 1);
-  if (n <= 0) return {};
-  return std::string(buf, static_cast<size_t>(n));
-}
-
-// "(deleted)" suffixes and the like are kept: they are what the kernel reports.
-uint64_t ParseHex(std::string_view s) {
-  uint64_t v = 0;
-  for (char c : s) {
-    int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-          : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (d < 0) break;
-    v = v * 16 + static_cast<uint64_t>(d);
-  }
-  return v;
-}
-
 }  // namespace
-
-std::vector<std::string> SplitNulSeparated(std::string_view blob, size_t max_items) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < blob.size() && out.size() < max_items) {
-    size_t j = blob.find('\0', i);
-    if (j == std::string_view::npos) j = blob.size();
-    out.emplace_back(blob.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 ProcScanner::ProcScanner(std::string proc_root)
     : root_(std::move(proc_root)),
@@ -87,7 +41,7 @@ std::vector<uint32_t> ProcScanner::ListPids() const {
 }
 
 std::optional<ProcessInfo> ProcScanner::ReadStat(uint32_t pid) const {
-  auto stat = ReadFile(root_ + "/" + std::to_string(pid) + "/stat", 4096);
+  auto stat = ReadProcFile(root_ + "/" + std::to_string(pid) + "/stat", 4096);
   if (!stat || stat->empty()) return std::nullopt;
   ProcessInfo p;
   p.pid = pid;
@@ -126,7 +80,7 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
   ProcessInfo p = std::move(*parsed);
   p.from_proc_scan = true;
 
-  if (auto status = ReadFile(base + "/status", 8192)) {
+  if (auto status = ReadProcFile(base + "/status", 8192)) {
     std::istringstream in(*status);
     std::string line;
     while (std::getline(in, line)) {
@@ -153,7 +107,7 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
       }
     }
   }
-  if (auto cmdline = ReadFile(base + "/cmdline", RP_ARGS_MAX)) {
+  if (auto cmdline = ReadProcFile(base + "/cmdline", RP_ARGS_MAX)) {
     p.args_truncated = cmdline->size() == RP_ARGS_MAX;
     auto argv = SplitNulSeparated(*cmdline);
     if (!argv.empty()) {
@@ -161,23 +115,23 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
       p.args.assign(argv.begin() + 1, argv.end());
     }
   }
-  if (auto environ = ReadFile(base + "/environ", RP_ENV_MAX)) {
+  if (auto environ = ReadProcFile(base + "/environ", RP_ENV_MAX)) {
     p.env_truncated = environ->size() == RP_ENV_MAX;
     p.env = SplitNulSeparated(*environ);
   }
-  if (auto login = ReadFile(base + "/loginuid", 32)) {
+  if (auto login = ReadProcFile(base + "/loginuid", 32)) {
     p.loginuid = static_cast<uint32_t>(std::strtoul(login->c_str(), nullptr, 10));
   }
-  p.exepath = ReadLink(base + "/exe");
+  p.exepath = ReadProcLink(base + "/exe");
   p.exe_from_memfd = p.exepath.starts_with("/memfd:");
-  p.cwd = ReadLink(base + "/cwd");
+  p.cwd = ReadProcLink(base + "/cwd");
   struct stat st {};
   if (::stat((base + "/exe").c_str(), &st) == 0) {
     p.exe_ino = st.st_ino;
     p.exe_ctime_ns = st.st_ctim.tv_sec * 1000000000ll + st.st_ctim.tv_nsec;
     p.exe_mtime_ns = st.st_mtim.tv_sec * 1000000000ll + st.st_mtim.tv_nsec;
   }
-  if (auto cg = ReadFile(base + "/cgroup", 8192)) {
+  if (auto cg = ReadProcFile(base + "/cgroup", 8192)) {
     // Prefer the unified ("0::") line; on a v1 host the pids controller's line.
     std::istringstream in(*cg);
     std::string line, v2, v1;
@@ -192,7 +146,7 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
     p.cgroup = !v1.empty() ? v1 : v2;
   }
   auto ns_inode = [&](const char* ns) -> uint32_t {
-    std::string link = ReadLink(base + "/ns/" + ns);  // "pid:[4026531836]"
+    std::string link = ReadProcLink(base + "/ns/" + ns);  // "pid:[4026531836]"
     auto lb = link.find('[');
     return lb == std::string::npos ? 0 : static_cast<uint32_t>(std::strtoul(link.c_str() + lb + 1, nullptr, 10));
   };
@@ -203,7 +157,7 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
 }
 
 std::optional<FdInfo> ProcScanner::DescribeFd(const std::string& link) const {
-  std::string target = ReadLink(link);
+  std::string target = ReadProcLink(link);
   if (target.empty()) return std::nullopt;
   FdInfo info;
   if (target.front() == '/') {
@@ -259,56 +213,7 @@ bool ProcScanner::IsAlive(const ProcessInfo& p) const {
 
 void ProcScanner::LoadSocketInodes() {
   sockets_by_inode_.clear();
-  auto load_inet = [&](const char* file, FdType type, uint16_t proto, bool v6) {
-    auto text = ReadFile(root_ + "/net/" + file, 1 << 24);
-    if (!text) return;
-    std::istringstream in(*text);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream s(line);
-      std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode;
-      s >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode;
-      auto parse = [&](const std::string& ep, std::array<uint8_t, 16>& addr, uint16_t& port) {
-        auto colon = ep.find(':');
-        if (colon == std::string::npos) return;
-        std::string hex = ep.substr(0, colon);
-        port = static_cast<uint16_t>(ParseHex(ep.substr(colon + 1)));
-        // /proc/net prints each 32-bit word in host byte order.
-        for (size_t w = 0; w < hex.size() / 8 && w < 4; ++w) {
-          uint32_t word = static_cast<uint32_t>(ParseHex(hex.substr(w * 8, 8)));
-          std::memcpy(&addr[w * 4], &word, 4);
-        }
-      };
-      FdInfo info;
-      info.type = type;
-      info.tuple.family = v6 ? AF_INET6 : AF_INET;
-      info.tuple.protocol = proto;
-      parse(local, info.tuple.local_addr, info.tuple.local_port);
-      parse(remote, info.tuple.remote_addr, info.tuple.remote_port);
-      info.name = FormatTupleName(info.tuple);
-      sockets_by_inode_[std::strtoull(inode.c_str(), nullptr, 10)] = std::move(info);
-    }
-  };
-  load_inet("tcp", FdType::kIpv4, IPPROTO_TCP, false);
-  load_inet("udp", FdType::kIpv4, IPPROTO_UDP, false);
-  load_inet("tcp6", FdType::kIpv6, IPPROTO_TCP, true);
-  load_inet("udp6", FdType::kIpv6, IPPROTO_UDP, true);
-  if (auto text = ReadFile(root_ + "/net/unix", 1 << 24)) {
-    std::istringstream in(*text);
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-      std::istringstream s(line);
-      std::string num, ref, proto, flags, type, st, inode, path;
-      s >> num >> ref >> proto >> flags >> type >> st >> inode >> path;
-      FdInfo info;
-      info.type = FdType::kUnix;
-      info.tuple.family = AF_UNIX;
-      info.name = path;
-      sockets_by_inode_[std::strtoull(inode.c_str(), nullptr, 10)] = std::move(info);
-    }
-  }
+  for (auto& [inode, socket] : ReadSocketTables(root_ + "/net")) sockets_by_inode_[inode] = std::move(socket.info);
 }
 
 }  // namespace riposte

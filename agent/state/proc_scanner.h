@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "state/proc_files.h"
 #include "state/process_info.h"
 
 namespace riposte {
@@ -60,7 +61,5 @@ size_t ProcScanner::ScanAll(Sink&& sink) {
   return n;
 }
 
-// Splits "a\0b\0c\0" into its parts (used for argv and environ from /proc and the kernel).
-std::vector<std::string> SplitNulSeparated(std::string_view blob, size_t max_items = 4096);
 
 }  // namespace riposte
