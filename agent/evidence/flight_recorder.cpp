@@ -185,10 +185,15 @@ void FlightRecorder::Record(const Event& event) {
   const std::span<const uint8_t> record = event.record;
   const size_t need = sizeof(EntryHeader) + EntryAligned(record.size());
   if (record.empty() || need > limits_.block_bytes) return;
-  if (event.process != last_process_ || (event.process && event.process->pid != last_pid_)) {
-    last_process_ = event.process;
-    last_pid_ = event.process ? event.process->pid : 0;
-    last_tag_ = event.process ? ContainerTag(event.process->container_id) : 0;
+  // Most records come from the container of the record before: its id is compared, the
+  // tag hashed only when it changes (a process that joins a container at exec, as
+  // `docker exec` does, changes it on the same process).
+  if (!event.process) {
+    last_container_id_.clear();
+    last_tag_ = 0;
+  } else if (event.process->container_id != last_container_id_) {
+    last_container_id_ = event.process->container_id;
+    last_tag_ = ContainerTag(last_container_id_);
   }
   if (blocks_.empty() || blocks_.back()->used + need > limits_.block_bytes) {
     std::unique_ptr<Block> block;
@@ -303,7 +308,7 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
     // Its ancestors within its own container (or on the host, up to init).
     for (const ProcessInfo* p = target; p && p->ppid > 1;) {
       const ProcessInfo* parent = processes.Find(p->ppid);
-      if (!parent || parent->container_id != (target ? target->container_id : "")) break;
+      if (!parent || parent->container_id != target->container_id) break;
       capture->tree.insert(parent->pid);
       p = parent;
     }
@@ -321,13 +326,12 @@ void FlightRecorder::Start(Pending& pending, const ProcessTable& processes, cons
   }
   // The processes in scope as they are now, and their containers' descriptions: replay
   // starts from them.
-  const std::unordered_set<uint32_t> tree_now = capture->tree;
   std::unordered_set<std::string> described;
   for (const auto& [pid, p] : processes.entries()) {
     const bool in_scope = spec.scope == CaptureScope::kHost ||
                           (spec.scope == CaptureScope::kContainer && ContainerTag(p.container_id) == capture->tag) ||
                           (spec.scope == CaptureScope::kPod && capture->pod_tags.count(ContainerTag(p.container_id))) ||
-                          (spec.scope == CaptureScope::kProcessTree && tree_now.count(pid));
+                          (spec.scope == CaptureScope::kProcessTree && capture->tree.count(pid));
     if (!in_scope) continue;
     ++started.processes;
     if (spec.dry_run) continue;

@@ -153,9 +153,8 @@ class FlightRecorder {
   std::deque<std::unique_ptr<Block>> blocks_;
   std::vector<std::unique_ptr<Block>> spare_;  // given back, reused
   std::vector<std::unique_ptr<Capture>> active_;
-  // The container of the last record's process: most records come from the process before.
-  const ProcessInfo* last_process_ = nullptr;
-  uint32_t last_pid_ = 0;
+  // The container of the last record's process, and its tag.
+  std::string last_container_id_;
   uint64_t last_tag_ = 0;
 
   mutable std::mutex mu_;  // what other threads touch

@@ -175,6 +175,20 @@ TEST_F(FlightRecorderTest, AContainerCaptureHoldsItsRecordsFromBeforeAndAfterAnd
   EXPECT_EQ(PidsIn(closed[0].spec.path).size(), 2u);
 }
 
+TEST_F(FlightRecorderTest, AProcessThatJoinsAContainerAtExecIsThatContainersFromThen) {
+  auto r = Make();
+  Add(60, "");  // as `docker exec` starts: a host process...
+  Record(*r, 60, 1s, "/before-exec");
+  table_.Find(60)->container_id = "aaaa";  // ...that the exec puts in the container
+  Record(*r, 60, 1s, "/after-exec");
+  auto spec = Spec(CaptureScope::kContainer, 10, "joined");
+  spec.after = 0ms;
+  ASSERT_TRUE(Start(*r, spec).ok());
+  auto closed = WaitClosed(*r, 1);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(PidsIn(closed[0].spec.path), (std::vector<uint32_t>{60})) << "only the record after the exec";
+}
+
 TEST_F(FlightRecorderTest, AProcessTreeCaptureFollowsForksOfTheTargetNotOfItsParent) {
   Add(11, "aaaa", 10);
   auto r = Make();
