@@ -23,4 +23,8 @@ Result<AlertProcess> FindAlertProcess(const AlertFacts& alert, const ProcScanner
   return AlertProcess{std::move(*now), "name_and_start_before_alert"};
 }
 
+ActionResult AlertProcessMissing(const Error& error) {
+  return {error.kind == ErrorKind::kNotFound ? Outcome::kTargetGone : Outcome::kFailed, error.message, {}};
+}
+
 }  // namespace riposte

@@ -19,6 +19,8 @@ struct AlertProcess {
 
 // An error of kind kNotFound when the process is gone or the pid is another process now.
 Result<AlertProcess> FindAlertProcess(const AlertFacts& alert, const ProcScanner& scanner);
+// FindAlertProcess's error as a step's result: target gone, or failed.
+ActionResult AlertProcessMissing(const Error& error);
 
 // What the evidence steps that read the alert's process from /proc share: where they
 // write, which /proc they read (another in tests), and the scanner that checks the pid.

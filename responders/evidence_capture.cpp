@@ -43,10 +43,10 @@ ActionResult EvidenceCaptureResponder::Run(const ActionRequest& req) {
   spec.max_bytes = BytesParam(req.params, "max_bytes", kDefaultMaxBytes);
   spec.dry_run = req.dry_run;
   // One file per capture: the step, and a count that keeps two captures of one alert apart.
-  spec.path = EvidenceDirOf(evidence_dir_, req.alert.id) + "/" +
-              EvidenceName("capture-" + std::string(req.policy) + "-" + std::string(req.step) + "-" +
-                           std::to_string(++captures_)) +
-              ".rcap";
+  spec.path = EvidencePath(evidence_dir_, req.alert.id,
+                           "capture-" + std::string(req.policy) + "-" + std::string(req.step) + "-" +
+                               std::to_string(++captures_),
+                           ".rcap");
   spec.meta = {{"alert", req.alert.Reference()}};
   r.details["scope_requested"] = std::string(CaptureScopeName(spec.scope));
   r.details["before_ms"] = spec.before.count();

@@ -47,9 +47,7 @@ std::string EvidenceContainerResponder::Plan(const nlohmann::json& params) const
 void EvidenceContainerResponder::Act(const Target& target, const nlohmann::json& params, ActionResult& result) {
   const ContainerInfo& c = target.info;
   nlohmann::ordered_json evidence{
-      {"collected", FormatRfc3339(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count())},
+      {"collected", FormatRfc3339(WallNowNs())},
       {"alert", target.alert->Reference()},
       {"container", Describe(c)},
       {"task", {{"pid", target.task.pid}, {"status", std::string(TaskStatusName(target.task.status))}}}};
@@ -64,8 +62,8 @@ void EvidenceContainerResponder::Act(const Target& target, const nlohmann::json&
       evidence["rootfs_diff_error"] = diff.error().message;
     }
   }
-  const std::string path = EvidenceDirOf(evidence_dir_, target.alert_id) + "/" +
-                           EvidenceName("container-" + c.id.substr(0, 12) + "-" + target.policy) + ".json";
+  const std::string path =
+      EvidencePath(evidence_dir_, target.alert_id, "container-" + c.id.substr(0, 12) + "-" + target.policy, ".json");
   result.details["path"] = path;
   auto digest = WriteEvidenceFile(path, JsonText(evidence, 2));
   if (!digest) {

@@ -14,6 +14,7 @@
 #include "evidence/evidence_files.h"
 #include "responders/alert_process.h"
 #include "responders/step_params.h"
+#include "state/proc_files.h"
 
 namespace riposte {
 namespace {
@@ -55,9 +56,7 @@ ActionResult EvidenceFileResponder::Run(const ActionRequest& req) {
   ActionResult r;
   const uint32_t pid = req.alert.target.pid;
   auto process = FindAlertProcess(req.alert, scanner_);
-  if (!process)
-    return {process.error().kind == ErrorKind::kNotFound ? Outcome::kTargetGone : Outcome::kFailed,
-            process.error().message, r.details};
+  if (!process) return AlertProcessMissing(process.error());
   r.details["pid"] = pid;
   const std::string proc = proc_root_ + "/" + std::to_string(pid);
   std::string source, original;
@@ -70,10 +69,9 @@ ActionResult EvidenceFileResponder::Run(const ActionRequest& req) {
     original = *value;
     r.details["field"] = name;
   } else {
-    char buf[4096];
-    const ssize_t n = readlink((proc + "/exe").c_str(), buf, sizeof(buf));
-    original = n > 0 ? std::string(buf, static_cast<size_t>(n)) : req.alert.target.exepath;
     source = proc + "/exe";
+    original = ReadProcLink(source);
+    if (original.empty()) original = req.alert.target.exepath;
   }
   r.details["original"] = original;
   // Opened once; everything after (the copy, the quarantine) acts on this fd.
@@ -89,12 +87,12 @@ ActionResult EvidenceFileResponder::Run(const ActionRequest& req) {
   if (static_cast<uint64_t>(st.st_size) > max)
     return {Outcome::kFailed, original + " is larger than max_bytes (" + std::to_string(max) + ")", r.details};
   const bool quarantine = req.params.value("quarantine", false);
-  const std::string path = EvidenceDirOf(evidence_dir_, req.alert.id) + "/" +
-                           EvidenceName("file-" + std::to_string(pid) + "-" + std::string(req.step) + "-" + BaseName(original));
+  const std::string path = EvidencePath(evidence_dir_, req.alert.id,
+                                        "file-" + std::to_string(pid) + "-" + std::string(req.step) + "-" + BaseName(original));
   r.details["path"] = path;
   if (quarantine) {
-    // Never a protected binary (a shell or runtime the node needs), nor a file of the host's
-    // own when the alert is about a container: quarantine is for what an attacker dropped.
+    // Never a protected binary (a runtime or agent the node needs): quarantine is for what
+    // an attacker dropped.
     const FileIdentity id{static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)};
     for (const FileIdentity& p : req.protection.executables().Identities())
       if (p == id) return {Outcome::kSkippedProtected, original + " is a protected executable: not quarantined", r.details};

@@ -23,9 +23,7 @@ ActionResult EvidenceProcessResponder::Run(const ActionRequest& req) {
   ActionResult r;
   const bool tree = req.params.value("tree", true);
   auto process = FindAlertProcess(req.alert, scanner_);
-  if (!process)
-    return {process.error().kind == ErrorKind::kNotFound ? Outcome::kTargetGone : Outcome::kFailed,
-            process.error().message, r.details};
+  if (!process) return AlertProcessMissing(process.error());
   const uint32_t pid = req.alert.target.pid;
   r.details["pid"] = pid;
   r.details["verified_by"] = process->verified_by;
@@ -33,17 +31,16 @@ ActionResult EvidenceProcessResponder::Run(const ActionRequest& req) {
                                  "environment, credentials, namespaces, cgroups, fds and sockets, memory maps"
                                : "the process alone: argv, cwd, exe and its sha256, environment, credentials, "
                                  "namespaces, cgroups, fds and sockets, memory maps";
-  const std::string path = EvidenceDirOf(evidence_dir_, req.alert.id) + "/" +
-                           EvidenceName("process-" + std::to_string(pid) + "-" + std::string(req.policy) + "-" +
-                                        std::string(req.step)) +
-                           ".json";
+  const std::string path = EvidencePath(
+      evidence_dir_, req.alert.id,
+      "process-" + std::to_string(pid) + "-" + std::string(req.policy) + "-" + std::string(req.step), ".json");
   r.details["path"] = path;
   if (req.dry_run) {
     r.outcome = Outcome::kWouldHave;
     return r;
   }
   const ProcessEvidenceLimits limits;
-  nlohmann::ordered_json evidence{{"collected", FormatRfc3339(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count())}, {"alert", req.alert.Reference()}};
+  nlohmann::ordered_json evidence{{"collected", FormatRfc3339(WallNowNs())}, {"alert", req.alert.Reference()}};
   if (tree) {
     evidence["tree"] = DescribeProcessTree(pid, limits, proc_root_);
   } else {

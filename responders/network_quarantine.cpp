@@ -158,9 +158,7 @@ void NetworkQuarantineResponder::Act(const Target& t, const nlohmann::json& para
   rec.runtime_namespace = t.info.runtime_namespace;
   if (!t.info.pod_name.empty()) rec.pod = t.info.k8s_namespace + "/" + t.info.pod_name;
   rec.allow = AllowListJson(allow);
-  rec.since = FormatRfc3339(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count());
+  rec.since = FormatRfc3339(WallNowNs());
   rec.policy = t.policy;
   rec.alert_id = t.alert_id;
   if (Status s = store_.Put(rec); !s) {

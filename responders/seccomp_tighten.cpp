@@ -8,6 +8,7 @@
 
 #include "audit/sha256.h"
 #include "common/atomic_file.h"
+#include "common/wall_time.h"
 #include "containers/container_description.h"
 #include "seccomp/exec_supervisor.h"
 #include "seccomp/seccomp_filter.h"
@@ -120,9 +121,7 @@ void SeccompTightenContainer::Act(const Target& t, const nlohmann::json& params,
   auto pfc = filter->ExportPfc();
 
   // Saved before anything changes, and named in the audit record.
-  const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const int64_t now = WallNowNs();
   const std::string base = profile_dir_ + "/" + c.id.substr(0, 12) + "-" + std::to_string(now);
   const std::string text = profile.dump(2) + "\n";
   if (Status s = WriteFileAtomically(base + ".json", text); !s) {

@@ -22,12 +22,6 @@ constexpr size_t kHeadBytes = 160;  // fixed size: rewritten in place with one p
 
 std::string Errno(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-int64_t WallNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 Result<AuditTail> ReadAuditTail(const std::string& path) {

@@ -31,14 +31,7 @@ Status WriteFileAtomically(const std::string& path, const std::string& text, int
     unlinkat(dirfd->get(), tmp.c_str(), 0);
     return Error{message};
   };
-  for (size_t done = 0; done < text.size();) {
-    ssize_t n = write(fd.get(), text.data() + done, text.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("write");
-    }
-    done += static_cast<size_t>(n);
-  }
+  if (!WriteFully(fd.get(), text)) return fail("write");
   if (fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) return fail("chmod");
   if (fsync(fd.get()) != 0) return fail("fsync");
   // renameat replaces whatever PATH is (a planted symlink included) without following it.

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 #include "common/unique_fd.h"
@@ -43,6 +44,10 @@ enum class WriteMode {
 // it is — only root can make one, and it is neither truncated nor chmod'ed.
 Result<UniqueFd> OpenFileForWriting(const std::string& path, WriteMode mode, mode_t perm = 0600,
                                     bool create_dirs = true, bool accept_devices = false);
+
+// Writes all of `bytes` to `fd` (a short write or EINTR goes on); false with errno set
+// when a write fails.
+bool WriteFully(int fd, std::string_view bytes);
 
 // Opens `path` for reading without following a symlink in its last component.
 Result<UniqueFd> OpenFileForReading(const std::string& path);

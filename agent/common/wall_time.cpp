@@ -32,6 +32,8 @@ std::string FormatClock(int64_t wall_ns, bool utc, const char* seconds_format, c
 
 TimeBase TimeBase::Now() { return TimeBase{ClockNs(CLOCK_REALTIME) - ClockNs(CLOCK_BOOTTIME)}; }
 
+int64_t WallNowNs() { return ClockNs(CLOCK_REALTIME); }
+
 std::string FormatRfc3339(int64_t wall_ns) { return FormatClock(wall_ns, true, "%Y-%m-%dT%H:%M:%S", "Z"); }
 
 std::optional<int64_t> ParseRfc3339(const std::string& text) {

@@ -16,6 +16,8 @@ struct TimeBase {
   int64_t ToWall(uint64_t boot_ns) const { return static_cast<int64_t>(boot_ns) + wall_minus_boot_ns; }
 };
 
+// The wall clock now, in ns since the epoch.
+int64_t WallNowNs();
 // RFC 3339 with nanoseconds, UTC: "2026-11-22T21:59:00.123456789Z".
 std::string FormatRfc3339(int64_t wall_ns);
 // Reads that form back (the fraction may be shorter or absent; what follows the seconds

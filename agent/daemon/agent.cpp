@@ -375,7 +375,7 @@ class Agent::Impl {
     if (auto st = live_->SetSyscalls(CapturedSyscallsForRules(**rules)); !st)
       spdlog::error("reload: {}", st.error().message);
     capture_header_["syscalls"] = live_->enabled_syscalls();
-    ProgramRecordFilter(**rules, policies ? policies.get() : (response_ ? response_->engine->policies().get() : nullptr));
+    ProgramRecordFilter(**rules, policies.get());  // null without a response side
     if (response_) {
       response_->engine->SetPolicies(policies);
       breaker_open_ = false;

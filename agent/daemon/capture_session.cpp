@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "common/json_text.h"
 #include "common/host_name.h"
+#include "common/json_text.h"
 #include "kernel/syscall_table.h"
 #include "output/capture_file.h"
 #include "output/process_snapshot.h"

@@ -10,27 +10,14 @@
 namespace riposte {
 namespace {
 
-std::string DirOf(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
-}
-
-Status WriteAll(int fd, const char* data, size_t size, const std::string& path) {
-  while (size > 0) {
-    const ssize_t n = write(fd, data, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error{path + ": write: " + std::strerror(errno)};
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
+Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
+  if (!WriteFully(fd, bytes)) return Error{path + ": write: " + std::strerror(errno)};
   return Status::Ok();
 }
 
+// Created exclusively, its missing directories 0700.
 Result<UniqueFd> CreateNew(const std::string& path) {
-  if (auto st = MakePrivateDirectories(DirOf(path)); !st) return st.error();
-  return OpenFileForWriting(path, WriteMode::kCreateNew, 0600, /*create_dirs=*/false);
+  return OpenFileForWriting(path, WriteMode::kCreateNew, 0600, /*create_dirs=*/true);
 }
 
 Result<FileDigest> SyncAndDigest(int fd, const std::string& path) {
@@ -52,7 +39,7 @@ Result<FileDigest> CopyInto(int source_fd, int out_fd, const std::string& path, 
     copied += static_cast<uint64_t>(n);
     if (copied > max_bytes)
       return Error{path + ": the original is larger than max_bytes (" + std::to_string(max_bytes) + ")"};
-    if (auto st = WriteAll(out_fd, buf, static_cast<size_t>(n), path); !st) return st.error();
+    if (auto st = WriteAll(out_fd, {buf, static_cast<size_t>(n)}, path); !st) return st.error();
     at += n;
   }
   return SyncAndDigest(out_fd, path);
@@ -76,11 +63,16 @@ std::string EvidenceDirOf(const std::string& base, std::string_view alert_id) {
   return base + "/" + EvidenceName(alert_id);
 }
 
+std::string EvidencePath(const std::string& base, std::string_view alert_id, std::string_view name,
+                         std::string_view extension) {
+  return EvidenceDirOf(base, alert_id) + "/" + EvidenceName(name) + std::string(extension);
+}
+
 Result<FileDigest> WriteEvidenceFile(const std::string& path, std::string_view content) {
   auto fd = CreateNew(path);
   if (!fd) return fd.error();
   auto digest = [&]() -> Result<FileDigest> {
-    if (auto st = WriteAll(fd->get(), content.data(), content.size(), path); !st) return st.error();
+    if (auto st = WriteAll(fd->get(), content, path); !st) return st.error();
     return SyncAndDigest(fd->get(), path);
   }();
   if (!digest) (void)unlink(path.c_str());  // no partial evidence left behind

@@ -17,6 +17,9 @@ namespace riposte {
 std::string EvidenceName(std::string_view text);
 // `base`/<the alert id as a safe name>.
 std::string EvidenceDirOf(const std::string& base, std::string_view alert_id);
+// A file of that directory: `name` made a safe name, then `extension` (".json").
+std::string EvidencePath(const std::string& base, std::string_view alert_id, std::string_view name,
+                         std::string_view extension = "");
 
 // Writes `content` to `path` (its directory made 0700 when missing), syncs, and hashes it.
 Result<FileDigest> WriteEvidenceFile(const std::string& path, std::string_view content);

@@ -5,9 +5,11 @@
 #include <chrono>
 #include <fstream>
 
-#include "common/json_text.h"
 #include "audit/sha256.h"
+#include "common/json_text.h"
 #include "common/safe_file.h"
+#include "common/siem_schema.h"
+#include "common/wall_time.h"
 #include "evidence/tar_writer.h"
 
 namespace riposte {
@@ -18,11 +20,6 @@ using Json = nlohmann::ordered_json;
 bool IsEvidenceAction(const std::string& action) {
   return action == "capture" || action == "evidence.process" || action == "evidence.file" ||
          action == "evidence.container";
-}
-
-std::string Text(const nlohmann::json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 void Check(EvidenceItem& item) {
@@ -69,41 +66,41 @@ Result<std::map<std::string, AlertEvidence>> IndexEvidence(const std::vector<std
     for (size_t n = 1; std::getline(in, line); ++n) {
       auto r = nlohmann::json::parse(line, nullptr, false);
       if (r.is_discarded() || !r.is_object()) return Error{file + ":" + std::to_string(n) + ": not a JSON record"};
-      const std::string alert_id = Text(r, "alert_id");
+      const std::string alert_id = TextOf(r, "alert_id");
       if (alert_id.empty()) continue;
       AlertEvidence& a = alerts[alert_id];
       a.alert_id = alert_id;
-      if (a.rule.empty()) a.rule = Text(r, "rule");
-      if (a.time.empty()) a.time = Text(r, "time");
+      if (a.rule.empty()) a.rule = TextOf(r, "rule");
+      if (a.time.empty()) a.time = TextOf(r, "time");
       a.records.push_back(r);
-      const std::string kind = Text(r, "kind");
-      const std::string action = Text(r, "action");
+      const std::string kind = TextOf(r, "kind");
+      const std::string action = TextOf(r, "action");
       const uint64_t seq = r.value("seq", uint64_t{0});
-      if (kind == "action" && Text(r, "phase") == "result" && IsEvidenceAction(action)) {
-        const std::string outcome = Text(r, "outcome");
+      if (kind == "action" && TextOf(r, "phase") == "result" && IsEvidenceAction(action)) {
+        const std::string outcome = TextOf(r, "outcome");
         if (outcome != "done" && outcome != "failed") continue;  // dry-run, skipped: nothing collected
         EvidenceItem item;
         item.action = action;
-        item.policy = Text(r, "policy");
-        item.step = Text(r, "step");
+        item.policy = TextOf(r, "policy");
+        item.step = TextOf(r, "step");
         item.seq = seq;
-        item.time = Text(r, "time");
+        item.time = TextOf(r, "time");
         const nlohmann::json details = r.value("details", nlohmann::json::object());
-        item.path = Text(details, "path");
+        item.path = TextOf(details, "path");
         item.details = details;
         if (outcome == "failed") {
           item.check = EvidenceCheck::kFailed;
-          item.error = Text(r, "error");
+          item.error = TextOf(r, "error");
         } else if (action == "capture") {
           item.check = EvidenceCheck::kPending;  // until its evidence record
         } else {
-          item.sha256 = Text(details, "sha256");
+          item.sha256 = TextOf(details, "sha256");
           item.size = details.value("size", uint64_t{0});
           item.check = EvidenceCheck::kIntact;  // checked below
         }
         a.items.push_back(std::move(item));
       } else if (kind == "evidence") {
-        const std::string path = Text(r, "path");
+        const std::string path = TextOf(r, "path");
         auto it = std::find_if(a.items.begin(), a.items.end(),
                                [&](const EvidenceItem& i) { return i.action == "capture" && i.path == path; });
         if (it == a.items.end()) {
@@ -111,18 +108,18 @@ Result<std::map<std::string, AlertEvidence>> IndexEvidence(const std::vector<std
           it = std::prev(a.items.end());
           it->action = "capture";
           it->path = path;
-          it->policy = Text(r, "policy");
-          it->step = Text(r, "step");
+          it->policy = TextOf(r, "policy");
+          it->step = TextOf(r, "step");
         }
         it->seq = seq;
-        it->time = Text(r, "time");
-        it->sha256 = Text(r, "sha256");
+        it->time = TextOf(r, "time");
+        it->sha256 = TextOf(r, "sha256");
         it->size = r.value("size", uint64_t{0});
         for (const char* k : {"scope", "events", "processes", "first", "last", "truncated", "cut_short"})
           if (r.contains(k)) it->details[k] = r[k];
         if (r.contains("error")) {
           it->check = EvidenceCheck::kFailed;
-          it->error = Text(r, "error");
+          it->error = TextOf(r, "error");
         } else {
           it->check = EvidenceCheck::kIntact;  // checked below
         }
@@ -141,8 +138,7 @@ Result<std::map<std::string, AlertEvidence>> IndexEvidence(const std::vector<std
 Result<EvidenceExport> ExportEvidence(const AlertEvidence& alert, const Json& trail_check, const std::string& out) {
   auto fd = OpenFileForWriting(out, WriteMode::kCreateNew, 0600, /*create_dirs=*/false);
   if (!fd) return fd.error();
-  const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = WallNowNs() / 1000000000;
   TarWriter tar(fd->get());
   EvidenceExport result;
   Json items = Json::array();

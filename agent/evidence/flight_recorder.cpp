@@ -14,8 +14,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include "common/json_text.h"
 #include "audit/sha256.h"
+#include "common/json_text.h"
 #include "common/safe_file.h"
 #include "output/capture_file.h"
 #include "output/container_snapshot.h"

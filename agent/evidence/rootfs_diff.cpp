@@ -7,13 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "audit/sha256.h"
 #include "common/unique_fd.h"
 #include "common/wall_time.h"
+#include "common/whole_file.h"
 
 namespace riposte {
 namespace {
@@ -116,11 +116,9 @@ std::string UpperDirOfRoot(const std::string& mountinfo) {
 }
 
 Result<Json> DescribeWritableLayer(uint32_t pid, const RootfsDiffLimits& limits, const std::string& proc_root) {
-  std::ifstream in(proc_root + "/" + std::to_string(pid) + "/mountinfo");
-  if (!in) return Error{"process " + std::to_string(pid) + " is gone"};
-  std::stringstream text;
-  text << in.rdbuf();
-  const std::string upper = UpperDirOfRoot(text.str());
+  const auto mountinfo = ReadWholeFile(proc_root + "/" + std::to_string(pid) + "/mountinfo");
+  if (!mountinfo) return Error{"process " + std::to_string(pid) + " is gone"};
+  const std::string upper = UpperDirOfRoot(*mountinfo);
   if (upper.empty()) return Error{"the container's root is not an overlay with a writable layer"};
   int fd = open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   // The agent in a container of its own (the DaemonSet) sees the host's paths through

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/safe_file.h"
+
 namespace riposte {
 namespace {
 
@@ -18,16 +20,8 @@ void Octal(char* field, size_t width, uint64_t value) {
 }  // namespace
 
 Status TarWriter::Write(const void* data, size_t size) {
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t n = write(fd_, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error{std::string("tar: write: ") + std::strerror(errno)};
-    }
-    p += n;
-    size -= static_cast<size_t>(n);
-  }
+  if (!WriteFully(fd_, {static_cast<const char*>(data), size}))
+    return Error{std::string("tar: write: ") + std::strerror(errno)};
   return Status::Ok();
 }
 

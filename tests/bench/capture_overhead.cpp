@@ -36,23 +36,13 @@
 #include <nlohmann/json.hpp>
 
 #include "count_probe.skel.h"
+#include "syscall_loops.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double OpenReadCloseLoop(int iterations, const std::string& file) {
-  char buf[256];
-  auto start = Clock::now();
-  for (int i = 0; i < iterations; ++i) {
-    int fd = open(file.c_str(), O_RDONLY);
-    if (fd >= 0) {
-      (void)!read(fd, buf, sizeof(buf));
-      close(fd);
-    }
-  }
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using riposte::bench::Median;
+using riposte::bench::OpenReadCloseLoop;
 
 double ForkExecLoop(int iterations) {
   auto start = Clock::now();
@@ -196,11 +186,6 @@ class RiposteProcess : public Watcher {
   std::string log_ = "/tmp/riposte-bench-agent.log";
   pid_t pid_ = -1;
 };
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 struct Case {
   std::string name;

@@ -25,6 +25,7 @@
 #include <CLI/CLI.hpp>
 
 #include "integration/agent_process.h"
+#include "syscall_loops.h"
 
 namespace riposte::testing {
 std::string g_riposte;
@@ -34,25 +35,9 @@ std::string RiposteBinary() { return g_riposte; }
 namespace {
 
 using namespace riposte::testing;
+using riposte::bench::Median;
+using riposte::bench::OpenReadCloseLoop;
 using Clock = std::chrono::steady_clock;
-
-double OpenReadCloseLoop(int iterations, const std::string& file) {
-  char buf[64];
-  const auto start = Clock::now();
-  for (int i = 0; i < iterations; ++i) {
-    int fd = open(file.c_str(), O_RDONLY);
-    if (fd >= 0) {
-      (void)!read(fd, buf, sizeof(buf));
-      close(fd);
-    }
-  }
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 size_t CountEvidenceRecords(const std::string& audit) {
   std::ifstream in(audit);
