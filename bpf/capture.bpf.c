@@ -24,6 +24,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "riposte_abi.h"
+#include "path_scan.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -133,6 +134,36 @@ struct {
 	__type(value, struct rp_filter_masks);
 } filter_masks SEC(".maps");
 
+/* What the trie answered for a path, remembered per CPU: a path opened again (a loop, a
+ * header every compiler reads) is decided by its hash and a compare of its words instead
+ * of the trie walk, which compares the path from its start at every node. Direct-mapped by
+ * the path's hash; an entry counts only for its filter's generation and its exact bytes, so
+ * a collision or a stale entry costs a trie lookup, never a wrong verdict. Per CPU, and
+ * only the sys_exit program writes it (which never runs twice at once on a CPU), so an
+ * entry is never read while another writer changes it. */
+struct rp_path_verdict {
+	__u64 generation;
+	__u64 clauses; /* the trie's value for the path: the clauses of its listed prefixes */
+	__u32 len;     /* bytes with the NUL */
+	__u32 pad;
+	__u64 words[RP_PATH_KEY_BYTES / 8]; /* the path, zero past its NUL */
+};
+#define RP_PATH_VERDICT_SLOTS 256
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RP_PATH_VERDICT_SLOTS);
+	__type(key, __u32);
+	__type(value, struct rp_path_verdict);
+} path_verdicts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rp_path_verdict);
+} path_scan_scratch SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, RP_MAX_OPEN_NAMES);
@@ -148,6 +179,23 @@ struct {
 	__type(key, __u32);
 	__type(value, struct rp_comm);
 } exec_comms SEC(".maps");
+
+/* The clauses a thread's process name allows (its open_names entry and the clauses that
+ * name no process), for the filter of `generation`: two hash lookups per open become one
+ * task storage lookup. Dropped at exec (the name changes); a new thread or process starts
+ * without one. Not kept for a process whose name the kernel does not know (it matches every
+ * name until the agent seeds it). */
+struct rp_name_verdict {
+	__u64 generation;
+	__u64 names;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct rp_name_verdict);
+} name_verdicts SEC(".maps");
 
 /* Fds of successful opens the filter kept back, per fd table (keyed by the files_struct's
  * address: threads share it). Losing an entry (LRU eviction) only means a close is sent
@@ -676,6 +724,113 @@ static __always_inline bool path_is_clean(const __u8 *data, __u32 len)
 	return s.clean == 1;
 }
 
+/* The trie's value for a clean path: the clauses of every listed prefix of it (0: none). */
+static __always_inline int trie_clauses(const __u8 *data, __u32 len, __u64 *clauses)
+{
+	__u32 zero = 0;
+	struct rp_path_key *pk = bpf_map_lookup_elem(&path_key_scratch, &zero);
+	if (!pk)
+		return -1;
+	__u32 n = len > RP_PATH_KEY_BYTES ? RP_PATH_KEY_BYTES : len;
+	BARRIER_VAR(n);
+	if (n == 0 || n > RP_PATH_KEY_BYTES)
+		return -1;
+	if (bpf_probe_read_kernel(pk->data, n, data))
+		return -1;
+	pk->prefixlen = n * 8;
+	__u64 *v = bpf_map_lookup_elem(&open_paths, pk);
+	*clauses = v ? *v : 0;
+	return 0;
+}
+
+/* The clauses the trie holds for the record's path (data[0..len), len counting the NUL),
+ * through the per-CPU verdict cache; -1 when the kernel cannot judge the path: it is not
+ * clean (only a clean path is the path rules see) or a table is missing. A global
+ * function: the verifier checks it once, not once per path through the caller (its loops
+ * times the kill check's branches exceeded the verifier's budget). */
+__noinline int path_clauses(struct rp_syscall_record *rec, __u32 len, __u64 generation, __u64 *clauses)
+{
+	if (!rec || !clauses)
+		return -1;
+	const __u8 *data = rec->data;
+	if (len > RP_PATH_KEY_BYTES) {
+		/* Rare: scanned a byte at a time, compared on its first 256 bytes, not cached. */
+		if (!path_is_clean(data, len))
+			return -1;
+		return trie_clauses(data, len, clauses);
+	}
+	__u32 zero = 0;
+	struct rp_path_verdict *scan = bpf_map_lookup_elem(&path_scan_scratch, &zero);
+	if (!scan)
+		return -1;
+	bool clean = false;
+	__u64 hash = rp_scan_path(data, len, scan->words, &clean);
+	if (!clean)
+		return -1;
+	/* The scan leaves the verifier one state per path length it stopped at; the length read
+	 * back from the map value is one unknown, so what follows is verified once, not once per
+	 * length (which exceeded the verifier's budget). */
+	scan->len = len;
+	__u32 n = *(volatile __u32 *)&scan->len;
+	if (n < 2 || n > RP_PATH_KEY_BYTES)
+		return -1;
+	__u32 slot = (__u32)(hash ^ (hash >> 29)) & (RP_PATH_VERDICT_SLOTS - 1);
+	struct rp_path_verdict *known = bpf_map_lookup_elem(&path_verdicts, &slot);
+	if (!known)
+		return -1;
+	if (known->generation == generation && known->len == n) {
+		bool same = true;
+		for (__u32 k = 0; k < RP_PATH_KEY_BYTES / 8; k++) {
+			if (k * 8 >= n)
+				break;
+			if (known->words[k] != scan->words[k]) {
+				same = false;
+				break;
+			}
+		}
+		if (same) {
+			*clauses = known->clauses;
+			return 0;
+		}
+	}
+	if (trie_clauses(data, n, clauses))
+		return -1;
+	known->generation = generation;
+	known->clauses = *clauses;
+	known->len = n;
+	for (__u32 k = 0; k < RP_PATH_KEY_BYTES / 8; k++) {
+		if (k * 8 >= n)
+			break;
+		known->words[k] = scan->words[k];
+	}
+	return 0;
+}
+
+/* The clauses the calling process' name allows: every clause when the kernel does not
+ * know the name. */
+static __always_inline __u64 name_clauses(__u32 tgid, const struct rp_filter_masks *fm)
+{
+	struct rp_name_verdict *known = 0;
+	if (use_task_storage) {
+		known = bpf_task_storage_get(&name_verdicts, bpf_get_current_task_btf(), 0,
+					     BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (known && known->generation == fm->generation)
+			return known->names;
+	}
+	struct rp_comm *comm = bpf_map_lookup_elem(&exec_comms, &tgid);
+	if (!comm)
+		return ~0ull;
+	__u64 names = fm->any_name;
+	__u64 *nv = bpf_map_lookup_elem(&open_names, comm);
+	if (nv)
+		names |= *nv;
+	if (known) {
+		known->generation = fm->generation;
+		known->names = names;
+	}
+	return names;
+}
+
 /* What to do with an open's record (see riposte_abi.h for the tests), cheapest test
  * first. Whether the returned fd is a directory is the caller's test (it has the typed or
  * the untyped form): OPEN_LEAVE_OUT_UNLESS_DIR asks for it. */
@@ -751,35 +906,16 @@ static __noinline int open_record_decision(struct rp_syscall_record *rec, long n
 	struct rp_filter_masks *fm = bpf_map_lookup_elem(&filter_masks, &zero);
 	if (!fm)
 		return OPEN_SEND;
-	__u32 tgid = rec->hdr.pid;
-	struct rp_comm *comm = bpf_map_lookup_elem(&exec_comms, &tgid);
-	if (comm) {
-		__u64 names = fm->any_name;
-		__u64 *nv = bpf_map_lookup_elem(&open_names, comm);
-		if (nv)
-			names |= *nv;
-		sets &= names;
-		if (!sets)
-			return leave_out;
-	}
+	sets &= name_clauses(rec->hdr.pid, fm);
+	if (!sets)
+		return leave_out;
 	if (sets & fm->any_path)
 		return OPEN_SEND;
 
-	/* Only a clean path is the path rules see; the trie answers for it. */
-	if (!path_is_clean(rec->data, len))
+	__u64 clauses = 0;
+	if (path_clauses(rec, len, fm->generation, &clauses))
 		return OPEN_SEND;
-	struct rp_path_key *pk = bpf_map_lookup_elem(&path_key_scratch, &zero);
-	if (!pk)
-		return OPEN_SEND;
-	__u32 n = len > RP_PATH_KEY_BYTES ? RP_PATH_KEY_BYTES : len;
-	BARRIER_VAR(n);
-	if (n == 0 || n > RP_PATH_KEY_BYTES)
-		return OPEN_SEND;
-	if (bpf_probe_read_kernel(pk->data, n, rec->data))
-		return OPEN_SEND;
-	pk->prefixlen = n * 8;
-	__u64 *v = bpf_map_lookup_elem(&open_paths, pk);
-	return v && (*v & sets) ? OPEN_SEND : leave_out;
+	return clauses & sets ? OPEN_SEND : leave_out;
 }
 
 static __always_inline __u64 current_files(void)
@@ -1181,6 +1317,8 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	rec->mntns_inum = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(rec->comm, sizeof(rec->comm));
 	/* The process' name from now on, as userspace will know it (the record filter). */
+	if (use_task_storage)
+		bpf_task_storage_delete(&name_verdicts, bpf_get_current_task_btf());
 	{
 		struct rp_comm ec = {};
 		__builtin_memcpy(ec.comm, rec->comm, sizeof(ec.comm));

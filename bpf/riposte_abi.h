@@ -247,10 +247,13 @@ struct rp_open_class {
 	__u32 pad;
 };
 
-/* Clauses that name no path, and those that name no process. */
+/* Clauses that name no path, and those that name no process; and which filter this is:
+ * the agent gives each filter it writes a new generation (never 0), so what the kernel
+ * remembered of an earlier filter's trie (its per-CPU path verdicts) stops counting. */
 struct rp_filter_masks {
 	__u64 any_path;
 	__u64 any_name;
+	__u64 generation;
 };
 
 struct rp_comm {

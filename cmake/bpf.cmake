@@ -22,7 +22,8 @@ function(riposte_bpf_skeleton name source)
     COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror
             -I${RIPOSTE_BPF_GEN_DIR} -I${CMAKE_SOURCE_DIR}/bpf
             -c ${source} -o ${obj}
-    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/bpf/riposte_abi.h ${RIPOSTE_BPF_GEN_DIR}/vmlinux.h
+    DEPENDS ${source} ${CMAKE_SOURCE_DIR}/bpf/riposte_abi.h ${CMAKE_SOURCE_DIR}/bpf/path_scan.bpf.h
+            ${RIPOSTE_BPF_GEN_DIR}/vmlinux.h
     COMMENT "Compiling eBPF ${name}")
   add_custom_command(
     OUTPUT ${skel}

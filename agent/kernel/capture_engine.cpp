@@ -56,7 +56,10 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   // The host's mount namespace: pid 1's, or the agent's own when pid 1 cannot be
   // inspected (as responders/protected_executables.h decides).
   s->rodata->host_mntns_ino = static_cast<uint32_t>(HostView::Probe().mntns);
-  if (!features.task_storage) bpf_map__set_autocreate(s->maps.stash_task, false);
+  if (!features.task_storage) {
+    bpf_map__set_autocreate(s->maps.stash_task, false);
+    bpf_map__set_autocreate(s->maps.name_verdicts, false);
+  }
   // One pair of syscall hooks: tp_btf reads the registers with plain loads, raw_tracepoint
   // with a helper call each (a third of the per-syscall cost on an open/read/close loop).
   const bool typed_hooks = features.tp_btf && !options.force_raw_tracepoint;
@@ -178,6 +181,7 @@ Status CaptureEngine::SetRecordFilter(const RecordFilterPlan& plan) {
     return st;
   int masks_fd = bpf_map__fd(skel_->maps.filter_masks);
   uint32_t zero = 0;
+  encoded->masks.generation = ++filter_generation_;
   if (bpf_map_update_elem(masks_fd, &zero, &encoded->masks, BPF_ANY) != 0)
     return Error{"cannot update the record filter's masks: " + Errno(errno)};
   // Kept-back fds noted under an earlier filter may since have been closed and reused

@@ -95,6 +95,7 @@ class CaptureEngine {
   };
   std::optional<ActiveFilter> filter_;
   std::vector<rp_path_key> filter_paths_;    // in the kernel's trie, to remove on change
+  uint64_t filter_generation_ = 0;           // of the filter last written (the kernel's path verdicts name it)
   std::vector<rp_comm> filter_names_;
 };
 

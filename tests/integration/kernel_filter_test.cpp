@@ -2,6 +2,8 @@
 // upstream rule files and riposte's defaults, with the filter on and off, raises the same
 // alerts, while the filter leaves out the bulk of the records; and a reload swaps the
 // filter with the rules (an open the old rules could not match, the new ones can).
+#include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -21,6 +23,12 @@ namespace riposte::testing {
 namespace {
 
 const std::string kWork = "/tmp/riposte-kf-work";
+
+size_t Occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
 
 std::string FalcoRulesDir() {
   const char* env = std::getenv("RIPOSTE_FALCO_RULES_DIR");
@@ -194,13 +202,84 @@ TEST(KernelFilter, AReloadSwapsTheFilterWithTheRules) {
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   agent.Stop();
   std::string alerts = ReadFileText(dir + "/alerts.json");
-  auto count = [&](const std::string& what) {
-    size_t n = 0;
-    for (size_t at = alerts.find(what); at != std::string::npos; at = alerts.find(what, at + 1)) ++n;
-    return n;
+  EXPECT_EQ(Occurrences(alerts, "\"rule\":\"shadow read\""), 2u) << alerts;
+  EXPECT_EQ(Occurrences(alerts, "\"rule\":\"target read\""), 1u) << alerts;  // only after the reload
+}
+
+// The kernel remembers, per CPU, what the filter's path table said of each path opened
+// (bpf/capture.bpf.c, path_verdicts). A path the old rules could not match, opened again on
+// the same CPU after a reload to rules that do match it, must be judged by the new table:
+// the old verdict may not count. This process opens the path itself, pinned to one CPU,
+// and opens nothing else the old filter judges by path in between.
+TEST(KernelFilter, AReloadForgetsWhatTheOldFilterSaidOfAPath) {
+  const std::string dir = "/tmp/riposte-kf-verdicts";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/rules");
+  const std::string target = dir + "/target-file";
+  std::ofstream(target).put('x');
+  auto write_rules = [&](bool with_target) {
+    std::ofstream f(dir + "/rules/r.yaml", std::ios::trunc);
+    // Judged by path for every process: this process' opens reach the path table.
+    f << "- rule: shadow read\n  desc: d\n  condition: evt.type=openat and evt.is_open_read=true and "
+         "fd.name=/etc/shadow\n  output: shadow %fd.name\n  priority: WARNING\n";
+    if (with_target)
+      f << "- rule: target read\n  desc: d\n  condition: evt.type=openat and evt.is_open_read=true and "
+           "fd.name=" << target << "\n  output: target %fd.name\n  priority: WARNING\n";
   };
-  EXPECT_EQ(count("\"rule\":\"shadow read\""), 2u) << alerts;
-  EXPECT_EQ(count("\"rule\":\"target read\""), 1u) << alerts;  // only after the reload
+  write_rules(false);
+  cpu_set_t old_cpus, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof(old_cpus), &old_cpus), 0);
+  CPU_ZERO(&one);
+  CPU_SET(0, &one);
+  ASSERT_EQ(sched_setaffinity(0, sizeof(one), &one), 0);
+  auto open_target = [&] {
+    for (int i = 0; i < 3; ++i) {
+      int fd = open(target.c_str(), O_RDONLY);
+      ASSERT_GE(fd, 3);
+      close(fd);
+    }
+  };
+  {
+    AgentProcess agent({"run", "--rules", dir + "/rules", "--alerts-file", dir + "/alerts.json"}, dir + "/agent.log");
+    ASSERT_TRUE(agent.ready()) << agent.Log();
+    ASSERT_TRUE(agent.WaitForLog("on for", 1000)) << agent.Log();
+    open_target();  // left out, and remembered on CPU 0 as matching no listed path
+    write_rules(true);
+    agent.Signal(SIGHUP);
+    ASSERT_TRUE(agent.WaitForLog("reload done", 15000)) << agent.Log();
+    open_target();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    agent.Stop();
+  }
+  sched_setaffinity(0, sizeof(old_cpus), &old_cpus);
+  const std::string alerts = ReadFileText(dir + "/alerts.json");
+  // The three opens after the reload, none before.
+  EXPECT_EQ(Occurrences(alerts, "\"rule\":\"target read\""), 3u) << alerts;
+}
+
+// The kernel keeps, per thread, which clauses the process' name allows. A thread that opened
+// a file under one name and then execs a program with another must be judged by the new
+// name: a shell (its name matches no rule) reads the file, then execs, in the same thread,
+// a copy of cat named sshd, which a rule names.
+TEST(KernelFilter, AnExecInTheSameThreadIsJudgedByItsNewName) {
+  const std::string dir = "/tmp/riposte-kf-names";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir + "/rules");
+  std::filesystem::copy_file("/bin/cat", dir + "/sshd");
+  std::ofstream(dir + "/target").put('x');
+  std::ofstream(dir + "/rules/r.yaml")
+      << "- rule: sshd reads the target\n  desc: d\n  condition: evt.type=openat and fd.name=" << dir
+      << "/target and proc.name=sshd\n  output: sshd %fd.name %proc.name\n  priority: WARNING\n";
+  AgentProcess agent({"run", "--rules", dir + "/rules", "--alerts-file", dir + "/alerts.json"}, dir + "/agent.log");
+  ASSERT_TRUE(agent.ready()) << agent.Log();
+  ASSERT_TRUE(agent.WaitForLog("on for", 1000)) << agent.Log();
+  const std::string script = "for i in 1 2 3; do read x < " + dir + "/target; done; exec " + dir + "/sshd " + dir +
+                             "/target > /dev/null";
+  ASSERT_EQ(std::system(("sh -c '" + script + "'").c_str()), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  agent.Stop();
+  const std::string alerts = ReadFileText(dir + "/alerts.json");
+  EXPECT_EQ(Occurrences(alerts, "sshd reads the target"), 1u) << alerts;  // sshd's open; none of the shell's
 }
 
 }  // namespace
