@@ -661,8 +661,11 @@ static __always_inline void syscall_stat(long nr, bool filtered)
 		st->sent += 1;
 }
 
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 /* Whether the fd the open returned is a directory. The typed form walks task->files with
- * plain loads (tp_btf); the other with a helper call per pointer. */
+ * plain loads (tp_btf) and reads the file through a read-only typed cast (plain loads the
+ * kernel guards against faults); the other with a helper call per pointer. */
 static __always_inline bool fd_is_directory(long fd, const bool btf)
 {
 	struct file *f = 0;
@@ -676,9 +679,13 @@ static __always_inline bool fd_is_directory(long fd, const bool btf)
 			return false;
 		struct file **fds = fdt->fd;
 		bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	} else {
-		f = fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
+		if (!f)
+			return false;
+		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+		struct inode *inode = tf->f_inode; /* typed and read-only, as tf */
+		return inode && (inode->i_mode & S_IFMT) == S_IFDIR_;
 	}
+	f = fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
 	if (!f)
 		return false;
 	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR_;
@@ -1376,8 +1383,10 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	/* A new program is the event rules care most about: wake the agent now. */
-	submit(rec, size, BPF_RB_FORCE_WAKEUP);
+	/* Not woken for: the agent polls every 2 ms, as for every other record. A wakeup per
+	 * exec cost a fork/exec loop 8-10% (an IPI and a context switch per program started:
+	 * 1.14x against 1.04x without, measured side by side), for at most 2 ms sooner. */
+	submit(rec, size, wakeup_flag(size));
 	return 0;
 }
 
