@@ -197,15 +197,32 @@ struct {
 	__type(value, struct rp_name_verdict);
 } name_verdicts SEC(".maps");
 
-/* Fds of successful opens the filter kept back, per fd table (keyed by the files_struct's
- * address: threads share it). Losing an entry (LRU eviction) only means a close is sent
- * that userspace did not need; an entry is removed when its process exits. */
+/* Without task storage: fds of successful opens the filter kept back, per fd table (keyed
+ * by the files_struct's address: threads share it). Losing an entry (LRU eviction) only
+ * means a close is sent that userspace did not need; an entry is removed when its process
+ * exits. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct rp_kept_back_fds);
 } kept_back_fds SEC(".maps");
+
+/* With task storage: the kept-back fds of a process, on its thread group leader (userspace
+ * keeps one fd table per process). A task storage lookup instead of hashing the fd table's
+ * address, twice per open/close pair; freed with the process, and counted only for the
+ * filter `generation` that noted them (a new filter starts from none). */
+struct rp_kept_back_task {
+	__u64 generation;
+	struct rp_kept_back_fds fds;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct rp_kept_back_task);
+} kept_back_task SEC(".maps");
 
 union rp_scratch {
 	struct rp_syscall_record syscall;
@@ -938,28 +955,54 @@ static __always_inline __u64 current_files_of(const bool btf)
 	return current_files();
 }
 
-static __always_inline void keep_back_fd(long fd, __u64 files)
+/* The calling process' kept-back set (created when `create`), or 0. */
+static __always_inline struct rp_kept_back_fds *kept_back_set(bool create, const bool btf)
+{
+	if (use_task_storage) {
+		__u32 zero = 0;
+		struct rp_filter_masks *fm = bpf_map_lookup_elem(&filter_masks, &zero);
+		if (!fm)
+			return 0;
+		struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+		struct rp_kept_back_task *kt = bpf_task_storage_get(&kept_back_task, leader, 0,
+								    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+		if (!kt)
+			return 0;
+		if (kt->generation != fm->generation) {
+			if (!create)
+				return 0; /* noted under an earlier filter: as good as none */
+			for (int w = 0; w < RP_KEPT_BACK_FD_WORDS; w++)
+				kt->fds.bits[w] = 0;
+			kt->generation = fm->generation;
+		}
+		return &kt->fds;
+	}
+	__u64 files = current_files_of(btf);
+	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+	if (kb || !create)
+		return kb;
+	struct rp_kept_back_fds empty = {};
+	bpf_map_update_elem(&kept_back_fds, &files, &empty, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&kept_back_fds, &files);
+}
+
+static __always_inline void keep_back_fd(long fd, const bool btf)
 {
 	if (fd < 0 || fd >= RP_KEPT_BACK_FD_WORDS * 64)
 		return;
-	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
-	if (!kb) {
-		struct rp_kept_back_fds empty = {};
-		bpf_map_update_elem(&kept_back_fds, &files, &empty, BPF_NOEXIST);
-		kb = bpf_map_lookup_elem(&kept_back_fds, &files);
-		if (!kb)
-			return;
-	}
+	struct rp_kept_back_fds *kb = kept_back_set(true, btf);
+	if (!kb)
+		return;
 	__u32 w = ((__u32)fd >> 6) & (RP_KEPT_BACK_FD_WORDS - 1);
 	__sync_fetch_and_or(&kb->bits[w], 1ull << (fd & 63));
 }
 
 /* A close of a kept-back fd: userspace never knew the fd, so it needs no close. */
-static __always_inline bool close_of_kept_back(long fd, __u64 files)
+static __always_inline bool close_of_kept_back(long fd, const bool btf)
 {
 	if (fd < 0 || fd >= RP_KEPT_BACK_FD_WORDS * 64)
 		return false;
-	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+	struct rp_kept_back_fds *kb = kept_back_set(false, btf);
 	if (!kb)
 		return false;
 	__u32 w = ((__u32)fd >> 6) & (RP_KEPT_BACK_FD_WORDS - 1);
@@ -983,9 +1026,9 @@ static __always_inline void strike_fd(struct rp_kept_back_fds *kb, long fd)
 /* A record that tells userspace of fds is about to be sent: none of them may stay in the
  * kept-back set, or their closes would be held back from a table that holds them. */
 static __always_inline void strike_made_fds(struct rp_syscall_record *rec, const struct rp_syscall_spec *spec,
-					    __u64 files)
+					    const bool btf)
 {
-	struct rp_kept_back_fds *kb = bpf_map_lookup_elem(&kept_back_fds, &files);
+	struct rp_kept_back_fds *kb = kept_back_set(false, btf);
 	if (!kb)
 		return;
 	strike_fd(kb, rec->ret);
@@ -1012,11 +1055,11 @@ static __always_inline bool record_filter_leaves_out(struct rp_syscall_record *r
 			return false;
 		}
 		if (spec_flags & RP_SPEC_MAKES_FD)
-			keep_back_fd(ret, current_files_of(btf));
+			keep_back_fd(ret, btf);
 		return true;
 	}
 	if (spec_flags & RP_SPEC_CLOSE_UNTRACKED)
-		return close_of_kept_back((int)rec->args[0], current_files_of(btf));
+		return close_of_kept_back((int)rec->args[0], btf);
 	return false;
 }
 
@@ -1117,7 +1160,7 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	if (ret >= 0 && !(rec->flags & RP_SYSCALL_RET_DIR) && open_slot(nr) >= 0 && fd_is_directory(ret, btf))
 		rec->flags |= RP_SYSCALL_RET_DIR;
 	if (spec_flags & RP_SPEC_MAKES_FD)
-		strike_made_fds(rec, spec, current_files_of(btf));
+		strike_made_fds(rec, spec, btf);
 	syscall_stat(nr, false);
 	/* A kill wakes the agent at once: it audits what the kernel did. */
 	submit(rec, size, rec->killed_by ? BPF_RB_FORCE_WAKEUP : wakeup_flag(size));
@@ -1407,9 +1450,11 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
 	/* A new fd table (a fork without CLONE_FILES) may sit where a freed one was: nothing
 	 * of that one's kept-back set may apply to it. */
-	__u64 child_files = (__u64)BPF_CORE_READ(child, files);
-	if (child_files != current_files())
-		bpf_map_delete_elem(&kept_back_fds, &child_files);
+	if (!use_task_storage) {
+		__u64 child_files = (__u64)BPF_CORE_READ(child, files);
+		if (child_files != current_files())
+			bpf_map_delete_elem(&kept_back_fds, &child_files);
+	}
 	/* A new process has its parent's name until it execs (as userspace copies it). */
 	__u32 parent_tgid = (__u32)(id >> 32);
 	if (rec.child_pid != parent_tgid) {
@@ -1441,8 +1486,10 @@ int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!use_task_storage)
 		bpf_map_delete_elem(&stash_hash, &rec.hdr.tid);
 	if (rec.group_dead) {
-		__u64 files = (__u64)BPF_CORE_READ(task, files);
-		bpf_map_delete_elem(&kept_back_fds, &files);
+		if (!use_task_storage) {
+			__u64 files = (__u64)BPF_CORE_READ(task, files);
+			bpf_map_delete_elem(&kept_back_fds, &files);
+		}
 		__u32 tgid = (__u32)(id >> 32);
 		bpf_map_delete_elem(&exec_comms, &tgid);
 	}

@@ -59,6 +59,7 @@ Result<std::unique_ptr<CaptureEngine>> CaptureEngine::Start(const CaptureOptions
   if (!features.task_storage) {
     bpf_map__set_autocreate(s->maps.stash_task, false);
     bpf_map__set_autocreate(s->maps.name_verdicts, false);
+    bpf_map__set_autocreate(s->maps.kept_back_task, false);
   }
   // One pair of syscall hooks: tp_btf reads the registers with plain loads, raw_tracepoint
   // with a helper call each (a third of the per-syscall cost on an open/read/close loop).
@@ -185,7 +186,8 @@ Status CaptureEngine::SetRecordFilter(const RecordFilterPlan& plan) {
   if (bpf_map_update_elem(masks_fd, &zero, &encoded->masks, BPF_ANY) != 0)
     return Error{"cannot update the record filter's masks: " + Errno(errno)};
   // Kept-back fds noted under an earlier filter may since have been closed and reused
-  // unseen (no fd was struck while no filter was in force): start from none.
+  // unseen (no fd was struck while no filter was in force): start from none. (With task
+  // storage the kernel's sets name their filter's generation and those are as good as none.)
   int kept_fd = bpf_map__fd(skel_->maps.kept_back_fds);
   uint64_t key = 0, next = 0;
   while (bpf_map_get_next_key(kept_fd, nullptr, &next) == 0) {
