@@ -40,6 +40,9 @@ void RegisterRunCommand(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--duration", flags->duration_s, "stop after this many seconds (default: until SIGINT/SIGTERM)");
   cmd->add_flag("--no-kernel-filter", flags->no_kernel_filter,
                  "send every record of a captured syscall (the kernel record filter off; same as capture.kernel_filter: false)");
+  cmd->add_flag("--hash-stash", flags->request.force_hash_stash,
+                 "keep the kernel's per-thread and per-process state in hash maps even if task storage works "
+                 "(what kernels before 5.11 get; for comparison and tests)");
   cmd->callback([flags, &global] {
     int rc = RunAgent(*flags, global);
     if (rc != 0) throw CLI::RuntimeError(rc);

@@ -99,6 +99,7 @@ class Agent::Impl {
     LiveCaptureOptions options;
     options.syscalls = CapturedSyscallsForRules(*detection_.rules);
     options.ring_buffer_bytes = config_.ring_buffer_mb << 20;
+    options.force_hash_stash = args_.force_hash_stash;
     options.containers = containers_.get();
     if (args_.duration.count() > 0) options.duration = args_.duration;  // zero: until a signal
     auto live = LiveCapture::Start(config_, options);

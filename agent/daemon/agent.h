@@ -20,6 +20,9 @@ struct RunRequest {
   DetectionRequest detection;
   ResponseRequest response;
   std::chrono::milliseconds duration{0};  // 0: until SIGINT or SIGTERM
+  // The kernel's per-thread and per-process state in hash maps even where task storage
+  // works: what older kernels get, for tests and comparison.
+  bool force_hash_stash = false;
 };
 
 class Agent {

@@ -75,6 +75,8 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& confi
   capture.force_raw_tracepoint = options.force_raw_tracepoint;
   if (options.force_raw_tracepoint && self->features_.tp_btf)
     spdlog::info("syscall hooks: raw_tracepoint, as asked (tp_btf is available)");
+  if (options.force_hash_stash && self->features_.task_storage)
+    spdlog::info("entry stash and per-process filter state: hash maps, as asked (task storage is available)");
   // Attach first, then read /proc: a process started in between is in one or the other.
   auto engine = CaptureEngine::Start(capture, self->features_,
                                      [raw = self.get()](std::span<const uint8_t> r) { raw->Handle(r); });

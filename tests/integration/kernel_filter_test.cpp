@@ -62,13 +62,14 @@ struct WorkloadRun {
 };
 
 // The alerts the workload caused (those naming its files), and what the agent said at the stop.
-WorkloadRun RunWorkload(bool filter, const std::string& dir) {
+WorkloadRun RunWorkload(bool filter, const std::string& dir, bool hash_stash = false) {
   WorkloadRun out;
   const std::string r = FalcoRulesDir();
   std::vector<std::string> args = {"run", "--rules", r + "/falco_rules.yaml", "--rules", r + "/falco-incubating_rules.yaml",
                                    "--rules", r + "/falco-sandbox_rules.yaml", "--rules",
                                    std::string(RIPOSTE_SOURCE_DIR) + "/rules", "--alerts-file", dir + "/alerts.json"};
   if (!filter) args.push_back("--no-kernel-filter");
+  if (hash_stash) args.push_back("--hash-stash");
   std::filesystem::remove(dir + "/alerts.json");
   AgentProcess agent(args, dir + (filter ? "/on.log" : "/off.log"));
   EXPECT_TRUE(agent.ready()) << agent.Log();
@@ -121,6 +122,20 @@ TEST(KernelFilter, FalcosRulesRaiseTheSameAlertsWithTheFilterOnAndOff) {
   EXPECT_GT(on.left_out, 600u) << ReadFileText(dir + "/on.log");
   EXPECT_EQ(off.left_out, 0u);
   EXPECT_LT(on.events, off.events);
+  std::filesystem::remove_all(kWork);
+}
+
+// Kernels without task storage keep the stash, the kept-back fds and the process names in
+// hash maps (the name clauses then are looked up on every open): the same alerts there too.
+TEST(KernelFilter, WithoutTaskStorageTheFilterRaisesTheSameAlerts) {
+  const std::string dir = "/tmp/riposte-kf-test-hash-logs";
+  std::filesystem::create_directories(dir);
+  WorkloadRun on = RunWorkload(true, dir, true);
+  WorkloadRun off = RunWorkload(false, dir, true);
+  EXPECT_EQ(on.alerts, off.alerts);
+  EXPECT_GE(on.alerts.size(), 4u);
+  EXPECT_NE(ReadFileText(dir + "/on.log").find("hash maps, as asked"), std::string::npos) << ReadFileText(dir + "/on.log");
+  EXPECT_GT(on.left_out, 600u) << ReadFileText(dir + "/on.log");
   std::filesystem::remove_all(kWork);
 }
 
