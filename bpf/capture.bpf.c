@@ -1321,6 +1321,46 @@ static __always_inline __u32 read_user_block(__u8 *dst, __u32 cap, unsigned long
 	return (__u32)len;
 }
 
+/* Kernels before 6.2 count rss in struct mm_rss_stat, later ones in percpu counters. */
+struct mm_rss_stat___old {
+	atomic_long_t count[4];
+} __attribute__((preserve_access_index));
+struct mm_struct___old {
+	struct mm_rss_stat___old rss_stat;
+} __attribute__((preserve_access_index));
+
+#define RP_MM_FILEPAGES 0
+#define RP_MM_ANONPAGES 1
+#define RP_MM_SWAPENTS 2
+#define RP_MM_SHMEMPAGES 3
+#define RP_PAGES_TO_KIB(n) ((n) << (12 - 10)) /* x86_64: 4 KiB pages */
+
+static __always_inline __s64 mm_counter(struct mm_struct *mm, int which)
+{
+	if (bpf_core_type_exists(struct mm_rss_stat___old))
+		return BPF_CORE_READ((struct mm_struct___old *)mm, rss_stat.count[which & 3].counter);
+	return BPF_CORE_READ(mm, rss_stat[which & 3].count);
+}
+
+/* The figures Falco's execve and clone events carry (its modern probe reads the same
+ * fields): the soft open-file limit, page faults, and memory in KiB. */
+static __always_inline void read_task_figures(struct task_struct *task, struct rp_task_figures *out)
+{
+	out->fdlimit = BPF_CORE_READ(task, signal, rlim[7 /* RLIMIT_NOFILE */].rlim_cur);
+	out->pgft_maj = BPF_CORE_READ(task, maj_flt);
+	out->pgft_min = BPF_CORE_READ(task, min_flt);
+	struct mm_struct *mm = BPF_CORE_READ(task, mm);
+	if (!mm) {
+		out->vm_size = out->vm_rss = out->vm_swap = 0;
+		return;
+	}
+	out->vm_size = RP_PAGES_TO_KIB(BPF_CORE_READ(mm, total_vm));
+	__s64 rss = mm_counter(mm, RP_MM_FILEPAGES) + mm_counter(mm, RP_MM_ANONPAGES) + mm_counter(mm, RP_MM_SHMEMPAGES);
+	__s64 swap = mm_counter(mm, RP_MM_SWAPENTS);
+	out->vm_rss = rss > 0 ? RP_PAGES_TO_KIB((__u64)rss) : 0;
+	out->vm_swap = swap > 0 ? RP_PAGES_TO_KIB((__u64)swap) : 0;
+}
+
 static __always_inline __u32 task_tty(struct task_struct *task)
 {
 	struct tty_struct *tty = BPF_CORE_READ(task, signal, tty);
@@ -1349,6 +1389,7 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	fill_header(&rec->hdr, id, RP_REC_PROC_EXEC);
 	rec->flags = 0;
 	rec->start_boottime_ns = BPF_CORE_READ(task, start_boottime);
+	read_task_figures(task, &rec->figures);
 	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	unsigned int level = BPF_CORE_READ(task, thread_pid, level);
 	rec->vpid = BPF_CORE_READ(task, thread_pid, numbers[level & 31].nr);
@@ -1446,6 +1487,7 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	rec.child_pid = BPF_CORE_READ(child, tgid);
 	rec.child_tid = BPF_CORE_READ(child, pid);
 	rec.child_start_boottime_ns = BPF_CORE_READ(child, start_boottime);
+	read_task_figures((struct task_struct *)ctx->args[0], &rec.parent_figures);
 	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
 	/* A new fd table (a fork without CLONE_FILES) may sit where a freed one was: nothing

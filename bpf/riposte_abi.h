@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 2
+#define RP_ABI_VERSION 3
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
@@ -101,8 +101,20 @@ struct rp_syscall_record {
 #define RP_EXE_WRITABLE (1u << 2)      /* exe inode is writable by the process' fsuid */
 #define RP_EXE_LOWER_LAYER (1u << 3)   /* exe on overlayfs but from a lower (image) layer */
 
+/* What a process' resources were when a record was taken (Falco's fdlimit, pgft_maj,
+ * pgft_min, vm_size, vm_rss and vm_swap parameters of execve and the clone family). */
+struct rp_task_figures {
+	__u64 fdlimit;  /* RLIMIT_NOFILE, soft */
+	__u64 pgft_maj; /* major page faults so far */
+	__u64 pgft_min; /* minor page faults so far */
+	__u64 vm_size;  /* KiB of address space (total_vm) */
+	__u64 vm_rss;   /* KiB resident: file, anonymous and shared memory pages */
+	__u64 vm_swap;  /* KiB swapped out */
+};
+
 struct rp_exec_record {
 	struct rp_record_header hdr;
+	struct rp_task_figures figures; /* the new program's, at exec */
 	__u64 start_boottime_ns; /* task->start_boottime: matches /proc/PID/stat starttime */
 	__u64 cap_effective;
 	__u64 cap_permitted;
@@ -131,6 +143,7 @@ struct rp_exec_record {
 
 struct rp_fork_record {
 	struct rp_record_header hdr; /* pid/tid: the parent */
+	struct rp_task_figures parent_figures; /* the parent's, as it forks */
 	__u64 child_start_boottime_ns;
 	__u32 child_pid;
 	__u32 child_tid;

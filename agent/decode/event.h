@@ -69,6 +69,7 @@ struct Event {
   uint32_t child_tid = 0;
   uint32_t child_vpid = 0;
   uint64_t child_start_boottime_ns = 0;
+  rp_task_figures parent_figures{};  // the parent's resources as it forked
 
   // kProcessExit
   int32_t exit_code = 0;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,15 @@ struct ProcessInfo {
   std::string cwd;
   bool args_truncated = false;
   bool env_truncated = false;
+
+  // Resources as the kernel last reported them (at exec, and at each fork or thread
+  // creation by this process): what Falco's execve and clone events print as fdlimit,
+  // pgft_maj, pgft_min, vm_size, vm_rss and vm_swap. Unknown for a process seen only in /proc.
+  struct Figures {
+    uint64_t fdlimit = 0, pgft_maj = 0, pgft_min = 0;
+    uint64_t vm_size_kib = 0, vm_rss_kib = 0, vm_swap_kib = 0;
+  };
+  std::optional<Figures> figures;
 
   // Executable facts, taken in the kernel at exec.
   uint64_t exe_ino = 0;

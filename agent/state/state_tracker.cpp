@@ -80,6 +80,12 @@ void StateTracker::Apply(Event& e) {
   e.process = p;
 }
 
+namespace {
+ProcessInfo::Figures FiguresOf(const rp_task_figures& f) {
+  return {f.fdlimit, f.pgft_maj, f.pgft_min, f.vm_size, f.vm_rss, f.vm_swap};
+}
+}  // namespace
+
 void StateTracker::ApplyExec(Event& e) {
   const rp_exec_record& r = *e.exec;
   ProcessInfo* existing = table_.Find(e.pid);
@@ -110,6 +116,7 @@ void StateTracker::ApplyExec(Event& e) {
   p.egid = r.egid;
   p.loginuid = r.loginuid;
   p.start_boottime_ns = r.start_boottime_ns;
+  p.figures = FiguresOf(r.figures);
   p.cap_effective = r.cap_effective;
   p.cap_permitted = r.cap_permitted;
   p.cap_inheritable = r.cap_inheritable;
@@ -136,11 +143,15 @@ void StateTracker::ApplyExec(Event& e) {
   e.process = table_.Put(std::move(p));
 }
 
+
 void StateTracker::ApplyFork(Event& e) {
+  ProcessInfo* parent = ProcessFor(e.pid);
+  if (parent) parent->figures = FiguresOf(e.parent_figures);
   if (e.child_pid == e.pid) return;  // a new thread: same process
   ProcessInfo child;
-  if (ProcessInfo* parent = ProcessFor(e.pid)) {
+  if (parent) {
     child = *parent;  // fork copies the fd table, cwd, credentials and image
+    child.figures->pgft_maj = child.figures->pgft_min = 0;  // a new task's own count starts at 0
   }
   child.pid = e.child_pid;
   child.ppid = e.pid;

@@ -1,12 +1,14 @@
 #include "state/state_tracker.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
 #include "decode/record_decoder.h"
+#include "rules/fields/process_params.h"
 #include "unit/record_builder.h"
 
 namespace riposte::testing {
@@ -43,6 +45,40 @@ TEST_F(StateTrackerTest, ExecFillsTheProcessFromTheKernelRecord) {
   EXPECT_EQ(ev.process->cwd, "/home/u");
   EXPECT_EQ(ev.process->container_id, "web");
   EXPECT_EQ(ev.process->comm, "tool");
+}
+
+// Falco's execve and clone events print the caller's open-file limit, page faults and
+// memory: the kernel reports them at exec and at each fork; a new process' own fault counts
+// start at zero; a process seen only in /proc has none (its parameters have no value).
+TEST_F(StateTrackerTest, ResourceFiguresComeFromExecAndFork) {
+  SeedShell(100, "/");
+  auto clone_of_100 = [&]() -> Event& { return Apply(SyscallRecord(SYS_clone, 101, {SIGCHLD}, {}, {}, 100)); };
+  EXPECT_FALSE(ProcessParamOf(clone_of_100(), tracker.processes(), "fdlimit").has_value());
+  auto exec = ExecRecord(100, 1, "/bin/x", {"x"});
+  reinterpret_cast<rp_exec_record*>(exec.storage.data())->figures = {1024, 2, 300, 4096, 1200, 0};
+  Apply(exec);
+  const ProcessInfo* p = tracker.processes().Find(100);
+  ASSERT_TRUE(p && p->figures);
+  EXPECT_EQ(p->figures->fdlimit, 1024u);
+  EXPECT_EQ(p->figures->pgft_min, 300u);
+  EXPECT_EQ(p->figures->vm_rss_kib, 1200u);
+  auto fork = ForkRecord(100, 101);
+  reinterpret_cast<rp_fork_record*>(fork.storage.data())->parent_figures = {2048, 3, 400, 8192, 2400, 8};
+  Apply(fork);
+  const ProcessInfo* child = tracker.processes().Find(101);
+  ASSERT_TRUE(child && child->figures);
+  EXPECT_EQ(child->figures->fdlimit, 2048u);
+  EXPECT_EQ(child->figures->vm_size_kib, 8192u);
+  EXPECT_EQ(child->figures->pgft_min, 0u);
+  EXPECT_EQ(child->figures->pgft_maj, 0u);
+  Event& clone = clone_of_100();
+  std::string shown;
+  for (const char* name : {"fdlimit", "pgft_maj", "pgft_min", "vm_size", "vm_rss", "vm_swap"}) {
+    auto v = ProcessParamOf(clone, tracker.processes(), name);
+    ASSERT_TRUE(v.has_value()) << name;
+    shown += v->text + " ";
+  }
+  EXPECT_EQ(shown, "2048 3 400 8192 2400 8 ");  // the parent's, as it forked
 }
 
 TEST_F(StateTrackerTest, ExecDropsCloseOnExecFdsAndKeepsTheRest) {

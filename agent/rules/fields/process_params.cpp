@@ -76,6 +76,13 @@ std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTab
   // execve's uid and gid are ids shown by name; the clone family's are plain numbers.
   if (name == "uid") return exec ? Id(ArgKind::kUid, p->uid) : Number(p->uid, std::to_string(p->uid));
   if (name == "gid") return exec ? Id(ArgKind::kGid, p->gid) : Number(p->gid, std::to_string(p->gid));
+  if (p->figures) {
+    const ProcessInfo::Figures& f = *p->figures;
+    for (auto [param, value] : {std::pair{"fdlimit", f.fdlimit}, std::pair{"pgft_maj", f.pgft_maj},
+                                std::pair{"pgft_min", f.pgft_min}, std::pair{"vm_size", f.vm_size_kib},
+                                std::pair{"vm_rss", f.vm_rss_kib}, std::pair{"vm_swap", f.vm_swap_kib}})
+      if (name == param) return Number(static_cast<int64_t>(value), std::to_string(value));
+  }
   if (!exec) return std::nullopt;
   if (name == "tty") return Number(p->tty, std::to_string(p->tty));
   if (name == "pgid" || name == "vpgid") return Pid(processes, p->pgid);
