@@ -1273,6 +1273,89 @@ static __always_inline void read_inode_times(struct inode *inode, struct rp_exec
 	}
 }
 
+/* Whether `id` falls inside one of the map's extents (the kernel's map_id_up finds one).
+ * Maps of more than five extents keep them out of line: not searched, so not mapped. */
+static __always_inline bool id_mapped(struct uid_gid_map *map, __u32 id)
+{
+	__u32 n = BPF_CORE_READ(map, nr_extents);
+	if (n > 5)
+		return false;
+	for (int i = 0; i < 5; i++) {
+		if (i >= n)
+			break;
+		__u32 lower = BPF_CORE_READ(map, extent[i].lower_first);
+		__u32 count = BPF_CORE_READ(map, extent[i].count);
+		if (id >= lower && id - lower < count)
+			return true;
+	}
+	return false;
+}
+
+/* Whether the credentials' supplementary groups hold gid (the first 32 of them). */
+static __always_inline bool in_supplementary_groups(const struct cred *cred, __u32 gid)
+{
+	struct group_info *gi = BPF_CORE_READ(cred, group_info);
+	if (!gi)
+		return false;
+	int n = BPF_CORE_READ(gi, ngroups);
+	for (int i = 0; i < 32; i++) {
+		if (i >= n)
+			break;
+		kgid_t g = {};
+		bpf_probe_read_kernel(&g, sizeof(g), __builtin_preserve_access_index(&gi->gid[i]));
+		if (g.val == gid)
+			return true;
+	}
+	return false;
+}
+
+#define SB_RDONLY_ 1
+#define S_IMMUTABLE_ 8
+#define S_IFREG_ 0100000
+#define S_IFLNK_ 0120000
+#define CAP_DAC_OVERRIDE_ 1
+#define CAP_FOWNER_ 3
+
+/* Whether the new program may write its own executable: the test Falco's modern probe makes
+ * for EXE_WRITABLE (not a read-only or immutable file; the owner; the group or others' write
+ * bit; CAP_DAC_OVERRIDE or CAP_FOWNER with the file's ids mapped in the caller's user
+ * namespace). POSIX ACLs are not consulted, as Falco does not. */
+static __always_inline bool exe_writable(struct inode *inode)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	umode_t mode = BPF_CORE_READ(inode, i_mode);
+	umode_t fmt = mode & S_IFMT;
+	unsigned long s_flags = BPF_CORE_READ(inode, i_sb, s_flags);
+	if ((s_flags & SB_RDONLY_) && (fmt == S_IFREG_ || fmt == S_IFDIR_ || fmt == S_IFLNK_))
+		return false;
+	if (BPF_CORE_READ(inode, i_flags) & S_IMMUTABLE_)
+		return false;
+	__u32 i_uid = BPF_CORE_READ(inode, i_uid.val);
+	__u32 i_gid = BPF_CORE_READ(inode, i_gid.val);
+	if (i_uid == (__u32)-1 || i_gid == (__u32)-1)
+		return false;
+	const struct cred *cred = BPF_CORE_READ(task, cred);
+	if (!cred)
+		return false;
+	__u32 fsuid = BPF_CORE_READ(cred, fsuid.val);
+	if (fsuid == i_uid)
+		return true;
+	__u32 m = mode;
+	if (BPF_CORE_READ(cred, fsgid.val) == i_gid || in_supplementary_groups(cred, i_gid))
+		m >>= 3;
+	if (m & 2 /* MAY_WRITE */)
+		return true;
+	struct user_namespace *ns = BPF_CORE_READ(cred, user_ns);
+	if (!ns)
+		return false;
+	__u64 caps = BPF_CORE_READ(cred, cap_effective.val);
+	bool uid_mapped = id_mapped(__builtin_preserve_access_index(&ns->uid_map), i_uid);
+	bool gid_mapped = id_mapped(__builtin_preserve_access_index(&ns->gid_map), i_gid);
+	if ((caps & (1ull << CAP_DAC_OVERRIDE_)) && uid_mapped && gid_mapped)
+		return true;
+	return (caps & (1ull << CAP_FOWNER_)) && uid_mapped;
+}
+
 static __always_inline __u32 exe_facts(struct file *exe, struct rp_exec_record *rec)
 {
 	__u32 facts = 0;
@@ -1281,6 +1364,8 @@ static __always_inline __u32 exe_facts(struct file *exe, struct rp_exec_record *
 		return 0;
 	rec->exe_ino = BPF_CORE_READ(inode, i_ino);
 	read_inode_times(inode, rec);
+	if (exe_writable(inode))
+		facts |= RP_EXE_WRITABLE;
 
 	/* memfd files are named "memfd:<name>" on the internal shmem mount. */
 	const unsigned char *dname = BPF_CORE_READ(exe, f_path.dentry, d_name.name);

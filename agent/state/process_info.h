@@ -57,6 +57,7 @@ struct ProcessInfo {
   bool exe_from_memfd = false;
   bool exe_upper_layer = false;
   bool exe_lower_layer = false;
+  bool exe_writable = false;  // the new program may write its executable (Falco's EXE_WRITABLE)
 
   std::string cgroup;        // path in the hierarchy the agent reads
   std::string container_id;  // "" for a host process

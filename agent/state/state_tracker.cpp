@@ -136,6 +136,7 @@ void StateTracker::ApplyExec(Event& e) {
   p.exe_from_memfd = r.exe_flags & RP_EXE_FROM_MEMFD;
   p.exe_upper_layer = r.exe_flags & RP_EXE_UPPER_LAYER;
   p.exe_lower_layer = r.exe_flags & RP_EXE_LOWER_LAYER;
+  p.exe_writable = r.exe_flags & RP_EXE_WRITABLE;
   p.cgroup = std::string(e.cgroup);
   AssignContainer(p);
   p.pidns_inum = r.pidns_inum;

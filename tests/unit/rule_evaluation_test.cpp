@@ -267,7 +267,7 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   ASSERT_TRUE(Fires("evt.type = execve", exec, &out, "%evt.args"));
   EXPECT_EQ(out.substr(0, out.find(" cap_inheritable")),
             "res=0 exe=cat args=/etc/shadow. tid=30(cat) pid=30(cat) ptid=20(bash) cwd=<NA> comm=cat tty=0 "
-            "vpgid=20(bash) loginuid=-1(<NONE>)");
+            "vpgid=20(bash) loginuid=-1(<NONE>) flags=0");
   EXPECT_NE(out.find("uid=0(root) trusted_exepath=/usr/bin/cat pgid=20(bash) gid=0(root) filename=/usr/bin/cat"),
             std::string::npos) << out;
   // Conditions compare the numbers underneath.
@@ -497,14 +497,14 @@ TEST_F(RuleEvaluation, MoreProcessFields) {
 
 // A Falco field riposte has no value for loads with a warning, and a check on it is false.
 TEST_F(RuleEvaluation, FieldsWithoutValueWarnAndNeverMatch) {
-  auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: T\n  desc: t\n  condition: evt.type = openat and proc.vmrss > 0\n"
+  auto set = RuleSet::LoadTexts({{"t.yaml", "- rule: T\n  desc: t\n  condition: evt.type = openat and thread.exectime > 0\n"
                                             "  output: o\n  priority: WARNING\n"}});
   ASSERT_FALSE(set->has_errors());
   bool warned = false;
-  for (const auto& m : set->messages()) warned |= m.text.find("'proc.vmrss' has no value") != std::string::npos;
+  for (const auto& m : set->messages()) warned |= m.text.find("'thread.exectime' has no value") != std::string::npos;
   EXPECT_TRUE(warned);
   EXPECT_TRUE(Evaluate(std::move(set), OpenShadow()).empty());
-  EXPECT_FALSE(Fires("proc.vmrss exists", OpenShadow()));
+  EXPECT_FALSE(Fires("thread.exectime exists", OpenShadow()));
 }
 
 TEST_F(RuleEvaluation, ARulesOutputIsTrimmedAsFalcoTrimsIt) {

@@ -81,6 +81,23 @@ TEST_F(StateTrackerTest, ResourceFiguresComeFromExecAndFork) {
   EXPECT_EQ(shown, "2048 3 400 8192 2400 8 ");  // the parent's, as it forked
 }
 
+// execve's flags parameter: Falco's names in its table's order, "0" for none.
+TEST_F(StateTrackerTest, ExecFlagsNameTheExecutablesFacts) {
+  SeedShell(100, "/");
+  auto exec = ExecRecord(100, 1, "/bin/x", {"x"});
+  reinterpret_cast<rp_exec_record*>(exec.storage.data())->exe_flags = RP_EXE_UPPER_LAYER | RP_EXE_WRITABLE;
+  Apply(exec);
+  Event& ev = Apply(SyscallRecord(SYS_execve, 0, {}, "/bin/x", {}, 100));
+  auto flags = ProcessParamOf(ev, tracker.processes(), "flags");
+  ASSERT_TRUE(flags.has_value());
+  EXPECT_EQ(flags->text, "EXE_WRITABLE|EXE_UPPER_LAYER");
+  EXPECT_EQ(flags->args_text, "3(EXE_WRITABLE|EXE_UPPER_LAYER)");
+  EXPECT_TRUE(tracker.processes().Find(100)->exe_writable);
+  Apply(ExecRecord(100, 1, "/bin/y", {"y"}));
+  Event& plain = Apply(SyscallRecord(SYS_execve, 0, {}, "/bin/y", {}, 100));
+  EXPECT_EQ(ProcessParamOf(plain, tracker.processes(), "flags")->args_text, "0");
+}
+
 TEST_F(StateTrackerTest, ExecDropsCloseOnExecFdsAndKeepsTheRest) {
   SeedShell(100, "/");
   Apply(SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY | O_CLOEXEC}, "/a"));

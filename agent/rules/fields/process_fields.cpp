@@ -143,6 +143,8 @@ std::vector<FieldDef> ProcessFields() {
       {"proc.is_exe_upper_layer", K::kBool, A::kNone, "executable is in an overlayfs upper layer (added after the container started)",
        PROC(Bool(out, p->exe_upper_layer))},
       {"proc.is_exe_from_memfd", K::kBool, A::kNone, "executable is a memfd (fileless)", PROC(Bool(out, p->exe_from_memfd))},
+      {"proc.is_exe_writable", K::kBool, A::kNone, "the process may write its own executable (tested by the kernel at exec)",
+       PROC(Bool(out, p->exe_writable))},
       {"proc.exe_ino", K::kInt, A::kNone, "executable's inode number", PROC(Num(c, out, static_cast<int64_t>(p->exe_ino)))},
       {"proc.exe_ino.ctime", K::kInt, A::kNone, "executable's inode change time, ns since the epoch", PROC(Num(c, out, p->exe_ctime_ns))},
       {"proc.exe_ino.mtime", K::kInt, A::kNone, "executable's modification time, ns since the epoch", PROC(Num(c, out, p->exe_mtime_ns))},

@@ -13,13 +13,18 @@ using V = std::vector<FieldValue>;
 
 constexpr std::string_view kNoScheduler =
     "no value in riposte: Falco computes it from scheduler switch events, which riposte does not capture";
-constexpr std::string_view kNoMemory =
-    "no value in riposte: Falco takes it from the exec and clone records' memory counters, which riposte's do not carry";
 
 // Falco lists a thread's cgroups as "controller=path", one per controller. On the unified
 // (v2) hierarchy every controller has the same path, which is what riposte knows: it is
 // printed for the hierarchy as a whole, "unified=PATH".
 std::string CgroupsText(const ProcessInfo& p) { return p.cgroup.empty() ? std::string() : "unified=" + p.cgroup; }
+
+// A figure the kernel reported for the process at its exec or last fork (times Scale).
+template <uint64_t ProcessInfo::Figures::*Member, uint64_t Scale = 1>
+void FigureValue(EvalContext& c, const FieldArg&, V& out) {
+  if (const ProcessInfo* p = c.event.process; p && p->figures)
+    out.push_back({{}, static_cast<int64_t>(p->figures.value().*Member * Scale)});
+}
 
 }  // namespace
 
@@ -54,25 +59,25 @@ std::vector<FieldDef> ThreadFields() {
       NoValue("thread.cpu", K::kString, A::kNone, kNoScheduler),
       NoValue("thread.cpu.user", K::kString, A::kNone, kNoScheduler),
       NoValue("thread.cpu.system", K::kString, A::kNone, kNoScheduler),
-      NoValue("thread.pfmajor", K::kInt, A::kNone, kNoMemory),
-      NoValue("thread.pfminor", K::kInt, A::kNone, kNoMemory),
-      NoValue("thread.vmsize", K::kInt, A::kNone, kNoMemory),
-      NoValue("thread.vmrss", K::kInt, A::kNone, kNoMemory),
-      NoValue("thread.vmsize.b", K::kInt, A::kNone, kNoMemory),
-      NoValue("thread.vmrss.b", K::kInt, A::kNone, kNoMemory),
-      NoValue("proc.vmsize", K::kInt, A::kNone, kNoMemory),
-      NoValue("proc.vmrss", K::kInt, A::kNone, kNoMemory),
-      NoValue("proc.vmswap", K::kInt, A::kNone, kNoMemory),
-      NoValue("proc.fdlimit", K::kInt, A::kNone,
-              "no value in riposte: Falco takes the open-file limit from the exec record, which riposte's does not carry"),
+      // Falco keeps these per thread; riposte per process, as the kernel last reported them
+      // (at the process' exec or its last fork): none for a process known only from /proc.
+      {"thread.pfmajor", K::kInt, A::kNone, "major page faults (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::pgft_maj>},
+      {"thread.pfminor", K::kInt, A::kNone, "minor page faults (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::pgft_min>},
+      {"thread.vmsize", K::kInt, A::kNone, "address space, KiB (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_size_kib>},
+      {"thread.vmrss", K::kInt, A::kNone, "resident memory, KiB (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_rss_kib>},
+      {"thread.vmsize.b", K::kInt, A::kNone, "address space, bytes (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_size_kib, 1024>},
+      {"thread.vmrss.b", K::kInt, A::kNone, "resident memory, bytes (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_rss_kib, 1024>},
+      {"proc.vmsize", K::kInt, A::kNone, "address space, KiB (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_size_kib>},
+      {"proc.vmrss", K::kInt, A::kNone, "resident memory, KiB (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_rss_kib>},
+      {"proc.vmswap", K::kInt, A::kNone, "swapped-out memory, KiB (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::vm_swap_kib>},
+      {"proc.fdlimit", K::kInt, A::kNone, "the soft limit of open files (RLIMIT_NOFILE) (at the process' exec or last fork)", FigureValue<&ProcessInfo::Figures::fdlimit>},
       NoValue("proc.fdusage", K::kString, A::kNone,
-              "no value in riposte: the ratio of open fds to proc.fdlimit, which riposte does not have"),
+              "no value in riposte: the share of proc.fdlimit in use needs every open fd, and riposte's fd tables hold only "
+              "those records told it of (the kernel record filter leaves most out)"),
       NoValue("proc.nthreads", K::kInt, A::kNone,
               "no value in riposte: the state stage keeps processes, not their threads"),
       NoValue("proc.nchilds", K::kInt, A::kNone,
               "no value in riposte: the state stage keeps processes, not their threads"),
-      NoValue("proc.is_exe_writable", K::kBool, A::kNone,
-              "no value in riposte yet: the kernel program does not test the executable's write permission"),
   };
 }
 
