@@ -4,16 +4,29 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 namespace riposte {
 namespace {
 
+// The files the tests write, removed when the test program ends (after a failing test too:
+// these piled up in /tmp, one per test and run).
+struct WrittenFiles {
+  std::vector<std::string> paths;
+  ~WrittenFiles() {
+    for (const auto& p : paths) std::filesystem::remove(p);
+  }
+};
+
 std::string Write(const std::string& text) {
   static int n = 0;
+  static WrittenFiles written;
   std::string path = "/tmp/riposte-config-" + std::to_string(getpid()) + "-" + std::to_string(n++) + ".yaml";
   std::ofstream(path) << text;
+  written.paths.push_back(path);
   return path;
 }
 
