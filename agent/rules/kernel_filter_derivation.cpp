@@ -387,10 +387,11 @@ void FieldsOf(const CondNode& n, std::set<std::string>& out) {
 bool IsFdKind(ArgKind k) { return k == ArgKind::kFd; }
 
 // fd fields with a value only for a socket: an fd a left-out open made is a file, for
-// which they have none whether userspace knows the fd or not.
+// which they have none whether userspace knows the fd or not. (fd.l4proto is not one: a
+// file's is "<NA>", as Falco's.)
 bool SocketOnly(const std::string& f) {
   static const std::set<std::string, std::less<>> kFields = {
-      "fd.sockfamily", "fd.connected", "fd.l4proto", "fd.lip", "fd.rip", "fd.sip", "fd.cip",
+      "fd.sockfamily", "fd.connected", "fd.lip", "fd.rip", "fd.sip", "fd.cip",
       "fd.ip", "fd.lport", "fd.rport", "fd.sport", "fd.cport", "fd.port", "fd.lnet", "fd.rnet", "fd.snet",
       "fd.cnet", "fd.net", "fd.lip.name", "fd.rip.name", "fd.sip.name", "fd.cip.name", "fd.lproto", "fd.rproto",
       "fd.sproto", "fd.cproto", "fd.proto"};

@@ -296,6 +296,16 @@ TEST_F(RuleEvaluation, OpenPredicatesAndEnvironmentAnswerOnEveryEvent) {
   EXPECT_EQ(out, "false||xterm");
 }
 
+// fd.l4proto as Falco answers it: "<NA>" (a value) for an fd that is not an IP socket, no
+// value for a failed open.
+TEST_F(RuleEvaluation, L4ProtoOfAFileIsNotApplicable) {
+  std::string out;
+  ASSERT_TRUE(Fires("fd.l4proto = \"<NA>\" and fd.l4proto exists", OpenShadow(), &out, "%fd.l4proto"));
+  EXPECT_EQ(out, "<NA>");
+  auto failed = SyscallRecord(SYS_openat, -2, {static_cast<uint64_t>(AT_FDCWD), 0, 0}, "/nope", {}, 30);
+  EXPECT_TRUE(Fires("evt.type = openat and not fd.l4proto exists", failed));
+}
+
 TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {
   EXPECT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
   auto rec = SyscallRecord(SYS_connect, 0, {5}, {}, {}, 30);

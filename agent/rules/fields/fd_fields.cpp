@@ -120,9 +120,12 @@ std::vector<FieldDef> FdFields() {
        FD(out.push_back({FdTypeChar(f->type), 0}))},
       {"fd.sockfamily", K::kString, A::kNone, "ip or unix",
        FD(if (IsInet(*f)) out.push_back({"ip", 0}); else if (f->type == FdType::kUnix) out.push_back({"unix", 0}))},
-      {"fd.l4proto", K::kString, A::kNone, "tcp, udp, icmp or raw",
+      // As Falco: an fd that is not an IP socket answers "<NA>" (a value: its protocol is
+      // not applicable), a failed open's none.
+      {"fd.l4proto", K::kString, A::kNone, "tcp, udp, icmp or raw; <NA> for an fd that is not an IP socket",
        FD(if (IsInet(*f)) out.push_back({f->tuple.protocol == IPPROTO_TCP ? "tcp" : f->tuple.protocol == IPPROTO_UDP ? "udp"
-                                          : f->tuple.protocol == IPPROTO_ICMP || f->tuple.protocol == IPPROTO_ICMPV6 ? "icmp" : "raw", 0}))},
+                                          : f->tuple.protocol == IPPROTO_ICMP || f->tuple.protocol == IPPROTO_ICMPV6 ? "icmp" : "raw", 0});
+          else if (!f->failed_open) out.push_back({"<NA>", 0}))},
       {"fd.connected", K::kBool, A::kNone, "a socket with a peer",
        FD(if (IsInet(*f)) { bool b = f->tuple.remote_port != 0; out.push_back({b ? "true" : "false", b}); })},
       {"fd.name_changed", K::kBool, A::kNone, "the fd's name changed with this event (riposte: always false)",
