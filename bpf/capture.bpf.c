@@ -708,46 +708,6 @@ static __always_inline bool fd_is_directory(long fd, const bool btf)
 	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR_;
 }
 
-/* Clean: absolute, and normalising would leave it as it is (no "//", no "..", no "/./",
- * no trailing "/" or "/."). Only then is the path the process passed the path rules see.
- * The scan runs under bpf_loop: one callback to verify, however long the path. */
-struct clean_scan {
-	const __u8 *data;
-	__u32 len;
-	__u32 window; /* the two bytes before this one */
-	int clean;    /* -1 while scanning */
-};
-
-static long clean_scan_step(__u64 i, struct clean_scan *s)
-{
-	if (i >= RP_PATH_MAX || i >= s->len) {
-		s->clean = 0; /* no NUL where the length says: not ours to judge */
-		return 1;
-	}
-	__u8 c = s->data[i & (RP_PATH_MAX - 1)];
-	__u8 prev1 = s->window & 0xff, prev2 = (s->window >> 8) & 0xff;
-	if ((prev1 == '/' && c == '/') || (prev1 == '.' && c == '.') ||
-	    (prev2 == '/' && prev1 == '.' && (c == '/' || c == 0))) {
-		s->clean = 0;
-		return 1;
-	}
-	if (c == 0) {
-		s->clean = !(prev1 == '/' && i > 1);
-		return 1;
-	}
-	s->window = (s->window << 8) | c;
-	return 0;
-}
-
-static __always_inline bool path_is_clean(const __u8 *data, __u32 len)
-{
-	if (data[0] != '/')
-		return false;
-	struct clean_scan s = {.data = data, .len = len, .window = 0, .clean = -1};
-	bpf_loop(RP_PATH_MAX, clean_scan_step, &s, 0);
-	return s.clean == 1;
-}
-
 /* The trie's value for a clean path: the clauses of every listed prefix of it (0: none). */
 static __always_inline int trie_clauses(const __u8 *data, __u32 len, __u64 *clauses)
 {
@@ -774,15 +734,9 @@ static __always_inline int trie_clauses(const __u8 *data, __u32 len, __u64 *clau
  * times the kill check's branches exceeded the verifier's budget). */
 __noinline int path_clauses(struct rp_syscall_record *rec, __u32 len, __u64 generation, __u64 *clauses)
 {
-	if (!rec || !clauses)
+	if (!rec || !clauses || len < 2 || len > RP_PATH_MAX)
 		return -1;
 	const __u8 *data = rec->data;
-	if (len > RP_PATH_KEY_BYTES) {
-		/* Rare: scanned a byte at a time, compared on its first 256 bytes, not cached. */
-		if (!path_is_clean(data, len))
-			return -1;
-		return trie_clauses(data, len, clauses);
-	}
 	__u32 zero = 0;
 	struct rp_path_verdict *scan = bpf_map_lookup_elem(&path_scan_scratch, &zero);
 	if (!scan)
@@ -796,8 +750,10 @@ __noinline int path_clauses(struct rp_syscall_record *rec, __u32 len, __u64 gene
 	 * length (which exceeded the verifier's budget). */
 	scan->len = len;
 	__u32 n = *(volatile __u32 *)&scan->len;
-	if (n < 2 || n > RP_PATH_KEY_BYTES)
+	if (n < 2 || n > RP_PATH_MAX)
 		return -1;
+	if (n > RP_PATH_KEY_BYTES)
+		return trie_clauses(data, n, clauses); /* rare: compared on its first 256 bytes, not remembered */
 	__u32 slot = (__u32)(hash ^ (hash >> 29)) & (RP_PATH_VERDICT_SLOTS - 1);
 	struct rp_path_verdict *known = bpf_map_lookup_elem(&path_verdicts, &slot);
 	if (!known)

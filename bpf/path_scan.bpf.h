@@ -33,8 +33,9 @@ static __always_inline __u64 rp_load_word(const __u8 *p)
 
 /*
  * data[0..n) is a path and its NUL (n counts it, as bpf_probe_read_user_str returns it),
- * with at least RP_PATH_KEY_BYTES + 16 bytes readable from data. n must be 2..RP_PATH_KEY_BYTES.
- * Writes the path's words, zero past the NUL, to words[0..(n+7)/8) and returns its hash;
+ * with at least RP_PATH_MAX + 16 bytes readable from data. n must be 2..RP_PATH_MAX.
+ * Writes the path's first RP_PATH_KEY_BYTES as words, zero past the NUL, to
+ * words[0..min(n, RP_PATH_KEY_BYTES)/8 rounded up) and returns a hash of the whole path;
  * *clean says whether the path is clean: absolute, and no "//", no "..", no "/./" or "/."
  * at the end, no "/" at the end but for "/" itself.
  *
@@ -47,8 +48,8 @@ static __always_inline __u64 rp_load_word(const __u8 *p)
 static __always_inline __u64 rp_scan_path(const __u8 *data, __u32 n, __u64 *words, bool *clean)
 {
 	__u64 hash = 0x9e3779b97f4a7c15ull ^ n;
-	__u64 bad = data[0] != '/' || data[(n - 1) & (RP_PATH_KEY_BYTES - 1)] != 0;
-	for (__u32 k = 0; k < RP_PATH_KEY_BYTES / 8; k++) {
+	__u64 bad = data[0] != '/' || data[(n - 1) & (RP_PATH_MAX - 1)] != 0;
+	for (__u32 k = 0; k < RP_PATH_MAX / 8; k++) {
 		__u32 off = k * 8;
 		if (off >= n)
 			break;
@@ -69,7 +70,8 @@ static __always_inline __u64 rp_scan_path(const __u8 *data, __u32 n, __u64 *word
 		__u64 mine = bytes >= 8 ? ~0ull : (1ull << (bytes * 8)) - 1;
 		bad |= lane_bad & live;
 		w0 &= mine;
-		words[k & (RP_PATH_KEY_BYTES / 8 - 1)] = w0;
+		if (k < RP_PATH_KEY_BYTES / 8)
+			words[k] = w0;
 		hash = (hash ^ w0) * 0xff51afd7ed558ccdull;
 		hash ^= hash >> 32;
 	}

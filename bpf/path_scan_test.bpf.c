@@ -18,11 +18,11 @@ struct rp_path_scan_io {
 	__u32 len; /* bytes with the NUL */
 	__u32 clean;
 	__u64 hash;
-	__u8 data[RP_PATH_KEY_BYTES];
+	__u8 data[RP_PATH_MAX];
 };
 
 struct path_scan_buf {
-	__u8 data[RP_PATH_KEY_BYTES + 16];
+	__u8 data[RP_PATH_MAX + 16];
 	__u64 words[RP_PATH_KEY_BYTES / 8];
 };
 
@@ -44,13 +44,14 @@ int rp_path_scan(struct rp_path_scan_io *io)
 	if (!b)
 		return 1;
 	__u32 n = io->len;
-	if (n < 2 || n > RP_PATH_KEY_BYTES)
+	if (n < 2 || n > RP_PATH_MAX)
 		return 2;
-	if (bpf_probe_read_kernel(b->data, RP_PATH_KEY_BYTES, io->data))
-		return 3;
+	/* Leftovers everywhere, then the path over them (a branch per byte would give the
+	 * verifier a state per path length). */
 	for (__u32 i = 0; i < sizeof(b->data); i++)
-		if (i >= n)
-			b->data[i] = garbage;
+		b->data[i] = garbage;
+	if (bpf_probe_read_kernel(b->data, n, io->data))
+		return 3;
 	bool clean = false;
 	io->hash = rp_scan_path(b->data, n, b->words, &clean);
 	io->clean = clean;

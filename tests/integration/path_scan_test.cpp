@@ -25,7 +25,7 @@ struct ScanIo {
   uint32_t len;
   uint32_t clean;
   uint64_t hash;
-  uint8_t data[RP_PATH_KEY_BYTES];
+  uint8_t data[RP_PATH_MAX];
 };
 
 struct ScanResult {
@@ -82,9 +82,9 @@ std::vector<std::string> Corpus() {
     level = std::move(next);
     out.insert(out.end(), level.begin(), level.end());
   }
-  // Longer paths: a clean one of each length up to the key's bytes, and each with a bad
-  // pattern placed across every word edge.
-  for (size_t len = 2; len < RP_PATH_KEY_BYTES; ++len) {
+  // Longer paths: a clean one of each length up to the longest the kernel keeps, and each
+  // with a bad pattern placed across every word edge.
+  for (size_t len = 2; len < RP_PATH_MAX; ++len) {
     std::string clean = "/";
     while (clean.size() < len) clean += (clean.size() % 7 == 0) ? '/' : 'x';
     if (clean.back() == '/') clean.back() = 'y';
@@ -100,7 +100,7 @@ std::vector<std::string> Corpus() {
   std::mt19937 rng(1234);
   const char pool[] = "//..abc/";
   for (int i = 0; i < 20000; ++i) {
-    size_t len = 1 + rng() % (RP_PATH_KEY_BYTES - 1);
+    size_t len = 1 + rng() % (RP_PATH_MAX - 1);
     std::string p = "/";
     while (p.size() < len) p += pool[rng() % (sizeof(pool) - 1)];
     out.push_back(p);
@@ -116,7 +116,7 @@ TEST(PathScan, KernelScanCallsCleanExactlyThePathsUserspaceDoes) {
       << "the path scan test program did not load (root and a kernel with BPF_PROG_TYPE_SYSCALL are needed)";
   size_t clean_paths = 0, checked = 0;
   for (const auto& path : Corpus()) {
-    if (path.empty() || path.size() + 1 > RP_PATH_KEY_BYTES) continue;
+    if (path.empty() || path.size() + 1 > RP_PATH_MAX) continue;
     const bool want = IsCleanPath(path);
     const ScanResult a = zero.Scan(path);
     ASSERT_EQ(a.clean, want) << "'" << path << "' (" << path.size() << " bytes)";
