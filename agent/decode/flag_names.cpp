@@ -138,6 +138,11 @@ std::string CloneFlagsName(uint64_t flags) {
                    {CLONE_NEWNET, "CLONE_NEWNET"}, {CLONE_IO, "CLONE_IO"}});
 }
 
+std::string ExecFlagsName(uint32_t falco_flags) {
+  return JoinBits(falco_flags, {{kFalcoExeWritable, "EXE_WRITABLE"}, {kFalcoExeUpperLayer, "EXE_UPPER_LAYER"},
+                                {kFalcoExeFromMemfd, "EXE_FROM_MEMFD"}, {kFalcoExeLowerLayer, "EXE_LOWER_LAYER"}});
+}
+
 std::string SocketFamilyName(uint64_t family) {
   switch (family) {
     case AF_UNIX: return "AF_UNIX";

@@ -16,6 +16,11 @@ std::string SignalName(int sig);
 std::string ChmodModeName(uint64_t mode);
 std::string PtraceRequestName(uint64_t request);
 std::string CloneFlagsName(uint64_t flags);
+// execve's flags in Falco's encoding (EXE_WRITABLE 1, EXE_UPPER_LAYER 2, EXE_FROM_MEMFD 4,
+// EXE_LOWER_LAYER 8), named in that order: "EXE_WRITABLE|EXE_UPPER_LAYER".
+inline constexpr uint32_t kFalcoExeWritable = 1, kFalcoExeUpperLayer = 2, kFalcoExeFromMemfd = 4,
+                          kFalcoExeLowerLayer = 8;
+std::string ExecFlagsName(uint32_t falco_flags);
 std::string SocketFamilyName(uint64_t family);
 std::string SocketTypeName(uint64_t type);
 std::string ErrnoName(int64_t err);  // "ENOENT" for 2; "" when unknown

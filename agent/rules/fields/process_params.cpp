@@ -1,10 +1,10 @@
 #include "rules/fields/process_params.h"
 
 #include <cstdio>
-#include <tuple>
 
 #include "common/wall_time.h"
 #include "decode/arg_format.h"
+#include "decode/flag_names.h"
 #include "state/process_info.h"
 
 namespace riposte {
@@ -98,19 +98,11 @@ std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTab
     return ProcessParamValue{when, when, ns, false};
   }
   if (name == "trusted_exepath") return Text(p->exepath);
-  if (name == "flags") {
-    // Falco's execve flags, in its table's order: "EXE_WRITABLE|EXE_UPPER_LAYER", "0" for none.
-    uint32_t bits = 0;
-    std::string names;
-    for (auto [set, bit, flag] : {std::tuple{p->exe_writable, 1u, "EXE_WRITABLE"},
-                                  std::tuple{p->exe_upper_layer, 2u, "EXE_UPPER_LAYER"},
-                                  std::tuple{p->exe_from_memfd, 4u, "EXE_FROM_MEMFD"},
-                                  std::tuple{p->exe_lower_layer, 8u, "EXE_LOWER_LAYER"}}) {
-      if (!set) continue;
-      bits |= bit;
-      names += (names.empty() ? "" : "|") + std::string(flag);
-    }
+  if (name == "flags") {  // "1(EXE_WRITABLE)" in evt.args, "0" for none
+    const uint32_t bits = (p->exe_writable ? kFalcoExeWritable : 0) | (p->exe_upper_layer ? kFalcoExeUpperLayer : 0) |
+                          (p->exe_from_memfd ? kFalcoExeFromMemfd : 0) | (p->exe_lower_layer ? kFalcoExeLowerLayer : 0);
     if (!bits) return Number(0, "0");
+    std::string names = ExecFlagsName(bits);
     return ProcessParamValue{names, std::to_string(bits) + "(" + names + ")", static_cast<int64_t>(bits), false};
   }
   return std::nullopt;
