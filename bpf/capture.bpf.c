@@ -1553,6 +1553,76 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/*
+ * procexit's reaper_tid, as Falco's modern probe reports it: who the kernel will hand the
+ * ending task's children to (kernel/exit.c, find_new_reaper): a live thread of the same
+ * process; else, when some ancestor in the same pid namespace asked to be a child
+ * subreaper (PR_SET_CHILD_SUBREAPER), a live thread of the nearest one; else the pid
+ * namespace's init. Walks are bounded for the verifier; past a bound the answer is -1
+ * ("not known here"), never a guess.
+ */
+#define RP_REAPER_MAX_THREADS 32
+#define RP_REAPER_MAX_ANCESTORS 64
+#define RP_PF_EXITING 0x00000004 /* include/linux/sched.h */
+
+/* The first thread of `t`'s process that is not exiting: its tid, 0 if none, -1 if the
+ * bound ran out first. */
+static __always_inline __s32 live_thread_of(struct task_struct *t)
+{
+	struct signal_struct *sig = BPF_CORE_READ(t, signal);
+	struct list_head *head = &sig->thread_head;
+	struct list_head *node = BPF_CORE_READ(head, next);
+	for (int i = 0; i < RP_REAPER_MAX_THREADS; i++) {
+		if (node == head)
+			return 0;
+		struct task_struct *thread = container_of(node, struct task_struct, thread_node);
+		if (!(BPF_CORE_READ(thread, flags) & RP_PF_EXITING))
+			return BPF_CORE_READ(thread, pid);
+		node = BPF_CORE_READ(thread, thread_node.next);
+	}
+	return -1;
+}
+
+static __noinline __s32 reaper_of(struct task_struct *task)
+{
+	if (!task)
+		return -1;
+	__s32 alive = live_thread_of(task);
+	if (alive != 0)
+		return alive;
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level].ns);
+	struct task_struct *init = BPF_CORE_READ(ns, child_reaper);
+	if (init == task)
+		return 0; /* the namespace's init is ending: its children end with it */
+	__s32 init_tid = BPF_CORE_READ(init, pid);
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	if (!BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper))
+		return init_tid;
+	struct task_struct *up = BPF_CORE_READ(task, real_parent);
+	for (int i = 0; i < RP_REAPER_MAX_ANCESTORS; i++) {
+		/* Leaving the namespace (setns + fork can put a parent outside it) or reaching
+		 * its init: init inherits. */
+		if (up == init || BPF_CORE_READ(up, thread_pid, level) != level)
+			return init_tid;
+		struct signal_struct *up_sig = BPF_CORE_READ(up, signal);
+		if (BPF_CORE_READ_BITFIELD_PROBED(up_sig, is_child_subreaper)) {
+			alive = live_thread_of(up);
+			if (alive != 0)
+				return alive;
+		}
+		up = BPF_CORE_READ(up, real_parent);
+	}
+	return -1;
+}
+
+static __always_inline bool has_children(struct task_struct *task)
+{
+	struct list_head *head = &task->children;
+	return BPF_CORE_READ(head, next) != head;
+}
+
 SEC("raw_tracepoint/sched_process_exit")
 int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -1566,6 +1636,9 @@ int rp_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec.exit_code = BPF_CORE_READ(task, exit_code);
 	/* signal->live is decremented before this tracepoint fires. */
 	rec.group_dead = BPF_CORE_READ(task, signal, live.counter) == 0;
+	/* Most tasks end childless: one read, no walk. */
+	if (has_children(task))
+		rec.reaper_tid = reaper_of(task);
 	if (!use_task_storage)
 		bpf_map_delete_elem(&stash_hash, &rec.hdr.tid);
 	if (rec.group_dead) {

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 3
+#define RP_ABI_VERSION 4
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
@@ -155,6 +155,10 @@ struct rp_exit_record {
 	struct rp_record_header hdr;
 	__s32 exit_code;   /* raw wait status */
 	__u32 group_dead;  /* 1 when this was the last thread of the process */
+	/* Who inherits the ending task's children: 0 when it has none (or its whole pid
+	 * namespace ends with it), -1 when the kernel side could not walk far enough to say. */
+	__s32 reaper_tid;
+	__u32 pad;
 };
 
 /*

@@ -74,6 +74,7 @@ struct Event {
   // kProcessExit
   int32_t exit_code = 0;
   bool group_dead = false;
+  int32_t reaper_tid = 0;  // who inherits its children: 0 none, -1 not known
 
   // Filled by the state stage (StateTracker), not by the decoder.
   const ProcessInfo* process = nullptr;

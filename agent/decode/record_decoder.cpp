@@ -144,6 +144,7 @@ Status DecodeRecord(std::span<const uint8_t> record, Event& out) {
       out.kind = EventKind::kProcessExit;
       out.exit_code = r.exit_code;
       out.group_dead = r.group_dead != 0;
+      out.reaper_tid = r.reaper_tid;
       return Status::Ok();
     }
     default:

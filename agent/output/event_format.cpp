@@ -136,6 +136,7 @@ json EventToJson(const Event& e, const TimeBase& time) {
     case EventKind::kProcessExit:
       j["exit_code"] = e.exit_code;
       j["group_dead"] = e.group_dead;
+      j["reaper_tid"] = e.reaper_tid;
       break;
   }
   if (e.process) j["proc"] = ProcessJson(*e.process);

@@ -2,7 +2,9 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -247,6 +249,28 @@ TEST(Capture, RawTracepointFallbackCapturesTheSameArguments) {
   LiveCaptureOptions raw;
   raw.force_raw_tracepoint = true;
   ExpectOpenAndUnlinkRecorded(raw, "raw");
+}
+
+// procexit says who inherits what an ending process leaves behind, as the kernel decides
+// it: this test process, a child subreaper, for the orphan of a shell that exits before
+// its child; 0 for a process that leaves none. The wait status is the kernel's.
+TEST(Capture, AnEndingProcessNamesTheReaperOfItsChildren) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  pid_t shell = 0;
+  auto got = CaptureWhile({}, {"/bin/sh", "-c", "sleep 0.1 & exit 3"}, &shell, 600);
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 0), 0);
+  auto forks = got.Of(shell, "procfork");
+  ASSERT_EQ(forks.size(), 1u);
+  const pid_t orphan = forks[0]["child_pid"].get<pid_t>();
+  EXPECT_EQ(waitpid(orphan, nullptr, 0), orphan) << "the orphan was not handed to this process";
+  auto shell_exit = got.Of(shell, "procexit");
+  ASSERT_EQ(shell_exit.size(), 1u);
+  EXPECT_EQ(shell_exit[0]["exit_code"], 3 << 8);
+  EXPECT_EQ(shell_exit[0]["reaper_tid"], getpid());
+  auto orphan_exit = got.Of(orphan, "procexit");
+  ASSERT_EQ(orphan_exit.size(), 1u);
+  EXPECT_EQ(orphan_exit[0]["exit_code"], 0);
+  EXPECT_EQ(orphan_exit[0]["reaper_tid"], 0);
 }
 
 TEST(Capture, NoRecordsAreDroppedAtTheDefaultRingSize) {

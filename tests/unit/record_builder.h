@@ -99,8 +99,10 @@ inline RawRecord ForkRecord(uint32_t parent, uint32_t child, uint32_t child_tid 
   return Store(r, sizeof(r));
 }
 
-inline RawRecord ExitRecord(uint32_t pid, bool group_dead = true) {
+inline RawRecord ExitRecord(uint32_t pid, bool group_dead = true, int32_t exit_code = 0, int32_t reaper_tid = 0) {
   rp_exit_record r{};
+  r.exit_code = exit_code;
+  r.reaper_tid = reaper_tid;
   r.hdr.kind = RP_REC_PROC_EXIT;
   r.hdr.pid = pid;
   r.hdr.tid = pid;

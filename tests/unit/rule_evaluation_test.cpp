@@ -285,6 +285,23 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   EXPECT_EQ(out, "cat|33|<NA>");
 }
 
+// procexit carries Falco's five parameters: the raw wait status, the exit code, the
+// killing signal (a name, "9(SIGKILL)" in evt.args, "0" for none), the core bit, and who
+// inherits the children (0 for none; a known process shows its name).
+TEST_F(RuleEvaluation, ProcexitParametersAreFalcos) {
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = procexit", ExitRecord(30, true, 127 << 8), &out,
+                    "%evt.arg.status|%evt.arg.ret|%evt.arg.sig|%evt.arg.core|%evt.arg.reaper_tid|%evt.arg[1]|%evt.args"));
+  EXPECT_EQ(out, "32512|127|0|0|0|127|status=32512 ret=127 sig=0 core=0 reaper_tid=0");
+  Seed(40, 20, "sleep", "/usr/bin/sleep", {"9"});
+  ASSERT_TRUE(Fires("evt.type = procexit and evt.rawarg.sig = 9 and evt.arg.core = 1", ExitRecord(40, true, SIGKILL | 0x80, 10),
+                    &out, "%evt.arg.sig|%evt.rawarg.status|%evt.arg.reaper_tid|%evt.args"));
+  EXPECT_EQ(out, "SIGKILL|137|sshd|status=137 ret=0 sig=9(SIGKILL) core=1 reaper_tid=10(sshd)");
+  // A syscall event has none of them.
+  ASSERT_TRUE(Fires("evt.type = kill", SyscallRecord(SYS_kill, 0, {1234, SIGKILL}, {}, {}, 30), &out, "%evt.arg.status"));
+  EXPECT_EQ(out, "<NA>");
+}
+
 // Fields Falco answers on every event: the open predicates are false on one that is not an
 // open, and an unset variable of proc.env[KEY] is "" (a set one has its spaces trimmed).
 TEST_F(RuleEvaluation, OpenPredicatesAndEnvironmentAnswerOnEveryEvent) {

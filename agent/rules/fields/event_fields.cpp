@@ -119,17 +119,30 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
 
 // evt.arg.NAME / evt.arg[N]: by name, or the N-th parameter of Falco's exit event for
 // this type.
+// procexit's evt.arg.NAME, as the clone family's process parameters show.
+bool ExitArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
+  auto v = ExitParamOf(ctx.event, ctx.processes, key);
+  if (!v) return false;
+  if (raw && v->number) out.push_back({ctx.Keep(std::to_string(*v->number)), *v->number, FieldValue::Numeric::kYes});
+  else
+    out.push_back({ctx.Keep(std::move(v->text)), v->number.value_or(0),
+                   v->number_is_text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
+  return true;
+}
+
 bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
-  if (ctx.event.kind != EventKind::kSyscall) return false;
-  if (!arg.key.empty() || arg.index < 0) return ArgByKey(ctx, arg.key, raw, out);
-  const auto& names = FalcoParams(ctx.event.syscall->name);
+  const bool exit = ctx.event.kind == EventKind::kProcessExit;
+  if (ctx.event.kind != EventKind::kSyscall && !exit) return false;
+  auto by_key = [&](std::string_view key) { return exit ? ExitArgByKey(ctx, key, raw, out) : ArgByKey(ctx, key, raw, out); };
+  if (!arg.key.empty() || arg.index < 0) return by_key(arg.key);
+  const auto& names = FalcoParams(EventTypeName(ctx.event));
   if (static_cast<size_t>(arg.index) >= names.size()) return false;
-  return ArgByKey(ctx, names[arg.index], raw, out);
+  return by_key(names[arg.index]);
 }
 
 // evt.args (and evt.info): Falco's rendering of every parameter riposte has.
 void AllArgs(EvalContext& c, const FieldArg&, V& out) {
-  if (c.event.kind != EventKind::kSyscall) return;
+  if (c.event.kind != EventKind::kSyscall && c.event.kind != EventKind::kProcessExit) return;
   out.push_back({c.Keep(FalcoArgsText(c.event, &c.processes)), 0});
 }
 

@@ -145,6 +145,16 @@ std::string FalcoFdText(const Event& e, int64_t fd) {
 }
 
 std::string FalcoArgsText(const Event& e, const ProcessTable* processes) {
+  if (e.kind == EventKind::kProcessExit) {
+    std::string out;
+    for (std::string_view name : FalcoParams("procexit")) {
+      std::optional<ProcessParamValue> v = processes ? ExitParamOf(e, *processes, name) : std::nullopt;
+      if (!v) continue;
+      if (!out.empty()) out += ' ';
+      out += std::string(name) + "=" + v->args_text;
+    }
+    return out;
+  }
   if (e.kind != EventKind::kSyscall || !e.syscall) return {};
   std::string out;
   const auto& names = FalcoParams(e.syscall->name);

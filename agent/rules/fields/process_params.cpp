@@ -1,5 +1,7 @@
 #include "rules/fields/process_params.h"
 
+#include <sys/wait.h>
+
 #include <cstdio>
 
 #include "common/wall_time.h"
@@ -104,6 +106,28 @@ std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTab
     if (!bits) return Number(0, "0");
     std::string names = ExecFlagsName(bits);
     return ProcessParamValue{names, std::to_string(bits) + "(" + names + ")", static_cast<int64_t>(bits), false};
+  }
+  return std::nullopt;
+}
+
+std::optional<ProcessParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
+  if (e.kind != EventKind::kProcessExit) return std::nullopt;
+  const int status = e.exit_code;
+  if (name == "status") return Number(status, std::to_string(status));
+  if (name == "ret") return Number(WEXITSTATUS(status), std::to_string(WEXITSTATUS(status)));
+  if (name == "sig") {
+    const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    if (!sig) return Number(0, "0");
+    std::string signame = FormatArg(ArgKind::kSignal, static_cast<uint64_t>(sig));
+    return ProcessParamValue{signame, std::to_string(sig) + "(" + signame + ")", sig, false};
+  }
+  if (name == "core") {
+    const int core = WCOREDUMP(status) ? 1 : 0;
+    return Number(core, std::to_string(core));
+  }
+  if (name == "reaper_tid") {
+    if (e.reaper_tid <= 0) return Number(e.reaper_tid, std::to_string(e.reaper_tid));
+    return Pid(processes, static_cast<uint32_t>(e.reaper_tid));
   }
   return std::nullopt;
 }

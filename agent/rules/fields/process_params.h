@@ -3,9 +3,10 @@
 // vpgid, loginuid, caps, exe_ino and its times, uid, gid, trusted_exepath, vtid, vpid) as
 // evt.arg.NAME, evt.rawarg.NAME, evt.arg[N] and evt.args show them, taken from the process
 // riposte built from the kernel's exec and fork records (they come before the syscall's
-// exit). Parameters riposte's records do not carry (fdlimit, pgft_*, vm_*, the exe flags'
-// writable bit, pidns_init_start_ts, cgroups and env in Falco's form) have no value here
-// rather than an invented one.
+// exit); and the parameters of Falco's procexit event (status, ret, sig, core, reaper_tid),
+// from the kernel's exit record. Parameters riposte's records do not carry
+// (pidns_init_start_ts, cgroups and env in Falco's form) have no value here rather than an
+// invented one.
 #pragma once
 
 #include <cstdint>
@@ -29,5 +30,11 @@ struct ProcessParamValue {
 bool HasProcessParams(std::string_view syscall);
 // Nothing when `name` is not one of them, or the process is not known.
 std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
+
+// procexit's parameters, from a kProcessExit event: the raw wait status ("32512"), the exit
+// code ("127"), the killing signal ("SIGKILL", "9(SIGKILL)" in evt.args, "0" for none), the
+// core-dump bit, and the reaper's tid (0 for a task that leaves no children; -1 when the
+// kernel could not tell). Nothing for any other name or event.
+std::optional<ProcessParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
 
 }  // namespace riposte
