@@ -708,6 +708,51 @@ static __always_inline bool fd_is_directory(long fd, const bool btf)
 	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR_;
 }
 
+#define RP_FMODE_CREATED 0x100000 /* include/linux/fs.h */
+
+/* What the open's new fd refers to: a directory or not, its device and inode, whether this
+ * open created it, its overlayfs layer. Only for records that are sent. */
+static __always_inline void read_opened_file(struct rp_syscall_record *rec, long fd, const bool btf)
+{
+	struct file *f = fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
+	if (!f)
+		return;
+	struct rp_file_facts *out = &rec->file;
+	umode_t mode;
+	unsigned long magic;
+	if (btf) {
+		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
+		struct inode *inode = tf->f_inode;
+		if (!inode)
+			return;
+		out->facts = (tf->f_mode & RP_FMODE_CREATED) ? RP_FILE_CREATED : 0;
+		mode = inode->i_mode;
+		out->ino = inode->i_ino;
+		struct super_block *sb = inode->i_sb;
+		out->dev = sb->s_dev;
+		magic = sb->s_magic;
+	} else {
+		struct inode *inode = BPF_CORE_READ(f, f_inode);
+		if (!inode)
+			return;
+		out->facts = (BPF_CORE_READ(f, f_mode) & RP_FMODE_CREATED) ? RP_FILE_CREATED : 0;
+		mode = BPF_CORE_READ(inode, i_mode);
+		out->ino = BPF_CORE_READ(inode, i_ino);
+		out->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+		magic = BPF_CORE_READ(inode, i_sb, s_magic);
+	}
+	if (magic == OVERLAYFS_SUPER_MAGIC) {
+		/* As for the executable (exe_facts): the upper dentry follows the vfs inode. */
+		struct inode *inode = BPF_CORE_READ(f, f_inode);
+		struct dentry *upper = 0;
+		bpf_probe_read_kernel(&upper, sizeof(upper), (void *)inode + bpf_core_type_size(struct inode));
+		out->facts |= upper ? RP_FILE_UPPER_LAYER : RP_FILE_LOWER_LAYER;
+	}
+	if ((mode & S_IFMT) == S_IFDIR_)
+		rec->flags |= RP_SYSCALL_RET_DIR;
+	rec->flags |= RP_SYSCALL_HAS_FILE;
+}
+
 /* The trie's value for a clean path: the clauses of every listed prefix of it (0: none). */
 static __always_inline int trie_clauses(const __u8 *data, __u32 len, __u64 *clauses)
 {
@@ -1112,9 +1157,9 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
 	rec->hdr.size = size;
-	/* Replay's model of the filter needs to know a directory when it sees one. */
-	if (ret >= 0 && !(rec->flags & RP_SYSCALL_RET_DIR) && open_slot(nr) >= 0 && fd_is_directory(ret, btf))
-		rec->flags |= RP_SYSCALL_RET_DIR;
+	/* Also tells replay's model of the filter a directory when it sees one. */
+	if (ret >= 0 && open_slot(nr) >= 0)
+		read_opened_file(rec, ret, btf);
 	if (spec_flags & RP_SPEC_MAKES_FD)
 		strike_made_fds(rec, spec, btf);
 	syscall_stat(nr, false);

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 4
+#define RP_ABI_VERSION 5
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
@@ -59,6 +59,7 @@ struct rp_record_header {
 #define RP_SYSCALL_HAS_TUPLE (1u << 9)
 #define RP_SYSCALL_PARAMS_AT_EXIT (1u << 10) /* entry read failed (page not present): params read at exit */
 #define RP_SYSCALL_RET_DIR (1u << 11) /* an open family syscall returned an fd of a directory */
+#define RP_SYSCALL_HAS_FILE (1u << 12) /* rp_syscall_record.file holds what an open opened */
 
 /* How a socket looked in the kernel when the syscall returned. Addresses in network
  * byte order; IPv4 uses the first 4 bytes. family 0 means "not a socket / unknown". */
@@ -71,6 +72,18 @@ struct rp_sock_tuple {
 	__u16 pad;
 	__u8 local_addr[16];
 	__u8 remote_addr[16];
+};
+
+/* What an open family syscall opened, read from its new fd at exit (Falco's open events
+ * carry the same: dev, ino, and in the flags whether the open created the file and its
+ * overlayfs layer). */
+#define RP_FILE_CREATED (1u << 0)     /* this open created the file (FMODE_CREATED) */
+#define RP_FILE_UPPER_LAYER (1u << 1) /* on overlayfs, in the upper (container-written) layer */
+#define RP_FILE_LOWER_LAYER (1u << 2) /* on overlayfs, from a lower (image) layer */
+struct rp_file_facts {
+	__u64 ino;
+	__u32 dev;   /* the superblock's dev_t as the kernel keeps it: major << 20 | minor */
+	__u32 facts; /* RP_FILE_* */
 };
 
 /*
@@ -91,7 +104,10 @@ struct rp_syscall_record {
 	__u16 param_len[2];
 	__u32 pending_nr; /* kernel-internal: nr + 1 while an entry stash is live, else 0 */
 	__u32 killed_by;  /* in-kernel kill selector number + 1 when the caller was sent SIGKILL, else 0 */
-	struct rp_sock_tuple tuple;
+	union { /* a syscall acts on a socket or opens a file, never both */
+		struct rp_sock_tuple tuple; /* RP_SYSCALL_HAS_TUPLE */
+		struct rp_file_facts file;  /* RP_SYSCALL_HAS_FILE */
+	};
 	__u8 data[2 * RP_PATH_MAX];
 };
 

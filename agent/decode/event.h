@@ -55,6 +55,7 @@ struct Event {
   uint16_t flags = 0;  // RP_TRUNC_PARAM*, RP_SYSCALL_*
   std::array<std::string_view, 2> params;  // raw param bytes (strings without their NUL)
   SocketTuple tuple;  // valid when flags has RP_SYSCALL_HAS_TUPLE
+  rp_file_facts file{};  // what an open opened, when flags has RP_SYSCALL_HAS_FILE
   uint32_t kernel_kill = 0;  // in-kernel kill selector number + 1 when the kernel killed the caller
 
   // kProcessExec: the whole record, plus views of its variable parts.

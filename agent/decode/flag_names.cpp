@@ -56,7 +56,8 @@ std::string OpenFlagsName(uint64_t flags) {
       {(flags & O_APPEND) != 0, "O_APPEND"},       {(flags & O_CREAT) != 0, "O_CREAT"},
       {acc == O_RDWR, "O_RDWR"},                   {acc == O_WRONLY, "O_WRONLY"},
       {acc == O_RDONLY, "O_RDONLY"},               {(flags & O_CLOEXEC) != 0, "O_CLOEXEC"},
-      {(flags & O_TMPFILE) != 0, "O_TMPFILE"},
+      {(flags & O_TMPFILE) != 0, "O_TMPFILE"},     {(flags & kOpenCreatedFile) != 0, "O_F_CREATED"},
+      {(flags & kOpenUpperLayer) != 0, "FD_UPPER_LAYER"}, {(flags & kOpenLowerLayer) != 0, "FD_LOWER_LAYER"},
   };
   std::string out;
   for (const auto& n : names) {
@@ -76,13 +77,18 @@ uint32_t FalcoOpenFlags(uint64_t flags) {
     uint64_t kernel;
     uint32_t falco;
   } bits[] = {
-      {O_CREAT, 1u << 2},     {O_TMPFILE, 1u << 13},  {O_APPEND, 1u << 3},    {O_DSYNC, 1u << 4},
+      {O_CREAT, 1u << 2},     {O_TMPFILE, kFalcoOpenTmpfile},  {O_APPEND, 1u << 3},    {O_DSYNC, 1u << 4},
       {O_EXCL, 1u << 5},      {O_NONBLOCK, 1u << 6},  {O_SYNC, 1u << 7},      {O_TRUNC, 1u << 8},
       {O_DIRECT, 1u << 9},    {O_DIRECTORY, 1u << 10}, {O_LARGEFILE, 1u << 11}, {O_CLOEXEC, 1u << 12},
+      {kOpenCreatedFile, 1u << 14}, {kOpenUpperLayer, 1u << 15}, {kOpenLowerLayer, 1u << 16},
   };
   for (const auto& b : bits)
     if (flags & b.kernel) out |= b.falco;
   return out;
+}
+
+std::string CreatFlagsName(uint32_t creat_flags) {
+  return JoinBits(creat_flags, {{kFalcoCreatUpperLayer, "FD_UPPER_LAYER_CREAT"}, {kFalcoCreatLowerLayer, "FD_LOWER_LAYER_CREAT"}});
 }
 
 std::string ChmodModeName(uint64_t mode) {

@@ -7,10 +7,18 @@
 
 namespace riposte {
 
+// What an open did rather than asked, which Falco's open events report among the flags
+// (O_F_CREATED, FD_UPPER_LAYER, FD_LOWER_LAYER): riposte carries them above the kernel's
+// open flag bits, which never reach that high.
+inline constexpr uint64_t kOpenCreatedFile = 1ull << 40, kOpenUpperLayer = 1ull << 41, kOpenLowerLayer = 1ull << 42;
 std::string OpenFlagsName(uint64_t flags);
 // Open flags in Falco's own encoding (its driver's PPM_O_* bits: O_RDONLY is 1, O_WRONLY 2,
-// O_CREAT 4, ...), which is what evt.rawarg.flags of an open is in Falco.
+// O_CREAT 4, ... O_F_CREATED 1 << 14), which is what evt.rawarg.flags of an open is in Falco.
 uint32_t FalcoOpenFlags(uint64_t flags);
+inline constexpr uint32_t kFalcoOpenTmpfile = 1u << 13;  // set on every O_DIRECTORY open too
+// creat's creat_flags (Falco's: FD_UPPER_LAYER_CREAT 1, FD_LOWER_LAYER_CREAT 2) by name.
+inline constexpr uint32_t kFalcoCreatUpperLayer = 1, kFalcoCreatLowerLayer = 2;
+std::string CreatFlagsName(uint32_t creat_flags);
 std::string SignalName(int sig);
 // chmod's mode as Falco renders it: "S_IXOTH|S_IROTH|...|S_ISUID", lowest bit first; "0".
 std::string ChmodModeName(uint64_t mode);

@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "decode/flag_names.h"
 #include "kernel/syscall_table.h"
 
 namespace riposte {
@@ -41,6 +42,23 @@ uint64_t OpenModeOf(const Event& e) {
     case SYS_creat: return e.args[1];
     default: return OpenHowField(e, 1);
   }
+}
+
+uint64_t OpenReportedFlags(const Event& e) {
+  uint64_t flags = OpenFlagsOf(e);
+  if (!(e.flags & RP_SYSCALL_HAS_FILE)) return flags;
+  if (e.file.facts & RP_FILE_CREATED) flags |= kOpenCreatedFile;
+  if (e.ret <= 0) return flags;  // Falco reads the layer with the device: above fd 0
+  if (e.file.facts & RP_FILE_UPPER_LAYER) flags |= kOpenUpperLayer;
+  if (e.file.facts & RP_FILE_LOWER_LAYER) flags |= kOpenLowerLayer;
+  return flags;
+}
+
+OpenedFile OpenedFileOf(const Event& e) {
+  if (!(e.flags & RP_SYSCALL_HAS_FILE) || e.ret <= 0) return {};
+  // The kernel's dev_t is major << 20 | minor.
+  const uint32_t major = e.file.dev >> 20, minor = e.file.dev & 0xfffff;
+  return {(minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12), e.file.ino};
 }
 
 }  // namespace riposte

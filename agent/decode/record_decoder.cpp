@@ -26,6 +26,7 @@ void ResetEvent(Event& e) {
   e.exe = e.argv = e.env = e.cgroup = {};
   e.flags = 0;
   e.tuple = {};
+  e.file = {};
   e.kernel_kill = 0;
   e.process = nullptr;
   e.fd = nullptr;
@@ -71,6 +72,8 @@ Status DecodeSyscall(std::span<const uint8_t> rec, Event& out) {
     out.tuple.remote_port = t.remote_port;
     std::memcpy(out.tuple.local_addr.data(), t.local_addr, 16);
     std::memcpy(out.tuple.remote_addr.data(), t.remote_addr, 16);
+  } else if (r.flags & RP_SYSCALL_HAS_FILE) {
+    out.file = r.file;
   }
   return Status::Ok();
 }

@@ -117,6 +117,13 @@ json EventToJson(const Event& e, const TimeBase& time) {
       if (e.flags & RP_SYSCALL_NO_ENTER) j["entry_missed"] = true;
       if (e.flags & RP_SYSCALL_PARAMS_AT_EXIT) j["params_read_at_exit"] = true;
       j["uid"] = e.uid;
+      if (e.flags & RP_SYSCALL_HAS_FILE) {  // what an open opened, as the kernel read it
+        json opened = {{"dev_major", e.file.dev >> 20}, {"dev_minor", e.file.dev & 0xfffff}, {"ino", e.file.ino},
+                       {"created", (e.file.facts & RP_FILE_CREATED) != 0}};
+        if (e.file.facts & RP_FILE_UPPER_LAYER) opened["overlay_layer"] = "upper";
+        if (e.file.facts & RP_FILE_LOWER_LAYER) opened["overlay_layer"] = "lower";
+        j["opened"] = std::move(opened);
+      }
       if (e.fd) j["fd"] = FdJson(*e.fd);
       break;
     }

@@ -26,6 +26,13 @@ struct FdInfo {
   std::string name_raw;
   bool name_raw_is_name = false;
   uint32_t open_flags = 0;
+  // The file's device (Falco's encoding: 0xFE00 for 254:0) and inode, as the open reported
+  // them (or stat of a file found in /proc at start); 0 for everything else.
+  uint32_t dev = 0;
+  uint64_t ino = 0;
+  // The opened file's overlayfs layer, when it is on one (the open reported it).
+  bool upper_layer = false;
+  bool lower_layer = false;
   SocketTuple tuple;   // sockets only
   // Where the fd came from: true for fds seen created by a syscall, false for those
   // read from /proc at start (whose flags are unknown).

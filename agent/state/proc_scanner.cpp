@@ -163,7 +163,12 @@ std::optional<FdInfo> ProcScanner::DescribeFd(const std::string& link) const {
   if (target.front() == '/') {
     info.type = FdType::kFile;
     struct stat st {};
-    if (::stat(link.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) info.type = FdType::kDirectory;
+    if (::stat(link.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode)) info.type = FdType::kDirectory;
+      // glibc's dev_t is the kernel's user-visible encoding, which is Falco's.
+      info.dev = static_cast<uint32_t>(st.st_dev);
+      info.ino = st.st_ino;
+    }
     if (target.starts_with("/memfd:")) info.type = FdType::kMemfd;
     info.name = std::move(target);
   } else if (target.starts_with("socket:[")) {

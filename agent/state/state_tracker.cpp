@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 
+#include "decode/flag_names.h"
 #include "decode/open_args.h"
 #include "decode/socket_format.h"
 #include "kernel/syscall_table.h"
@@ -243,6 +244,12 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       FdInfo info;
       const uint64_t flags = OpenFlagsOf(e);
       info.open_flags = static_cast<uint32_t>(flags);
+      const OpenedFile file = OpenedFileOf(e);
+      info.dev = file.dev;
+      info.ino = file.ino;
+      const uint64_t reported = OpenReportedFlags(e);
+      info.upper_layer = reported & kOpenUpperLayer;
+      info.lower_layer = reported & kOpenLowerLayer;
       info.type = (flags & O_DIRECTORY) ? FdType::kDirectory : FdType::kFile;
       info.name = e.resolved_path[0];
       info.name_raw_is_name = info.name == e.params[0];

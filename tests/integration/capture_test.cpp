@@ -4,6 +4,8 @@
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -47,7 +49,6 @@ TEST(Capture, OpenatIsSeenWithPathFlagsAndReturnedFd) {
   const std::string path = TempPath("open");
   pid_t child = 0;
   auto got = CaptureWhile({}, {WorkloadPath(), "open", path}, &child);
-  std::filesystem::remove(path);
   bool found = false;
   for (const auto& e : got.Of(child, "openat")) {
     if (e["args"]["name"] != path) continue;
@@ -58,8 +59,27 @@ TEST(Capture, OpenatIsSeenWithPathFlagsAndReturnedFd) {
     EXPECT_EQ(e["fd"]["name"], path);
     EXPECT_EQ(e["fd"]["type"], "file");
     EXPECT_EQ(e["proc"]["exepath"], WorkloadPath());
+    // What was opened, read by the kernel off the new fd: this open made the file.
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0);
+    EXPECT_EQ(e["opened"]["ino"], st.st_ino);
+    EXPECT_EQ(e["opened"]["dev_major"], major(st.st_dev));
+    EXPECT_EQ(e["opened"]["dev_minor"], minor(st.st_dev));
+    EXPECT_EQ(e["opened"]["created"], true);
+    EXPECT_FALSE(e["opened"].contains("overlay_layer"));
   }
   EXPECT_TRUE(found) << "no openat of " << path;
+  // Opened again, the file already exists: not created this time.
+  pid_t second = 0;
+  auto again = CaptureWhile({}, {WorkloadPath(), "open", path}, &second);
+  found = false;
+  for (const auto& e : again.Of(second, "openat"))
+    if (e["args"]["name"] == path) {
+      found = true;
+      EXPECT_EQ(e["opened"]["created"], false);
+    }
+  EXPECT_TRUE(found) << "no second openat of " << path;
+  std::filesystem::remove(path);
   // ... and the close that follows names the same file through the fd table.
   bool closed = false;
   for (const auto& e : got.Of(child, "close"))

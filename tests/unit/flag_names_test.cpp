@@ -24,6 +24,12 @@ TEST(FlagNames, OpenFlagsAsFalcoPrintsThem) {
   EXPECT_EQ(OpenFlagsName(O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC), "O_DIRECTORY|O_NONBLOCK|O_RDONLY|O_CLOEXEC|O_TMPFILE");
   EXPECT_EQ(OpenFlagsName(O_RDWR | O_TMPFILE), "O_DIRECTORY|O_RDWR|O_TMPFILE");
   EXPECT_EQ(OpenFlagsName(O_RDONLY | O_PATH | O_NOFOLLOW), "O_RDONLY");  // no name in Falco's table
+  // What the open did comes last, in the same table.
+  EXPECT_EQ(OpenFlagsName(O_CREAT | O_RDONLY | kOpenCreatedFile), "O_CREAT|O_RDONLY|O_F_CREATED");
+  EXPECT_EQ(OpenFlagsName(O_RDWR | kOpenCreatedFile | kOpenUpperLayer), "O_RDWR|O_F_CREATED|FD_UPPER_LAYER");
+  EXPECT_EQ(OpenFlagsName(O_RDONLY | kOpenLowerLayer), "O_RDONLY|FD_LOWER_LAYER");
+  EXPECT_EQ(CreatFlagsName(kFalcoCreatUpperLayer), "FD_UPPER_LAYER_CREAT");
+  EXPECT_EQ(CreatFlagsName(kFalcoCreatLowerLayer), "FD_LOWER_LAYER_CREAT");
 }
 
 TEST(FlagNames, SignalsPtraceAndErrno) {
@@ -40,6 +46,9 @@ TEST(FlagNames, OpenFlagsInFalcosEncoding) {
   EXPECT_EQ(FalcoOpenFlags(O_RDWR | O_CLOEXEC), 3u | 4096u);
   EXPECT_EQ(FalcoOpenFlags(O_RDONLY | O_DIRECTORY), 1u | 1024u | 8192u);  // O_TMPFILE shares O_DIRECTORY's bit
   EXPECT_EQ(FalcoOpenFlags(O_WRONLY | O_DSYNC), 2u | 16u | 128u);         // and O_SYNC O_DSYNC's
+  EXPECT_EQ(FalcoOpenFlags(O_CREAT | O_RDONLY | kOpenCreatedFile), 1u | 4u | (1u << 14));
+  EXPECT_EQ(FalcoOpenFlags(O_RDONLY | kOpenUpperLayer), 1u | (1u << 15));
+  EXPECT_EQ(FalcoOpenFlags(O_RDONLY | kOpenLowerLayer), 1u | (1u << 16));
 }
 
 TEST(SocketFormat, ParsesInetAndUnixSockaddrs) {

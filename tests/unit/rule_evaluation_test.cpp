@@ -237,12 +237,12 @@ TEST_F(RuleEvaluation, EventArgumentsRenderedAsFalcoDoes) {
 }
 
 // evt.args in Falco's order and rendering, for the parameters riposte's records carry
-// (openat's dev and ino are not among them, so they are left out).
+// (an open record that does not say what was opened reports dev and ino as 0, as Falco's).
 TEST_F(RuleEvaluation, EventArgsListFalcosParametersInItsOrder) {
   std::string out;
   auto open = SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_WRONLY}, "notes", {}, 30);
   ASSERT_TRUE(Fires("evt.type = openat", open, &out, "%evt.args"));
-  EXPECT_EQ(out, "fd=4(<f>/root/notes) dirfd=-100(AT_FDCWD) name=notes(/root/notes) flags=2(O_WRONLY) mode=0");
+  EXPECT_EQ(out, "fd=4(<f>/root/notes) dirfd=-100(AT_FDCWD) name=notes(/root/notes) flags=2(O_WRONLY) mode=0 dev=0 ino=0");
   auto dup = SyscallRecord(SYS_dup2, 1, {4, 1}, {}, {}, 30);
   ASSERT_TRUE(Fires("evt.type = dup2", dup, &out, "%evt.args|%evt.arg.res|%evt.arg.oldfd"));
   EXPECT_EQ(out, "res=1(<f>/root/notes) oldfd=4(<f>/root/notes) newfd=1|<f>/root/notes|<f>/root/notes");
@@ -338,6 +338,53 @@ TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {
   EXPECT_TRUE(Fires("fd.snet in (10.0.0.0/8) and not fd.cnet in (10.0.0.0/8)", rec));  // a client: the server is remote
   EXPECT_TRUE(Fires("fd.net = 192.168.0.0/16 and fd.sockfamily = ip and fd.typechar = 4", rec));
   EXPECT_TRUE(Fires("fd.name = 192.168.1.5:40000->10.1.2.3:4444", rec));
+}
+
+// What an open opened, as the kernel read it off the new fd: the device (Falco's encoding,
+// in hex) and inode in evt.arg and fd.*, whether the open created the file among the flags
+// (O_F_CREATED), the overlayfs layer; creat reports the layer in creat_flags. A failed open,
+// and an open that returns fd 0, report 0 and 0, as Falco's probe does.
+TEST_F(RuleEvaluation, OpensReportTheFileTheyOpened) {
+  auto opened = [](int nr, int64_t ret, std::vector<uint64_t> args, uint32_t facts) {
+    auto rec = SyscallRecord(nr, ret, std::move(args), "/tmp/new", {}, 30);
+    auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
+    r->flags |= RP_SYSCALL_HAS_FILE;
+    r->file.dev = (254u << 20) | 1u;  // the kernel's MKDEV(254, 1)
+    r->file.ino = 11076521;
+    r->file.facts = facts;
+    return rec;
+  };
+  auto created = opened(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_CREAT | O_RDWR, 0600}, RP_FILE_CREATED);
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = openat and fd.dev = 65025 and fd.ino = 11076521", created, &out,
+                    "%evt.arg.flags|%evt.rawarg.flags|%evt.arg.dev|%evt.arg.ino|%fd.dev|%fd.dev.major|%fd.dev.minor|"
+                    "%fd.is_upper_layer|%fd.is_lower_layer|%fd.ino"));
+  EXPECT_EQ(out, "O_CREAT|O_RDWR|O_F_CREATED|4007|FE01|11076521|FE01|254|1|false|false|11076521");
+  EXPECT_EQ(last_fields_["fd.dev"], "FE01");
+  EXPECT_EQ(last_fields_["fd.ino"], 11076521);
+  EXPECT_TRUE(Fires("evt.is_open_create = true", created));
+  ASSERT_TRUE(Fires("evt.type = openat", created, &out, "%evt.args"));
+  EXPECT_EQ(out, "fd=3(<f>/tmp/new) dirfd=-100(AT_FDCWD) name=/tmp/new flags=16391(O_CREAT|O_RDWR|O_F_CREATED) "
+                 "mode=0600 dev=FE01 ino=11076521");
+  // An existing file in a container's upper layer; creat says it in creat_flags.
+  auto upper = opened(SYS_open, 4, {0, O_RDONLY}, RP_FILE_UPPER_LAYER);
+  ASSERT_TRUE(Fires("fd.is_upper_layer = true and evt.is_open_create = false", upper, &out, "%evt.arg.flags"));
+  EXPECT_EQ(out, "O_RDONLY|FD_UPPER_LAYER");
+  auto creat = opened(SYS_creat, 5, {0, 0644}, RP_FILE_CREATED | RP_FILE_LOWER_LAYER);
+  ASSERT_TRUE(Fires("evt.type = creat and fd.is_lower_layer = true and evt.is_open_create = false", creat, &out, "%evt.arg.creat_flags|%evt.args"));
+  EXPECT_EQ(out, "FD_LOWER_LAYER_CREAT|fd=5(<f>/tmp/new) name=/tmp/new mode=0644 dev=FE01 ino=11076521 "
+                 "creat_flags=2(FD_LOWER_LAYER_CREAT)");
+  // Falco's quirk: a successful O_DIRECTORY open counts as creating (O_TMPFILE holds its bit).
+  EXPECT_TRUE(Fires("evt.is_open_create = true", opened(SYS_openat, 6, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY | O_DIRECTORY}, 0)));
+  EXPECT_TRUE(Fires("evt.is_open_create = false", SyscallRecord(SYS_kill, 0, {1234, SIGKILL}, {}, {}, 30)));
+  // fd 0: the created bit, but no device, inode or layer.
+  auto zero = opened(SYS_openat, 0, {static_cast<uint64_t>(AT_FDCWD), 0, O_CREAT | O_WRONLY, 0600}, RP_FILE_CREATED | RP_FILE_UPPER_LAYER);
+  ASSERT_TRUE(Fires("evt.type = openat", zero, &out, "%evt.arg.flags|%evt.arg.dev|%evt.arg.ino|%fd.dev"));
+  EXPECT_EQ(out, "O_CREAT|O_WRONLY|O_F_CREATED|0|0|0");
+  // A failed open: 0 and 0 in its parameters, and no fd to have a device.
+  auto failed = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/nope", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", failed, &out, "%evt.arg.dev|%evt.arg.ino|%fd.dev|%fd.ino"));
+  EXPECT_EQ(out, "0|0|<NA>|<NA>");
 }
 
 // fd.nameraw is the path as passed (upstream's directory_traversal asks

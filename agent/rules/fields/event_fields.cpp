@@ -1,6 +1,7 @@
 // evt.*: the event itself — type, result, arguments, time, host.
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <cstring>
 
@@ -13,6 +14,7 @@
 #include "rules/fields/process_params.h"
 #include "rules/fields/falco_args_text.h"
 #include "rules/fields/falco_params.h"
+#include "rules/fields/open_params.h"
 
 namespace riposte {
 namespace {
@@ -69,6 +71,14 @@ void PushArg(EvalContext& ctx, ArgKind kind, uint64_t value, bool raw, V& out) {
   }
 }
 
+// A derived parameter (a process's, procexit's, an open's) as evt.arg or evt.rawarg shows it.
+void PushParam(EvalContext& ctx, ParamValue v, bool raw, V& out) {
+  if (raw && v.number) out.push_back({ctx.Keep(std::to_string(*v.number)), *v.number, FieldValue::Numeric::kYes});
+  else
+    out.push_back({ctx.Keep(std::move(v.text)), v.number.value_or(0),
+                   v.number_is_text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
+}
+
 // evt.arg.NAME: Falco's parameter names ("res" is the return value).
 bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   const Event& e = ctx.event;
@@ -82,12 +92,20 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   }
   if (HasProcessParams(s.name))
     if (auto v = ProcessParamOf(e, ctx.processes, key)) {
-      if (raw && v->number) out.push_back({ctx.Keep(std::to_string(*v->number)), *v->number, FieldValue::Numeric::kYes});
-      else
-        out.push_back({ctx.Keep(std::move(v->text)), v->number.value_or(0),
-                       v->number_is_text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
+      PushParam(ctx, std::move(*v), raw, out);
       return true;
     }
+  if (IsOpenEvent(e)) {
+    // What the open did joins what it asked (O_F_CREATED); creat has no flags parameter.
+    if (key == "flags" && s.nr != SYS_creat) {
+      PushArg(ctx, ArgKind::kOpenFlags, OpenReportedFlags(e), raw, out);
+      return true;
+    }
+    if (auto v = OpenParamOf(e, key)) {
+      PushParam(ctx, std::move(*v), raw, out);
+      return true;
+    }
+  }
   // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
   // as the parameter "fd", first in their list.
   if (const auto& names = FalcoParams(s.name); key == "fd" && !names.empty() && names[0] == "fd") {
@@ -108,10 +126,9 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
       return true;
     }
   }
-  // open's flags and mode live in open_how for openat2 (and are implied for creat)
-  if (IsOpenEvent(e) && (key == "flags" || key == "mode")) {
-    if (key == "flags") PushArg(ctx, ArgKind::kOpenFlags, OpenFlagsOf(e), raw, out);
-    else PushArg(ctx, ArgKind::kMode, OpenModeOf(e), raw, out);
+  // open's mode lives in open_how for openat2 (and creat's flags are implied)
+  if (IsOpenEvent(e) && key == "mode") {
+    PushArg(ctx, ArgKind::kMode, OpenModeOf(e), raw, out);
     return true;
   }
   return false;
@@ -123,10 +140,7 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
 bool ExitArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   auto v = ExitParamOf(ctx.event, ctx.processes, key);
   if (!v) return false;
-  if (raw && v->number) out.push_back({ctx.Keep(std::to_string(*v->number)), *v->number, FieldValue::Numeric::kYes});
-  else
-    out.push_back({ctx.Keep(std::move(v->text)), v->number.value_or(0),
-                   v->number_is_text ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kNo});
+  PushParam(ctx, std::move(*v), raw, out);
   return true;
 }
 
@@ -259,9 +273,18 @@ std::vector<FieldDef> EventFields() {
        "the path argument of an *at syscall made absolute against its dirfd (renameat, linkat: the old path)", AbsPath<0>},
       {"evt.abspath.src", FieldType::kString, FieldArgMode::kNone, "evt.abspath's source path (renameat, linkat: oldpath)", AbsPath<1>},
       {"evt.abspath.dst", FieldType::kString, FieldArgMode::kNone, "the destination path (renameat, linkat: newpath)", AbsPath<2>},
-      NoValue("evt.is_open_create", FieldType::kBool, FieldArgMode::kNone,
-              "no value in riposte yet: Falco reads whether an open created the file from the kernel's FMODE_CREATED, "
-              "which riposte's open records do not carry"),
+      // Falco's test: the open reported O_F_CREATED (the kernel's FMODE_CREATED), or it
+      // succeeded with O_TMPFILE in its flags, which Falco sees on every O_DIRECTORY open
+      // too. creat is not among the opens it asks.
+      {"evt.is_open_create", FieldType::kBool, FieldArgMode::kNone,
+       "an open (not creat) that created its file (false for other events)",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const Event& e = c.event;
+         if (!IsOpenEvent(e) || e.syscall->nr == SYS_creat) return out.push_back({"false", false});
+         const uint64_t flags = OpenReportedFlags(e);
+         const bool b = (flags & kOpenCreatedFile) || ((FalcoOpenFlags(flags) & kFalcoOpenTmpfile) && e.ret >= 0);
+         out.push_back({b ? "true" : "false", b});
+       }},
       NoValue("evt.pluginname", FieldType::kString, FieldArgMode::kNone,
               "no value: syscall events come from no plugin (none in Falco either)"),
       NoValue("evt.plugininfo", FieldType::kString, FieldArgMode::kNone,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
 #include <cstring>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "kernel/syscall_table.h"
 #include "rules/fields/process_params.h"
 #include "rules/fields/falco_params.h"
+#include "rules/fields/open_params.h"
 #include "state/fd_info.h"
 #include "state/process_info.h"
 
@@ -120,6 +122,13 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
   if (processes && HasProcessParams(s.name))
     if (auto v = ProcessParamOf(e, *processes, name)) return std::move(v->args_text);
   if (name == "fd" && first) return e.ret < 0 ? ErrnoText(e.ret) : FdNumberText(e, e.ret);
+  if (IsOpenEvent(e)) {
+    if (name == "flags" && s.nr != SYS_creat) {
+      const uint64_t f = OpenReportedFlags(e);
+      return WithMeaning(FalcoOpenFlags(f), OpenFlagsName(f));
+    }
+    if (auto v = OpenParamOf(e, name)) return std::move(v->args_text);
+  }
   if (name == "tuple") {
     if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && e.fd->tuple.remote_port) return e.fd->name;
     return std::nullopt;
@@ -128,10 +137,6 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
     if (s.params[i].kind != ParamKind::kNone && s.params[i].name == name) return ParamForArgs(e, i);
   for (size_t i = 0; i < s.args.size(); ++i)
     if (s.args[i].kind != ArgKind::kNone && s.args[i].name == name) return ArgText(e, i);
-  if (s.name == "openat2" && name == "flags") {
-    const uint64_t f = OpenFlagsOf(e);
-    return WithMeaning(FalcoOpenFlags(f), OpenFlagsName(f));
-  }
   return std::nullopt;
 }
 
@@ -148,7 +153,7 @@ std::string FalcoArgsText(const Event& e, const ProcessTable* processes) {
   if (e.kind == EventKind::kProcessExit) {
     std::string out;
     for (std::string_view name : FalcoParams("procexit")) {
-      std::optional<ProcessParamValue> v = processes ? ExitParamOf(e, *processes, name) : std::nullopt;
+      std::optional<ParamValue> v = processes ? ExitParamOf(e, *processes, name) : std::nullopt;
       if (!v) continue;
       if (!out.empty()) out += ' ';
       out += std::string(name) + "=" + v->args_text;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <string>
 
 #include "decode/socket_format.h"
@@ -94,6 +95,13 @@ std::string_view Dirname(std::string_view path) {
     if (const FdInfo* f = Fd(c)) { (void)c; (void)f; expr; } \
   }
 
+// Like FD, but not for what a failed open asked for: Falco has no fd there, so no device,
+// inode or layer.
+#define OPENED_FD(expr)                                                        \
+  [](EvalContext& c, const FieldArg&, V& out) {                                \
+    if (const FdInfo* f = Fd(c); f && !f->failed_open) { (void)c; expr; }      \
+  }
+
 }  // namespace
 
 std::vector<FieldDef> FdFields() {
@@ -172,14 +180,18 @@ std::vector<FieldDef> FdFields() {
       {"fd.cproto", K::kString, A::kNone, "client port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kClient); }},
       {"fd.proto", K::kString, A::kNone, "either port, as text",
        [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kLocal); Proto(c, out, End::kRemote); }, Multiplicity::kAnyOf},
-      NoValue("fd.dev", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's device"),
-      NoValue("fd.dev.major", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's device"),
-      NoValue("fd.dev.minor", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's device"),
-      NoValue("fd.ino", K::kInt, A::kNone, "no value in riposte yet: its open records do not carry the file's inode"),
-      NoValue("fd.is_upper_layer", K::kBool, A::kNone,
-              "no value in riposte yet: its open records do not say which overlayfs layer a file is in"),
-      NoValue("fd.is_lower_layer", K::kBool, A::kNone,
-              "no value in riposte yet: its open records do not say which overlayfs layer a file is in"),
+      // Falco prints the device in hex ("FE00") and compares it as the number.
+      {"fd.dev", K::kString, A::kNone, "the file's device number, in hex (0 for an fd that is not a file)",
+       OPENED_FD(char hex[16]; std::snprintf(hex, sizeof(hex), "%X", f->dev);
+          out.push_back({c.Keep(hex), f->dev, FieldValue::Numeric::kShownAsText}))},
+      {"fd.dev.major", K::kInt, A::kNone, "the file's device major number", OPENED_FD(out.push_back({{}, (f->dev & 0xfff00) >> 8}))},
+      {"fd.dev.minor", K::kInt, A::kNone, "the file's device minor number",
+       OPENED_FD(out.push_back({{}, (f->dev & 0xff) | ((f->dev >> 12) & 0xfff00)}))},
+      {"fd.ino", K::kInt, A::kNone, "the file's inode number", OPENED_FD(out.push_back({{}, static_cast<int64_t>(f->ino)}))},
+      {"fd.is_upper_layer", K::kBool, A::kNone, "the file is in the upper (container-written) layer of an overlayfs",
+       OPENED_FD(out.push_back({f->upper_layer ? "true" : "false", f->upper_layer}))},
+      {"fd.is_lower_layer", K::kBool, A::kNone, "the file is in a lower (image) layer of an overlayfs",
+       OPENED_FD(out.push_back({f->lower_layer ? "true" : "false", f->lower_layer}))},
       NoValue("fdlist.nums", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
       NoValue("fdlist.names", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),
       NoValue("fdlist.cips", K::kString, A::kNone, "no value: riposte does not capture poll, whose fd list these read"),

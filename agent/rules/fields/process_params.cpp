@@ -23,30 +23,30 @@ std::string ByteBufText(const std::vector<std::string>& items) {
   return out;
 }
 
-ProcessParamValue Text(std::string s) { return {s, std::move(s), std::nullopt, false}; }
+ParamValue Text(std::string s) { return {s, std::move(s), std::nullopt, false}; }
 
-ProcessParamValue Number(int64_t n, std::string text) {
+ParamValue Number(int64_t n, std::string text) {
   return {text, std::move(text), n, true};
 }
 
 // A pid parameter: the name of the process `host_pid` names, "26547(cf_exec1)" in
 // evt.args (`shown` is the number the parameter carries: a namespace's own id for vpid).
-ProcessParamValue Pid(const ProcessTable& processes, uint32_t shown, uint32_t host_pid) {
+ParamValue Pid(const ProcessTable& processes, uint32_t shown, uint32_t host_pid) {
   const ProcessInfo* p = processes.Find(host_pid);
   if (!p) return Number(shown, std::to_string(shown));
   return {p->comm, std::to_string(shown) + "(" + p->comm + ")", shown, false};
 }
-ProcessParamValue Pid(const ProcessTable& processes, uint32_t pid) { return Pid(processes, pid, pid); }
+ParamValue Pid(const ProcessTable& processes, uint32_t pid) { return Pid(processes, pid, pid); }
 
 // A uid or gid parameter: its name ("<NONE>" for -1), "0(root)" in evt.args.
-ProcessParamValue Id(ArgKind kind, uint32_t id) {
+ParamValue Id(ArgKind kind, uint32_t id) {
   const int64_t n = id == UINT32_MAX ? -1 : static_cast<int64_t>(id);
   std::string name = FormatArg(kind, id);
   const bool named = name != std::to_string(id);
   return {name, named ? std::to_string(n) + "(" + name + ")" : name, n, false};
 }
 
-ProcessParamValue Hex(uint64_t v) {
+ParamValue Hex(uint64_t v) {
   char buf[24];
   std::snprintf(buf, sizeof(buf), "%llX", static_cast<unsigned long long>(v));
   return Number(static_cast<int64_t>(v), buf);
@@ -58,7 +58,7 @@ bool HasProcessParams(std::string_view s) {
   return s == "execve" || s == "execveat" || s == "clone" || s == "clone3" || s == "fork" || s == "vfork";
 }
 
-std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
+std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
   const ProcessInfo* p = e.process;
   if (!p) return std::nullopt;
   const bool exec = e.syscall->name == "execve" || e.syscall->name == "execveat";
@@ -97,7 +97,7 @@ std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTab
   if (name == "exe_ino_ctime" || name == "exe_ino_mtime") {
     const int64_t ns = name == "exe_ino_ctime" ? p->exe_ctime_ns : p->exe_mtime_ns;
     std::string when = FormatLocalTime(ns, true, true);
-    return ProcessParamValue{when, when, ns, false};
+    return ParamValue{when, when, ns, false};
   }
   if (name == "trusted_exepath") return Text(p->exepath);
   if (name == "flags") {  // "1(EXE_WRITABLE)" in evt.args, "0" for none
@@ -105,12 +105,12 @@ std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTab
                           (p->exe_from_memfd ? kFalcoExeFromMemfd : 0) | (p->exe_lower_layer ? kFalcoExeLowerLayer : 0);
     if (!bits) return Number(0, "0");
     std::string names = ExecFlagsName(bits);
-    return ProcessParamValue{names, std::to_string(bits) + "(" + names + ")", static_cast<int64_t>(bits), false};
+    return ParamValue{names, std::to_string(bits) + "(" + names + ")", static_cast<int64_t>(bits), false};
   }
   return std::nullopt;
 }
 
-std::optional<ProcessParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
+std::optional<ParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name) {
   if (e.kind != EventKind::kProcessExit) return std::nullopt;
   const int status = e.exit_code;
   if (name == "status") return Number(status, std::to_string(status));
@@ -119,7 +119,7 @@ std::optional<ProcessParamValue> ExitParamOf(const Event& e, const ProcessTable&
     const int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (!sig) return Number(0, "0");
     std::string signame = FormatArg(ArgKind::kSignal, static_cast<uint64_t>(sig));
-    return ProcessParamValue{signame, std::to_string(sig) + "(" + signame + ")", sig, false};
+    return ParamValue{signame, std::to_string(sig) + "(" + signame + ")", sig, false};
   }
   if (name == "core") {
     const int core = WCOREDUMP(status) ? 1 : 0;

@@ -15,26 +15,20 @@
 #include <string_view>
 
 #include "decode/event.h"
+#include "rules/fields/param_value.h"
 #include "state/process_table.h"
 
 namespace riposte {
 
-struct ProcessParamValue {
-  std::string text;       // evt.arg.NAME: "root", "cf_exec1" (a pid shows its process's name)
-  std::string args_text;  // in evt.args: "0(root)", "26547(cf_exec1)"
-  std::optional<int64_t> number;  // evt.rawarg.NAME, and what numeric comparisons use
-  bool number_is_text = false;    // the evt.arg text is the number itself ("0", "1FFFEFFFFFF")
-};
-
 // Whether the syscall's Falco event carries them: execve, execveat, clone, clone3, fork, vfork.
 bool HasProcessParams(std::string_view syscall);
 // Nothing when `name` is not one of them, or the process is not known.
-std::optional<ProcessParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
+std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
 
 // procexit's parameters, from a kProcessExit event: the raw wait status ("32512"), the exit
 // code ("127"), the killing signal ("SIGKILL", "9(SIGKILL)" in evt.args, "0" for none), the
 // core-dump bit, and the reaper's tid (0 for a task that leaves no children; -1 when the
 // kernel could not tell). Nothing for any other name or event.
-std::optional<ProcessParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
+std::optional<ParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
 
 }  // namespace riposte
