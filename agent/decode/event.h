@@ -81,6 +81,7 @@ struct Event {
   const ProcessInfo* process = nullptr;
   const FdInfo* fd = nullptr;         // the fd the syscall acts on, if known
   int64_t fd_num = -1;                // and its number
+  bool fd_name_changed = false;       // this event gave the fd its name or a new one (fd.name_changed)
   int64_t prev_uid = -1;              // set*id: the real uid before the change
   std::string resolved_path[2];       // params[i] made absolute (kPath params only)
 };

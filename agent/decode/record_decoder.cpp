@@ -31,6 +31,7 @@ void ResetEvent(Event& e) {
   e.process = nullptr;
   e.fd = nullptr;
   e.fd_num = -1;
+  e.fd_name_changed = false;
   e.prev_uid = -1;
   e.resolved_path[0].clear();
   e.resolved_path[1].clear();

@@ -39,6 +39,9 @@ struct FdInfo {
   bool seen_open = false;
   // For sockets: the local end is the server (accepted, or listening) rather than the client.
   bool local_is_server = false;
+  // fd.connected, as Falco keeps it: a socket that connected (or is connecting) or was
+  // accepted, or an IP socket that has read or written successfully; false otherwise.
+  bool connected = false;
   // Not an fd: what a failed open asked for (Falco still names it: fd.name, fd.nameraw,
   // fd.directory; fd.num is -1, fd.type has no value).
   bool failed_open = false;

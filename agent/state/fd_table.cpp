@@ -55,6 +55,11 @@ const FdInfo* FdTable::Find(int64_t fd) const {
   return it == fds_.end() ? nullptr : &it->second;
 }
 
+FdInfo* FdTable::FindMutable(int64_t fd) {
+  auto it = fds_.find(fd);
+  return it == fds_.end() ? nullptr : &it->second;
+}
+
 void FdTable::Set(int64_t fd, FdInfo info) {
   if (fd < 0) return;
   auto it = fds_.find(fd);

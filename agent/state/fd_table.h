@@ -15,6 +15,8 @@ class FdTable {
   static constexpr size_t kMaxFds = 4096;
 
   const FdInfo* Find(int64_t fd) const;
+  // For the state stage's updates in place (a socket becoming connected).
+  FdInfo* FindMutable(int64_t fd);
   void Set(int64_t fd, FdInfo info);
   void Close(int64_t fd);
   // dup/dup2/dup3/F_DUPFD: newfd becomes a copy of oldfd (if oldfd is known).

@@ -34,6 +34,17 @@ FdType SocketFdType(uint64_t domain) {
 
 bool IsFdArg(ArgKind k) { return k == ArgKind::kFd; }
 
+// The calls after which Falco counts an IP socket as connected (its read and write parsers).
+bool IsReadOrWrite(int nr) {
+  switch (nr) {
+    case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64: case SYS_readv: case SYS_writev:
+    case SYS_preadv: case SYS_pwritev: case SYS_preadv2: case SYS_pwritev2: case SYS_sendto: case SYS_recvfrom:
+    case SYS_sendmsg: case SYS_recvmsg: case SYS_sendmmsg: case SYS_recvmmsg:
+      return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 StateTracker::StateTracker(StateConfig config, const ProcScanner* live_proc, ContainerCatalog* containers)
@@ -234,6 +245,9 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   }
   // A failed syscall changes no state, except a connect still in progress.
   if (e.ret < 0 && !(e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS)) return;
+  // An IP socket that reads or writes is connected, as far as Falco's fd.connected goes.
+  if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && !e.fd->connected && IsReadOrWrite(e.syscall->nr))
+    if (FdInfo* f = p.fds.FindMutable(e.fd_num)) f->connected = true;
 
   auto set_uid_gid = [&] {
     p.uid = e.uid;
@@ -255,6 +269,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       info.name_raw_is_name = info.name == e.params[0];
       if (!info.name_raw_is_name) info.name_raw = std::string(e.params[0]);
       info.seen_open = true;
+      e.fd_name_changed = !info.name.empty();  // a new fd: named now
       p.fds.Set(e.ret, std::move(info));
       e.fd_num = e.ret;
       e.fd = p.fds.Find(e.ret);
@@ -265,6 +280,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       info.type = FdType::kMemfd;
       info.name = std::string(e.params[0]);  // Falco: the memfd's name, nameraw empty
       info.seen_open = true;
+      e.fd_name_changed = !info.name.empty();
       p.fds.Set(e.ret, std::move(info));
       e.fd_num = e.ret;
       e.fd = p.fds.Find(e.ret);
@@ -312,6 +328,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       int64_t fd = accepted ? e.ret : static_cast<int32_t>(e.args[0]);
       FdInfo info;
       if (const FdInfo* known = p.fds.Find(fd)) info = *known;
+      const std::string old_name = accepted ? std::string() : info.name;  // an accepted fd is new
       if (e.flags & RP_SYSCALL_HAS_TUPLE) {
         info.tuple = e.tuple;
         info.type = SocketFdType(e.tuple.family);
@@ -334,6 +351,8 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
         info.type = FdType::kUnix;
       }
       if (accepted || e.syscall->nr == SYS_listen) info.local_is_server = true;
+      if (accepted || e.syscall->nr == SYS_connect) info.connected = true;  // any socket, as Falco's
+      e.fd_name_changed = info.name != old_name;
       info.seen_open = true;
       p.fds.Set(fd, std::move(info));
       e.fd_num = fd;

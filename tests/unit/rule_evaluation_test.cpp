@@ -387,6 +387,42 @@ TEST_F(RuleEvaluation, OpensReportTheFileTheyOpened) {
   EXPECT_EQ(out, "0|0|<NA>|<NA>");
 }
 
+// fd.connected and fd.name_changed as Falco keeps them: every fd has them (not what a failed
+// open asked for); a socket is connected once it connects or is accepted, an IP socket
+// also once it reads or writes; the name changes with the event that opens, accepts or
+// connects it, not with later ones.
+TEST_F(RuleEvaluation, ConnectedAndNameChangedFollowTheFd) {
+  std::string out;
+  auto open = SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/etc/hosts", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", open, &out, "%fd.connected|%fd.name_changed"));
+  EXPECT_EQ(out, "false|true");
+  ASSERT_TRUE(Fires("evt.type = read", SyscallRecord(SYS_read, 10, {3, 0, 10}, {}, {}, 30), &out, "%fd.connected|%fd.name_changed"));
+  EXPECT_EQ(out, "false|false");
+  // A UDP socket: unnamed and unconnected until it sends.
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_DGRAM, 0}, {}, {}, 30), &out,
+                    "%fd.connected|%fd.name_changed"));
+  EXPECT_EQ(out, "false|false");
+  ASSERT_TRUE(Fires("evt.type = sendto", SyscallRecord(SYS_sendto, 4, {5, 0, 4}, {}, {}, 30), &out, "%fd.connected"));
+  EXPECT_EQ(out, "true");
+  // A TCP connect names the peer.
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 6, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
+  auto connect = SyscallRecord(SYS_connect, 0, {6}, {}, {}, 30);
+  auto* r = reinterpret_cast<rp_syscall_record*>(connect.storage.data());
+  r->flags |= RP_SYSCALL_HAS_TUPLE;
+  r->tuple.family = AF_INET;
+  r->tuple.protocol = IPPROTO_TCP;
+  r->tuple.local_port = 40000;
+  r->tuple.remote_port = 80;
+  inet_pton(AF_INET, "127.0.0.1", r->tuple.local_addr);
+  inet_pton(AF_INET, "127.0.0.1", r->tuple.remote_addr);
+  ASSERT_TRUE(Fires("evt.type = connect", connect, &out, "%fd.connected|%fd.name_changed"));
+  EXPECT_EQ(out, "true|true");
+  // A failed open has no fd for them; an event without an fd neither.
+  auto failed = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/nope", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", failed, &out, "%fd.connected|%fd.name_changed"));
+  EXPECT_EQ(out, "<NA>|<NA>");
+}
+
 // fd.nameraw is the path as passed (upstream's directory_traversal asks
 // `fd.nameraw contains ../`), fd.name the resolved one; a failed open still names its path.
 TEST_F(RuleEvaluation, RawAndResolvedNamesAndFailedOpens) {

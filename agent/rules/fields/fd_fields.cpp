@@ -134,10 +134,13 @@ std::vector<FieldDef> FdFields() {
        FD(if (IsInet(*f)) out.push_back({f->tuple.protocol == IPPROTO_TCP ? "tcp" : f->tuple.protocol == IPPROTO_UDP ? "udp"
                                           : f->tuple.protocol == IPPROTO_ICMP || f->tuple.protocol == IPPROTO_ICMPV6 ? "icmp" : "raw", 0});
           else if (!f->failed_open) out.push_back({"<NA>", 0}))},
-      {"fd.connected", K::kBool, A::kNone, "a socket with a peer",
-       FD(if (IsInet(*f)) { bool b = f->tuple.remote_port != 0; out.push_back({b ? "true" : "false", b}); })},
-      {"fd.name_changed", K::kBool, A::kNone, "the fd's name changed with this event (riposte: always false)",
-       FD(out.push_back({"false", 0}))},
+      // Falco answers both for every fd it has (not for what a failed open asked for).
+      {"fd.connected", K::kBool, A::kNone,
+       "a socket that connected or was accepted, or an IP socket that has read or written; false for any other fd",
+       OPENED_FD(out.push_back({f->connected ? "true" : "false", f->connected}))},
+      {"fd.name_changed", K::kBool, A::kNone,
+       "this event gave the fd its name or a new one (an open, an accept, a connect that names the peer)",
+       OPENED_FD(out.push_back({c.event.fd_name_changed ? "true" : "false", c.event.fd_name_changed}))},
       {"fd.lip", K::kIpAddr, A::kNone, "local IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); }},
       {"fd.rip", K::kIpAddr, A::kNone, "remote IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kRemote); }},
       {"fd.sip", K::kIpAddr, A::kNone, "server IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
