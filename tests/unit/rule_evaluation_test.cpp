@@ -66,6 +66,20 @@ class RuleEvaluation : public ::testing::Test {
     return alerts;
   }
 
+  // cat's connect of `fd`, as the kernel saw the TCP socket at its exit.
+  static RawRecord TcpConnect(uint64_t fd, const char* local, uint16_t lport, const char* remote, uint16_t rport) {
+    auto rec = SyscallRecord(SYS_connect, 0, {fd}, {}, {}, 30);
+    auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
+    r->flags |= RP_SYSCALL_HAS_TUPLE;
+    r->tuple.family = AF_INET;
+    r->tuple.protocol = IPPROTO_TCP;
+    r->tuple.local_port = lport;
+    r->tuple.remote_port = rport;
+    inet_pton(AF_INET, local, r->tuple.local_addr);
+    inet_pton(AF_INET, remote, r->tuple.remote_addr);
+    return rec;
+  }
+
   RawRecord OpenShadow() {
     return SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/etc/shadow", {}, 30);
   }
@@ -325,15 +339,7 @@ TEST_F(RuleEvaluation, L4ProtoOfAFileIsNotApplicable) {
 
 TEST_F(RuleEvaluation, NetworkFieldsAndNetworks) {
   EXPECT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
-  auto rec = SyscallRecord(SYS_connect, 0, {5}, {}, {}, 30);
-  auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
-  r->flags |= RP_SYSCALL_HAS_TUPLE;
-  r->tuple.family = AF_INET;
-  r->tuple.protocol = IPPROTO_TCP;
-  r->tuple.local_port = 40000;
-  r->tuple.remote_port = 4444;
-  inet_pton(AF_INET, "192.168.1.5", r->tuple.local_addr);
-  inet_pton(AF_INET, "10.1.2.3", r->tuple.remote_addr);
+  auto rec = TcpConnect(5, "192.168.1.5", 40000, "10.1.2.3", 4444);
   EXPECT_TRUE(Fires("fd.rip = 10.1.2.3 and fd.rport = 4444 and fd.lport = 40000 and fd.l4proto = tcp", rec));
   EXPECT_TRUE(Fires("fd.snet in (10.0.0.0/8) and not fd.cnet in (10.0.0.0/8)", rec));  // a client: the server is remote
   EXPECT_TRUE(Fires("fd.net = 192.168.0.0/16 and fd.sockfamily = ip and fd.typechar = 4", rec));
@@ -406,15 +412,7 @@ TEST_F(RuleEvaluation, ConnectedAndNameChangedFollowTheFd) {
   EXPECT_EQ(out, "true");
   // A TCP connect names the peer.
   ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 6, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
-  auto connect = SyscallRecord(SYS_connect, 0, {6}, {}, {}, 30);
-  auto* r = reinterpret_cast<rp_syscall_record*>(connect.storage.data());
-  r->flags |= RP_SYSCALL_HAS_TUPLE;
-  r->tuple.family = AF_INET;
-  r->tuple.protocol = IPPROTO_TCP;
-  r->tuple.local_port = 40000;
-  r->tuple.remote_port = 80;
-  inet_pton(AF_INET, "127.0.0.1", r->tuple.local_addr);
-  inet_pton(AF_INET, "127.0.0.1", r->tuple.remote_addr);
+  auto connect = TcpConnect(6, "127.0.0.1", 40000, "127.0.0.1", 80);
   ASSERT_TRUE(Fires("evt.type = connect", connect, &out, "%fd.connected|%fd.name_changed"));
   EXPECT_EQ(out, "true|true");
   // A failed open has no fd for them; an event without an fd neither.
