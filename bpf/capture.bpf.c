@@ -1576,6 +1576,8 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	read_task_figures((struct task_struct *)ctx->args[0], &rec.parent_figures);
 	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
+	struct pid_namespace *child_ns = BPF_CORE_READ(child, thread_pid, numbers[level & 31].ns);
+	rec.child_pidns_init_start_ns = BPF_CORE_READ(child_ns, child_reaper, start_time);
 	/* A new fd table (a fork without CLONE_FILES) may sit where a freed one was: nothing
 	 * of that one's kept-back set may apply to it. */
 	if (!use_task_storage) {

@@ -161,6 +161,9 @@ struct rp_fork_record {
 	struct rp_record_header hdr; /* pid/tid: the parent */
 	struct rp_task_figures parent_figures; /* the parent's, as it forks */
 	__u64 child_start_boottime_ns;
+	/* When the init of the child's pid namespace started (task->start_time, CLOCK_MONOTONIC
+	 * ns): Falco's pidns_init_start_ts of the child's clone exit. */
+	__u64 child_pidns_init_start_ns;
 	__u32 child_pid;
 	__u32 child_tid;
 	__u32 child_vpid;

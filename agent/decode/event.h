@@ -70,6 +70,7 @@ struct Event {
   uint32_t child_tid = 0;
   uint32_t child_vpid = 0;
   uint64_t child_start_boottime_ns = 0;
+  uint64_t child_pidns_init_start_ns = 0;  // when its pid namespace's init started
   rp_task_figures parent_figures{};  // the parent's resources as it forked
 
   // kProcessExit

@@ -138,6 +138,7 @@ Status DecodeRecord(std::span<const uint8_t> record, Event& out) {
       out.child_tid = r.child_tid;
       out.child_vpid = r.child_vpid;
       out.child_start_boottime_ns = r.child_start_boottime_ns;
+      out.child_pidns_init_start_ns = r.child_pidns_init_start_ns;
       out.parent_figures = r.parent_figures;
       return Status::Ok();
     }

@@ -25,6 +25,9 @@ struct ProcessInfo {
   uint32_t uid = 0, gid = 0, euid = 0, egid = 0;
   uint32_t loginuid = UINT32_MAX;
   uint64_t start_boottime_ns = 0;  // identifies the process together with pid
+  // When the init of its pid namespace started (CLOCK_MONOTONIC ns), as its last fork
+  // record said; 0 until one did (a process known from /proc or an exec alone).
+  uint64_t pidns_init_start_ns = 0;
   uint64_t cap_effective = 0, cap_permitted = 0, cap_inheritable = 0;
 
   std::string comm;     // kernel task name (15 chars max)

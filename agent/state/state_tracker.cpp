@@ -105,6 +105,7 @@ void StateTracker::ApplyExec(Event& e) {
   if (existing) {
     // exec keeps the cwd and the fds not marked close-on-exec.
     p.cwd = existing->cwd;
+    p.pidns_init_start_ns = existing->pidns_init_start_ns;  // exec keeps the pid namespace
     p.fds = std::move(existing->fds);
     std::vector<int64_t> cloexec;
     for (const auto& [fd, info] : p.fds.entries())
@@ -160,7 +161,10 @@ void StateTracker::ApplyExec(Event& e) {
 void StateTracker::ApplyFork(Event& e) {
   ProcessInfo* parent = ProcessFor(e.pid);
   if (parent) parent->figures = FiguresOf(e.parent_figures);
-  if (e.child_pid == e.pid) return;  // a new thread: same process
+  if (e.child_pid == e.pid) {  // a new thread: same process, same pid namespace
+    if (parent) parent->pidns_init_start_ns = e.child_pidns_init_start_ns;
+    return;
+  }
   ProcessInfo child;
   if (parent) {
     child = *parent;  // fork copies the fd table, cwd, credentials and image
@@ -170,6 +174,7 @@ void StateTracker::ApplyFork(Event& e) {
   child.ppid = e.pid;
   child.vpid = e.child_vpid;
   child.start_boottime_ns = e.child_start_boottime_ns;
+  child.pidns_init_start_ns = e.child_pidns_init_start_ns;
   child.from_proc_scan = false;
   e.process = table_.Put(std::move(child));
 }

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -282,6 +283,16 @@ TEST(Capture, AnEndingProcessNamesTheReaperOfItsChildren) {
   auto forks = got.Of(shell, "procfork");
   ASSERT_EQ(forks.size(), 1u);
   const pid_t orphan = forks[0]["child_pid"].get<pid_t>();
+  // The fork record says when the child's pid namespace's init started: this host's pid 1,
+  // which /proc says to the clock tick (on the boot clock, the same on a machine never
+  // suspended, as CI's are).
+  std::ifstream init_stat("/proc/1/stat");
+  std::string init_fields((std::istreambuf_iterator<char>(init_stat)), {});
+  std::istringstream after_comm(init_fields.substr(init_fields.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 22; ++i) after_comm >> field;  // field 22: starttime, in ticks
+  const double tick_ns = 1e9 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  EXPECT_NEAR(forks[0]["pidns_init_start_ns"].get<double>(), std::stod(field) * tick_ns, tick_ns);
   EXPECT_EQ(waitpid(orphan, nullptr, 0), orphan) << "the orphan was not handed to this process";
   auto shell_exit = got.Of(shell, "procexit");
   ASSERT_EQ(shell_exit.size(), 1u);

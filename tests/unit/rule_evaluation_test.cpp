@@ -292,6 +292,18 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   ASSERT_TRUE(Fires("evt.type = clone", clone, &out,
                     "%evt.arg.exe|%evt.arg.ptid|%evt.arg.uid|%evt.arg.gid|%evt.arg.vpid|%evt.arg.pgid|%evt.arg[5]"));
   EXPECT_EQ(out, "cat|bash|0|0|cat|<NA>|bash");
+  // The new process's side of a clone (ret 0) says when its pid namespace's init started,
+  // as the kernel's fork record told; the parent's side says 0.
+  auto fork = ForkRecord(30, 31);
+  reinterpret_cast<rp_fork_record*>(fork.storage.data())->child_pidns_init_start_ns = 223013421;
+  Event forked;
+  ASSERT_TRUE(DecodeRecord(fork.bytes(), forked).ok());
+  tracker_.Apply(forked);
+  ASSERT_TRUE(Fires("evt.type = clone", SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 31), &out,
+                    "%evt.arg.pidns_init_start_ts|%evt.rawarg.pidns_init_start_ts"));
+  EXPECT_EQ(out, "223013421|223013421");
+  ASSERT_TRUE(Fires("evt.type = clone", clone, &out, "%evt.arg.pidns_init_start_ts"));
+  EXPECT_EQ(out, "0");
   // A secondary thread's clone: its tid names its process; its own namespace tid is not kept.
   auto thread_clone = SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 30);
   reinterpret_cast<rp_record_header*>(thread_clone.storage.data())->tid = 33;

@@ -86,6 +86,12 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
                                 std::pair{"vm_rss", f.vm_rss_kib}, std::pair{"vm_swap", f.vm_swap_kib}})
       if (name == param) return Number(static_cast<int64_t>(value), std::to_string(value));
   }
+  // The new task's side of a clone (it returns 0) says when its pid namespace's init
+  // started; the parent's side says 0.
+  if (name == "pidns_init_start_ts" && !exec) {
+    const uint64_t ts = e.ret == 0 ? p->pidns_init_start_ns : 0;
+    return Number(static_cast<int64_t>(ts), std::to_string(ts));
+  }
   if (!exec) return std::nullopt;
   if (name == "tty") return Number(p->tty, std::to_string(p->tty));
   if (name == "pgid" || name == "vpgid") return Pid(processes, p->pgid);

@@ -4,9 +4,8 @@
 // evt.arg.NAME, evt.rawarg.NAME, evt.arg[N] and evt.args show them, taken from the process
 // riposte built from the kernel's exec and fork records (they come before the syscall's
 // exit); and the parameters of Falco's procexit event (status, ret, sig, core, reaper_tid),
-// from the kernel's exit record. Parameters riposte's records do not carry
-// (pidns_init_start_ts, cgroups and env in Falco's form) have no value here rather than an
-// invented one.
+// from the kernel's exit record. Parameters riposte's records do not carry (cgroups and
+// env in Falco's form) have no value here rather than an invented one.
 #pragma once
 
 #include <cstdint>
