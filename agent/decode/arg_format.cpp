@@ -1,6 +1,7 @@
 #include "decode/arg_format.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 
 #include <cstdio>
 
@@ -19,6 +20,9 @@ int64_t ArgNumber(ArgKind kind, uint64_t raw) {
       return static_cast<int32_t>(raw);
     case ArgKind::kOpenFlags:  // a raw open flags value is Falco's own encoding
       return FalcoOpenFlags(raw);
+    case ArgKind::kFdFlags: return FalcoFdFlags(raw);
+    case ArgKind::kMemfdFlags: return raw & (MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB);  // what Falco's probe keeps
+    case ArgKind::kUffdFlags: return static_cast<uint32_t>(raw);
     default:
       return static_cast<int64_t>(raw);
   }
@@ -61,6 +65,13 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kSocketType: return SocketTypeName(raw);
     case ArgKind::kFcntlCmd:
       return raw == F_DUPFD ? "F_DUPFD" : raw == F_DUPFD_CLOEXEC ? "F_DUPFD_CLOEXEC" : std::to_string(raw);
+    case ArgKind::kFdFlags:
+    case ArgKind::kMemfdFlags:
+    case ArgKind::kUffdFlags: {  // names, or the number when none applies, as Falco prints
+      const auto n = static_cast<uint32_t>(ArgNumber(kind, raw));
+      std::string names = kind == ArgKind::kMemfdFlags ? MemfdFlagsName(n) : FalcoFileFlagNames(n);
+      return names.empty() ? std::to_string(n) : names;
+    }
     case ArgKind::kHex: {
       char buf[24];
       snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(raw));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -84,6 +85,40 @@ uint32_t FalcoOpenFlags(uint64_t flags) {
   };
   for (const auto& b : bits)
     if (flags & b.kernel) out |= b.falco;
+  return out;
+}
+
+uint32_t FalcoFdFlags(uint64_t kernel_flags) {
+  const auto flags = static_cast<int32_t>(kernel_flags);
+  if (flags < 0) return 0;
+  return ((flags & O_CLOEXEC) ? 1u << 12 : 0) | ((flags & O_DIRECT) ? 1u << 9 : 0) | ((flags & O_NONBLOCK) ? 1u << 6 : 0);
+}
+
+std::string FalcoFileFlagNames(uint32_t falco_flags) {
+  static constexpr Bit kTable[] = {
+      {1u << 11, "O_LARGEFILE"}, {1u << 10, "O_DIRECTORY"}, {1u << 9, "O_DIRECT"}, {1u << 8, "O_TRUNC"},
+      {1u << 7, "O_SYNC"},       {1u << 6, "O_NONBLOCK"},   {1u << 5, "O_EXCL"},   {1u << 4, "O_DSYNC"},
+      {1u << 3, "O_APPEND"},     {1u << 2, "O_CREAT"},      {3, "O_RDWR"},         {2, "O_WRONLY"},
+      {1, "O_RDONLY"},           {1u << 12, "O_CLOEXEC"},   {0, "O_NONE"},         {kFalcoOpenTmpfile, "O_TMPFILE"},
+      {1u << 14, "O_F_CREATED"}, {1u << 15, "FD_UPPER_LAYER"}, {1u << 16, "FD_LOWER_LAYER"},
+  };
+  std::string out;
+  uint32_t left = falco_flags;
+  for (const Bit& b : kTable) {
+    const bool match = b.mask == 0 ? falco_flags == 0 : left != 0 && (left & b.mask) == b.mask;
+    if (!match) continue;
+    if (!out.empty()) out += '|';
+    out += b.name;
+    left &= ~static_cast<uint32_t>(b.mask);
+    if (b.mask == falco_flags) break;
+  }
+  return out;
+}
+
+std::string MemfdFlagsName(uint32_t flags) {
+  std::string out;
+  for (const Bit& b : {Bit{MFD_CLOEXEC, "MFD_CLOEXEC"}, Bit{MFD_ALLOW_SEALING, "MFD_ALLOW_SEALING"}, Bit{MFD_HUGETLB, "MFD_HUGETLB"}})
+    if (flags & b.mask) out += (out.empty() ? "" : "|") + std::string(b.name);
   return out;
 }
 

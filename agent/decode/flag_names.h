@@ -19,6 +19,15 @@ inline constexpr uint32_t kFalcoOpenTmpfile = 1u << 13;  // set on every O_DIREC
 // creat's creat_flags (Falco's: FD_UPPER_LAYER_CREAT 1, FD_LOWER_LAYER_CREAT 2) by name.
 inline constexpr uint32_t kFalcoCreatUpperLayer = 1, kFalcoCreatLowerLayer = 2;
 std::string CreatFlagsName(uint32_t creat_flags);
+// The fd flags pipe2, dup3 and socket's type carry, in Falco's encoding: its probe keeps
+// O_CLOEXEC, O_NONBLOCK and O_DIRECT only (a negative value: none).
+uint32_t FalcoFdFlags(uint64_t kernel_flags);
+// A value named with Falco's file-flag table, as Falco joins names: table order, a name's
+// bits taken once matched (O_RDWR before O_WRONLY and O_RDONLY), "O_NONE" for 0; "" when
+// no name applies (Falco then prints the number).
+std::string FalcoFileFlagNames(uint32_t falco_flags);
+// memfd_create's flags: "MFD_CLOEXEC|MFD_ALLOW_SEALING"; "" for none (Falco prints 0).
+std::string MemfdFlagsName(uint32_t flags);
 std::string SignalName(int sig);
 // chmod's mode as Falco renders it: "S_IXOTH|S_IROTH|...|S_ISUID", lowest bit first; "0".
 std::string ChmodModeName(uint64_t mode);

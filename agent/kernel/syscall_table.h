@@ -34,6 +34,9 @@ enum class ArgKind : uint8_t {
   kSocketFamily,
   kSocketType,
   kFcntlCmd,   // fcntl's command: F_DUPFD, F_DUPFD_CLOEXEC (the only ones captured)
+  kFdFlags,    // an fd's O_* flags (pipe2, dup3): Falco keeps O_CLOEXEC, O_NONBLOCK, O_DIRECT
+  kMemfdFlags, // memfd_create's MFD_* flags
+  kUffdFlags,  // userfaultfd's flags: Falco names the kernel's value with its own O_* table
 };
 
 // How an entry/exit param (data[] of the record) is presented.

@@ -51,6 +51,23 @@ TEST(FlagNames, OpenFlagsInFalcosEncoding) {
   EXPECT_EQ(FalcoOpenFlags(O_RDONLY | kOpenLowerLayer), 1u | (1u << 16));
 }
 
+// The fd flags of pipe2, dup3 and socket, and userfaultfd's, named with Falco's file-flag
+// table as Falco names them; memfd_create's with its own.
+TEST(FlagNames, FdFlagsAsFalcoNamesThem) {
+  EXPECT_EQ(FalcoFdFlags(O_CLOEXEC), 4096u);
+  EXPECT_EQ(FalcoFdFlags(O_CLOEXEC | O_NONBLOCK | O_DIRECT), 4096u | 64u | 512u);
+  EXPECT_EQ(FalcoFdFlags(O_CLOEXEC | O_APPEND), 4096u);  // what Falco's probe does not keep is gone
+  EXPECT_EQ(FalcoFdFlags(0x7fffffff), 4096u | 64u | 512u);
+  EXPECT_EQ(FalcoFdFlags(static_cast<uint32_t>(-1)), 0u);  // a negative value: none
+  EXPECT_EQ(FalcoFileFlagNames(0), "O_NONE");
+  EXPECT_EQ(FalcoFileFlagNames(4096u | 64u | 512u), "O_DIRECT|O_NONBLOCK|O_CLOEXEC");
+  EXPECT_EQ(FalcoFileFlagNames(3), "O_RDWR");  // its bits are taken: no O_WRONLY, O_RDONLY after it
+  EXPECT_EQ(FalcoFileFlagNames(0x80800), "O_LARGEFILE");  // userfaultfd's O_NONBLOCK, as Falco reads it
+  EXPECT_EQ(FalcoFileFlagNames(0x80000), "");             // no name: Falco prints the number
+  EXPECT_EQ(MemfdFlagsName(3), "MFD_CLOEXEC|MFD_ALLOW_SEALING");
+  EXPECT_EQ(MemfdFlagsName(0), "");
+}
+
 TEST(SocketFormat, ParsesInetAndUnixSockaddrs) {
   sockaddr_in in{};
   in.sin_family = AF_INET;

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
@@ -403,6 +404,33 @@ TEST_F(RuleEvaluation, OpensReportTheFileTheyOpened) {
   auto failed = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/nope", {}, 30);
   ASSERT_TRUE(Fires("evt.type = openat", failed, &out, "%evt.arg.dev|%evt.arg.ino|%fd.dev|%fd.ino"));
   EXPECT_EQ(out, "0|0|<NA>|<NA>");
+}
+
+// Flags that are not an open's, rendered as Falco's table renders them: pipe2's and
+// socket's (from its type) in Falco's encoding, O_NONE for none; memfd_create's by MFD_*
+// name, 0 for none; userfaultfd's the kernel's value read with Falco's O_* table.
+TEST_F(RuleEvaluation, FdFlagsRenderAsFalcoDoes) {
+  std::string out;
+  int32_t fds[2] = {7, 8};
+  std::string pair(reinterpret_cast<const char*>(fds), 8);
+  auto pipe2 = SyscallRecord(SYS_pipe2, 0, {0, O_CLOEXEC | O_NONBLOCK}, pair, {}, 30, false);
+  ASSERT_TRUE(Fires("evt.type = pipe2", pipe2, &out, "%evt.arg.flags|%evt.rawarg.flags"));
+  EXPECT_EQ(out, "O_NONBLOCK|O_CLOEXEC|4160");
+  auto socket = SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = socket", socket, &out, "%evt.arg.flags|%evt.args"));
+  EXPECT_EQ(out, "O_CLOEXEC|fd=5(<4>) domain=2(AF_INET) type=524289 proto=0 flags=4096(O_CLOEXEC)");
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 6, {AF_INET, SOCK_DGRAM, 0}, {}, {}, 30), &out,
+                    "%evt.arg.flags"));
+  EXPECT_EQ(out, "O_NONE");
+  auto memfd = SyscallRecord(SYS_memfd_create, 9, {0, MFD_CLOEXEC | MFD_ALLOW_SEALING}, "cf_mfd", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = memfd_create", memfd, &out, "%evt.arg.flags"));
+  EXPECT_EQ(out, "MFD_CLOEXEC|MFD_ALLOW_SEALING");
+  ASSERT_TRUE(Fires("evt.type = memfd_create", SyscallRecord(SYS_memfd_create, 9, {0, 0}, "cf_mfd", {}, 30), &out,
+                    "%evt.arg.flags"));
+  EXPECT_EQ(out, "0");
+  ASSERT_TRUE(Fires("evt.type = userfaultfd", SyscallRecord(SYS_userfaultfd, 10, {O_CLOEXEC | O_NONBLOCK}, {}, {}, 30),
+                    &out, "%evt.arg.flags"));
+  EXPECT_EQ(out, "O_LARGEFILE");
 }
 
 // fd.connected and fd.name_changed as Falco keeps them: every fd has them (not what a failed

@@ -95,6 +95,12 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
       PushParam(ctx, std::move(*v), raw, out);
       return true;
     }
+  // socket's flags are Falco's, taken from its type (SOCK_NONBLOCK is O_NONBLOCK's bit,
+  // SOCK_CLOEXEC O_CLOEXEC's).
+  if (s.nr == SYS_socket && key == "flags") {
+    PushArg(ctx, ArgKind::kFdFlags, e.args[1], raw, out);
+    return true;
+  }
   if (IsOpenEvent(e)) {
     // What the open did joins what it asked (O_F_CREATED); creat has no flags parameter.
     if (key == "flags" && s.nr != SYS_creat) {

@@ -82,6 +82,13 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
     case ArgKind::kSignal: return WithMeaning(n, SignalName(static_cast<int>(raw)));
     case ArgKind::kPtraceRequest: return WithMeaning(static_cast<int64_t>(raw), PtraceRequestName(raw));
     case ArgKind::kSocketFamily: return WithMeaning(static_cast<int64_t>(raw), SocketFamilyName(raw));
+    case ArgKind::kFdFlags:
+    case ArgKind::kMemfdFlags:
+    case ArgKind::kUffdFlags: {  // "4096(O_CLOEXEC)"; the number alone when no name applies
+      const int64_t v = ArgNumber(a.kind, raw);
+      const std::string names = FormatArg(a.kind, raw);
+      return names == std::to_string(v) ? names : WithMeaning(v, names);
+    }
     case ArgKind::kInt: return std::to_string(n);
     case ArgKind::kUInt:
     case ArgKind::kHex:
@@ -122,6 +129,10 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
   if (processes && HasProcessParams(s.name))
     if (auto v = ProcessParamOf(e, *processes, name)) return std::move(v->args_text);
   if (name == "fd" && first) return e.ret < 0 ? ErrnoText(e.ret) : FdNumberText(e, e.ret);
+  if (s.nr == SYS_socket && name == "flags") {  // Falco's, from the type's SOCK_NONBLOCK and SOCK_CLOEXEC
+    const int64_t v = ArgNumber(ArgKind::kFdFlags, e.args[1]);
+    return WithMeaning(v, FormatArg(ArgKind::kFdFlags, e.args[1]));
+  }
   if (IsOpenEvent(e)) {
     if (name == "flags" && s.nr != SYS_creat) {
       const uint64_t f = OpenReportedFlags(e);
