@@ -538,12 +538,18 @@ static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
 
 /* ---- in-kernel kill selectors (see riposte_abi.h) ---- */
 
-static __always_inline bool in_host_pidns(struct task_struct *task)
+/* The pid namespace a task lives in: its pid's deepest level. */
+static __always_inline struct pid_namespace *task_pid_ns(struct task_struct *task)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
-	unsigned int inum = BPF_CORE_READ(pid, numbers[level].ns, ns.inum);
-	return inum == host_pidns_ino;
+	return BPF_CORE_READ(pid, numbers[level & 31].ns);
+}
+
+static __always_inline bool in_host_pidns(struct task_struct *task)
+{
+	struct pid_namespace *ns = task_pid_ns(task);
+	return BPF_CORE_READ(ns, ns.inum) == host_pidns_ino;
 }
 
 /* The node's own machinery: a protected binary (by inode and device, never by name) run
@@ -680,31 +686,37 @@ static __always_inline void syscall_stat(long nr, bool filtered)
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
-/* Whether the fd the open returned is a directory. The typed form walks task->files with
- * plain loads (tp_btf) and reads the file through a read-only typed cast (plain loads the
- * kernel guards against faults); the other with a helper call per pointer. */
+/* The caller's file behind `fd`. The typed form walks task->files with plain loads
+ * (tp_btf); the other with a helper call per pointer. Callers read the file through a
+ * read-only typed cast (plain loads the kernel guards against faults) when typed. */
+static __always_inline struct file *current_file_of_fd(long fd, const bool btf)
+{
+	if (!btf)
+		return fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct files_struct *files = task->files;
+	if (!files)
+		return 0;
+	struct fdtable *fdt = files->fdt;
+	if (!fdt || fd < 0 || (unsigned long)fd >= fdt->max_fds)
+		return 0;
+	struct file **fds = fdt->fd;
+	struct file *f = 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* Whether the fd the open returned is a directory. */
 static __always_inline bool fd_is_directory(long fd, const bool btf)
 {
-	struct file *f = 0;
+	struct file *f = current_file_of_fd(fd, btf);
+	if (!f)
+		return false;
 	if (btf) {
-		struct task_struct *task = bpf_get_current_task_btf();
-		struct files_struct *files = task->files;
-		if (!files)
-			return false;
-		struct fdtable *fdt = files->fdt;
-		if (!fdt || fd < 0 || (unsigned long)fd >= fdt->max_fds)
-			return false;
-		struct file **fds = fdt->fd;
-		bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-		if (!f)
-			return false;
 		struct file *tf = bpf_rdonly_cast(f, bpf_core_type_id_kernel(struct file));
 		struct inode *inode = tf->f_inode; /* typed and read-only, as tf */
 		return inode && (inode->i_mode & S_IFMT) == S_IFDIR_;
 	}
-	f = fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
-	if (!f)
-		return false;
 	return (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFDIR_;
 }
 
@@ -714,7 +726,7 @@ static __always_inline bool fd_is_directory(long fd, const bool btf)
  * open created it, its overlayfs layer. Only for records that are sent. */
 static __always_inline void read_opened_file(struct rp_syscall_record *rec, long fd, const bool btf)
 {
-	struct file *f = fd_to_file((struct task_struct *)bpf_get_current_task(), fd);
+	struct file *f = current_file_of_fd(fd, btf);
 	if (!f)
 		return;
 	struct rp_file_facts *out = &rec->file;
@@ -1576,7 +1588,7 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	read_task_figures((struct task_struct *)ctx->args[0], &rec.parent_figures);
 	unsigned int level = BPF_CORE_READ(child, thread_pid, level);
 	rec.child_vpid = BPF_CORE_READ(child, thread_pid, numbers[level & 31].nr);
-	struct pid_namespace *child_ns = BPF_CORE_READ(child, thread_pid, numbers[level & 31].ns);
+	struct pid_namespace *child_ns = task_pid_ns(child);
 	rec.child_pidns_init_start_ns = BPF_CORE_READ(child_ns, child_reaper, start_time);
 	/* A new fd table (a fork without CLONE_FILES) may sit where a freed one was: nothing
 	 * of that one's kept-back set may apply to it. */
@@ -1637,13 +1649,12 @@ static __noinline __s32 reaper_of(struct task_struct *task)
 	__s32 alive = live_thread_of(task);
 	if (alive != 0)
 		return alive;
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct pid_namespace *ns = BPF_CORE_READ(pid, numbers[level].ns);
+	struct pid_namespace *ns = task_pid_ns(task);
 	struct task_struct *init = BPF_CORE_READ(ns, child_reaper);
 	if (init == task)
 		return 0; /* the namespace's init is ending: its children end with it */
 	__s32 init_tid = BPF_CORE_READ(init, pid);
+	const unsigned int level = BPF_CORE_READ(task, thread_pid, level);
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
 	if (!BPF_CORE_READ_BITFIELD_PROBED(sig, has_child_subreaper))
 		return init_tid;

@@ -15,6 +15,8 @@
 namespace riposte {
 namespace {
 
+constexpr uint32_t kFalcoOpenTmpfile = 1u << 13;  // set on every O_DIRECTORY open too
+
 struct Bit {
   uint64_t mask;
   std::string_view name;
@@ -91,7 +93,9 @@ uint32_t FalcoOpenFlags(uint64_t flags) {
 uint32_t FalcoFdFlags(uint64_t kernel_flags) {
   const auto flags = static_cast<int32_t>(kernel_flags);
   if (flags < 0) return 0;
-  return ((flags & O_CLOEXEC) ? 1u << 12 : 0) | ((flags & O_DIRECT) ? 1u << 9 : 0) | ((flags & O_NONBLOCK) ? 1u << 6 : 0);
+  // Falco's open encoding of the three, less the access mode it always adds.
+  constexpr uint32_t kAccessMode = 3;
+  return FalcoOpenFlags(flags & (O_CLOEXEC | O_DIRECT | O_NONBLOCK)) & ~kAccessMode;
 }
 
 std::string FalcoFileFlagNames(uint32_t falco_flags) {
@@ -116,10 +120,7 @@ std::string FalcoFileFlagNames(uint32_t falco_flags) {
 }
 
 std::string MemfdFlagsName(uint32_t flags) {
-  std::string out;
-  for (const Bit& b : {Bit{MFD_CLOEXEC, "MFD_CLOEXEC"}, Bit{MFD_ALLOW_SEALING, "MFD_ALLOW_SEALING"}, Bit{MFD_HUGETLB, "MFD_HUGETLB"}})
-    if (flags & b.mask) out += (out.empty() ? "" : "|") + std::string(b.name);
-  return out;
+  return JoinBits(flags, {{MFD_CLOEXEC, "MFD_CLOEXEC"}, {MFD_ALLOW_SEALING, "MFD_ALLOW_SEALING"}, {MFD_HUGETLB, "MFD_HUGETLB"}});
 }
 
 std::string CreatFlagsName(uint32_t creat_flags) {

@@ -15,7 +15,6 @@ std::string OpenFlagsName(uint64_t flags);
 // Open flags in Falco's own encoding (its driver's PPM_O_* bits: O_RDONLY is 1, O_WRONLY 2,
 // O_CREAT 4, ... O_F_CREATED 1 << 14), which is what evt.rawarg.flags of an open is in Falco.
 uint32_t FalcoOpenFlags(uint64_t flags);
-inline constexpr uint32_t kFalcoOpenTmpfile = 1u << 13;  // set on every O_DIRECTORY open too
 // creat's creat_flags (Falco's: FD_UPPER_LAYER_CREAT 1, FD_LOWER_LAYER_CREAT 2) by name.
 inline constexpr uint32_t kFalcoCreatUpperLayer = 1, kFalcoCreatLowerLayer = 2;
 std::string CreatFlagsName(uint32_t creat_flags);

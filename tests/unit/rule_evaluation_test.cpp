@@ -455,7 +455,7 @@ TEST_F(RuleEvaluation, ConnectedAndNameChangedFollowTheFd) {
   auto connect = TcpConnect(6, "127.0.0.1", 40000, "127.0.0.1", 80);
   ASSERT_TRUE(Fires("evt.type = connect", connect, &out, "%fd.connected|%fd.name_changed"));
   EXPECT_EQ(out, "true|true");
-  // A failed open has no fd for them; an event without an fd neither.
+  // A failed open has no fd for them.
   auto failed = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/nope", {}, 30);
   ASSERT_TRUE(Fires("evt.type = openat", failed, &out, "%fd.connected|%fd.name_changed"));
   EXPECT_EQ(out, "<NA>|<NA>");

@@ -140,8 +140,6 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   return false;
 }
 
-// evt.arg.NAME / evt.arg[N]: by name, or the N-th parameter of Falco's exit event for
-// this type.
 // procexit's evt.arg.NAME, as the clone family's process parameters show.
 bool ExitArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   auto v = ExitParamOf(ctx.event, ctx.processes, key);
@@ -149,6 +147,9 @@ bool ExitArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   PushParam(ctx, std::move(*v), raw, out);
   return true;
 }
+
+// evt.arg.NAME / evt.arg[N]: by name, or the N-th parameter of Falco's exit event for
+// this type.
 
 bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
   const bool exit = ctx.event.kind == EventKind::kProcessExit;
@@ -288,7 +289,8 @@ std::vector<FieldDef> EventFields() {
          const Event& e = c.event;
          if (!IsOpenEvent(e) || e.syscall->nr == SYS_creat) return out.push_back({"false", false});
          const uint64_t flags = OpenReportedFlags(e);
-         const bool b = (flags & kOpenCreatedFile) || ((FalcoOpenFlags(flags) & kFalcoOpenTmpfile) && e.ret >= 0);
+         // Any bit of O_TMPFILE, as Falco's encoding tests it.
+         const bool b = (flags & kOpenCreatedFile) || ((flags & O_TMPFILE) && e.ret >= 0);
          out.push_back({b ? "true" : "false", b});
        }},
       NoValue("evt.pluginname", FieldType::kString, FieldArgMode::kNone,
