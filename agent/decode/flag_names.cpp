@@ -43,32 +43,11 @@ std::string JoinBits(uint64_t value, std::initializer_list<Bit> bits, std::strin
 }  // namespace
 
 std::string OpenFlagsName(uint64_t flags) {
-  // Falco's rendering: its driver converts the kernel's flags to its own, testing each
-  // kernel mask for any bit set, so O_TMPFILE (__O_TMPFILE|O_DIRECTORY) shows on every
-  // O_DIRECTORY open; names print in the order of its flag table; flags it has no name
-  // for (O_PATH, O_NOFOLLOW, O_NOATIME, O_NOCTTY, O_ASYNC) are not printed.
-  const auto acc = flags & O_ACCMODE;
-  const struct {
-    bool set;
-    std::string_view name;
-  } names[] = {
-      {(flags & O_LARGEFILE) != 0, "O_LARGEFILE"}, {(flags & O_DIRECTORY) != 0, "O_DIRECTORY"},
-      {(flags & O_DIRECT) != 0, "O_DIRECT"},       {(flags & O_TRUNC) != 0, "O_TRUNC"},
-      {(flags & (O_SYNC & ~O_DSYNC)) != 0, "O_SYNC"}, {(flags & O_NONBLOCK) != 0, "O_NONBLOCK"},
-      {(flags & O_EXCL) != 0, "O_EXCL"},           {(flags & O_DSYNC) != 0, "O_DSYNC"},
-      {(flags & O_APPEND) != 0, "O_APPEND"},       {(flags & O_CREAT) != 0, "O_CREAT"},
-      {acc == O_RDWR, "O_RDWR"},                   {acc == O_WRONLY, "O_WRONLY"},
-      {acc == O_RDONLY, "O_RDONLY"},               {(flags & O_CLOEXEC) != 0, "O_CLOEXEC"},
-      {(flags & O_TMPFILE) != 0, "O_TMPFILE"},     {(flags & kOpenCreatedFile) != 0, "O_F_CREATED"},
-      {(flags & kOpenUpperLayer) != 0, "FD_UPPER_LAYER"}, {(flags & kOpenLowerLayer) != 0, "FD_LOWER_LAYER"},
-  };
-  std::string out;
-  for (const auto& n : names) {
-    if (!n.set) continue;
-    if (!out.empty()) out += '|';
-    out += n.name;
-  }
-  return out;
+  // Falco's rendering: its driver's encoding of the kernel's flags (each kernel mask tested
+  // for any bit, so O_TMPFILE shows on every O_DIRECTORY open and O_SYNC on every O_DSYNC
+  // one), named with its file-flag table; flags it has no name for (O_PATH, O_NOFOLLOW,
+  // O_NOATIME, O_NOCTTY, O_ASYNC) are not printed.
+  return FalcoFileFlagNames(FalcoOpenFlags(flags));
 }
 
 uint32_t FalcoOpenFlags(uint64_t flags) {

@@ -24,6 +24,7 @@ TEST(FlagNames, OpenFlagsAsFalcoPrintsThem) {
   EXPECT_EQ(OpenFlagsName(O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC), "O_DIRECTORY|O_NONBLOCK|O_RDONLY|O_CLOEXEC|O_TMPFILE");
   EXPECT_EQ(OpenFlagsName(O_RDWR | O_TMPFILE), "O_DIRECTORY|O_RDWR|O_TMPFILE");
   EXPECT_EQ(OpenFlagsName(O_RDONLY | O_PATH | O_NOFOLLOW), "O_RDONLY");  // no name in Falco's table
+  EXPECT_EQ(OpenFlagsName(O_RDONLY | O_DSYNC), "O_SYNC|O_DSYNC|O_RDONLY");  // O_SYNC holds O_DSYNC's bit
   // What the open did comes last, in the same table.
   EXPECT_EQ(OpenFlagsName(O_CREAT | O_RDONLY | kOpenCreatedFile), "O_CREAT|O_RDONLY|O_F_CREATED");
   EXPECT_EQ(OpenFlagsName(O_RDWR | kOpenCreatedFile | kOpenUpperLayer), "O_RDWR|O_F_CREATED|FD_UPPER_LAYER");
