@@ -722,8 +722,9 @@ static __always_inline bool fd_is_directory(long fd, const bool btf)
 
 #define RP_FMODE_CREATED 0x100000 /* include/linux/fs.h */
 
-/* What the open's new fd refers to: a directory or not, its device and inode, whether this
- * open created it, its overlayfs layer. Only for records that are sent. */
+/* What a new fd refers to (an open's, or the first of a pipe's pair): a directory or not,
+ * its device and inode, whether this open created it, its overlayfs layer. Only for
+ * records that are sent. */
 static __always_inline void read_opened_file(struct rp_syscall_record *rec, long fd, const bool btf)
 {
 	struct file *f = current_file_of_fd(fd, btf);
@@ -1172,6 +1173,12 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	/* Also tells replay's model of the filter a directory when it sees one. */
 	if (ret >= 0 && open_slot(nr) >= 0)
 		read_opened_file(rec, ret, btf);
+	/* pipe and socketpair: the pair's first fd, for its inode (Falco's pipe "ino"). */
+	if (ret >= 0 && spec->param[0].source == RP_PARAM_OUT_BLOB && rec->param_len[0] >= 8) {
+		int first;
+		__builtin_memcpy(&first, rec->data, sizeof(first));
+		read_opened_file(rec, first, btf);
+	}
 	if (spec_flags & RP_SPEC_MAKES_FD)
 		strike_made_fds(rec, spec, btf);
 	syscall_stat(nr, false);

@@ -59,7 +59,7 @@ struct rp_record_header {
 #define RP_SYSCALL_HAS_TUPLE (1u << 9)
 #define RP_SYSCALL_PARAMS_AT_EXIT (1u << 10) /* entry read failed (page not present): params read at exit */
 #define RP_SYSCALL_RET_DIR (1u << 11) /* an open family syscall returned an fd of a directory */
-#define RP_SYSCALL_HAS_FILE (1u << 12) /* rp_syscall_record.file holds what an open opened */
+#define RP_SYSCALL_HAS_FILE (1u << 12) /* rp_syscall_record.file: what an open opened, or a pipe's first fd */
 
 /* How a socket looked in the kernel when the syscall returned. Addresses in network
  * byte order; IPv4 uses the first 4 bytes. family 0 means "not a socket / unknown". */

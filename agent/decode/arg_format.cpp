@@ -42,7 +42,8 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kOpenFlags: return OpenFlagsName(raw);
     case ArgKind::kMode: {
       char buf[16];
-      snprintf(buf, sizeof(buf), "0%llo", static_cast<unsigned long long>(raw & 07777));
+      // "%#o", as Falco prints a mode: "0600", and "0" (not "00") for none.
+      snprintf(buf, sizeof(buf), "%#llo", static_cast<unsigned long long>(raw & 07777));
       return buf;
     }
     case ArgKind::kChmodMode: return ChmodModeName(raw);

@@ -39,6 +39,11 @@ FieldDef NoValue(std::string_view name, FieldType type, FieldArgMode arg_mode, s
   return d;
 }
 
+FieldDef FilterOnly(FieldDef def) {
+  def.filter_only = true;
+  return def;
+}
+
 void FieldRegistry::Add(const std::vector<FieldDef>& defs) {
   for (const auto& d : defs) {
     [[maybe_unused]] bool added = fields_.emplace(d.name, d).second;

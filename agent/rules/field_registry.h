@@ -86,10 +86,15 @@ struct FieldDef {
   // False for a Falco field riposte knows but cannot give a value (its description says
   // why): it loads, a condition using it warns, and it is never true.
   bool has_value = true;
+  // True for Falco's filter-only fields (fd.ip, fd.port, fd.net, fd.proto): a condition
+  // compares their values, but Falco's extractor gives none, so an output prints none.
+  bool filter_only = false;
 };
 
 // A Falco field riposte has no value for; `why` goes in its description.
 FieldDef NoValue(std::string_view name, FieldType type, FieldArgMode arg_mode, std::string_view why);
+// `def`, marked filter-only.
+FieldDef FilterOnly(FieldDef def);
 
 class FieldRegistry {
  public:

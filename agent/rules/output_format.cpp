@@ -59,6 +59,7 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
     }
     values.clear();
     ExtractField(t.field, ctx, values);
+    if (t.field.def->filter_only) values.clear();  // Falco compares them, prints nothing
     FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
     if (!values.empty() && t.field.def->type == FieldType::kInt && v.str.empty()) v.str = ctx.Keep(std::to_string(v.num));
     // Every ancestor (proc.aname): Falco prints them all, space-separated.
@@ -70,6 +71,8 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
       }
       v.str = ctx.Keep(std::move(joined));
     }
+    // Falco has no text form for a network: an address compared as one prints as a token.
+    if (!values.empty() && t.field.def->type == FieldType::kIpNet) v.str = "<IPNET>";
     // A list field prints as Falco prints a list: "(file,pipe)", "(file)" for fd.types[0].
     if (!values.empty() && t.field.def->many == Multiplicity::kList) {
       std::string joined = "(";

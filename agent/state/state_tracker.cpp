@@ -312,15 +312,22 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
         p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret, e.args[1] == F_DUPFD_CLOEXEC);
       return;
     case SYS_pipe: case SYS_pipe2: case SYS_socketpair: {
-      if (e.params[0].size() < 8) return;
+      if (e.ret < 0 || e.params[0].size() < 8) return;
       int32_t fds[2];
       std::memcpy(fds, e.params[0].data(), 8);
+      const bool pipe = e.syscall->nr != SYS_socketpair;
       for (int32_t fd : fds) {
         FdInfo info;
-        info.type = e.syscall->nr == SYS_socketpair ? FdType::kUnix : FdType::kPipe;
+        info.type = pipe ? FdType::kPipe : FdType::kUnix;
+        if (pipe && (e.flags & RP_SYSCALL_HAS_FILE)) info.ino = e.file.ino;  // both ends: one inode
         info.seen_open = true;
         p.fds.Set(fd, std::move(info));
       }
+      // The event's fd, as Falco's parser leaves it: the number is the second fd (the last
+      // one added); what it describes is the second fd for a pipe, the first for a
+      // socketpair (the two are alike).
+      e.fd_num = fds[1];
+      e.fd = p.fds.Find(pipe ? fds[1] : fds[0]);
       return;
     }
     case SYS_socket:

@@ -119,6 +119,27 @@ TEST(Capture, ConnectIsSeenWithAddressPortAndBothEnds) {
                 std::to_string(port));
 }
 
+// A pipe's record carries the inode of its first fd, read by the kernel at exit (Falco's
+// pipe "ino"), beside the two fds the kernel wrote.
+TEST(Capture, PipeIsSeenWithBothFdsAndItsInode) {
+  const std::string path = TempPath("pipe");
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "pipe", path}, &child);
+  unsigned long long ino = 0;
+  int fd1 = -1, fd2 = -1;
+  {
+    std::ifstream in(path);
+    ASSERT_TRUE(in >> ino >> fd1 >> fd2) << "the workload wrote no inode";
+  }
+  std::filesystem::remove(path);
+  auto pipes = got.Of(child, "pipe2");
+  ASSERT_EQ(pipes.size(), 1u);
+  EXPECT_EQ(pipes[0]["ret"], 0);
+  EXPECT_EQ(pipes[0]["opened"]["ino"], ino);
+  EXPECT_EQ(pipes[0]["fd"]["type"], "pipe");
+  EXPECT_EQ(pipes[0]["args"]["fds"], json::array({fd1, fd2}));
+}
+
 // fcntl reaches the agent only as F_DUPFD / F_DUPFD_CLOEXEC (the fd table needs them: a
 // shell saves its stdout that way around every redirect); F_GETFL, F_SETFD and the rest
 // are dropped in the kernel.

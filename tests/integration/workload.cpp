@@ -5,6 +5,7 @@
 //   openloop N PATH: opens and closes PATH N times
 //   openmapped FILE: opens (read-only) the path written in FILE, passing the kernel a
 //   pointer into a fresh mapping of FILE, a page not yet faulted in at syscall entry
+//   pipe PATH: makes a pipe (pipe2, O_CLOEXEC) and writes its read end's inode to PATH
 //   stamp FD: writes CLOCK_MONOTONIC now (8 bytes, ns) to FD, where a response
 //   benchmark's clock starts
 #include <arpa/inet.h>
@@ -92,6 +93,17 @@ int main(int argc, char** argv) {
       (void)fcntl(copy, F_SETFD, FD_CLOEXEC);
       close(fd);
       close(copy);
+    } else if (op == "pipe") {
+      const char* path = next();
+      int fds[2];
+      struct stat st {};
+      if (pipe2(fds, O_CLOEXEC) != 0 || fstat(fds[0], &st) != 0) std::exit(3);
+      FILE* out = std::fopen(path, "w");
+      if (!out) std::exit(3);
+      std::fprintf(out, "%llu %d %d\n", static_cast<unsigned long long>(st.st_ino), fds[0], fds[1]);
+      std::fclose(out);
+      close(fds[0]);
+      close(fds[1]);
     } else if (op == "closeloop") {
       int n = std::atoi(next());
       for (int k = 0; k < n; ++k) close(-1);

@@ -433,6 +433,39 @@ TEST_F(RuleEvaluation, FdFlagsRenderAsFalcoDoes) {
   EXPECT_EQ(out, "O_LARGEFILE");
 }
 
+// A pipe event's fd, as Falco's parser leaves it: fd.num is the second fd, the fd is a
+// pipe without a name; evt.arg.fd1/fd2 are fds ("<p>"), ino the inode the kernel read off
+// the first one, which both fds keep (fd.ino). A mode of 0 prints as Falco's "%#o": "0".
+TEST_F(RuleEvaluation, PipesNameBothFdsAndTheirInode) {
+  std::string out;
+  int32_t fds[2] = {7, 8};
+  std::string pair(reinterpret_cast<const char*>(fds), 8);
+  auto pipe2 = SyscallRecord(SYS_pipe2, 0, {0, O_CLOEXEC}, pair, {}, 30, false);
+  auto* r = reinterpret_cast<rp_syscall_record*>(pipe2.storage.data());
+  r->flags |= RP_SYSCALL_HAS_FILE;
+  r->file.ino = 123456;
+  ASSERT_TRUE(Fires("evt.type = pipe2 and fd.num = 8 and fd.type = pipe and fd.ino = 123456", pipe2, &out,
+                    "%evt.arg.fd1|%evt.rawarg.fd2|%evt.arg.ino|%fd.name|%fd.typechar|%fd.l4proto|%fd.connected|%evt.args"));
+  EXPECT_EQ(out, "<p>|8|123456||p|<NA>|false|res=0 fd1=7(<p>) fd2=8(<p>) ino=123456 flags=4096(O_CLOEXEC)");
+  auto open0 = SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY, 0}, "/etc/hostname", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", open0, &out, "%evt.arg.mode|%evt.arg[4]"));
+  EXPECT_EQ(out, "0|0");
+}
+
+// Falco's filter-only fields (fd.ip, fd.port, fd.net, fd.proto) compare but print no value;
+// a network field prints as Falco prints any ipnet value: "<IPNET>".
+TEST_F(RuleEvaluation, FilterOnlyFieldsCompareButPrintNothing) {
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
+  auto rec = TcpConnect(5, "192.168.1.5", 40000, "10.1.2.3", 4444);
+  std::string out;
+  ASSERT_TRUE(Fires("fd.ip = 10.1.2.3 and fd.port = 4444 and fd.net = 10.0.0.0/8 and fd.proto = 4444", rec, &out,
+                    "%fd.ip|%fd.port|%fd.net|%fd.proto|%fd.snet|%fd.rip"));
+  EXPECT_EQ(out, "<NA>|<NA>|<NA>|<NA>|<IPNET>|10.1.2.3");
+  EXPECT_TRUE(last_fields_["fd.ip"].is_null());
+  EXPECT_TRUE(last_fields_["fd.port"].is_null());
+  EXPECT_EQ(last_fields_["fd.snet"], "<IPNET>");
+}
+
 // fd.connected and fd.name_changed as Falco keeps them: every fd has them (not what a failed
 // open asked for); a socket is connected once it connects or is accepted, an IP socket
 // also once it reads or writes; the name changes with the event that opens, accepts or

@@ -14,6 +14,7 @@
 #include "rules/fields/process_params.h"
 #include "rules/fields/falco_args_text.h"
 #include "rules/fields/falco_params.h"
+#include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
 
 namespace riposte {
@@ -111,6 +112,10 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
       PushParam(ctx, std::move(*v), raw, out);
       return true;
     }
+  }
+  if (auto n = FdPairParamOf(e, key)) {  // pipe's fd1 "<p>", fd2, ino
+    PushArg(ctx, key == "ino" ? ArgKind::kUInt : ArgKind::kFd, static_cast<uint64_t>(*n), raw, out);
+    return true;
   }
   // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
   // as the parameter "fd", first in their list.

@@ -16,6 +16,7 @@
 #include "kernel/syscall_table.h"
 #include "rules/fields/process_params.h"
 #include "rules/fields/falco_params.h"
+#include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
 #include "state/fd_info.h"
 #include "state/process_info.h"
@@ -67,7 +68,7 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
     case ArgKind::kDirFd: return n == AT_FDCWD ? WithMeaning(n, "AT_FDCWD") : FdNumberText(e, n);
     case ArgKind::kOpenFlags: return WithMeaning(FalcoOpenFlags(raw), OpenFlagsName(raw));
     case ArgKind::kMode:
-      return (raw & 07777) == 0 ? "0" : FormatArg(ArgKind::kMode, raw);
+      return FormatArg(ArgKind::kMode, raw);
     case ArgKind::kChmodMode:  // the octal mode, then its bits by name
       return (raw & 07777) == 0 ? "0" : FormatArg(ArgKind::kMode, raw) + "(" + ChmodModeName(raw) + ")";
     case ArgKind::kHexMode:
@@ -140,6 +141,7 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
     }
     if (auto v = OpenParamOf(e, name)) return std::move(v->args_text);
   }
+  if (auto n = FdPairParamOf(e, name)) return name == "ino" ? std::to_string(*n) : FdNumberText(e, *n);
   if (name == "tuple") {
     if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && e.fd->tuple.remote_port) return e.fd->name;
     return std::nullopt;
