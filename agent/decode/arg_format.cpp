@@ -23,6 +23,7 @@ int64_t ArgNumber(ArgKind kind, uint64_t raw) {
     case ArgKind::kFdFlags: return FalcoFdFlags(raw);
     case ArgKind::kMemfdFlags: return raw & (MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB);  // what Falco's probe keeps
     case ArgKind::kUffdFlags: return static_cast<uint32_t>(raw);
+    case ArgKind::kSocketFamily: return FalcoSocketFamily(raw);
     default:
       return static_cast<int64_t>(raw);
   }
@@ -62,7 +63,7 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
     case ArgKind::kPtraceRequest: return PtraceRequestName(raw);
     case ArgKind::kCloneFlags: return CloneFlagsName(raw);
-    case ArgKind::kSocketFamily: return SocketFamilyName(raw);
+    case ArgKind::kSocketFamily: return FalcoSocketFamilyName(FalcoSocketFamily(raw));
     case ArgKind::kSocketType: return SocketTypeName(raw);
     case ArgKind::kFcntlCmd:
       return raw == F_DUPFD ? "F_DUPFD" : raw == F_DUPFD_CLOEXEC ? "F_DUPFD_CLOEXEC" : std::to_string(raw);

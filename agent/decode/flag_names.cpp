@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace riposte {
 namespace {
@@ -173,6 +174,36 @@ std::string SocketFamilyName(uint64_t family) {
     case AF_PACKET: return "AF_PACKET";
     default: return std::to_string(family);
   }
+}
+
+namespace {
+// Falco's socket family names by number, its aliases in its table's order (AF_LOCAL before
+// AF_UNIX, AF_ROUTE before AF_NETLINK); 27 and 28 have none.
+constexpr std::pair<uint32_t, std::string_view> kFalcoSocketFamilies[] = {
+    {0, "AF_UNSPEC"}, {1, "AF_LOCAL"}, {1, "AF_UNIX"}, {2, "AF_INET"}, {3, "AF_AX25"}, {4, "AF_IPX"},
+    {5, "AF_APPLETALK"}, {6, "AF_NETROM"}, {7, "AF_BRIDGE"}, {8, "AF_ATMPVC"}, {9, "AF_X25"},
+    {10, "AF_INET6"}, {11, "AF_ROSE"}, {12, "AF_DECnet"}, {13, "AF_NETBEUI"}, {14, "AF_SECURITY"},
+    {15, "AF_KEY"}, {16, "AF_ROUTE"}, {16, "AF_NETLINK"}, {17, "AF_PACKET"}, {18, "AF_ASH"},
+    {19, "AF_ECONET"}, {20, "AF_ATMSVC"}, {21, "AF_RDS"}, {22, "AF_SNA"}, {23, "AF_IRDA"},
+    {24, "AF_PPPOX"}, {25, "AF_WANPIPE"}, {26, "AF_LLC"}, {29, "AF_CAN"}, {30, "AF_TIPC"},
+    {31, "AF_BLUETOOTH"}, {32, "AF_IUCV"}, {33, "AF_RXRPC"}, {34, "AF_ISDN"}, {35, "AF_PHONET"},
+    {36, "AF_IEEE802154"}, {37, "AF_CAIF"}, {38, "AF_ALG"}, {39, "AF_NFC"},
+};
+}  // namespace
+
+uint32_t FalcoSocketFamily(uint64_t domain) {
+  const uint32_t low = static_cast<uint8_t>(domain);  // the driver keeps one byte
+  if (low != domain) return 0;
+  for (const auto& [value, name] : kFalcoSocketFamilies)
+    if (value == low) return low;
+  return 0;  // AF_UNSPEC
+}
+
+std::string FalcoSocketFamilyName(uint32_t family) {
+  std::string out;
+  for (const auto& [value, name] : kFalcoSocketFamilies)
+    if (value == family) out += (out.empty() ? "" : "|") + std::string(name);
+  return out;
 }
 
 std::string SocketTypeName(uint64_t type) {

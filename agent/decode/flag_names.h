@@ -39,6 +39,10 @@ inline constexpr uint32_t kFalcoExeWritable = 1, kFalcoExeUpperLayer = 2, kFalco
 std::string ExecFlagsName(uint32_t falco_flags);
 std::string SocketFamilyName(uint64_t family);
 std::string SocketTypeName(uint64_t type);
+// Falco's number for a socket family (the kernel's, when Falco's table names it; 0,
+// AF_UNSPEC, for any other) and its names for it, every alias joined ("AF_LOCAL|AF_UNIX").
+uint32_t FalcoSocketFamily(uint64_t domain);
+std::string FalcoSocketFamilyName(uint32_t family);
 std::string ErrnoName(int64_t err);  // "ENOENT" for 2; "" when unknown
 
 }  // namespace riposte

@@ -65,6 +65,9 @@ Result<std::unique_ptr<LiveCapture>> LiveCapture::Start(const AgentConfig& confi
   self->scanner_ = std::make_unique<ProcScanner>();
   StateConfig state_config;
   state_config.containerd_namespaces = config.containerd_namespaces;
+  state_config.interfaces = LocalInterfaces::OfThisHost();
+  spdlog::info("{} local addresses (Falco's view of which socket ends are this machine's)",
+               state_config.interfaces.addresses().size());
   self->tracker_ = std::make_unique<StateTracker>(state_config, self->scanner_.get(), options.containers);
 
   CaptureOptions capture;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "decode/event.h"
+#include "state/local_interfaces.h"
 
 namespace riposte {
 
@@ -17,6 +18,26 @@ enum class FdType : uint8_t {
 std::string_view FdTypeName(FdType type);
 // Falco's one-character form (fd.typechar): f, d, 4, 6, u, p, e, s, l, i, t, n, b, r, m, o.
 std::string_view FdTypeChar(FdType type);
+
+// An IP socket as Falco's parser keeps it (libsinsp's parsers.cpp: socket, bind, connect,
+// accept, send and receive), which is what fd.cip, fd.sip, fd.lip, fd.is_server, fd.name
+// and the rest answer from: users' rules were written against it. It is not the kernel's
+// view (FdInfo::tuple keeps that): Falco orients the tuple client -> server, knows which
+// end this process plays only once it connects, accepts, binds or guesses from traffic,
+// and a socket bound to a port is a "server socket" holding only its own address.
+struct FalcoSocket {
+  enum class Role : uint8_t { kNone, kClient, kServer };
+  enum class L4 : uint8_t { kUnknown, kTcp, kUdp, kIcmp, kRaw };
+  Role role = Role::kNone;
+  L4 l4 = L4::kUnknown;
+  // Bound to a port: `sip` and `sport` are the socket's own address, nothing else holds.
+  bool bound_server = false;
+  IpBytes sip{}, dip{};  // client, server
+  uint16_t sport = 0, dport = 0;
+  // Whether each end is this machine's, judged when it was set (LocalInterfaces, or the
+  // kernel's own address for this socket).
+  bool sip_local = false, dip_local = false;
+};
 
 struct FdInfo {
   FdType type = FdType::kUnknown;
@@ -37,8 +58,7 @@ struct FdInfo {
   // Where the fd came from: true for fds seen created by a syscall, false for those
   // read from /proc at start (whose flags are unknown).
   bool seen_open = false;
-  // For sockets: the local end is the server (accepted, or listening) rather than the client.
-  bool local_is_server = false;
+  FalcoSocket sock;    // IP sockets only
   // fd.connected, as Falco keeps it: a socket that connected (or is connecting) or was
   // accepted, or an IP socket that has read or written successfully; false otherwise.
   bool connected = false;

@@ -24,7 +24,7 @@ std::string_view FdTypeName(FdType type) {
     case FdType::kMemfd: return "memfd";
     case FdType::kUnknown: break;
   }
-  return "unknown";
+  return "<NA>";  // Falco's type name for an fd of no type it knows
 }
 
 std::string_view FdTypeChar(FdType t) {

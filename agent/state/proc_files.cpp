@@ -27,6 +27,32 @@ void ParseEndpoint(const std::string& ep, std::array<uint8_t, 16>& addr, uint16_
   }
 }
 
+bool IsLoopbackAddress(uint16_t family, const IpBytes& a) {
+  static const IpBytes kV6{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return family == AF_INET ? a[0] == 127 : a == kV6;
+}
+
+// Falco's view of a socket found at start: one with a peer is a tuple from this end (a
+// client: Falco turns it round when its port is one a process listens on, which riposte
+// does not look up); one without is a server socket bound to its own address.
+void SeedFalcoView(FdInfo& info, uint16_t proto) {
+  FalcoSocket& s = info.sock;
+  s.l4 = proto == IPPROTO_TCP ? FalcoSocket::L4::kTcp : FalcoSocket::L4::kUdp;
+  if (info.tuple.remote_port == 0) {
+    if (info.tuple.local_port == 0) return;
+    s.bound_server = true;
+    s.role = FalcoSocket::Role::kServer;
+    s.sip = info.tuple.local_addr, s.sport = info.tuple.local_port;
+    info.name = FormatIp(info.tuple.family, s.sip) + ":" + std::to_string(s.sport);
+    return;
+  }
+  s.role = FalcoSocket::Role::kClient;
+  s.sip = info.tuple.local_addr, s.sport = info.tuple.local_port;
+  s.dip = info.tuple.remote_addr, s.dport = info.tuple.remote_port;
+  s.sip_local = true;
+  s.dip_local = IsLoopbackAddress(info.tuple.family, s.dip);
+}
+
 void ReadInetTable(const std::string& path, FdType type, uint16_t proto, bool v6,
                    std::unordered_map<uint64_t, ProcSocket>& out) {
   auto text = ReadProcFile(path, 1 << 24);
@@ -46,6 +72,7 @@ void ReadInetTable(const std::string& path, FdType type, uint16_t proto, bool v6
     ParseEndpoint(local, info.tuple.local_addr, info.tuple.local_port);
     ParseEndpoint(remote, info.tuple.remote_addr, info.tuple.remote_port);
     info.name = FormatTupleName(info.tuple);
+    SeedFalcoView(info, proto);
     if (proto == IPPROTO_TCP) socket.tcp_state = static_cast<int>(ParseHex(st));
     out[std::strtoull(inode.c_str(), nullptr, 10)] = std::move(socket);
   }

@@ -16,6 +16,7 @@
 #include "kernel/syscall_table.h"
 #include "state/container_id.h"
 #include "state/path_resolution.h"
+#include "state/socket_parsing.h"
 
 namespace riposte {
 namespace {
@@ -213,6 +214,7 @@ void StateTracker::TrackNewSocket(Event& e, ProcessInfo& p) {
   if (info.tuple.protocol == 0 && (info.type == FdType::kIpv4 || info.type == FdType::kIpv6))
     info.tuple.protocol = info.tuple.type == SOCK_STREAM ? IPPROTO_TCP
                           : info.tuple.type == SOCK_DGRAM ? IPPROTO_UDP : 0;
+  ParseSocketCreated(info, e.args[0], e.args[1], e.args[2]);
   info.seen_open = true;
   p.fds.Set(e.ret, std::move(info));
 }
@@ -251,7 +253,10 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   // A failed syscall changes no state, except a connect still in progress.
   if (e.ret < 0 && !(e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS)) return;
   // An IP socket that reads or writes is connected, as far as Falco's fd.connected goes.
-  if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && !e.fd->connected && IsReadOrWrite(e.syscall->nr))
+  // (Falco tests this before the event updates the fd: a bound server socket's first
+  // receive does not connect it.)
+  if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && !e.fd->sock.bound_server &&
+      !e.fd->connected && IsReadOrWrite(e.syscall->nr))
     if (FdInfo* f = p.fds.FindMutable(e.fd_num)) f->connected = true;
 
   auto set_uid_gid = [&] {
@@ -336,39 +341,54 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       e.fd = p.fds.Find(e.ret);
       return;
     case SYS_accept: case SYS_accept4: case SYS_connect: case SYS_bind: case SYS_listen: {
-      const bool accepted = e.syscall->nr == SYS_accept || e.syscall->nr == SYS_accept4;
+      const int nr = e.syscall->nr;
+      const bool accepted = nr == SYS_accept || nr == SYS_accept4;
       int64_t fd = accepted ? e.ret : static_cast<int32_t>(e.args[0]);
-      FdInfo info;
-      if (const FdInfo* known = p.fds.Find(fd)) info = *known;
-      const std::string old_name = accepted ? std::string() : info.name;  // an accepted fd is new
+      const FdInfo* known = accepted ? nullptr : p.fds.Find(fd);  // an accepted fd is new
+      FdInfo info = known ? *known : FdInfo{};
+      const std::string old_name = info.name;
+      // The kernel's view of the socket, kept beside Falco's (riposte's capture output).
       if (e.flags & RP_SYSCALL_HAS_TUPLE) {
         info.tuple = e.tuple;
-        info.type = SocketFdType(e.tuple.family);
-      }
-      // A connect refused or reset before the exit leaves the kernel socket without a
-      // peer: the address the process asked for is still the remote end.
-      if (e.syscall->nr == SYS_connect && info.tuple.remote_port == 0) {
-        SockAddr sa = ParseSockaddr(e.params[0]);
-        if (sa.family == AF_INET || sa.family == AF_INET6) {
-          info.tuple.family = sa.family;
-          info.tuple.remote_addr = sa.addr;
-          info.tuple.remote_port = sa.port;
-          info.type = SocketFdType(sa.family);
+        if (!known) {  // a socket whose creation was not seen: what the kernel says it is
+          info.type = SocketFdType(e.tuple.family);
+          ParseSocketCreated(info, e.tuple.family, e.tuple.type, e.tuple.protocol);
         }
       }
-      if (info.type == FdType::kIpv4 || info.type == FdType::kIpv6) info.name = FormatTupleName(info.tuple);
-      if (info.type == FdType::kUnix || e.tuple.family == AF_UNIX) {
-        SockAddr sa = ParseSockaddr(e.params[0]);
-        if (sa.family == AF_UNIX) info.name = sa.unix_path;
+      const SockAddr asked = ParseSockaddr(e.params[0]);
+      const bool unix_socket = info.type == FdType::kUnix || e.tuple.family == AF_UNIX;
+      if (unix_socket) {
         info.type = FdType::kUnix;
-      }
-      if (accepted || e.syscall->nr == SYS_listen) info.local_is_server = true;
-      if (accepted || e.syscall->nr == SYS_connect) info.connected = true;  // any socket, as Falco's
+        if (asked.family == AF_UNIX && nr != SYS_listen) info.name = asked.unix_path;
+        if (accepted) info.sock.role = FalcoSocket::Role::kServer;
+        else if (nr == SYS_connect && info.sock.role == FalcoSocket::Role::kNone) info.sock.role = FalcoSocket::Role::kClient;
+      } else if (accepted) {
+        ParseAccept(info, e, config_.interfaces);
+      } else if (nr == SYS_connect) {
+        if (known || (e.flags & RP_SYSCALL_HAS_TUPLE)) ParseConnect(info, e, config_.interfaces);
+      } else if (nr == SYS_bind && known && !(e.flags & RP_SYSCALL_NO_ENTER)) {
+        std::string text = asked.family == AF_INET || asked.family == AF_INET6
+                               ? FormatIp(asked.family, asked.addr) + ":" + std::to_string(asked.port)
+                               : std::string();
+        ParseBind(info, asked, text);
+      }  // listen: Falco's parser leaves the fd as it is
+      if (accepted || nr == SYS_connect) info.connected = true;  // any socket, as Falco's
       e.fd_name_changed = info.name != old_name;
       info.seen_open = true;
       p.fds.Set(fd, std::move(info));
       e.fd_num = fd;
       e.fd = p.fds.Find(fd);
+      return;
+    }
+    case SYS_sendto: case SYS_sendmsg: case SYS_recvfrom: case SYS_recvmsg: {
+      FdInfo* f = p.fds.FindMutable(e.fd_num);
+      if (!f || (f->type != FdType::kIpv4 && f->type != FdType::kIpv6)) return;
+      const std::string old_name = f->name;
+      if (e.flags & RP_SYSCALL_HAS_TUPLE) f->tuple = e.tuple;
+      const bool inbound = e.syscall->nr == SYS_recvfrom || e.syscall->nr == SYS_recvmsg;
+      ParseTransfer(*f, e, inbound, p.fds, config_.interfaces);
+      e.fd_name_changed = f->name != old_name;
+      e.fd = f;
       return;
     }
     case SYS_chdir:

@@ -8,6 +8,7 @@
 
 #include "decode/event.h"
 #include "state/container_info.h"
+#include "state/local_interfaces.h"
 #include "state/proc_scanner.h"
 #include "state/process_table.h"
 
@@ -16,6 +17,9 @@ namespace riposte {
 struct StateConfig {
   std::vector<std::string> containerd_namespaces = {"default", "k8s.io", "moby"};
   size_t max_processes = 65536;
+  // This machine's addresses, for Falco's view of sockets (a live agent reads the host's at
+  // start; a replay knows only loopback, and each socket's own address from its records).
+  LocalInterfaces interfaces = LocalInterfaces::Loopback();
 };
 
 struct StateCounters {

@@ -466,6 +466,63 @@ TEST_F(RuleEvaluation, FilterOnlyFieldsCompareButPrintNothing) {
   EXPECT_EQ(last_fields_["fd.snet"], "<IPNET>");
 }
 
+// An IP socket as Falco's parser keeps it, step by step: a new socket has no role (no ends,
+// protocol <NA>); bind makes it a server socket holding only its own address, named by it;
+// listen changes nothing; an accepted fd is the tuple from the peer (on loopback the
+// client's end is the "local" one, as Falco's interface test has it); an unbound UDP
+// socket's send names the tuple with the missing 0.0.0.0 filled in and guesses the client
+// role, while evt.arg.tuple shows the driver's tuple as it was.
+TEST_F(RuleEvaluation, SocketsFollowFalcosParser) {
+  auto with_tuple = [](RawRecord rec, const char* local, uint16_t lport, const char* remote, uint16_t rport, int proto) {
+    auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
+    r->flags |= RP_SYSCALL_HAS_TUPLE;
+    r->tuple.family = AF_INET;
+    r->tuple.protocol = static_cast<uint16_t>(proto);
+    r->tuple.local_port = lport;
+    r->tuple.remote_port = rport;
+    inet_pton(AF_INET, local, r->tuple.local_addr);
+    inet_pton(AF_INET, remote, r->tuple.remote_addr);
+    return rec;
+  };
+  auto sockaddr = [](const char* ip, uint16_t port) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    inet_pton(AF_INET, ip, &a.sin_addr);
+    return std::string(reinterpret_cast<const char*>(&a), sizeof(a));
+  };
+  const std::string ends = "%fd.name|%fd.cip|%fd.cport|%fd.sip|%fd.sport|%fd.lip|%fd.lport|%fd.rip|%fd.rport|"
+                           "%fd.l4proto|%fd.is_server|%fd.cproto|%fd.sproto";
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30), &out,
+                    ends + "|%evt.arg.type|%evt.arg.res|%evt.args"));
+  EXPECT_EQ(out, "|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|false|<NA>|<NA>|1|<NA>|"
+                 "fd=5(<4>) domain=2(AF_INET) type=1 proto=0 flags=0(O_NONE)");
+  auto bind = with_tuple(SyscallRecord(SYS_bind, 0, {5}, sockaddr("127.0.0.1", 8080), {}, 30, false), "127.0.0.1", 8080,
+                         "0.0.0.0", 0, IPPROTO_TCP);
+  ASSERT_TRUE(Fires("evt.type = bind and fd.name_changed = true", bind, &out, ends + "|%evt.args"));
+  EXPECT_EQ(out, "127.0.0.1:8080|<NA>|<NA>|127.0.0.1|8080|<NA>|<NA>|<NA>|<NA>|tcp|true|||"
+                 "res=0 addr=127.0.0.1:8080 fd=5(<4t>127.0.0.1:8080)");
+  auto listen = with_tuple(SyscallRecord(SYS_listen, 0, {5, 8}, {}, {}, 30), "127.0.0.1", 8080, "0.0.0.0", 0, IPPROTO_TCP);
+  ASSERT_TRUE(Fires("evt.type = listen and fd.name_changed = false", listen, &out, "%fd.name"));
+  EXPECT_EQ(out, "127.0.0.1:8080");
+  auto accept = with_tuple(SyscallRecord(SYS_accept, 6, {5}, {}, {}, 30), "127.0.0.1", 8080, "127.0.0.1", 40000, IPPROTO_TCP);
+  ASSERT_TRUE(Fires("evt.type = accept", accept, &out, ends + "|%evt.arg.tuple"));
+  EXPECT_EQ(out, "127.0.0.1:40000->127.0.0.1:8080|127.0.0.1|40000|127.0.0.1|8080|127.0.0.1|40000|127.0.0.1|8080|"
+                 "tcp|true|40000|8080|127.0.0.1:40000->127.0.0.1:8080");
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 7, {AF_INET, SOCK_DGRAM, 0}, {}, {}, 30)));
+  auto sendto = with_tuple(SyscallRecord(SYS_sendto, 4, {7, 0, 4}, sockaddr("127.0.0.1", 53), {}, 30, false), "0.0.0.0",
+                           5555, "0.0.0.0", 0, IPPROTO_UDP);
+  ASSERT_TRUE(Fires("evt.type = sendto and fd.name_changed = true", sendto, &out, ends + "|%evt.arg.tuple|%evt.arg.addr"));
+  EXPECT_EQ(out, "127.0.0.1:5555->127.0.0.1:53|127.0.0.1|5555|127.0.0.1|53|127.0.0.1|5555|127.0.0.1|53|udp|true|"
+                 "5555|53|0.0.0.0:5555->127.0.0.1:53|<NA>");
+  // A refused connect reports no tuple ("NULL"), and leaves the socket as it was.
+  ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 8, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30)));
+  auto refused = SyscallRecord(SYS_connect, -ECONNREFUSED, {8}, sockaddr("127.0.0.1", 9), {}, 30, false);
+  ASSERT_TRUE(Fires("evt.type = connect", refused, &out, "%evt.arg.tuple|%fd.name|%fd.l4proto"));
+  EXPECT_EQ(out, "NULL||<NA>");
+}
+
 // fd.connected and fd.name_changed as Falco keeps them: every fd has them (not what a failed
 // open asked for); a socket is connected once it connects or is accepted, an IP socket
 // also once it reads or writes; the name changes with the event that opens, accepts or

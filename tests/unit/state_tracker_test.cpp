@@ -206,3 +206,31 @@ TEST_F(StateTrackerTest, UnknownProcessesAreCountedNotInvented) {
 
 }  // namespace
 }  // namespace riposte::testing
+
+namespace riposte::testing {
+namespace {
+
+// The machine's addresses as Falco's interface table uses them: an IPv4 address must be an
+// interface's own, an IPv6 one only share its first 64 bits; the local end guessed toward a
+// peer is the interface with that address, else one on the peer's subnet, else the first
+// that is not loopback.
+TEST(LocalInterfacesTest, HoldAndInferAsFalcosTable) {
+  InterfaceAddress lo{AF_INET, {127, 0, 0, 1}, {255, 0, 0, 0}};
+  InterfaceAddress eth{AF_INET, {192, 168, 1, 5}, {255, 255, 255, 0}};
+  InterfaceAddress v6{AF_INET6, {0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x10}, {}};
+  LocalInterfaces ifs({lo, eth, v6});
+  EXPECT_TRUE(ifs.Holds(AF_INET, {192, 168, 1, 5}));
+  EXPECT_FALSE(ifs.Holds(AF_INET, {192, 168, 1, 6}));
+  EXPECT_TRUE(ifs.Holds(AF_INET6, {0xfd, 0, 0, 0, 0, 0, 0, 1, 9, 9, 9, 9, 9, 9, 9, 9}));
+  EXPECT_FALSE(ifs.Holds(AF_INET6, {0xfd, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0x10}));
+  EXPECT_EQ(ifs.Infer(AF_INET, {127, 0, 0, 1}), (IpBytes{127, 0, 0, 1}));
+  EXPECT_EQ(ifs.Infer(AF_INET, {127, 0, 0, 53}), (IpBytes{127, 0, 0, 1}));       // its subnet
+  EXPECT_EQ(ifs.Infer(AF_INET, {192, 168, 1, 77}), (IpBytes{192, 168, 1, 5}));   // its subnet
+  EXPECT_EQ(ifs.Infer(AF_INET, {8, 8, 8, 8}), (IpBytes{192, 168, 1, 5}));        // first not loopback
+  EXPECT_EQ(LocalInterfaces::Loopback().Infer(AF_INET, {8, 8, 8, 8}), IpBytes{});  // nothing to guess
+  EXPECT_TRUE(LocalInterfaces::Loopback().Holds(AF_INET6, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}));
+  EXPECT_FALSE(LocalInterfaces::OfThisHost().addresses().empty());
+}
+
+}  // namespace
+}  // namespace riposte::testing

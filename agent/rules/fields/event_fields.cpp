@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "decode/arg_format.h"
@@ -84,6 +85,20 @@ void PushParam(EvalContext& ctx, ParamValue v, bool raw, V& out) {
 bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   const Event& e = ctx.event;
   const SyscallInfo& s = *e.syscall;
+  if (key == "tuple") {  // the driver's tuple, oriented by the event's direction
+    const auto& names = FalcoParams(s.name);
+    if (std::find(names.begin(), names.end(), "tuple") == names.end()) return false;
+    auto text = FalcoTupleParamText(e);
+    if (!text) return false;
+    out.push_back({ctx.Keep(std::move(*text)), 0});
+    return true;
+  }
+  // Only Falco's parameters of the event have a value (an open has no "res", sendto no
+  // "addr": Falco's sendto carries the peer in its tuple); for events Falco's table lacks,
+  // riposte's own names.
+  if (const auto& names = FalcoParams(s.name);
+      !names.empty() && std::find(names.begin(), names.end(), key) == names.end())
+    return false;
   if (key == "res") {
     // An fd result shows as the fd, as Falco shows it (dup's res is "<f>/etc/passwd"); a
     // failure as its errno's name.
@@ -133,7 +148,9 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   }
   for (size_t i = 0; i < s.args.size(); ++i) {
     if (s.args[i].kind != ArgKind::kNone && s.args[i].name == key) {
-      PushArg(ctx, s.args[i].kind, e.args[i], raw, out);
+      // Falco's socket type is a plain number ("1", flags included), never a name.
+      const ArgKind kind = s.args[i].kind == ArgKind::kSocketType ? ArgKind::kUInt : s.args[i].kind;
+      PushArg(ctx, kind, e.args[i], raw, out);
       return true;
     }
   }

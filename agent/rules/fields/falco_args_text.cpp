@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
+#include <cerrno>
 #include <cstring>
 #include <optional>
 
@@ -19,23 +20,34 @@
 #include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
 #include "state/fd_info.h"
+#include "state/socket_parsing.h"
 #include "state/process_info.h"
 
 namespace riposte {
 namespace {
 
-// An fd as Falco shows it inside parentheses: "<f>/etc/passwd", "<4t>1.2.3.4:5->6.7.8.9:10",
-// "<p>" (a pipe has no name), "<4>" (a socket not yet connected).
+// An fd as Falco shows it inside parentheses: "<f>/etc/passwd", "<4t>1.2.3.4:5->6.7.8.9:10"
+// (the protocol's letter once Falco knows it), "<p>" (a pipe has no name), "<4>" (a socket
+// that is not yet bound or connected).
 std::string FdText(const FdInfo& f) {
   std::string out = "<" + std::string(FdTypeChar(f.type));
-  const bool inet = f.type == FdType::kIpv4 || f.type == FdType::kIpv6;
-  if (inet && f.tuple.remote_port != 0) {
-    out += f.tuple.protocol == IPPROTO_TCP ? "t" : f.tuple.protocol == IPPROTO_UDP ? "u" : "";
-    out += ">" + f.name;
-    return out;
+  if (f.type == FdType::kIpv4 || f.type == FdType::kIpv6) {
+    using L4 = FalcoSocket::L4;
+    const bool known = f.sock.bound_server || f.sock.l4 == L4::kRaw || f.sock.role != FalcoSocket::Role::kNone;
+    if (known) {
+      switch (f.sock.l4) {
+        case L4::kTcp: out += 't'; break;
+        case L4::kUdp: out += 'u'; break;
+        case L4::kIcmp: out += 'i'; break;
+        case L4::kRaw: out += 'r'; break;
+        case L4::kUnknown: break;
+      }
+    }
+    return out + ">" + f.name;
   }
   out += ">";
-  if (f.type == FdType::kFile || f.type == FdType::kDirectory || f.type == FdType::kMemfd) out += f.name;
+  if (f.type == FdType::kFile || f.type == FdType::kDirectory || f.type == FdType::kMemfd || f.type == FdType::kUnix)
+    out += f.name;
   return out;
 }
 
@@ -82,7 +94,7 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
     }
     case ArgKind::kSignal: return WithMeaning(n, SignalName(static_cast<int>(raw)));
     case ArgKind::kPtraceRequest: return WithMeaning(static_cast<int64_t>(raw), PtraceRequestName(raw));
-    case ArgKind::kSocketFamily: return WithMeaning(static_cast<int64_t>(raw), SocketFamilyName(raw));
+    case ArgKind::kSocketFamily: return WithMeaning(ArgNumber(a.kind, raw), FormatArg(a.kind, raw));
     case ArgKind::kFdFlags:
     case ArgKind::kMemfdFlags:
     case ArgKind::kUffdFlags: {  // "4096(O_CLOEXEC)"; the number alone when no name applies
@@ -142,10 +154,7 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
     if (auto v = OpenParamOf(e, name)) return std::move(v->args_text);
   }
   if (auto n = FdPairParamOf(e, name)) return name == "ino" ? std::to_string(*n) : FdNumberText(e, *n);
-  if (name == "tuple") {
-    if (e.fd && (e.fd->type == FdType::kIpv4 || e.fd->type == FdType::kIpv6) && e.fd->tuple.remote_port) return e.fd->name;
-    return std::nullopt;
-  }
+  if (name == "tuple") return FalcoTupleParamText(e);
   for (int i = 0; i < 2; ++i)
     if (s.params[i].kind != ParamKind::kNone && s.params[i].name == name) return ParamForArgs(e, i);
   for (size_t i = 0; i < s.args.size(); ++i)
@@ -154,6 +163,14 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
 }
 
 }  // namespace
+
+std::optional<std::string> FalcoTupleParamText(const Event& e) {
+  // The driver sends no tuple for a call that failed (a connect still in progress has one).
+  const bool in_progress = e.syscall && e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS;
+  if (e.ret < 0 && !in_progress) return "NULL";
+  if (auto t = FalcoTupleOf(e)) return FalcoTupleText(*t);
+  return std::nullopt;
+}
 
 bool ReturnsFd(std::string_view t) { return t == "dup" || t == "dup2" || t == "dup3" || t == "fcntl"; }
 

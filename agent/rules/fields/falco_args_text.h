@@ -5,6 +5,7 @@
 // counters ...) are left out rather than invented.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "decode/event.h"
@@ -18,6 +19,9 @@ std::string FalcoArgsText(const Event& e, const ProcessTable* processes = nullpt
 // An fd parameter as Falco shows it (evt.arg.fd, inside evt.args' parentheses):
 // "<f>/etc/passwd", "<4t>1.2.3.4:5->6.7.8.9:10", "<p>"; the number when the fd is unknown.
 std::string FalcoFdText(const Event& e, int64_t fd);
+// A socket event's "tuple" parameter as Falco's driver reports it ("127.0.0.1:40000->
+// 127.0.0.1:80", oriented by the event's direction; "NULL" for a call that failed).
+std::optional<std::string> FalcoTupleParamText(const Event& e);
 // Whether the syscall's result is an fd (dup, dup2, dup3, fcntl's F_DUPFD).
 bool ReturnsFd(std::string_view syscall);
 

@@ -21,57 +21,115 @@ using V = std::vector<FieldValue>;
 const FdInfo* Fd(EvalContext& c) { return c.event.fd; }
 bool IsInet(const FdInfo& f) { return f.type == FdType::kIpv4 || f.type == FdType::kIpv6; }
 
-enum class End { kLocal, kRemote, kServer, kClient };
+using Role = FalcoSocket::Role;
+using L4 = FalcoSocket::L4;
 
-// Which side of the tuple an end is: local/remote as seen by this process; server/client
-// by who accepted.
-bool IsLocal(const FdInfo& f, End end) {
+// The IP fields read Falco's view of the socket (FalcoSocket): a tuple oriented client ->
+// server once the process plays a role in it, or a bound server socket's own address.
+uint16_t Family(const FdInfo& f) { return f.type == FdType::kIpv6 ? AF_INET6 : AF_INET; }
+bool HoldsTuple(const FdInfo& f) { return IsInet(f) && !f.sock.bound_server; }
+bool IsBoundServer(const FdInfo& f) { return IsInet(f) && f.sock.bound_server; }
+bool HasRole(const FdInfo& f) { return f.sock.role != Role::kNone; }
+
+enum class End { kClient, kServer, kLocal, kRemote };
+
+// Which of the tuple's ends an end is: the client's and the server's are fixed; the local
+// one is the client's when that address is this machine's, else the server's.
+bool IsClientEnd(const FdInfo& f, End end) {
   switch (end) {
-    case End::kLocal: return true;
-    case End::kRemote: return false;
-    case End::kServer: return f.local_is_server;
-    case End::kClient: return !f.local_is_server;
+    case End::kClient: return true;
+    case End::kServer: return false;
+    case End::kLocal: return f.sock.sip_local;
+    case End::kRemote: return !f.sock.sip_local;
   }
   return true;
 }
 
+// An end's address and port, as Falco answers them: nothing for a socket without a role;
+// the local and remote ends only for a tuple; a bound server socket has only its own,
+// the server's.
+bool EndOf(const FdInfo* f, End end, IpBytes* addr, uint16_t* port) {
+  if (!f || !IsInet(*f) || !HasRole(*f)) return false;
+  if (f->sock.bound_server) {
+    if (end != End::kServer) return false;
+    *addr = f->sock.sip, *port = f->sock.sport;
+    return true;
+  }
+  const bool client = IsClientEnd(*f, end);
+  *addr = client ? f->sock.sip : f->sock.dip;
+  *port = client ? f->sock.sport : f->sock.dport;
+  return true;
+}
+
 void Ip(EvalContext& c, V& out, End end) {
-  const FdInfo* f = Fd(c);
-  if (!f || !IsInet(*f)) return;
-  const auto& addr = IsLocal(*f, end) ? f->tuple.local_addr : f->tuple.remote_addr;
-  out.push_back({c.Keep(FormatIp(f->tuple.family, addr)), 0});
+  IpBytes addr;
+  uint16_t port;
+  if (EndOf(Fd(c), end, &addr, &port)) out.push_back({c.Keep(FormatIp(Family(*Fd(c)), addr)), 0});
 }
 
 void Port(EvalContext& c, V& out, End end) {
-  const FdInfo* f = Fd(c);
-  if (!f || !IsInet(*f)) return;
-  int64_t port = IsLocal(*f, end) ? f->tuple.local_port : f->tuple.remote_port;
-  out.push_back({{}, port});
+  IpBytes addr;
+  uint16_t port;
+  if (EndOf(Fd(c), end, &addr, &port)) out.push_back({{}, port});
 }
 
-// fd.lproto, fd.rproto, ...: Falco names the port's service only when asked to resolve
-// ports (off by default), so what it prints is the port number as text.
+// fd.cproto, fd.sproto ...: Falco names the port's service only when asked to resolve
+// ports (off by default), so what it prints is the port number as text. Where it has a
+// role but no tuple port to name (a bound server socket, a unix socket's client end), the
+// client and server ends print as empty text.
 void Proto(EvalContext& c, V& out, End end) {
   const FdInfo* f = Fd(c);
+  if (!f || !HasRole(*f)) return;
+  IpBytes addr;
+  uint16_t port;
+  if (HoldsTuple(*f) && EndOf(f, end, &addr, &port)) {
+    out.push_back({c.Keep(std::to_string(port)), 0});
+  } else if ((end == End::kClient && !HoldsTuple(*f)) || (end == End::kServer && IsBoundServer(*f))) {
+    out.push_back({"", 0});
+  }
+}
+
+// fd.ip, fd.port, fd.net, fd.proto (compared, never printed): either end of a tuple, a
+// bound server socket's own; a socket without a role too.
+void EitherIp(EvalContext& c, V& out) {
+  const FdInfo* f = Fd(c);
   if (!f || !IsInet(*f)) return;
-  int port = IsLocal(*f, end) ? f->tuple.local_port : f->tuple.remote_port;
-  out.push_back({c.Keep(std::to_string(port)), 0});
+  out.push_back({c.Keep(FormatIp(Family(*f), f->sock.sip)), 0});
+  if (!f->sock.bound_server) out.push_back({c.Keep(FormatIp(Family(*f), f->sock.dip)), 0});
 }
 
-bool IsLoopback(const FdInfo& f, const std::array<uint8_t, 16>& addr) {
-  if (f.tuple.family == AF_INET) return addr[0] == 127;
-  static const uint8_t kV6Loopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  return std::equal(addr.begin(), addr.end(), kV6Loopback);
+void EitherPort(EvalContext& c, V& out, bool as_text) {
+  const FdInfo* f = Fd(c);
+  if (!f || !IsInet(*f)) return;
+  auto push = [&](uint16_t p) { out.push_back(as_text ? FieldValue{c.Keep(std::to_string(p)), 0} : FieldValue{{}, p}); };
+  push(f->sock.sport);
+  if (!f->sock.bound_server) push(f->sock.dport);
 }
 
-// fd.is_server, as Falco decides it: a listening or accepted socket is the server; for
-// a connected one, whether the server address is one of this machine's (riposte knows
-// its own end and loopback as such).
+std::string_view L4Name(L4 l4) {
+  switch (l4) {
+    case L4::kTcp: return "tcp";
+    case L4::kUdp: return "udp";
+    case L4::kIcmp: return "icmp";
+    case L4::kRaw: return "raw";
+    case L4::kUnknown: break;
+  }
+  return "<NA>";
+}
+
+// Falco's protocol of an fd: a tuple's only once the process plays a role in it (a raw
+// socket's always); a bound server socket's always; "<NA>" for everything else.
+std::string_view L4Of(const FdInfo& f) {
+  if (!IsInet(f)) return "<NA>";
+  if (f.sock.bound_server || f.sock.l4 == L4::kRaw || HasRole(f)) return L4Name(f.sock.l4);
+  return "<NA>";
+}
+
+// fd.is_server, as Falco decides it: a bound server socket is one; for a tuple, whether the
+// server's address is this machine's.
 bool IsServerSide(const FdInfo& f) {
   if (!IsInet(f)) return false;
-  if (f.local_is_server) return true;
-  const auto& server = f.tuple.remote_addr;
-  return IsLoopback(f, server) || server == f.tuple.local_addr;
+  return f.sock.bound_server || f.sock.dip_local;
 }
 
 // The container id as fd.containername chains it: Falco's short id, or "host".
@@ -130,10 +188,9 @@ std::vector<FieldDef> FdFields() {
        FD(if (IsInet(*f)) out.push_back({"ip", 0}); else if (f->type == FdType::kUnix) out.push_back({"unix", 0}))},
       // As Falco: an fd that is not an IP socket answers "<NA>" (a value: its protocol is
       // not applicable), a failed open's none.
-      {"fd.l4proto", K::kString, A::kNone, "tcp, udp, icmp or raw; <NA> for an fd that is not an IP socket",
-       FD(if (IsInet(*f)) out.push_back({f->tuple.protocol == IPPROTO_TCP ? "tcp" : f->tuple.protocol == IPPROTO_UDP ? "udp"
-                                          : f->tuple.protocol == IPPROTO_ICMP || f->tuple.protocol == IPPROTO_ICMPV6 ? "icmp" : "raw", 0});
-          else if (!f->failed_open) out.push_back({"<NA>", 0}))},
+      {"fd.l4proto", K::kString, A::kNone,
+       "tcp, udp, icmp or raw: a bound socket's, or a connected one's once it plays a role in it; <NA> otherwise (an fd that is not an IP socket)",
+       FD(if (!f->failed_open) out.push_back({L4Of(*f), 0}))},
       // Falco answers both for every fd it has (not for what a failed open asked for).
       {"fd.connected", K::kBool, A::kNone,
        "a socket that connected or was accepted, or an IP socket that has read or written; false for any other fd",
@@ -146,19 +203,19 @@ std::vector<FieldDef> FdFields() {
       {"fd.sip", K::kIpAddr, A::kNone, "server IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
       {"fd.cip", K::kIpAddr, A::kNone, "client IP", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kClient); }},
       FilterOnly({"fd.ip", K::kIpAddr, A::kNone, "either IP (conditions only: an output prints no value, as Falco's)",
-       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, Multiplicity::kAnyOf}),
+       [](EvalContext& c, const FieldArg&, V& out) { EitherIp(c, out); }, Multiplicity::kAnyOf}),
       {"fd.lport", K::kInt, A::kNone, "local port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); }},
       {"fd.rport", K::kInt, A::kNone, "remote port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kRemote); }},
       {"fd.sport", K::kInt, A::kNone, "server port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kServer); }},
       {"fd.cport", K::kInt, A::kNone, "client port", [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kClient); }},
       FilterOnly({"fd.port", K::kInt, A::kNone, "either port (conditions only: an output prints no value, as Falco's)",
-       [](EvalContext& c, const FieldArg&, V& out) { Port(c, out, End::kLocal); Port(c, out, End::kRemote); }, Multiplicity::kAnyOf}),
+       [](EvalContext& c, const FieldArg&, V& out) { EitherPort(c, out, false); }, Multiplicity::kAnyOf}),
       {"fd.lnet", K::kIpNet, A::kNone, "local IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); }},
       {"fd.rnet", K::kIpNet, A::kNone, "remote IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kRemote); }},
       {"fd.snet", K::kIpNet, A::kNone, "server IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kServer); }},
       {"fd.cnet", K::kIpNet, A::kNone, "client IP, compared with networks", [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kClient); }},
       FilterOnly({"fd.net", K::kIpNet, A::kNone, "either IP, compared with networks (conditions only: an output prints no value)",
-       [](EvalContext& c, const FieldArg&, V& out) { Ip(c, out, End::kLocal); Ip(c, out, End::kRemote); }, Multiplicity::kAnyOf}),
+       [](EvalContext& c, const FieldArg&, V& out) { EitherIp(c, out); }, Multiplicity::kAnyOf}),
       // Host names of addresses: riposte does no DNS; these never have a value.
       {"fd.lip.name", K::kString, A::kNone, "local host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
       {"fd.rip.name", K::kString, A::kNone, "remote host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
@@ -182,7 +239,7 @@ std::vector<FieldDef> FdFields() {
       {"fd.sproto", K::kString, A::kNone, "server port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kServer); }},
       {"fd.cproto", K::kString, A::kNone, "client port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kClient); }},
       FilterOnly({"fd.proto", K::kString, A::kNone, "either port, as text (conditions only: an output prints no value)",
-       [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kLocal); Proto(c, out, End::kRemote); }, Multiplicity::kAnyOf}),
+       [](EvalContext& c, const FieldArg&, V& out) { EitherPort(c, out, true); }, Multiplicity::kAnyOf}),
       // Falco prints the device in hex ("FE00") and compares it as the number.
       {"fd.dev", K::kString, A::kNone, "the file's device number, in hex (0 for an fd that is not a file)",
        OPENED_FD(char hex[16]; std::snprintf(hex, sizeof(hex), "%X", f->dev);
