@@ -305,6 +305,15 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   EXPECT_EQ(out, "223013421|223013421");
   ASSERT_TRUE(Fires("evt.type = clone", clone, &out, "%evt.arg.pidns_init_start_ts"));
   EXPECT_EQ(out, "0");
+  // The container plugin's container.start_ts is that start on the wall clock, for a host
+  // process too (the host's pid namespace); container.duration counts from it.
+  auto fork2 = ForkRecord(30, 32);
+  reinterpret_cast<rp_fork_record*>(fork2.storage.data())->child_pidns_init_start_ns = 400;
+  ASSERT_TRUE(DecodeRecord(fork2.bytes(), forked).ok());
+  tracker_.Apply(forked);
+  ASSERT_TRUE(Fires("container.start_ts = 1699999999999999400 and container.duration = 600",
+                    SyscallRecord(SYS_kill, 0, {1, 0}, {}, {}, 32), &out, "%container.start_ts|%container.duration"));
+  EXPECT_EQ(out, "1699999999999999400|600");
   // A secondary thread's clone: its tid names its process; its own namespace tid is not kept.
   auto thread_clone = SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 30);
   reinterpret_cast<rp_record_header*>(thread_clone.storage.data())->tid = 33;

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "rules/field_registry.h"
+#include "rules/fields/process_times.h"
 #include "state/process_info.h"
 
 namespace riposte {
@@ -186,18 +187,22 @@ std::vector<FieldDef> ContainerFields() {
        MountPart<MountBy::kSource, Part::kReadWrite>},
       {"container.mount.propagation", K::kString, A::kRequiredKey,
        "the propagation of the mount whose source matches (or by index)", MountPart<MountBy::kSource, Part::kPropagation>},
-      {"container.start_ts", K::kInt, A::kNone, "container creation time (ns since the epoch)",
+      // As Falco's container plugin: the start of the process' pid namespace (its init's
+      // start), for host processes too; a container's init starts with the container.
+      {"container.start_ts", K::kInt, A::kNone, "start of the process' pid namespace, ns since the epoch (a container's: when it started)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (const ContainerInfo* i = Info(c); i && i->created_ns) out.push_back({{}, i->created_ns});
+         if (const ProcessInfo* p = c.event.process)
+           if (auto ts = PidNamespaceStartWallNs(c, *p)) out.push_back({{}, *ts});
        }},
       {"container.type", K::kString, A::kNone, "container engine: docker, podman, containerd, or host",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (OnHost(c)) return out.push_back({"host", 0});
          if (const ContainerInfo* i = Info(c)) out.push_back({i->engine, 0});
        }},
-      {"container.duration", K::kInt, A::kNone, "ns since the container was created",
+      {"container.duration", K::kInt, A::kNone, "ns since container.start_ts",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (const ContainerInfo* i = Info(c); i && i->created_ns) out.push_back({{}, c.wall_ns - i->created_ns});
+         if (const ProcessInfo* p = c.event.process)
+           if (auto ts = PidNamespaceStartWallNs(c, *p)) out.push_back({{}, c.wall_ns - *ts});
        }},
       {"container.label", K::kString, A::kRequiredKey,
        "one label of the container: container.label[com.example.team]",

@@ -1,5 +1,6 @@
 // proc.* and thread.*: the process behind the event, its parent and ancestors.
 #include "rules/field_registry.h"
+#include "rules/fields/process_times.h"
 
 #include <string>
 
@@ -47,10 +48,6 @@ std::string CapNames(uint64_t caps) {
   return s;
 }
 
-// The process' start in wall-clock ns (its start is kept relative to boot).
-int64_t StartWallNs(EvalContext& c, const ProcessInfo& p) {
-  return c.wall_ns - (static_cast<int64_t>(c.event.ts_boot_ns) - static_cast<int64_t>(p.start_boottime_ns));
-}
 
 // proc.aname[N], proc.aexe[N], ...: the N-th ancestor (0 = the process itself); without
 // an argument, every ancestor from the parent up.
@@ -90,16 +87,6 @@ std::string_view EnvValue(const ProcessInfo& p, const std::string& key) {
   return {};
 }
 
-// The start of the process' pid namespace: its init's (vpid 1 in the same namespace).
-const ProcessInfo* PidNamespaceInit(EvalContext& c, const ProcessInfo& p) {
-  if (p.vpid == 1) return &p;
-  for (int n = 1; n < 64; ++n) {
-    const ProcessInfo* a = c.processes.Ancestor(p, n);
-    if (!a) break;
-    if (a->vpid == 1 && a->pidns_inum == p.pidns_inum) return a;
-  }
-  return nullptr;
-}
 
 constexpr std::string_view kDeprecatedProbe =
     "no value: deprecated in Falco, whose container plugin gives it no value either";
