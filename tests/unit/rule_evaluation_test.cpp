@@ -281,8 +281,9 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   EXPECT_EQ(out, "cat|/etc/shadow.|cat|bash|bash|cat|<NA>|root|<NONE>|200001|/usr/bin/cat|cat|cat|20|<NA>");
   ASSERT_TRUE(Fires("evt.type = execve", exec, &out, "%evt.args"));
   EXPECT_EQ(out.substr(0, out.find(" cap_inheritable")),
-            "res=0 exe=cat args=/etc/shadow. tid=30(cat) pid=30(cat) ptid=20(bash) cwd=<NA> comm=cat tty=0 "
-            "vpgid=20(bash) loginuid=-1(<NONE>) flags=0");
+            "res=0 exe=cat args=/etc/shadow. tid=30(cat) pid=30(cat) ptid=20(bash) cwd=<NA> comm=cat "
+            "env=HOME=/root.TERM=xterm. tty=0 vpgid=20(bash) loginuid=-1(<NONE>) flags=0");
+  ASSERT_TRUE(Fires("evt.type = execve and evt.arg.env contains TERM=xterm", exec));
   EXPECT_NE(out.find("uid=0(root) trusted_exepath=/usr/bin/cat pgid=20(bash) gid=0(root) filename=/usr/bin/cat"),
             std::string::npos) << out;
   // Conditions compare the numbers underneath.

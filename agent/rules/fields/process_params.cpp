@@ -15,6 +15,7 @@ namespace {
 // Falco's PT_BYTEBUF rendering of a NUL-separated list: each item, its unprintable bytes
 // as '.', and a '.' for the NUL after it ("exec_argv." for one argument).
 std::string ByteBufText(const std::vector<std::string>& items) {
+  if (items.empty()) return "NULL";  // Falco's rendering of an empty list
   std::string out;
   for (const auto& item : items) {
     for (unsigned char c : item) out += (c >= 0x20 && c < 0x7f) ? static_cast<char>(c) : '.';
@@ -72,6 +73,8 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
   // Falco's modern probe leaves the cwd empty: rules and outputs see "<NA>".
   if (name == "cwd") return Text("<NA>");
   if (name == "comm") return Text(p->comm);
+  // The environment the exec passed, as riposte keeps it (bounded at RP_ENV_MAX bytes).
+  if (name == "env" && exec) return Text(ByteBufText(p->env));
   // The ids inside the caller's pid namespace, which name its processes by their host pid
   // in Falco's rendering; a thread's own namespace id is not kept, only the process's.
   if (name == "vpid") return Pid(processes, p->vpid, e.pid);
