@@ -510,6 +510,11 @@ static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
 		len = ulen < 0 ? 0 : (__u64)ulen;
 		break;
 	}
+	case RP_PARAM_OUT_STR: {
+		/* Read whatever the option left there; a non-pointer argument reads nothing. */
+		long n = bpf_probe_read_user_str(rec->data, RP_PATH_MAX, uptr);
+		return n > 0 ? (__u32)n : 0;
+	}
 	case RP_PARAM_OUT_MSGHDR_NAME: {
 		struct user_msghdr mh;
 		if (bpf_probe_read_user(&mh, sizeof(mh), uptr))

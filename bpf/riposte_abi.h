@@ -208,9 +208,10 @@ enum rp_param_source {
 	RP_PARAM_SOCKADDR = 2,   /* entry: user sockaddr at args[arg], length args[len_arg] */
 	RP_PARAM_MSGHDR_NAME = 3,/* entry: msg_name of the user msghdr at args[arg] */
 	RP_PARAM_BLOB = 4,       /* entry: len_arg bytes (a constant) of user memory at args[arg] */
-	RP_PARAM_OUT_BLOB = 5,   /* exit: len_arg bytes (constant) the kernel wrote at args[arg] */
+	RP_PARAM_OUT_BLOB = 5,   /* exit: len_arg bytes (constant) the kernel wrote at args[arg]: a made fd pair */
 	RP_PARAM_OUT_SOCKADDR = 6,/* exit: sockaddr written at args[arg], length *(int*)args[len_arg] */
 	RP_PARAM_OUT_MSGHDR_NAME = 7, /* exit: msg_name of the user msghdr at args[arg] */
+	RP_PARAM_OUT_STR = 8,    /* exit: NUL-terminated user string at args[arg] (prctl's name) */
 };
 
 struct rp_param_spec {

@@ -62,6 +62,10 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     }
     case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
     case ArgKind::kPtraceRequest: return PtraceRequestName(raw);
+    case ArgKind::kPrctlOption: {
+      std::string name = PrctlOptionName(raw);
+      return name.empty() ? std::to_string(static_cast<uint32_t>(raw)) : name;
+    }
     case ArgKind::kCloneFlags: return CloneFlagsName(raw);
     case ArgKind::kSocketFamily: return FalcoSocketFamilyName(FalcoSocketFamily(raw));
     case ArgKind::kSocketType: return SocketTypeName(raw);

@@ -121,6 +121,21 @@ std::string SignalName(int sig) {
   return std::to_string(sig);
 }
 
+std::string PrctlOptionName(uint64_t option) {
+  // Falco's table: the options it names (its probe passes the number through).
+  static constexpr std::pair<uint64_t, std::string_view> kNames[] = {
+      {3, "PR_GET_DUMPABLE"}, {4, "PR_SET_DUMPABLE"}, {7, "PR_GET_KEEPCAPS"}, {8, "PR_SET_KEEPCAPS"},
+      {15, "PR_SET_NAME"}, {16, "PR_GET_NAME"}, {21, "PR_GET_SECCOMP"}, {22, "PR_SET_SECCOMP"},
+      {23, "PR_CAPBSET_READ"}, {24, "PR_CAPBSET_DROP"}, {27, "PR_GET_SECUREBITS"}, {28, "PR_SET_SECUREBITS"},
+      {33, "PR_MCE_KILL"}, {35, "PR_SET_MM"}, {36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"},
+      {38, "PR_SET_NO_NEW_PRIVS"}, {39, "PR_GET_NO_NEW_PRIVS"}, {40, "PR_GET_TID_ADDRESS"},
+      {41, "PR_SET_THP_DISABLE"}, {42, "PR_GET_THP_DISABLE"}, {47, "PR_CAP_AMBIENT"},
+  };
+  for (const auto& [value, name] : kNames)
+    if (value == static_cast<uint32_t>(option)) return std::string(name);
+  return {};
+}
+
 std::string PtraceRequestName(uint64_t request) {
   switch (request) {
     case PTRACE_TRACEME: return "PTRACE_TRACEME";

@@ -31,6 +31,8 @@ std::string SignalName(int sig);
 // chmod's mode as Falco renders it: "S_IXOTH|S_IROTH|...|S_ISUID", lowest bit first; "0".
 std::string ChmodModeName(uint64_t mode);
 std::string PtraceRequestName(uint64_t request);
+// Falco's name for a prctl option ("PR_SET_NAME"); empty for one its table lacks.
+std::string PrctlOptionName(uint64_t option);
 std::string CloneFlagsName(uint64_t flags);
 // execve's flags in Falco's encoding (EXE_WRITABLE 1, EXE_UPPER_LAYER 2, EXE_FROM_MEMFD 4,
 // EXE_LOWER_LAYER 8), named in that order: "EXE_WRITABLE|EXE_UPPER_LAYER".

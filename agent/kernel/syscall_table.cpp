@@ -30,6 +30,7 @@ constexpr rp_param_spec OutSockaddr(uint8_t arg, uint8_t len_ptr_arg) {
 constexpr rp_param_spec OutMsghdrName(uint8_t arg) {
   return {RP_PARAM_OUT_MSGHDR_NAME, arg, 0, 0};
 }
+constexpr rp_param_spec OutString(uint8_t arg) { return {RP_PARAM_OUT_STR, arg, 0, 0}; }
 
 constexpr bool IsEntrySource(uint8_t s) {
   return s == RP_PARAM_PATH || s == RP_PARAM_SOCKADDR || s == RP_PARAM_MSGHDR_NAME ||
@@ -139,7 +140,9 @@ const std::vector<SyscallInfo>& Table() {
         {SYS_setresgid, "setresgid", {A("rgid", K::kGid), A("egid", K::kGid), A("sgid", K::kGid)},
          {NoPm, NoPm}, Spec(0)},
         {SYS_capset, "capset", {A("hdrp", K::kHex), A("datap", K::kHex)}, {NoPm, NoPm}, Spec(0)},
-        {SYS_prctl, "prctl", {A("option", K::kInt), A("arg2", K::kHex)}, {NoPm, NoPm}, Spec(0)},
+        // arg2 read at exit as a string: PR_SET_NAME's name, or the one PR_GET_NAME wrote.
+        {SYS_prctl, "prctl", {A("option", K::kPrctlOption), A("arg2", K::kHex)}, {Pm("arg2_str", P::kString), NoPm},
+         Spec(0, OutString(1))},
         // Processes, kernel and namespaces
         {SYS_ptrace, "ptrace", {A("request", K::kPtraceRequest), A("pid", K::kInt)}, {NoPm, NoPm},
          Spec(0)},

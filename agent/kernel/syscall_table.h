@@ -37,6 +37,7 @@ enum class ArgKind : uint8_t {
   kFdFlags,    // an fd's O_* flags (pipe2, dup3): Falco keeps O_CLOEXEC, O_NONBLOCK, O_DIRECT
   kMemfdFlags, // memfd_create's MFD_* flags
   kUffdFlags,  // userfaultfd's flags: Falco names the kernel's value with its own O_* table
+  kPrctlOption, // prctl's option: PR_* by Falco's table's name, the number when it has none
 };
 
 // How an entry/exit param (data[] of the record) is presented.

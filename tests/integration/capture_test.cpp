@@ -140,6 +140,20 @@ TEST(Capture, PipeIsSeenWithBothFdsAndItsInode) {
   EXPECT_EQ(pipes[0]["args"]["fds"], json::array({fd1, fd2}));
 }
 
+// prctl's name argument is read by the kernel at exit (Falco's arg2_str): PR_SET_NAME's.
+TEST(Capture, PrctlSetNameIsSeenWithTheName) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "setname", "rp-renamed"}, &child);
+  bool found = false;
+  for (const auto& e : got.Of(child, "prctl")) {
+    if (e["args"]["option"] != "PR_SET_NAME") continue;
+    found = true;
+    EXPECT_EQ(e["ret"], 0);
+    EXPECT_EQ(e["args"]["arg2_str"], "rp-renamed");
+  }
+  EXPECT_TRUE(found) << "no prctl(PR_SET_NAME)";
+}
+
 // fcntl reaches the agent only as F_DUPFD / F_DUPFD_CLOEXEC (the fd table needs them: a
 // shell saves its stdout that way around every redirect); F_GETFL, F_SETFD and the rest
 // are dropped in the kernel.

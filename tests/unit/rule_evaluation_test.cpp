@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
@@ -441,6 +442,20 @@ TEST_F(RuleEvaluation, FdFlagsRenderAsFalcoDoes) {
   ASSERT_TRUE(Fires("evt.type = userfaultfd", SyscallRecord(SYS_userfaultfd, 10, {O_CLOEXEC | O_NONBLOCK}, {}, {}, 30),
                     &out, "%evt.arg.flags"));
   EXPECT_EQ(out, "O_LARGEFILE");
+}
+
+// prctl as Falco's probe reports it: the option by Falco's name (the number when its table
+// has none), arg2_str the name PR_SET_NAME set (read by the kernel at exit) or "<NA>",
+// arg2_int 0 for the name options and the argument itself for the others.
+TEST_F(RuleEvaluation, PrctlReportsOptionNameAndArgument) {
+  std::string out;
+  auto set_name = SyscallRecord(SYS_prctl, 0, {PR_SET_NAME, 0x7ffd0000}, "cf_renamed", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = prctl and evt.arg.option = PR_SET_NAME and evt.rawarg.option = 15", set_name, &out,
+                    "%evt.arg.arg2_str|%evt.arg.arg2_int|%evt.args"));
+  EXPECT_EQ(out, "cf_renamed|0|res=0 option=15(PR_SET_NAME) arg2_str=cf_renamed arg2_int=0");
+  auto deathsig = SyscallRecord(SYS_prctl, 0, {PR_SET_PDEATHSIG, SIGKILL}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = prctl and evt.arg.arg2_int = 9", deathsig, &out, "%evt.arg.option|%evt.arg.arg2_str|%evt.args"));
+  EXPECT_EQ(out, "1|<NA>|res=0 option=1 arg2_str=<NA> arg2_int=9");
 }
 
 // A pipe event's fd, as Falco's parser leaves it: fd.num is the second fd, the fd is a

@@ -17,6 +17,7 @@
 #include "rules/fields/falco_params.h"
 #include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
+#include "rules/fields/prctl_params.h"
 
 namespace riposte {
 namespace {
@@ -127,6 +128,10 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
       PushParam(ctx, std::move(*v), raw, out);
       return true;
     }
+  }
+  if (auto v = PrctlParamOf(e, key)) {
+    PushParam(ctx, std::move(*v), raw, out);
+    return true;
   }
   if (auto n = FdPairParamOf(e, key)) {  // pipe's fd1 "<p>", fd2, ino
     PushArg(ctx, key == "ino" ? ArgKind::kUInt : ArgKind::kFd, static_cast<uint64_t>(*n), raw, out);

@@ -19,6 +19,7 @@
 #include "rules/fields/falco_params.h"
 #include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
+#include "rules/fields/prctl_params.h"
 #include "state/fd_info.h"
 #include "state/socket_parsing.h"
 #include "state/process_info.h"
@@ -94,6 +95,7 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
     }
     case ArgKind::kSignal: return WithMeaning(n, SignalName(static_cast<int>(raw)));
     case ArgKind::kPtraceRequest: return WithMeaning(static_cast<int64_t>(raw), PtraceRequestName(raw));
+    case ArgKind::kPrctlOption: return WithMeaning(static_cast<uint32_t>(raw), PrctlOptionName(raw));
     case ArgKind::kSocketFamily: return WithMeaning(ArgNumber(a.kind, raw), FormatArg(a.kind, raw));
     case ArgKind::kFdFlags:
     case ArgKind::kMemfdFlags:
@@ -153,6 +155,7 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
     }
     if (auto v = OpenParamOf(e, name)) return std::move(v->args_text);
   }
+  if (auto v = PrctlParamOf(e, name)) return std::move(v->args_text);
   if (auto n = FdPairParamOf(e, name)) return name == "ino" ? std::to_string(*n) : FdNumberText(e, *n);
   if (name == "tuple") return FalcoTupleParamText(e);
   for (int i = 0; i < 2; ++i)
