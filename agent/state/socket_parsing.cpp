@@ -108,7 +108,8 @@ std::pair<uint16_t, uint16_t> GuessPorts(const FdInfo& f) {
 // on the port this one talks to; else a server unless one of its IPv4 sockets uses this
 // one's client port; else a server if the first traffic came in.
 Role GuessRole(const FdInfo& f, const FdTable& fds, bool incoming) {
-  const auto [sport, dport] = GuessPorts(f);
+  const std::pair<uint16_t, uint16_t> ports = GuessPorts(f);
+  const uint16_t sport = ports.first, dport = ports.second;  // named, not bound: lambdas capture them
   auto any = [&](auto pred) {
     if (pred(f)) return true;
     for (const auto& [num, other] : fds.entries())
