@@ -58,8 +58,7 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
       continue;
     }
     values.clear();
-    ExtractField(t.field, ctx, values);
-    if (t.field.def->filter_only) values.clear();  // Falco compares them, prints nothing
+    if (!t.field.def->filter_only) ExtractField(t.field, ctx, values);  // Falco compares them, prints nothing
     FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
     if (!values.empty() && t.field.def->type == FieldType::kInt && v.str.empty()) v.str = ctx.Keep(std::to_string(v.num));
     // Every ancestor (proc.aname): Falco prints them all, space-separated.

@@ -36,8 +36,6 @@ bool Same(uint16_t family, const IpBytes& a, const IpBytes& b) {
   return std::memcmp(a.data(), b.data(), family == AF_INET ? 4 : 16) == 0;
 }
 
-uint16_t FamilyOf(const FdInfo& f) { return f.type == FdType::kIpv6 ? AF_INET6 : AF_INET; }
-
 // An end is this machine's when an interface holds it, or when it is the kernel's own
 // address for this socket (a container's address, which the host's interfaces lack: Falco
 // asks the container's metadata there).
@@ -55,7 +53,7 @@ bool IsLocal(const LocalInterfaces& interfaces, uint16_t family, const IpBytes& 
 }
 
 void JudgeEnds(FdInfo& f, const LocalInterfaces& interfaces, const Event& e) {
-  const uint16_t family = FamilyOf(f);
+  const uint16_t family = SocketFamilyOf(f);
   f.sock.sip_local = IsLocal(interfaces, family, f.sock.sip, e);
   f.sock.dip_local = IsLocal(interfaces, family, f.sock.dip, e);
 }
@@ -132,7 +130,7 @@ Role GuessRole(const FdInfo& f, const FdTable& fds, bool incoming) {
 // it infers from the other end.
 void FillMissingEnd(FdInfo& f, const LocalInterfaces& interfaces) {
   FalcoSocket& s = f.sock;
-  const uint16_t family = FamilyOf(f);
+  const uint16_t family = SocketFamilyOf(f);
   const bool no_sip = IsZero(family, s.sip), no_dip = IsZero(family, s.dip);
   if (!no_sip && !no_dip) return;
   if (no_sip) {
@@ -207,8 +205,9 @@ void ParseSocketCreated(FdInfo& f, uint64_t domain, uint64_t type, uint64_t prot
   if (domain == AF_INET || domain == AF_INET6) f.sock.l4 = L4Of(type, protocol);
 }
 
-void ParseBind(FdInfo& f, const SockAddr& addr, const std::string& addr_text) {
-  if ((addr.family == AF_INET || addr.family == AF_INET6) && addr.port > 0) {
+void ParseBind(FdInfo& f, const SockAddr& addr) {
+  const bool ip = addr.family == AF_INET || addr.family == AF_INET6;
+  if (ip && addr.port > 0) {
     FalcoSocket& s = f.sock;
     const bool mapped = addr.family == AF_INET6 && IsMapped(addr.addr);
     f.type = addr.family == AF_INET || mapped ? FdType::kIpv4 : FdType::kIpv6;
@@ -219,7 +218,7 @@ void ParseBind(FdInfo& f, const SockAddr& addr, const std::string& addr_text) {
     s.dport = 0;
     s.role = Role::kServer;
   }
-  f.name = addr_text;
+  f.name = ip ? End(addr.family, addr.addr, addr.port) : std::string();  // the address as given
 }
 
 void ParseConnect(FdInfo& f, const Event& e, const LocalInterfaces& interfaces) {
@@ -258,24 +257,35 @@ void ParseAccept(FdInfo& f, const Event& e, const LocalInterfaces& interfaces) {
   f.name = FalcoTupleText(*t);
 }
 
-void ParseTransfer(FdInfo& f, const Event& e, bool inbound, const FdTable& fds, const LocalInterfaces& interfaces) {
+bool ParseTransfer(FdInfo& f, const Event& e, bool inbound, const FdTable& fds, const LocalInterfaces& interfaces) {
   const bool tcp4 = f.type == FdType::kIpv4 && !f.sock.bound_server && f.sock.l4 == L4::kTcp;
-  if (!f.name.empty() && tcp4) return;
+  if (!f.name.empty() && tcp4) return false;
   std::optional<FalcoTuple> t = FalcoTupleOf(e);
-  if (!t) return;
+  if (!t) return false;
   TakeFamily(f, t->family);
-  if (!SetEnds(f.sock, t->family, *t)) return;
+  if (!SetEnds(f.sock, t->family, *t)) return false;
   if (f.sock.l4 == L4::kUnknown) f.sock.l4 = L4::kUdp;  // TCP cannot change its peer
   FillMissingEnd(f, interfaces);
   if (f.sock.role == Role::kNone) f.sock.role = GuessRole(f, fds, inbound);
   if ((inbound && f.sock.role == Role::kClient) || (!inbound && f.sock.role == Role::kServer)) Swap(f.sock);
   JudgeEnds(f, interfaces, e);
-  f.name = FalcoSocketName(f);
+  std::string name = FalcoSocketName(f);
+  if (name == f.name) return false;
+  f.name = std::move(name);
+  return true;
+}
+
+uint16_t SocketFamilyOf(const FdInfo& f) { return f.type == FdType::kIpv6 ? AF_INET6 : AF_INET; }
+
+L4 ReportedL4(const FdInfo& f) {
+  if (f.type != FdType::kIpv4 && f.type != FdType::kIpv6) return L4::kUnknown;
+  if (f.sock.bound_server || f.sock.l4 == L4::kRaw || f.sock.role != Role::kNone) return f.sock.l4;
+  return L4::kUnknown;
 }
 
 std::string FalcoSocketName(const FdInfo& f) {
   const FalcoSocket& s = f.sock;
-  const uint16_t family = FamilyOf(f);
+  const uint16_t family = SocketFamilyOf(f);
   switch (s.l4) {
     case L4::kTcp:
     case L4::kUdp:

@@ -33,7 +33,7 @@ std::string FalcoTupleText(const FalcoTuple& t);
 void ParseSocketCreated(FdInfo& f, uint64_t domain, uint64_t type, uint64_t protocol);
 // A successful bind(): bound to a port, the socket becomes a server socket holding its own
 // address; its name becomes the address, as the process gave it.
-void ParseBind(FdInfo& f, const SockAddr& addr, const std::string& addr_text);
+void ParseBind(FdInfo& f, const SockAddr& addr);
 // A connect that succeeded or is in progress: the tuple from this end, a client unless it
 // was bound; named "sip:sport->dip:dport".
 void ParseConnect(FdInfo& f, const Event& e, const LocalInterfaces& interfaces);
@@ -42,7 +42,15 @@ void ParseAccept(FdInfo& f, const Event& e, const LocalInterfaces& interfaces);
 // A successful send*/recv*: an fd without a name, or that is not a connected TCP IPv4
 // socket, takes the event's tuple; a socket without a role gets one guessed from the
 // process' other sockets (`fds`), and the tuple is turned to read client -> server.
-void ParseTransfer(FdInfo& f, const Event& e, bool inbound, const FdTable& fds, const LocalInterfaces& interfaces);
+// Returns whether the fd's name changed.
+bool ParseTransfer(FdInfo& f, const Event& e, bool inbound, const FdTable& fds, const LocalInterfaces& interfaces);
+
+// AF_INET or AF_INET6, by the fd's type (an IP socket's).
+uint16_t SocketFamilyOf(const FdInfo& f);
+// The protocol Falco reports for an fd (fd.l4proto, the letter in "<4t>"): a bound server
+// socket's, a raw socket's, a tuple's once the process plays a role in it; kUnknown for
+// any other fd.
+FalcoSocket::L4 ReportedL4(const FdInfo& f);
 
 // The name Falco gives an IP socket from its tuple: "sip:sport->dip:dport", "sip->dip" for
 // ICMP and raw sockets, "<unknown>" when the protocol is unknown.

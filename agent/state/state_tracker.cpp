@@ -367,10 +367,7 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       } else if (nr == SYS_connect) {
         if (known || (e.flags & RP_SYSCALL_HAS_TUPLE)) ParseConnect(info, e, config_.interfaces);
       } else if (nr == SYS_bind && known && !(e.flags & RP_SYSCALL_NO_ENTER)) {
-        std::string text = asked.family == AF_INET || asked.family == AF_INET6
-                               ? FormatIp(asked.family, asked.addr) + ":" + std::to_string(asked.port)
-                               : std::string();
-        ParseBind(info, asked, text);
+        ParseBind(info, asked);
       }  // listen: Falco's parser leaves the fd as it is
       if (accepted || nr == SYS_connect) info.connected = true;  // any socket, as Falco's
       e.fd_name_changed = info.name != old_name;
@@ -383,11 +380,9 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     case SYS_sendto: case SYS_sendmsg: case SYS_recvfrom: case SYS_recvmsg: {
       FdInfo* f = p.fds.FindMutable(e.fd_num);
       if (!f || (f->type != FdType::kIpv4 && f->type != FdType::kIpv6)) return;
-      const std::string old_name = f->name;
       if (e.flags & RP_SYSCALL_HAS_TUPLE) f->tuple = e.tuple;
       const bool inbound = e.syscall->nr == SYS_recvfrom || e.syscall->nr == SYS_recvmsg;
-      ParseTransfer(*f, e, inbound, p.fds, config_.interfaces);
-      e.fd_name_changed = f->name != old_name;
+      e.fd_name_changed = ParseTransfer(*f, e, inbound, p.fds, config_.interfaces);
       e.fd = f;
       return;
     }

@@ -68,18 +68,29 @@ class RuleEvaluation : public ::testing::Test {
     return alerts;
   }
 
-  // cat's connect of `fd`, as the kernel saw the TCP socket at its exit.
-  static RawRecord TcpConnect(uint64_t fd, const char* local, uint16_t lport, const char* remote, uint16_t rport) {
-    auto rec = SyscallRecord(SYS_connect, 0, {fd}, {}, {}, 30);
+  // `rec` with the IPv4 socket tuple the kernel read at its exit.
+  static RawRecord WithTuple(RawRecord rec, const char* local, uint16_t lport, const char* remote, uint16_t rport,
+                             int proto = IPPROTO_TCP) {
     auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
     r->flags |= RP_SYSCALL_HAS_TUPLE;
     r->tuple.family = AF_INET;
-    r->tuple.protocol = IPPROTO_TCP;
+    r->tuple.protocol = static_cast<uint16_t>(proto);
     r->tuple.local_port = lport;
     r->tuple.remote_port = rport;
     inet_pton(AF_INET, local, r->tuple.local_addr);
     inet_pton(AF_INET, remote, r->tuple.remote_addr);
     return rec;
+  }
+
+  // cat's connect of `fd`, as the kernel saw the TCP socket at its exit.
+  static RawRecord TcpConnect(uint64_t fd, const char* local, uint16_t lport, const char* remote, uint16_t rport) {
+    return WithTuple(SyscallRecord(SYS_connect, 0, {fd}, {}, {}, 30), local, lport, remote, rport);
+  }
+
+  // cat's pipe2 that made fds 7 and 8.
+  static RawRecord Pipe2(uint64_t flags) {
+    int32_t fds[2] = {7, 8};
+    return SyscallRecord(SYS_pipe2, 0, {0, flags}, std::string(reinterpret_cast<const char*>(fds), 8), {}, 30, false);
   }
 
   RawRecord OpenShadow() {
@@ -422,9 +433,7 @@ TEST_F(RuleEvaluation, OpensReportTheFileTheyOpened) {
 // name, 0 for none; userfaultfd's the kernel's value read with Falco's O_* table.
 TEST_F(RuleEvaluation, FdFlagsRenderAsFalcoDoes) {
   std::string out;
-  int32_t fds[2] = {7, 8};
-  std::string pair(reinterpret_cast<const char*>(fds), 8);
-  auto pipe2 = SyscallRecord(SYS_pipe2, 0, {0, O_CLOEXEC | O_NONBLOCK}, pair, {}, 30, false);
+  auto pipe2 = Pipe2(O_CLOEXEC | O_NONBLOCK);
   ASSERT_TRUE(Fires("evt.type = pipe2", pipe2, &out, "%evt.arg.flags|%evt.rawarg.flags"));
   EXPECT_EQ(out, "O_NONBLOCK|O_CLOEXEC|4160");
   auto socket = SyscallRecord(SYS_socket, 5, {AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0}, {}, {}, 30);
@@ -463,9 +472,7 @@ TEST_F(RuleEvaluation, PrctlReportsOptionNameAndArgument) {
 // the first one, which both fds keep (fd.ino). A mode of 0 prints as Falco's "%#o": "0".
 TEST_F(RuleEvaluation, PipesNameBothFdsAndTheirInode) {
   std::string out;
-  int32_t fds[2] = {7, 8};
-  std::string pair(reinterpret_cast<const char*>(fds), 8);
-  auto pipe2 = SyscallRecord(SYS_pipe2, 0, {0, O_CLOEXEC}, pair, {}, 30, false);
+  auto pipe2 = Pipe2(O_CLOEXEC);
   auto* r = reinterpret_cast<rp_syscall_record*>(pipe2.storage.data());
   r->flags |= RP_SYSCALL_HAS_FILE;
   r->file.ino = 123456;
@@ -498,17 +505,6 @@ TEST_F(RuleEvaluation, FilterOnlyFieldsCompareButPrintNothing) {
 // socket's send names the tuple with the missing 0.0.0.0 filled in and guesses the client
 // role, while evt.arg.tuple shows the driver's tuple as it was.
 TEST_F(RuleEvaluation, SocketsFollowFalcosParser) {
-  auto with_tuple = [](RawRecord rec, const char* local, uint16_t lport, const char* remote, uint16_t rport, int proto) {
-    auto* r = reinterpret_cast<rp_syscall_record*>(rec.storage.data());
-    r->flags |= RP_SYSCALL_HAS_TUPLE;
-    r->tuple.family = AF_INET;
-    r->tuple.protocol = static_cast<uint16_t>(proto);
-    r->tuple.local_port = lport;
-    r->tuple.remote_port = rport;
-    inet_pton(AF_INET, local, r->tuple.local_addr);
-    inet_pton(AF_INET, remote, r->tuple.remote_addr);
-    return rec;
-  };
   auto sockaddr = [](const char* ip, uint16_t port) {
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -523,20 +519,20 @@ TEST_F(RuleEvaluation, SocketsFollowFalcosParser) {
                     ends + "|%evt.arg.type|%evt.arg.res|%evt.args"));
   EXPECT_EQ(out, "|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|<NA>|false|<NA>|<NA>|1|<NA>|"
                  "fd=5(<4>) domain=2(AF_INET) type=1 proto=0 flags=0(O_NONE)");
-  auto bind = with_tuple(SyscallRecord(SYS_bind, 0, {5}, sockaddr("127.0.0.1", 8080), {}, 30, false), "127.0.0.1", 8080,
+  auto bind = WithTuple(SyscallRecord(SYS_bind, 0, {5}, sockaddr("127.0.0.1", 8080), {}, 30, false), "127.0.0.1", 8080,
                          "0.0.0.0", 0, IPPROTO_TCP);
   ASSERT_TRUE(Fires("evt.type = bind and fd.name_changed = true", bind, &out, ends + "|%evt.args"));
   EXPECT_EQ(out, "127.0.0.1:8080|<NA>|<NA>|127.0.0.1|8080|<NA>|<NA>|<NA>|<NA>|tcp|true|||"
                  "res=0 addr=127.0.0.1:8080 fd=5(<4t>127.0.0.1:8080)");
-  auto listen = with_tuple(SyscallRecord(SYS_listen, 0, {5, 8}, {}, {}, 30), "127.0.0.1", 8080, "0.0.0.0", 0, IPPROTO_TCP);
+  auto listen = WithTuple(SyscallRecord(SYS_listen, 0, {5, 8}, {}, {}, 30), "127.0.0.1", 8080, "0.0.0.0", 0, IPPROTO_TCP);
   ASSERT_TRUE(Fires("evt.type = listen and fd.name_changed = false", listen, &out, "%fd.name"));
   EXPECT_EQ(out, "127.0.0.1:8080");
-  auto accept = with_tuple(SyscallRecord(SYS_accept, 6, {5}, {}, {}, 30), "127.0.0.1", 8080, "127.0.0.1", 40000, IPPROTO_TCP);
+  auto accept = WithTuple(SyscallRecord(SYS_accept, 6, {5}, {}, {}, 30), "127.0.0.1", 8080, "127.0.0.1", 40000, IPPROTO_TCP);
   ASSERT_TRUE(Fires("evt.type = accept", accept, &out, ends + "|%evt.arg.tuple"));
   EXPECT_EQ(out, "127.0.0.1:40000->127.0.0.1:8080|127.0.0.1|40000|127.0.0.1|8080|127.0.0.1|40000|127.0.0.1|8080|"
                  "tcp|true|40000|8080|127.0.0.1:40000->127.0.0.1:8080");
   ASSERT_TRUE(Fires("evt.type = socket", SyscallRecord(SYS_socket, 7, {AF_INET, SOCK_DGRAM, 0}, {}, {}, 30)));
-  auto sendto = with_tuple(SyscallRecord(SYS_sendto, 4, {7, 0, 4}, sockaddr("127.0.0.1", 53), {}, 30, false), "0.0.0.0",
+  auto sendto = WithTuple(SyscallRecord(SYS_sendto, 4, {7, 0, 4}, sockaddr("127.0.0.1", 53), {}, 30, false), "0.0.0.0",
                            5555, "0.0.0.0", 0, IPPROTO_UDP);
   ASSERT_TRUE(Fires("evt.type = sendto and fd.name_changed = true", sendto, &out, ends + "|%evt.arg.tuple|%evt.arg.addr"));
   EXPECT_EQ(out, "127.0.0.1:5555->127.0.0.1:53|127.0.0.1|5555|127.0.0.1|53|127.0.0.1|5555|127.0.0.1|53|udp|true|"

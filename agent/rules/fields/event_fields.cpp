@@ -86,20 +86,17 @@ void PushParam(EvalContext& ctx, ParamValue v, bool raw, V& out) {
 bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   const Event& e = ctx.event;
   const SyscallInfo& s = *e.syscall;
+  // Only Falco's parameters of the event have a value (an open has no "res", sendto no
+  // "addr": Falco's sendto carries the peer in its tuple); for events Falco's table lacks,
+  // riposte's own names.
+  const auto& names = FalcoParams(s.name);
+  if (!names.empty() && std::find(names.begin(), names.end(), key) == names.end()) return false;
   if (key == "tuple") {  // the driver's tuple, oriented by the event's direction
-    const auto& names = FalcoParams(s.name);
-    if (std::find(names.begin(), names.end(), "tuple") == names.end()) return false;
     auto text = FalcoTupleParamText(e);
     if (!text) return false;
     out.push_back({ctx.Keep(std::move(*text)), 0});
     return true;
   }
-  // Only Falco's parameters of the event have a value (an open has no "res", sendto no
-  // "addr": Falco's sendto carries the peer in its tuple); for events Falco's table lacks,
-  // riposte's own names.
-  if (const auto& names = FalcoParams(s.name);
-      !names.empty() && std::find(names.begin(), names.end(), key) == names.end())
-    return false;
   if (key == "res") {
     // An fd result shows as the fd, as Falco shows it (dup's res is "<f>/etc/passwd"); a
     // failure as its errno's name.
@@ -139,7 +136,7 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   }
   // Falco's fd-creating events (open, socket, accept, memfd_create ...) return their fd
   // as the parameter "fd", first in their list.
-  if (const auto& names = FalcoParams(s.name); key == "fd" && !names.empty() && names[0] == "fd") {
+  if (key == "fd" && !names.empty() && names[0] == "fd") {
     out.push_back({ctx.Keep(raw ? std::to_string(e.ret) : e.ret < 0 ? ErrorText(e.ret) : FalcoFdText(e, e.ret)), e.ret,
                    raw ? FieldValue::Numeric::kYes : FieldValue::Numeric::kNo});
     return true;
@@ -177,7 +174,6 @@ bool ExitArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
 
 // evt.arg.NAME / evt.arg[N]: by name, or the N-th parameter of Falco's exit event for
 // this type.
-
 bool ArgByName(EvalContext& ctx, const FieldArg& arg, bool raw, V& out) {
   const bool exit = ctx.event.kind == EventKind::kProcessExit;
   if (ctx.event.kind != EventKind::kSyscall && !exit) return false;

@@ -34,15 +34,12 @@ std::string FdText(const FdInfo& f) {
   std::string out = "<" + std::string(FdTypeChar(f.type));
   if (f.type == FdType::kIpv4 || f.type == FdType::kIpv6) {
     using L4 = FalcoSocket::L4;
-    const bool known = f.sock.bound_server || f.sock.l4 == L4::kRaw || f.sock.role != FalcoSocket::Role::kNone;
-    if (known) {
-      switch (f.sock.l4) {
-        case L4::kTcp: out += 't'; break;
-        case L4::kUdp: out += 'u'; break;
-        case L4::kIcmp: out += 'i'; break;
-        case L4::kRaw: out += 'r'; break;
-        case L4::kUnknown: break;
-      }
+    switch (ReportedL4(f)) {
+      case L4::kTcp: out += 't'; break;
+      case L4::kUdp: out += 'u'; break;
+      case L4::kIcmp: out += 'i'; break;
+      case L4::kRaw: out += 'r'; break;
+      case L4::kUnknown: break;
     }
     return out + ">" + f.name;
   }

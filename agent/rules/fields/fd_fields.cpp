@@ -11,6 +11,7 @@
 #include "rules/field_registry.h"
 #include "rules/fields/event_traits.h"
 #include "state/fd_info.h"
+#include "state/socket_parsing.h"
 #include "state/process_info.h"
 
 namespace riposte {
@@ -26,7 +27,6 @@ using L4 = FalcoSocket::L4;
 
 // The IP fields read Falco's view of the socket (FalcoSocket): a tuple oriented client ->
 // server once the process plays a role in it, or a bound server socket's own address.
-uint16_t Family(const FdInfo& f) { return f.type == FdType::kIpv6 ? AF_INET6 : AF_INET; }
 bool HoldsTuple(const FdInfo& f) { return IsInet(f) && !f.sock.bound_server; }
 bool IsBoundServer(const FdInfo& f) { return IsInet(f) && f.sock.bound_server; }
 bool HasRole(const FdInfo& f) { return f.sock.role != Role::kNone; }
@@ -64,7 +64,7 @@ bool EndOf(const FdInfo* f, End end, IpBytes* addr, uint16_t* port) {
 void Ip(EvalContext& c, V& out, End end) {
   IpBytes addr;
   uint16_t port;
-  if (EndOf(Fd(c), end, &addr, &port)) out.push_back({c.Keep(FormatIp(Family(*Fd(c)), addr)), 0});
+  if (EndOf(Fd(c), end, &addr, &port)) out.push_back({c.Keep(FormatIp(SocketFamilyOf(*Fd(c)), addr)), 0});
 }
 
 void Port(EvalContext& c, V& out, End end) {
@@ -94,8 +94,8 @@ void Proto(EvalContext& c, V& out, End end) {
 void EitherIp(EvalContext& c, V& out) {
   const FdInfo* f = Fd(c);
   if (!f || !IsInet(*f)) return;
-  out.push_back({c.Keep(FormatIp(Family(*f), f->sock.sip)), 0});
-  if (!f->sock.bound_server) out.push_back({c.Keep(FormatIp(Family(*f), f->sock.dip)), 0});
+  out.push_back({c.Keep(FormatIp(SocketFamilyOf(*f), f->sock.sip)), 0});
+  if (!f->sock.bound_server) out.push_back({c.Keep(FormatIp(SocketFamilyOf(*f), f->sock.dip)), 0});
 }
 
 void EitherPort(EvalContext& c, V& out, bool as_text) {
@@ -114,14 +114,6 @@ std::string_view L4Name(L4 l4) {
     case L4::kRaw: return "raw";
     case L4::kUnknown: break;
   }
-  return "<NA>";
-}
-
-// Falco's protocol of an fd: a tuple's only once the process plays a role in it (a raw
-// socket's always); a bound server socket's always; "<NA>" for everything else.
-std::string_view L4Of(const FdInfo& f) {
-  if (!IsInet(f)) return "<NA>";
-  if (f.sock.bound_server || f.sock.l4 == L4::kRaw || HasRole(f)) return L4Name(f.sock.l4);
   return "<NA>";
 }
 
@@ -190,7 +182,7 @@ std::vector<FieldDef> FdFields() {
       // not applicable), a failed open's none.
       {"fd.l4proto", K::kString, A::kNone,
        "tcp, udp, icmp or raw: a bound socket's, or a connected one's once it plays a role in it; <NA> otherwise (an fd that is not an IP socket)",
-       FD(if (!f->failed_open) out.push_back({L4Of(*f), 0}))},
+       FD(if (!f->failed_open) out.push_back({L4Name(ReportedL4(*f)), 0}))},
       // Falco answers both for every fd it has (not for what a failed open asked for).
       {"fd.connected", K::kBool, A::kNone,
        "a socket that connected or was accepted, or an IP socket that has read or written; false for any other fd",
