@@ -551,6 +551,19 @@ static __always_inline struct pid_namespace *task_pid_ns(struct task_struct *tas
 	return BPF_CORE_READ(pid, numbers[level & 31].ns);
 }
 
+/* Falco's CLONE_CHILD_IN_PIDNS, as its probe decides it at a clone's exit: the caller is in
+ * a pid namespace below the initial one (the new task's side, or a parent inside a
+ * container), or its children go into another namespace than its own (after
+ * unshare(CLONE_NEWPID)). */
+__noinline int new_task_outside_init_pidns(void)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct pid_namespace *ns = task_pid_ns(task);
+	if (BPF_CORE_READ(ns, level) != 0)
+		return RP_SYSCALL_CHILD_IN_PIDNS;
+	return BPF_CORE_READ(task, nsproxy, pid_ns_for_children) != ns ? RP_SYSCALL_CHILD_IN_PIDNS : 0;
+}
+
 static __always_inline bool in_host_pidns(struct task_struct *task)
 {
 	struct pid_namespace *ns = task_pid_ns(task);
@@ -1154,6 +1167,8 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	rec->pending_nr = 0;
 	__builtin_memset(&rec->tuple, 0, sizeof(rec->tuple));
 
+	if (spec_flags & RP_SPEC_NEW_TASK)
+		rec->flags |= new_task_outside_init_pidns() & RP_SYSCALL_CHILD_IN_PIDNS;
 	if (spec_flags & RP_SPEC_TUPLE_ARG0)
 		read_sock_tuple(rec, (long)rec->args[0]);
 	else if ((spec_flags & RP_SPEC_TUPLE_RET) && rec->ret >= 0)
@@ -1179,7 +1194,8 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	if (ret >= 0 && open_slot(nr) >= 0)
 		read_opened_file(rec, ret, btf);
 	/* pipe and socketpair: the pair's first fd, for its inode (Falco's pipe "ino"). */
-	if (ret >= 0 && spec->param[0].source == RP_PARAM_OUT_BLOB && rec->param_len[0] >= 8) {
+	if (ret >= 0 && spec->param[0].source == RP_PARAM_OUT_BLOB && rec->param_len[0] >= 8 &&
+	    !(spec_flags & RP_SPEC_NEW_TASK)) {
 		int first;
 		__builtin_memcpy(&first, rec->data, sizeof(first));
 		read_opened_file(rec, first, btf);
@@ -1218,15 +1234,10 @@ int rp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	return sys_exit((struct pt_regs *)ctx->args[0], (long)ctx->args[1], false);
 }
 
-/* Writes "/a/b/c" of the task's cgroup into dst; returns bytes used including the NUL. */
-static __always_inline __u32 read_cgroup_path(struct task_struct *task, __u8 *dst, __u32 *flags)
+/* Writes "/a/b/c", the path of the cgroup whose kernfs node is `kn`, into dst; returns
+ * bytes used including the NUL. */
+static __always_inline __u32 read_cgroup_path(struct kernfs_node *kn, __u8 *dst, __u32 *flags)
 {
-	struct kernfs_node *kn;
-	if (cgroup_v1_subsys < 0)
-		kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
-	else
-		kn = BPF_CORE_READ(task, cgroups, subsys[cgroup_v1_subsys & 15], cgroup, kn);
-
 	const char *names[RP_CGROUP_DEPTH] = {};
 	int depth = 0;
 #pragma unroll
@@ -1273,6 +1284,36 @@ static __always_inline __u32 read_cgroup_path(struct task_struct *task, __u8 *ds
 		return 2;
 	}
 	return off + 1 > RP_CGROUP_MAX ? RP_CGROUP_MAX : off + 1;
+}
+
+/* Writes the path of the cgroup whose kernfs node is at `kn_addr` into the exec record
+ * being built (this CPU's scratch buffer) at data[off]; returns bytes used. A global
+ * function, verified once on its own: six inlined walks took the exec program past the
+ * verifier's budget. */
+__noinline __u32 rp_exec_cgroup_path(unsigned long kn_addr, __u64 off)
+{
+	__u32 zero = 0;
+	union rp_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	if (!s)
+		return 0;
+	struct rp_exec_record *rec = &s->exec;
+	if (off > sizeof(rec->data) - RP_CGROUP_MAX)
+		return 0;
+	return read_cgroup_path((struct kernfs_node *)kn_addr, &rec->data[off], &rec->flags);
+}
+
+/* Appends controller `id`'s cgroup path of the task at `off`, or an empty string when the
+ * kernel lacks the controller; returns the offset after it. */
+static __always_inline __u32 append_controller_cgroup(struct task_struct *task, struct rp_exec_record *rec,
+						      __u32 off, bool exists, int id)
+{
+	if (!exists) {
+		rec->data[off] = 0;
+		return off + 1;
+	}
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, subsys[id & 15], cgroup, kn);
+	/* At most RP_CGROUP_MAX; the mask tells the verifier (the data has room for it). */
+	return off + (rp_exec_cgroup_path((unsigned long)kn, off) & (2 * RP_CGROUP_MAX - 1));
 }
 
 static __always_inline void read_inode_times(struct inode *inode, struct rp_exec_record *rec)
@@ -1568,9 +1609,29 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	BARRIER_VAR(off);
 	if (off > RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX)
 		off = RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX;
-	len = read_cgroup_path(task, &rec->data[off], &rec->flags);
+	struct kernfs_node *kn;
+	if (cgroup_v1_subsys < 0)
+		kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	else
+		kn = BPF_CORE_READ(task, cgroups, subsys[cgroup_v1_subsys & 15], cgroup, kn);
+	len = rp_exec_cgroup_path((unsigned long)kn, off) & (2 * RP_CGROUP_MAX - 1);
 	rec->cgroup_len = len;
 	off += len;
+
+	/* Falco's cgroups parameter: each of its controllers' cgroup, on a v1 host each in its
+	 * own hierarchy, on v2 where the controller is enabled (the root when it is nowhere). */
+	__u32 start = off;
+#define RP_APPEND_CONTROLLER(name)                                                                       \
+	off = append_controller_cgroup(task, rec, off, bpf_core_enum_value_exists(enum cgroup_subsys_id, name), \
+				       bpf_core_enum_value(enum cgroup_subsys_id, name))
+	RP_APPEND_CONTROLLER(cpuset_cgrp_id);
+	RP_APPEND_CONTROLLER(cpu_cgrp_id);
+	RP_APPEND_CONTROLLER(cpuacct_cgrp_id);
+	RP_APPEND_CONTROLLER(io_cgrp_id);
+	RP_APPEND_CONTROLLER(memory_cgrp_id);
+#undef RP_APPEND_CONTROLLER
+	rec->cgroups_len = off - start;
+	rec->pad2 = 0;
 
 	__u32 size = offsetof(struct rp_exec_record, data) + off;
 	BARRIER_VAR(size);

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 5
+#define RP_ABI_VERSION 6
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
@@ -27,6 +27,9 @@
 #define RP_ENV_MAX 2048
 #define RP_CGROUP_MAX 1024
 #define RP_CGROUP_DEPTH 8
+/* The controllers Falco's cgroups parameter names, in its order: cpuset, cpu, cpuacct, io,
+ * memory (the kernel's cgroup_subsys names). */
+#define RP_CGROUP_SUBSYS 5
 #define RP_COMM_LEN 16
 #define RP_SOCKADDR_MAX 128
 #define RP_MAX_SYSCALLS 512
@@ -60,6 +63,9 @@ struct rp_record_header {
 #define RP_SYSCALL_PARAMS_AT_EXIT (1u << 10) /* entry read failed (page not present): params read at exit */
 #define RP_SYSCALL_RET_DIR (1u << 11) /* an open family syscall returned an fd of a directory */
 #define RP_SYSCALL_HAS_FILE (1u << 12) /* rp_syscall_record.file: what an open opened, or a pipe's first fd */
+/* The clone family: the new task is not in the initial pid namespace (in it already, or,
+ * on the parent's side, the caller's children will not be: Falco's CLONE_CHILD_IN_PIDNS). */
+#define RP_SYSCALL_CHILD_IN_PIDNS (1u << 13)
 
 /* How a socket looked in the kernel when the syscall returned. Addresses in network
  * byte order; IPv4 uses the first 4 bytes. family 0 means "not a socket / unknown". */
@@ -153,8 +159,15 @@ struct rp_exec_record {
 	__u16 args_len; /* argv, NUL-separated, as the process received it */
 	__u16 env_len;  /* envp, NUL-separated */
 	__u16 cgroup_len;
+	/* Falco's cgroups: for each of the RP_CGROUP_SUBSYS controllers, in order, the path of
+	 * the task's cgroup in that controller's hierarchy, NUL-terminated; an empty string for
+	 * a controller this kernel lacks. */
+	__u16 cgroups_len;
+	__u16 pad2;
 	char comm[RP_COMM_LEN];
-	__u8 data[RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + RP_CGROUP_MAX];
+	/* Each cgroup path takes at most RP_CGROUP_MAX bytes; the kernel side reserves twice
+	 * that per path, so that the verifier can bound the offsets it adds up. */
+	__u8 data[RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + (1 + RP_CGROUP_SUBSYS) * 2 * RP_CGROUP_MAX];
 };
 
 struct rp_fork_record {
@@ -201,6 +214,9 @@ struct rp_exit_record {
 /* The syscall makes fds userspace will know (ret, pipe's pair, dup2's target): they are
  * struck from the kept-back set when its record is sent. */
 #define RP_SPEC_MAKES_FD (1u << 8)
+/* The clone family: say whether the new task is outside the initial pid namespace
+ * (RP_SYSCALL_CHILD_IN_PIDNS). */
+#define RP_SPEC_NEW_TASK (1u << 9)
 
 enum rp_param_source {
 	RP_PARAM_NONE = 0,
@@ -208,7 +224,9 @@ enum rp_param_source {
 	RP_PARAM_SOCKADDR = 2,   /* entry: user sockaddr at args[arg], length args[len_arg] */
 	RP_PARAM_MSGHDR_NAME = 3,/* entry: msg_name of the user msghdr at args[arg] */
 	RP_PARAM_BLOB = 4,       /* entry: len_arg bytes (a constant) of user memory at args[arg] */
-	RP_PARAM_OUT_BLOB = 5,   /* exit: len_arg bytes (constant) the kernel wrote at args[arg]: a made fd pair */
+	RP_PARAM_OUT_BLOB = 5,   /* exit: len_arg bytes (constant) of user memory at args[arg]: the fd pair
+	                          * the kernel wrote, or clone3's clone_args.flags (which the new task,
+	                          * never having entered the syscall, can only read at exit) */
 	RP_PARAM_OUT_SOCKADDR = 6,/* exit: sockaddr written at args[arg], length *(int*)args[len_arg] */
 	RP_PARAM_OUT_MSGHDR_NAME = 7, /* exit: msg_name of the user msghdr at args[arg] */
 	RP_PARAM_OUT_STR = 8,    /* exit: NUL-terminated user string at args[arg] (prctl's name) */

@@ -5,15 +5,18 @@
 
 #include <cstdio>
 
+#include "decode/falco_flag_sets.h"
 #include "decode/flag_names.h"
 #include "decode/user_names.h"
 
 namespace riposte {
 
 int64_t ArgNumber(ArgKind kind, uint64_t raw) {
+  if (const FalcoFlagSet* set = FalcoFlagSetOf(kind)) return set->encode(raw);
   switch (kind) {
     case ArgKind::kInt:
     case ArgKind::kFd:
+    case ArgKind::kPid:
     case ArgKind::kDirFd:
     case ArgKind::kUid:
     case ArgKind::kGid:
@@ -30,9 +33,11 @@ int64_t ArgNumber(ArgKind kind, uint64_t raw) {
 }
 
 std::string FormatArg(ArgKind kind, uint64_t raw) {
+  if (const FalcoFlagSet* set = FalcoFlagSetOf(kind)) return FalcoFlagText(*set, set->encode(raw));
   switch (kind) {
     case ArgKind::kInt:
     case ArgKind::kFd:
+    case ArgKind::kPid:  // the process table names it (rules/fields), not the decoder
       return std::to_string(static_cast<int32_t>(raw));
     case ArgKind::kUInt:
       return std::to_string(raw);
@@ -61,12 +66,10 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
       return name == "<NA>" ? std::to_string(id) : std::string(name);
     }
     case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
-    case ArgKind::kPtraceRequest: return PtraceRequestName(raw);
     case ArgKind::kPrctlOption: {
       std::string name = PrctlOptionName(raw);
       return name.empty() ? std::to_string(static_cast<uint32_t>(raw)) : name;
     }
-    case ArgKind::kCloneFlags: return CloneFlagsName(raw);
     case ArgKind::kSocketFamily: return FalcoSocketFamilyName(FalcoSocketFamily(raw));
     case ArgKind::kSocketType: return SocketTypeName(raw);
     case ArgKind::kFcntlCmd:
@@ -83,12 +86,13 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
       snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(raw));
       return buf;
     }
-    case ArgKind::kNone: break;
+    default: break;  // kNone; the Falco flag sets are handled above
   }
   return {};
 }
 
 bool RawArgIsText(ArgKind kind) {
+  if (const FalcoFlagSet* set = FalcoFlagSetOf(kind)) return set->raw_in_hex;
   return kind == ArgKind::kMode || kind == ArgKind::kChmodMode || kind == ArgKind::kHexMode ||
          kind == ArgKind::kOpenFlags;
 }
@@ -104,8 +108,11 @@ std::string FormatRawArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kOpenFlags:  // Falco's encoding, in its display base: hex ("2401")
       snprintf(buf, sizeof(buf), "%X", FalcoOpenFlags(raw));
       return buf;
-    default:  // kHexMode
+    case ArgKind::kHexMode:
       return FormatArg(kind, raw);
+    default:  // a Falco flag set shown in hex, as Falco displays it
+      snprintf(buf, sizeof(buf), "%X", static_cast<uint32_t>(ArgNumber(kind, raw)));
+      return buf;
   }
 }
 

@@ -64,6 +64,9 @@ struct Event {
   std::string_view argv;    // NUL-separated
   std::string_view env;     // NUL-separated
   std::string_view cgroup;  // "/a/b/c"
+  // Falco's cgroups: one NUL-terminated path per controller of kFalcoCgroupControllers,
+  // "" for a controller the kernel lacks.
+  std::string_view controller_cgroups;
 
   // kProcessFork
   uint32_t child_pid = 0;

@@ -1,10 +1,8 @@
 #include "decode/flag_names.h"
 
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -12,6 +10,8 @@
 #include <cstring>
 #include <string_view>
 #include <utility>
+
+#include "decode/falco_flag_sets.h"
 
 namespace riposte {
 namespace {
@@ -79,24 +79,15 @@ uint32_t FalcoFdFlags(uint64_t kernel_flags) {
 }
 
 std::string FalcoFileFlagNames(uint32_t falco_flags) {
-  static constexpr Bit kTable[] = {
+  static constexpr FalcoFlagName kTable[] = {
       {1u << 11, "O_LARGEFILE"}, {1u << 10, "O_DIRECTORY"}, {1u << 9, "O_DIRECT"}, {1u << 8, "O_TRUNC"},
       {1u << 7, "O_SYNC"},       {1u << 6, "O_NONBLOCK"},   {1u << 5, "O_EXCL"},   {1u << 4, "O_DSYNC"},
       {1u << 3, "O_APPEND"},     {1u << 2, "O_CREAT"},      {3, "O_RDWR"},         {2, "O_WRONLY"},
       {1, "O_RDONLY"},           {1u << 12, "O_CLOEXEC"},   {0, "O_NONE"},         {kFalcoOpenTmpfile, "O_TMPFILE"},
       {1u << 14, "O_F_CREATED"}, {1u << 15, "FD_UPPER_LAYER"}, {1u << 16, "FD_LOWER_LAYER"},
   };
-  std::string out;
-  uint32_t left = falco_flags;
-  for (const Bit& b : kTable) {
-    const bool match = b.mask == 0 ? falco_flags == 0 : left != 0 && (left & b.mask) == b.mask;
-    if (!match) continue;
-    if (!out.empty()) out += '|';
-    out += b.name;
-    left &= ~static_cast<uint32_t>(b.mask);
-    if (b.mask == falco_flags) break;
-  }
-  return out;
+  static const FalcoFlagSet kFileFlags{nullptr, kTable};
+  return FalcoFlagNames(kFileFlags, falco_flags);
 }
 
 std::string MemfdFlagsName(uint32_t flags) {
@@ -134,45 +125,6 @@ std::string PrctlOptionName(uint64_t option) {
   for (const auto& [value, name] : kNames)
     if (value == static_cast<uint32_t>(option)) return std::string(name);
   return {};
-}
-
-std::string PtraceRequestName(uint64_t request) {
-  switch (request) {
-    case PTRACE_TRACEME: return "PTRACE_TRACEME";
-    case PTRACE_PEEKTEXT: return "PTRACE_PEEKTEXT";
-    case PTRACE_PEEKDATA: return "PTRACE_PEEKDATA";
-    case PTRACE_PEEKUSER: return "PTRACE_PEEKUSR";
-    case PTRACE_POKETEXT: return "PTRACE_POKETEXT";
-    case PTRACE_POKEDATA: return "PTRACE_POKEDATA";
-    case PTRACE_POKEUSER: return "PTRACE_POKEUSR";
-    case PTRACE_CONT: return "PTRACE_CONT";
-    case PTRACE_KILL: return "PTRACE_KILL";
-    case PTRACE_SINGLESTEP: return "PTRACE_SINGLESTEP";
-    case PTRACE_GETREGS: return "PTRACE_GETREGS";
-    case PTRACE_SETREGS: return "PTRACE_SETREGS";
-    case PTRACE_ATTACH: return "PTRACE_ATTACH";
-    case PTRACE_DETACH: return "PTRACE_DETACH";
-    case PTRACE_SYSCALL: return "PTRACE_SYSCALL";
-    case PTRACE_SETOPTIONS: return "PTRACE_SETOPTIONS";
-    case PTRACE_SEIZE: return "PTRACE_SEIZE";
-    case PTRACE_INTERRUPT: return "PTRACE_INTERRUPT";
-    default: return std::to_string(request);
-  }
-}
-
-std::string CloneFlagsName(uint64_t flags) {
-  return JoinBits(flags & ~0xffull,
-                  {{CLONE_VM, "CLONE_VM"}, {CLONE_FS, "CLONE_FS"}, {CLONE_FILES, "CLONE_FILES"},
-                   {CLONE_SIGHAND, "CLONE_SIGHAND"}, {CLONE_PTRACE, "CLONE_PTRACE"},
-                   {CLONE_VFORK, "CLONE_VFORK"}, {CLONE_PARENT, "CLONE_PARENT"},
-                   {CLONE_THREAD, "CLONE_THREAD"}, {CLONE_NEWNS, "CLONE_NEWNS"},
-                   {CLONE_SYSVSEM, "CLONE_SYSVSEM"}, {CLONE_SETTLS, "CLONE_SETTLS"},
-                   {CLONE_PARENT_SETTID, "CLONE_PARENT_SETTID"},
-                   {CLONE_CHILD_CLEARTID, "CLONE_CHILD_CLEARTID"}, {CLONE_UNTRACED, "CLONE_UNTRACED"},
-                   {CLONE_CHILD_SETTID, "CLONE_CHILD_SETTID"}, {CLONE_NEWCGROUP, "CLONE_NEWCGROUP"},
-                   {CLONE_NEWUTS, "CLONE_NEWUTS"}, {CLONE_NEWIPC, "CLONE_NEWIPC"},
-                   {CLONE_NEWUSER, "CLONE_NEWUSER"}, {CLONE_NEWPID, "CLONE_NEWPID"},
-                   {CLONE_NEWNET, "CLONE_NEWNET"}, {CLONE_IO, "CLONE_IO"}});
 }
 
 std::string ExecFlagsName(uint32_t falco_flags) {

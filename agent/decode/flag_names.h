@@ -1,5 +1,6 @@
 // Renders numeric syscall arguments the way Falco renders them: open flags as
-// "O_WRONLY|O_CREAT|O_TRUNC", signals as "SIGKILL", ptrace requests as "PTRACE_ATTACH".
+// "O_WRONLY|O_CREAT|O_TRUNC", signals as "SIGKILL" (Falco's re-encoded flag sets, clone's
+// and ptrace's among them, are in decode/falco_flag_sets).
 #pragma once
 
 #include <cstdint>
@@ -30,10 +31,8 @@ std::string MemfdFlagsName(uint32_t flags);
 std::string SignalName(int sig);
 // chmod's mode as Falco renders it: "S_IXOTH|S_IROTH|...|S_ISUID", lowest bit first; "0".
 std::string ChmodModeName(uint64_t mode);
-std::string PtraceRequestName(uint64_t request);
 // Falco's name for a prctl option ("PR_SET_NAME"); empty for one its table lacks.
 std::string PrctlOptionName(uint64_t option);
-std::string CloneFlagsName(uint64_t flags);
 // execve's flags in Falco's encoding (EXE_WRITABLE 1, EXE_UPPER_LAYER 2, EXE_FROM_MEMFD 4,
 // EXE_LOWER_LAYER 8), named in that order: "EXE_WRITABLE|EXE_UPPER_LAYER".
 inline constexpr uint32_t kFalcoExeWritable = 1, kFalcoExeUpperLayer = 2, kFalcoExeFromMemfd = 4,

@@ -13,9 +13,16 @@ namespace {
 
 int Print(enum libbpf_print_level level, const char* format, va_list args) {
   if (!spdlog::should_log(spdlog::level::debug)) return 0;
-  char buf[1024];
-  int n = std::vsnprintf(buf, sizeof(buf), format, args);
-  std::string line(buf, n > 0 ? std::min<size_t>(static_cast<size_t>(n), sizeof(buf) - 1) : 0);
+  // Sized to the message: a verifier log runs to megabytes, and its end (the refusal) is
+  // the part that matters.
+  va_list measure;
+  va_copy(measure, args);
+  const int n = std::vsnprintf(nullptr, 0, format, measure);
+  va_end(measure);
+  if (n <= 0) return 0;
+  std::string line(static_cast<size_t>(n) + 1, '\0');
+  std::vsnprintf(line.data(), line.size(), format, args);
+  line.resize(static_cast<size_t>(n));
   while (!line.empty() && line.back() == '\n') line.pop_back();
   spdlog::debug("libbpf{}: {}", level == LIBBPF_WARN ? " warn" : "", line);
   return 0;

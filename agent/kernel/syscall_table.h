@@ -21,6 +21,7 @@ enum class ArgKind : uint8_t {
   kUInt,       // unsigned decimal
   kHex,        // flags or pointer value, hex
   kFd,         // file descriptor (resolved through the fd table)
+  kPid,        // a process or thread id, shown with its process's name when known (as Falco)
   kDirFd,      // directory fd, AT_FDCWD aware
   kOpenFlags,  // O_* flags
   kMode,       // permission bits, octal (open, creat)
@@ -29,8 +30,19 @@ enum class ArgKind : uint8_t {
   kUid,        // set*id's user id: the user's name, -1 as <NONE> (as Falco)
   kGid,        // set*id's group id: the group's name, -1 as <NONE>
   kSignal,     // signal number
+  // Flag and enum arguments Falco re-encodes and names with its own tables
+  // (decode/falco_flag_sets): clone's CLONE_*, ptrace's request, the *at family's AT_*...
   kPtraceRequest,
   kCloneFlags,
+  kUnlinkatFlags,
+  kLinkatFlags,
+  kFchownatFlags,
+  kRenameFlags,
+  kMountFlags,
+  kUmountFlags,
+  kModuleFlags,
+  kBpfCommand,
+  kAcceptFlags, // accept4's SOCK_NONBLOCK and SOCK_CLOEXEC, as a number in Falco's open encoding
   kSocketFamily,
   kSocketType,
   kFcntlCmd,   // fcntl's command: F_DUPFD, F_DUPFD_CLOEXEC (the only ones captured)

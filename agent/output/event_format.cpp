@@ -18,7 +18,7 @@ using nlohmann::json;
 
 // Integers stay numbers in JSON; everything else is Falco's rendering.
 json ArgValue(ArgKind kind, uint64_t raw) {
-  if (kind == ArgKind::kInt || kind == ArgKind::kFd || kind == ArgKind::kUInt ||
+  if (kind == ArgKind::kInt || kind == ArgKind::kFd || kind == ArgKind::kPid || kind == ArgKind::kUInt ||
       (kind == ArgKind::kDirFd && static_cast<int32_t>(raw) != AT_FDCWD))
     return ArgNumber(kind, raw);
   return FormatArg(kind, raw);
@@ -56,11 +56,18 @@ json ParamValue(const Event& e, int i) {
       if (raw.size() < 8) return nullptr;
       uint64_t flags;
       std::memcpy(&flags, raw.data(), 8);
-      return CloneFlagsName(flags);
+      return FormatArg(ArgKind::kCloneFlags, flags);
     }
     case ParamKind::kNone: break;
   }
   return nullptr;
+}
+
+// Falco's cgroups, by controller: {"cpuset": "/", "memory": "/docker/c1", ...}.
+json ControllerCgroupsJson(const ControllerCgroups& cgroups) {
+  json out = json::object();
+  for (const auto& [controller, path] : cgroups) out[controller] = path;
+  return out;
 }
 
 json ProcessJson(const ProcessInfo& p) {
@@ -72,7 +79,8 @@ json ProcessJson(const ProcessInfo& p) {
       {"cap_effective", p.cap_effective}, {"cap_permitted", p.cap_permitted},
       {"exe_from_memfd", p.exe_from_memfd}, {"exe_upper_layer", p.exe_upper_layer},
       {"exe_ino", p.exe_ino}, {"exe_ctime_ns", p.exe_ctime_ns}, {"exe_mtime_ns", p.exe_mtime_ns},
-      {"container_id", p.container_id.empty() ? "host" : p.container_id}, {"cgroup", p.cgroup}};
+      {"container_id", p.container_id.empty() ? "host" : p.container_id}, {"cgroup", p.cgroup},
+      {"cgroups", ControllerCgroupsJson(p.controller_cgroups)}};
 }
 
 json FdJson(const FdInfo& fd) {
@@ -116,6 +124,7 @@ json EventToJson(const Event& e, const TimeBase& time) {
       if (!trunc.empty()) j["truncated"] = std::move(trunc);
       if (e.flags & RP_SYSCALL_NO_ENTER) j["entry_missed"] = true;
       if (e.flags & RP_SYSCALL_PARAMS_AT_EXIT) j["params_read_at_exit"] = true;
+      if (e.flags & RP_SYSCALL_CHILD_IN_PIDNS) j["child_in_pidns"] = true;
       j["uid"] = e.uid;
       if (e.flags & RP_SYSCALL_HAS_FILE) {  // what an open opened, as the kernel read it
         json opened = {{"dev_major", e.file.dev >> 20}, {"dev_minor", e.file.dev & 0xfffff}, {"ino", e.file.ino},

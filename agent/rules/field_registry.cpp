@@ -54,8 +54,9 @@ void FieldRegistry::Add(const std::vector<FieldDef>& defs) {
 const FieldDef* FieldRegistry::Find(std::string_view name, std::string* dynamic_arg) const {
   auto it = fields_.find(name);
   if (it != fields_.end()) return &it->second;
-  // "evt.arg.flags" -> "evt.arg" with key "flags"
-  for (std::string_view prefix : {"evt.arg.", "evt.rawarg."}) {
+  // "evt.arg.flags" -> "evt.arg" with key "flags"; Falco writes thread.cgroup's controller
+  // the same way ("thread.cgroup.memory").
+  for (std::string_view prefix : {"evt.arg.", "evt.rawarg.", "thread.cgroup."}) {
     if (name.starts_with(prefix) && name.size() > prefix.size()) {
       auto base = fields_.find(prefix.substr(0, prefix.size() - 1));
       if (base == fields_.end()) return nullptr;

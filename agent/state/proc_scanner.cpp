@@ -12,6 +12,7 @@
 
 #include "riposte_abi.h"
 #include "state/container_id.h"
+#include "state/controller_cgroups.h"
 #include "decode/socket_format.h"
 #include "state/path_resolution.h"
 #include "state/proc_files.h"
@@ -21,10 +22,21 @@ namespace {
 
 constexpr unsigned long kPfKthread = 0x00200000;  // PF_KTHREAD, include/linux/sched.h
 
+// Where the cgroup v2 hierarchy is mounted on this host ("" when it is not, or when the
+// scanner reads a test's /proc): /sys/fs/cgroup on a v2 host, /sys/fs/cgroup/unified on a
+// hybrid one.
+std::string CgroupV2Root(const std::string& proc_root) {
+  if (proc_root != "/proc") return {};
+  for (const char* dir : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"})
+    if (::access((std::string(dir) + "/cgroup.controllers").c_str(), R_OK) == 0) return dir;
+  return {};
+}
+
 }  // namespace
 
 ProcScanner::ProcScanner(std::string proc_root)
     : root_(std::move(proc_root)),
+      cgroup_v2_root_(CgroupV2Root(root_)),
       ns_per_tick_(1000000000ull / static_cast<uint64_t>(sysconf(_SC_CLK_TCK))) {}
 
 std::vector<uint32_t> ProcScanner::ListPids() const {
@@ -144,6 +156,10 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
       if (ctrl == "pids") v1 = path;
     }
     p.cgroup = !v1.empty() ? v1 : v2;
+    p.controller_cgroups = ControllerCgroupsFromProc(*cg, [this](std::string_view path) -> std::string {
+      if (cgroup_v2_root_.empty()) return {};
+      return ReadProcFile(cgroup_v2_root_ + std::string(path) + "/cgroup.controllers", 4096).value_or("");
+    });
   }
   auto ns_inode = [&](const char* ns) -> uint32_t {
     std::string link = ReadProcLink(base + "/ns/" + ns);  // "pid:[4026531836]"

@@ -43,6 +43,7 @@ class ProcScanner {
   std::optional<FdInfo> DescribeFd(const std::string& link) const;
 
   std::string root_;
+  std::string cgroup_v2_root_;  // for the controllers a v2 cgroup enables
   uint64_t ns_per_tick_;
   std::unordered_map<uint64_t, FdInfo> sockets_by_inode_;
 };

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "state/container_info.h"
+#include "state/controller_cgroups.h"
 #include "state/fd_table.h"
 
 namespace riposte {
@@ -63,6 +64,7 @@ struct ProcessInfo {
   bool exe_writable = false;  // the new program may write its executable (Falco's EXE_WRITABLE)
 
   std::string cgroup;        // path in the hierarchy the agent reads
+  ControllerCgroups controller_cgroups;  // Falco's cgroups: each controller's path
   std::string container_id;  // "" for a host process
   // The runtime's description of that container (null on the host, or when the agent
   // has no runtime to ask, as when replaying a capture).

@@ -152,6 +152,7 @@ void StateTracker::ApplyExec(Event& e) {
   p.exe_lower_layer = r.exe_flags & RP_EXE_LOWER_LAYER;
   p.exe_writable = r.exe_flags & RP_EXE_WRITABLE;
   p.cgroup = std::string(e.cgroup);
+  p.controller_cgroups = ControllerCgroupsFromRecord(e.controller_cgroups);
   AssignContainer(p);
   p.pidns_inum = r.pidns_inum;
   p.mntns_inum = r.mntns_inum;

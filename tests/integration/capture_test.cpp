@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "integration/capture_harness.h"
+#include "state/controller_cgroups.h"
 #include "riposte_abi.h"
 
 namespace riposte::testing {
@@ -40,6 +41,18 @@ TEST(Capture, ExecIsSeenWithArgvPidPpidAndExe) {
   EXPECT_EQ(p["ppid"], static_cast<uint32_t>(getpid()));
   EXPECT_EQ(p["name"], std::filesystem::path(WorkloadPath()).filename().string().substr(0, 15));
   EXPECT_EQ(p["container_id"], "host");
+  // Falco's cgroups, as the kernel walked them: each controller's path is the one
+  // /proc/PID/cgroup gives the child (it runs where this test runs).
+  const std::string proc_cgroup = Shell("cat /proc/self/cgroup");
+  auto expected = ControllerCgroupsFromProc(proc_cgroup, [](std::string_view path) {
+    for (const char* root : {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}) {
+      std::ifstream in(std::string(root) + std::string(path) + "/cgroup.controllers");
+      if (in) return std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return std::string();
+  });
+  ASSERT_EQ(expected.size(), 5u) << proc_cgroup;
+  for (const auto& [controller, path] : expected) EXPECT_EQ(p["cgroups"][controller], path) << controller;
   auto execve = got.Of(child, "execve");
   ASSERT_EQ(execve.size(), 1u);
   EXPECT_EQ(execve[0]["ret"], 0);
@@ -152,6 +165,42 @@ TEST(Capture, PrctlSetNameIsSeenWithTheName) {
     EXPECT_EQ(e["args"]["arg2_str"], "rp-renamed");
   }
   EXPECT_TRUE(found) << "no prctl(PR_SET_NAME)";
+}
+
+// The clone family's records say what Falco's CLONE_CHILD_IN_PIDNS says, from the kernel:
+// after unshare(CLONE_NEWPID) the caller's children start a pid namespace, so both sides
+// of its fork carry it; a fork before does not. clone3's flags are read at exit, so the
+// new task's side, which never entered the call, has them too.
+TEST(Capture, CloneFamilyRecordsSayWhereTheNewTaskLives) {
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "clone3fs", "fork", "newpidns", "fork"}, &child);
+  // The workload's own calls: its pid, a child's pid returned (posix_spawn started it with
+  // a clone3 whose new side, returning 0, is the workload too).
+  auto parent_side = [&](const std::string& type) {
+    std::vector<json> out;
+    for (const auto& e : got.Of(child, type))
+      if (e["ret"].get<int>() > 0) out.push_back(e);
+    return out;
+  };
+  auto clone3 = parent_side("clone3");
+  ASSERT_EQ(clone3.size(), 1u);
+  EXPECT_EQ(clone3[0]["args"]["flags"], "CLONE_FS");
+  auto new_side3 = got.Of(clone3[0]["ret"].get<int>(), "clone3");
+  ASSERT_EQ(new_side3.size(), 1u);
+  EXPECT_EQ(new_side3[0]["ret"], 0);
+  EXPECT_EQ(new_side3[0]["args"]["flags"], "CLONE_FS");
+  EXPECT_FALSE(new_side3[0].contains("entry_missed"));
+
+  auto forks = parent_side("clone");  // glibc's fork() is clone(2)
+  ASSERT_EQ(forks.size(), 2u);
+  for (int k = 0; k < 2; ++k) {
+    const bool after_unshare = k == 1;
+    EXPECT_EQ(forks[k].value("child_in_pidns", false), after_unshare) << forks[k].dump();
+    auto new_side = got.Of(forks[k]["ret"].get<int>(), "clone");
+    ASSERT_EQ(new_side.size(), 1u) << "fork " << k;
+    EXPECT_EQ(new_side[0]["ret"], 0);
+    EXPECT_EQ(new_side[0].value("child_in_pidns", false), after_unshare) << new_side[0].dump();
+  }
 }
 
 // fcntl reaches the agent only as F_DUPFD / F_DUPFD_CLOEXEC (the fd table needs them: a

@@ -8,11 +8,16 @@
 //   pipe PATH: makes a pipe (pipe2, O_CLOEXEC) and writes its read end's inode to PATH
 //   stamp FD: writes CLOCK_MONOTONIC now (8 bytes, ns) to FD, where a response
 //   benchmark's clock starts
+//   fork: forks a child that exits at once | clone3fs: the same through clone3 with
+//   CLONE_FS | newpidns: unshare(CLONE_NEWPID), so later children start a pid namespace
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/mman.h>
+#include <linux/sched.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -84,6 +89,20 @@ int main(int argc, char** argv) {
       }
       kill(child, SIGKILL);
       waitpid(child, nullptr, 0);
+    } else if (op == "fork" || op == "clone3fs") {
+      pid_t child;
+      if (op == "fork") {
+        child = fork();
+      } else {
+        struct clone_args args {};
+        args.flags = CLONE_FS;
+        args.exit_signal = SIGCHLD;
+        child = static_cast<pid_t>(syscall(SYS_clone3, &args, sizeof(args)));
+      }
+      if (child == 0) _exit(0);
+      waitpid(child, nullptr, 0);
+    } else if (op == "newpidns") {
+      if (unshare(CLONE_NEWPID) != 0) std::perror("unshare");
     } else if (op == "fcntldup") {
       // As a shell saves an fd around a redirect: a copy at 20 or above, then other fcntl
       // commands the agent has no use for.

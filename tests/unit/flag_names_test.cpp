@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/ptrace.h>
 
 #include <gtest/gtest.h>
 
@@ -33,9 +32,8 @@ TEST(FlagNames, OpenFlagsAsFalcoPrintsThem) {
   EXPECT_EQ(CreatFlagsName(kFalcoCreatLowerLayer), "FD_LOWER_LAYER_CREAT");
 }
 
-TEST(FlagNames, SignalsPtraceAndErrno) {
+TEST(FlagNames, SignalsAndErrno) {
   EXPECT_EQ(SignalName(SIGKILL), "SIGKILL");
-  EXPECT_EQ(PtraceRequestName(PTRACE_ATTACH), "PTRACE_ATTACH");
   EXPECT_EQ(ErrnoName(2), "ENOENT");
   EXPECT_EQ(ErrnoName(0), "");
 }

@@ -81,7 +81,11 @@ inline RawRecord ExecRecord(uint32_t pid, uint32_t ppid, const std::string& exe,
   r->env_len = static_cast<uint16_t>(envs.size());
   std::string cg = cgroup + '\0';
   r->cgroup_len = static_cast<uint16_t>(cg.size());
-  data += args + envs + cg;
+  // Falco's controllers all in the same cgroup, as on a v2 host that enables them there.
+  std::string controllers;
+  for (int i = 0; i < RP_CGROUP_SUBSYS; ++i) controllers += cg;
+  r->cgroups_len = static_cast<uint16_t>(controllers.size());
+  data += args + envs + cg + controllers;
   std::memcpy(r->data, data.data(), data.size());
   size_t size = offsetof(rp_exec_record, data) + data.size();
   r->hdr.size = static_cast<uint16_t>(size);

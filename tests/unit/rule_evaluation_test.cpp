@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -279,6 +280,11 @@ TEST_F(RuleEvaluation, EventArgsListFalcosParametersInItsOrder) {
   auto kill = SyscallRecord(SYS_kill, 0, {1234, SIGKILL}, {}, {}, 30);
   ASSERT_TRUE(Fires("evt.type = kill", kill, &out, "%evt.args"));
   EXPECT_EQ(out, "res=0 pid=1234 sig=9(SIGKILL)");
+  // A pid riposte knows shows its process's name, as Falco's PT_PID parameters do.
+  auto kill_known = SyscallRecord(SYS_tgkill, 0, {30, 30, SIGTERM}, {}, {}, 20);
+  ASSERT_TRUE(Fires("evt.type = tgkill and evt.arg.pid = cat and evt.rawarg.tid = 30", kill_known, &out,
+                    "%evt.args|%evt.arg.pid|%evt.rawarg.pid"));
+  EXPECT_EQ(out, "res=0 pid=30(cat) tid=30(cat) sig=15(SIGTERM)|cat|30");
 }
 
 // execve's exit parameters come from the process riposte built at the exec, named and
@@ -327,11 +333,55 @@ TEST_F(RuleEvaluation, ExecveParametersAreFalcosExitParameters) {
   ASSERT_TRUE(Fires("container.start_ts = 1699999999999999400 and container.duration = 600",
                     SyscallRecord(SYS_kill, 0, {1, 0}, {}, {}, 32), &out, "%container.start_ts|%container.duration"));
   EXPECT_EQ(out, "1699999999999999400|600");
+  // The clone family's flags are Falco's: its bits and names, none for fork, and its
+  // CLONE_CHILD_IN_PIDNS when the kernel side says the new task is outside the initial
+  // pid namespace.
+  auto fork_clone = SyscallRecord(SYS_clone, 31, {CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | SIGCHLD}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = clone and evt.arg.flags contains CLONE_CHILD_SETTID", fork_clone, &out,
+                    "%evt.arg.flags|%evt.rawarg.flags"));
+  EXPECT_EQ(out, "CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|25165824");
+  ASSERT_TRUE(Fires("evt.type = clone", fork_clone, &out, "%evt.args"));
+  EXPECT_NE(out.find(" flags=25165824(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID) uid=0"), std::string::npos) << out;
+  auto in_pidns = SyscallRecord(SYS_fork, 0, {}, {}, {}, 31);
+  reinterpret_cast<rp_syscall_record*>(in_pidns.storage.data())->flags |= RP_SYSCALL_CHILD_IN_PIDNS;
+  ASSERT_TRUE(Fires("evt.type = fork", in_pidns, &out, "%evt.arg.flags"));
+  EXPECT_EQ(out, "CLONE_CHILD_IN_PIDNS");
+  ASSERT_TRUE(Fires("evt.type = vfork", SyscallRecord(SYS_vfork, 31, {}, {}, {}, 30), &out, "%evt.arg.flags"));
+  EXPECT_EQ(out, "0");
+  uint64_t clone3_flags = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
+  auto clone3 = SyscallRecord(SYS_clone3, 0, {}, std::string(reinterpret_cast<const char*>(&clone3_flags), 8), {}, 30, false);
+  ASSERT_TRUE(Fires("evt.type = clone3", clone3, &out, "%evt.arg.flags"));
+  EXPECT_EQ(out, "CLONE_SIGHAND|CLONE_THREAD|CLONE_VM");
   // A secondary thread's clone: its tid names its process; its own namespace tid is not kept.
   auto thread_clone = SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 30);
   reinterpret_cast<rp_record_header*>(thread_clone.storage.data())->tid = 33;
   ASSERT_TRUE(Fires("evt.type = clone", thread_clone, &out, "%evt.arg.tid|%evt.rawarg.tid|%evt.arg.vtid"));
   EXPECT_EQ(out, "cat|33|<NA>");
+}
+
+// Falco's cgroups: execve and the clone family carry each controller's cgroup as the
+// kernel read it at exec ("cpuset=/docker/c1." ...); thread.cgroups lists them,
+// thread.cgroup.NAME gives one; a fork inherits them.
+TEST_F(RuleEvaluation, CgroupsAreEachControllersPath) {
+  std::string out;
+  auto exec = ExecRecord(50, 20, "/usr/bin/id", {"id"}, "/docker/c1");
+  ASSERT_TRUE(Fires("evt.type = procexec", exec));  // applies the exec (riposte's own event)
+  ASSERT_TRUE(Fires("evt.type = execve and thread.cgroup.memory = /docker/c1",
+                    SyscallRecord(SYS_execve, 0, {}, "/usr/bin/id", {}, 50), &out,
+                    "%evt.arg.cgroups|%thread.cgroups|%thread.cgroup.cpuacct|%thread.cgroup[io]"));
+  EXPECT_EQ(out, "cpuset=/docker/c1.cpu=/docker/c1.cpuacct=/docker/c1.io=/docker/c1.memory=/docker/c1.|"
+                 "cpuset=/docker/c1 cpu=/docker/c1 cpuacct=/docker/c1 io=/docker/c1 memory=/docker/c1|"
+                 "/docker/c1|/docker/c1");
+  Event forked;
+  ASSERT_TRUE(DecodeRecord(ForkRecord(50, 51).bytes(), forked).ok());
+  tracker_.Apply(forked);
+  ASSERT_TRUE(Fires("evt.type = clone", SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 51), &out, "%evt.args"));
+  EXPECT_NE(out.find(" cgroups=cpuset=/docker/c1.cpu=/docker/c1.cpuacct=/docker/c1.io=/docker/c1.memory=/docker/c1."
+                     " flags=0 "),
+            std::string::npos)
+      << out;
+  // A controller the host lacks has no value.
+  EXPECT_FALSE(Fires("thread.cgroup.pids exists", SyscallRecord(SYS_kill, 0, {1, 0}, {}, {}, 51)));
 }
 
 // procexit carries Falco's five parameters: the raw wait status, the exit code, the

@@ -41,7 +41,7 @@ std::string ParamText(const Event& e, int i) {
       if (e.params[i].size() < 8) return {};
       uint64_t f;
       std::memcpy(&f, e.params[i].data(), 8);
-      return CloneFlagsName(f);
+      return FormatArg(ArgKind::kCloneFlags, f);
     }
     case ParamKind::kFdPair: {
       if (e.params[i].size() < 8) return {};
@@ -69,6 +69,8 @@ void PushArg(EvalContext& ctx, ArgKind kind, uint64_t value, bool raw, V& out) {
                    RawArgIsText(kind) ? FieldValue::Numeric::kShownAsText : FieldValue::Numeric::kYes});
   } else if (kind == ArgKind::kFd || (kind == ArgKind::kDirFd && n != AT_FDCWD)) {
     out.push_back({ctx.Keep(FalcoFdText(ctx.event, n)), n});  // "<f>/etc/passwd", as Falco's evt.arg.fd
+  } else if (const ProcessInfo* p = kind == ArgKind::kPid && n > 0 ? ctx.processes.Find(static_cast<uint32_t>(n)) : nullptr) {
+    out.push_back({p->comm, n});  // a known process by its name, as Falco's evt.arg.pid
   } else {
     out.push_back({ctx.Keep(FormatArg(kind, value)), n});
   }

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "decode/arg_format.h"
+#include "decode/falco_flag_sets.h"
 #include "decode/flag_names.h"
 #include "decode/open_args.h"
 #include "decode/socket_format.h"
@@ -69,12 +70,17 @@ std::string ResultText(const Event& e) {
   return std::to_string(e.ret);
 }
 
-std::optional<std::string> ArgText(const Event& e, size_t i) {
+std::optional<std::string> ArgText(const Event& e, const ProcessTable* processes, size_t i) {
   const ArgInfo& a = e.syscall->args[i];
   const uint64_t raw = e.args[i];
   const int64_t n = static_cast<int32_t>(raw);
+  if (const FalcoFlagSet* set = FalcoFlagSetOf(a.kind)) return FalcoFlagArgsText(*set, set->encode(raw));
   switch (a.kind) {
     case ArgKind::kFd: return FdNumberText(e, n);
+    case ArgKind::kPid: {  // "1234(cf_signals)" for a process riposte knows
+      const ProcessInfo* p = processes && n > 0 ? processes->Find(static_cast<uint32_t>(n)) : nullptr;
+      return p ? WithMeaning(n, p->comm) : std::to_string(n);
+    }
     case ArgKind::kDirFd: return n == AT_FDCWD ? WithMeaning(n, "AT_FDCWD") : FdNumberText(e, n);
     case ArgKind::kOpenFlags: return WithMeaning(FalcoOpenFlags(raw), OpenFlagsName(raw));
     case ArgKind::kMode:
@@ -91,7 +97,6 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
       return WithMeaning(id, name == "<NA>" ? "" : std::string(name));
     }
     case ArgKind::kSignal: return WithMeaning(n, SignalName(static_cast<int>(raw)));
-    case ArgKind::kPtraceRequest: return WithMeaning(static_cast<int64_t>(raw), PtraceRequestName(raw));
     case ArgKind::kPrctlOption: return WithMeaning(static_cast<uint32_t>(raw), PrctlOptionName(raw));
     case ArgKind::kSocketFamily: return WithMeaning(ArgNumber(a.kind, raw), FormatArg(a.kind, raw));
     case ArgKind::kFdFlags:
@@ -106,10 +111,8 @@ std::optional<std::string> ArgText(const Event& e, size_t i) {
     case ArgKind::kHex:
     case ArgKind::kSocketType:
       return std::to_string(raw);
-    // Falco's encodings of these differ from the kernel's; riposte does not render them.
-    case ArgKind::kCloneFlags:
-    case ArgKind::kFcntlCmd:
-    case ArgKind::kNone:
+    // fcntl's command is Falco's own enum; riposte does not render it.
+    default:
       break;
   }
   return std::nullopt;
@@ -158,7 +161,7 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
   for (int i = 0; i < 2; ++i)
     if (s.params[i].kind != ParamKind::kNone && s.params[i].name == name) return ParamForArgs(e, i);
   for (size_t i = 0; i < s.args.size(); ++i)
-    if (s.args[i].kind != ArgKind::kNone && s.args[i].name == name) return ArgText(e, i);
+    if (s.args[i].kind != ArgKind::kNone && s.args[i].name == name) return ArgText(e, processes, i);
   return std::nullopt;
 }
 

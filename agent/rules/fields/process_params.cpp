@@ -1,11 +1,14 @@
 #include "rules/fields/process_params.h"
 
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "common/wall_time.h"
 #include "decode/arg_format.h"
+#include "decode/falco_flag_sets.h"
 #include "decode/flag_names.h"
 #include "state/process_info.h"
 
@@ -45,6 +48,23 @@ ParamValue Id(ArgKind kind, uint32_t id) {
   std::string name = FormatArg(kind, id);
   const bool named = name != std::to_string(id);
   return {name, named ? std::to_string(n) + "(" + name + ")" : name, n, false};
+}
+
+// The clone family's flags as Falco's probe reports them: clone's argument, clone3's
+// clone_args.flags, none for fork and vfork, in Falco's encoding, plus its
+// CLONE_CHILD_IN_PIDNS when the kernel side saw the new task outside the initial pid
+// namespace. "25165824(CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID)" in evt.args.
+std::optional<ParamValue> CloneFlags(const Event& e) {
+  uint64_t kernel_flags = 0;
+  if (e.syscall->nr == SYS_clone) {
+    kernel_flags = e.args[0];
+  } else if (e.syscall->nr == SYS_clone3) {
+    if (e.params[0].size() < sizeof(kernel_flags)) return std::nullopt;  // clone_args not read
+    std::memcpy(&kernel_flags, e.params[0].data(), sizeof(kernel_flags));
+  }
+  const uint32_t v = FalcoCloneFlags(kernel_flags, e.flags & RP_SYSCALL_CHILD_IN_PIDNS);
+  const FalcoFlagSet& set = *FalcoFlagSetOf(ArgKind::kCloneFlags);
+  return ParamValue{FalcoFlagText(set, v), FalcoFlagArgsText(set, v), v, v == 0};
 }
 
 ParamValue Hex(uint64_t v) {
@@ -94,6 +114,14 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
   if (name == "pidns_init_start_ts" && !exec) {
     const uint64_t ts = e.ret == 0 ? p->pidns_init_start_ns : 0;
     return Number(static_cast<int64_t>(ts), std::to_string(ts));
+  }
+  if (name == "flags" && !exec) return CloneFlags(e);
+  // "cpuset=/.cpu=/user.slice. ...", one item per controller; no value where riposte does
+  // not know them (a process seeded without /proc/PID/cgroup).
+  if (name == "cgroups" && !p->controller_cgroups.empty()) {
+    std::vector<std::string> items;
+    for (const auto& [controller, path] : p->controller_cgroups) items.push_back(controller + "=" + path);
+    return Text(ByteBufText(items));
   }
   if (!exec) return std::nullopt;
   if (name == "tty") return Number(p->tty, std::to_string(p->tty));

@@ -17,7 +17,6 @@ constexpr std::string_view kNoScheduler =
 // Falco lists a thread's cgroups as "controller=path", one per controller. On the unified
 // (v2) hierarchy every controller has the same path, which is what riposte knows: it is
 // printed for the hierarchy as a whole, "unified=PATH".
-std::string CgroupsText(const ProcessInfo& p) { return p.cgroup.empty() ? std::string() : "unified=" + p.cgroup; }
 
 // A figure the kernel reported for the process at its exec or last fork (times Scale).
 template <uint64_t ProcessInfo::Figures::*Member, uint64_t Scale = 1>
@@ -45,14 +44,19 @@ std::vector<FieldDef> ThreadFields() {
        [](EvalContext& c, const FieldArg&, V& out) {
          if (const ProcessInfo* p = c.event.process) out.push_back({c.Keep(p->comm + std::to_string(c.event.tid)), 0});
        }},
-      {"thread.cgroups", K::kString, A::kNone, "the thread's cgroups: unified=PATH on a cgroup v2 host",
+      {"thread.cgroups", K::kString, A::kNone,
+       "the thread's cgroups, controller=path for Falco's controllers (cpuset, cpu, cpuacct, io, memory)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (const ProcessInfo* p = c.event.process; p && !p->cgroup.empty()) out.push_back({c.Keep(CgroupsText(*p)), 0});
+         if (const ProcessInfo* p = c.event.process; p && !p->controller_cgroups.empty())
+           out.push_back({c.Keep(ControllerCgroupsText(p->controller_cgroups)), 0});
        }},
       {"thread.cgroup", K::kString, A::kRequiredKey,
-       "the thread's cgroup for a controller (thread.cgroup.memory): on cgroup v2, the one path, for any controller",
-       [](EvalContext& c, const FieldArg&, V& out) {
-         if (const ProcessInfo* p = c.event.process; p && !p->cgroup.empty()) out.push_back({p->cgroup, 0});
+       "the thread's cgroup for one of those controllers (thread.cgroup.memory): its path in the controller's "
+       "hierarchy",
+       [](EvalContext& c, const FieldArg& arg, V& out) {
+         if (const ProcessInfo* p = c.event.process)
+           for (const auto& [controller, path] : p->controller_cgroups)
+             if (controller == arg.key) out.push_back({path, 0});
        }},
       NoValue("thread.exectime", K::kInt, A::kNone, kNoScheduler),
       NoValue("thread.totexectime", K::kInt, A::kNone, kNoScheduler),
