@@ -152,6 +152,16 @@ uint32_t EncodePtrace(uint64_t v) {
 // --- accept4: O_NONBLOCK and O_CLOEXEC in Falco's open encoding, shown as a number ----------------
 uint32_t EncodeAccept(uint64_t v) { return FalcoFdFlags(v & (O_NONBLOCK | O_CLOEXEC)); }
 
+// --- openat2's resolve --------------------------------------------------------------------------
+constexpr FalcoFlagName kResolveNames[] = {
+    {1, "RESOLVE_BENEATH"}, {2, "RESOLVE_IN_ROOT"}, {4, "RESOLVE_NO_MAGICLINKS"},
+    {8, "RESOLVE_NO_SYMLINKS"}, {16, "RESOLVE_NO_XDEV"}, {32, "RESOLVE_CACHED"}};
+uint32_t EncodeResolve(uint64_t v) {
+  // The kernel's RESOLVE_NO_XDEV 0x01, NO_MAGICLINKS 0x02, NO_SYMLINKS 0x04, BENEATH 0x08,
+  // IN_ROOT 0x10, CACHED 0x20 (linux/openat2.h), in Falco's bits.
+  return MapBits(v, {{0x01, 16}, {0x02, 4}, {0x04, 8}, {0x08, 1}, {0x10, 2}, {0x20, 32}});
+}
+
 const FalcoFlagSet kClone{EncodeClone, kCloneNames, false, true};
 const FalcoFlagSet kUnlinkat{EncodeUnlinkat, kUnlinkatNames, false, true};
 const FalcoFlagSet kLinkat{EncodeLinkat, kLinkatNames, false, true};
@@ -163,6 +173,7 @@ const FalcoFlagSet kModule{EncodeModule, kModuleNames, false, true};
 const FalcoFlagSet kBpfCommand{Identity, kBpfNames, true, false};
 const FalcoFlagSet kPtrace{EncodePtrace, kPtraceNames, true, false};
 const FalcoFlagSet kAccept{EncodeAccept, {}, false, true, true};
+const FalcoFlagSet kResolve{EncodeResolve, kResolveNames, false, true};
 
 }  // namespace
 
@@ -179,6 +190,7 @@ const FalcoFlagSet* FalcoFlagSetOf(ArgKind kind) {
     case ArgKind::kBpfCommand: return &kBpfCommand;
     case ArgKind::kPtraceRequest: return &kPtrace;
     case ArgKind::kAcceptFlags: return &kAccept;
+    case ArgKind::kResolveFlags: return &kResolve;
     default: return nullptr;
   }
 }

@@ -11,7 +11,7 @@
 namespace riposte {
 namespace {
 
-// open_how's first two u64 fields: flags, mode.
+// open_how's u64 fields: flags, mode, resolve.
 uint64_t OpenHowField(const Event& e, size_t index) {
   uint64_t v = 0;
   if (e.params[1].size() >= (index + 1) * 8) std::memcpy(&v, e.params[1].data() + index * 8, 8);
@@ -43,6 +43,8 @@ uint64_t OpenModeOf(const Event& e) {
     default: return OpenHowField(e, 1);
   }
 }
+
+uint64_t OpenResolveOf(const Event& e) { return e.syscall->nr == SYS_openat2 ? OpenHowField(e, 2) : 0; }
 
 uint64_t OpenReportedFlags(const Event& e) {
   uint64_t flags = OpenFlagsOf(e);

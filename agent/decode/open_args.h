@@ -13,6 +13,8 @@ bool IsOpenEvent(const Event& e);
 // Call only for an open event.
 uint64_t OpenFlagsOf(const Event& e);
 uint64_t OpenModeOf(const Event& e);
+// openat2's open_how.resolve (RESOLVE_*), 0 for the other opens.
+uint64_t OpenResolveOf(const Event& e);
 
 // The flags as Falco's open events report them: what was asked, with what the open did
 // (kOpenCreatedFile, kOpenUpperLayer, kOpenLowerLayer) where the kernel said.

@@ -47,6 +47,12 @@ constexpr ParamInfo Pm(std::string_view name, ParamKind kind, int8_t dirfd_arg =
   return {name, kind, dirfd_arg};
 }
 constexpr ParamInfo NoPm = {};
+// A path Falco shows as the process passed it (resolved for the state stage only).
+constexpr ParamInfo PathAsPassed(std::string_view name) {
+  ParamInfo p = Pm(name, ParamKind::kPath);
+  p.shown_as_passed = true;
+  return p;
+}
 
 // Names follow Falco's event parameter names where Falco has the syscall, so that
 // evt.arg.NAME in Falco rules finds the same thing here.
@@ -63,7 +69,7 @@ const std::vector<SyscallInfo>& Table() {
          Spec(RP_SPEC_NEW_TASK, OutBlob(0, 8))},
         {SYS_fork, "fork", {}, {NoPm, NoPm}, Spec(RP_SPEC_NEW_TASK)},
         {SYS_vfork, "vfork", {}, {NoPm, NoPm}, Spec(RP_SPEC_NEW_TASK)},
-        {SYS_chdir, "chdir", {}, {Pm("path", P::kPath), NoPm}, Spec(0, Path(0))},
+        {SYS_chdir, "chdir", {}, {PathAsPassed("path"), NoPm}, Spec(0, Path(0))},
         {SYS_fchdir, "fchdir", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_chroot, "chroot", {}, {Pm("path", P::kPath), NoPm}, Spec(0, Path(0))},
         // Files
@@ -78,9 +84,9 @@ const std::vector<SyscallInfo>& Table() {
          Spec(0, Path(0))},
         {SYS_close, "close", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_dup, "dup", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
-        {SYS_dup2, "dup2", {A("oldfd", K::kFd), A("newfd", K::kInt)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_dup2, "dup2", {A("oldfd", K::kFd), A("newfd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_fcntl, "fcntl", {A("fd", K::kFd), A("cmd", K::kFcntlCmd)}, {NoPm, NoPm}, Spec(RP_SPEC_DUPFD_ONLY)},
-        {SYS_dup3, "dup3", {A("oldfd", K::kFd), A("newfd", K::kInt), A("flags", K::kFdFlags)},
+        {SYS_dup3, "dup3", {A("oldfd", K::kFd), A("newfd", K::kFd), A("flags", K::kFdFlags)},
          {NoPm, NoPm}, Spec(0)},
         {SYS_pipe, "pipe", {}, {Pm("fds", P::kFdPair), NoPm}, Spec(0, OutBlob(0, 8))},
         {SYS_pipe2, "pipe2", {_, A("flags", K::kFdFlags)}, {Pm("fds", P::kFdPair), NoPm},

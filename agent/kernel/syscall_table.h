@@ -43,6 +43,7 @@ enum class ArgKind : uint8_t {
   kModuleFlags,
   kBpfCommand,
   kAcceptFlags, // accept4's SOCK_NONBLOCK and SOCK_CLOEXEC, as a number in Falco's open encoding
+  kResolveFlags, // openat2's open_how.resolve (RESOLVE_*)
   kSocketFamily,
   kSocketType,
   kFcntlCmd,   // fcntl's command: F_DUPFD, F_DUPFD_CLOEXEC (the only ones captured)
@@ -73,6 +74,9 @@ struct ParamInfo {
   ParamKind kind = ParamKind::kNone;
   // For a path: index of the dirfd argument it is relative to, or -1 for cwd.
   int8_t dirfd_arg = -1;
+  // A path Falco's event carries as a plain string (chdir's): shown as the process passed
+  // it, not resolved (the state stage still resolves it).
+  bool shown_as_passed = false;
 };
 
 struct SyscallInfo {

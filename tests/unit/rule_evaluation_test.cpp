@@ -272,8 +272,20 @@ TEST_F(RuleEvaluation, EventArgsListFalcosParametersInItsOrder) {
   ASSERT_TRUE(Fires("evt.type = openat", open, &out, "%evt.args"));
   EXPECT_EQ(out, "fd=4(<f>/root/notes) dirfd=-100(AT_FDCWD) name=notes(/root/notes) flags=2(O_WRONLY) mode=0 dev=0 ino=0");
   auto dup = SyscallRecord(SYS_dup2, 1, {4, 1}, {}, {}, 30);
-  ASSERT_TRUE(Fires("evt.type = dup2", dup, &out, "%evt.args|%evt.arg.res|%evt.arg.oldfd"));
-  EXPECT_EQ(out, "res=1(<f>/root/notes) oldfd=4(<f>/root/notes) newfd=1|<f>/root/notes|<f>/root/notes");
+  ASSERT_TRUE(Fires("evt.type = dup2", dup, &out, "%evt.args|%evt.arg.res|%evt.arg.oldfd|%evt.arg.newfd"));
+  EXPECT_EQ(out, "res=1(<f>/root/notes) oldfd=4(<f>/root/notes) newfd=1(<f>/root/notes)|<f>/root/notes|"
+                 "<f>/root/notes|<f>/root/notes");
+  // openat2's mode and resolve flags, from its open_how, in Falco's encoding.
+  uint64_t how[3] = {O_RDONLY, 0600, 0x04 /* RESOLVE_NO_SYMLINKS */};
+  auto openat2 = SyscallRecord(SYS_openat2, 5, {static_cast<uint64_t>(AT_FDCWD), 0, 0, 24}, "/etc/hosts",
+                               std::string(reinterpret_cast<const char*>(how), sizeof(how)), 30, false);
+  ASSERT_TRUE(Fires("evt.type = openat2", openat2, &out, "%evt.args|%evt.arg.resolve|%evt.arg.mode"));
+  EXPECT_NE(out.find("flags=1(O_RDONLY) mode=0600 resolve=8(RESOLVE_NO_SYMLINKS) dev=0"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(out.find('|')), "|RESOLVE_NO_SYMLINKS|0600");
+  // chdir's path is a plain string to Falco: shown as passed, not resolved.
+  auto chdir = SyscallRecord(SYS_chdir, 0, {}, "sub", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = chdir", chdir, &out, "%evt.args|%evt.arg.path"));
+  EXPECT_EQ(out, "res=0 path=sub|sub");
   auto chmod = SyscallRecord(SYS_chmod, -ENOENT, {0, 04755}, "/x", {}, 30);
   ASSERT_TRUE(Fires("evt.type = chmod", chmod, &out, "%evt.args|%evt.arg.res"));
   EXPECT_EQ(out, "res=-2(ENOENT) filename=/x mode=04755(S_IXOTH|S_IROTH|S_IXGRP|S_IRGRP|S_IXUSR|S_IWUSR|S_IRUSR|S_ISUID)|ENOENT");

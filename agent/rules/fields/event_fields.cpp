@@ -28,7 +28,8 @@ using V = std::vector<FieldValue>;
 std::string ParamText(const Event& e, int i) {
   const ParamInfo& pi = e.syscall->params[i];
   switch (pi.kind) {
-    case ParamKind::kPath: return e.resolved_path[i].empty() ? std::string(e.params[i]) : e.resolved_path[i];
+    case ParamKind::kPath:
+      return e.resolved_path[i].empty() || pi.shown_as_passed ? std::string(e.params[i]) : e.resolved_path[i];
     case ParamKind::kString: return std::string(e.params[i]);
     case ParamKind::kSockaddr: {
       SockAddr sa = ParseSockaddr(e.params[i]);

@@ -125,7 +125,8 @@ std::optional<std::string> ParamForArgs(const Event& e, int i) {
   switch (e.syscall->params[i].kind) {
     case ParamKind::kPath:
       // A relative path shows what it resolved to, as Falco shows it: "rel(/tmp/w/rel)".
-      if (!raw.empty() && raw[0] != '/' && !e.resolved_path[i].empty()) return raw + "(" + e.resolved_path[i] + ")";
+      if (!raw.empty() && raw[0] != '/' && !e.resolved_path[i].empty() && !e.syscall->params[i].shown_as_passed)
+        return raw + "(" + e.resolved_path[i] + ")";
       return raw;
     case ParamKind::kString: return raw;
     case ParamKind::kSockaddr: {
@@ -154,6 +155,7 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
       return WithMeaning(FalcoOpenFlags(f), OpenFlagsName(f));
     }
     if (auto v = OpenParamOf(e, name)) return std::move(v->args_text);
+    if (name == "mode" && s.nr == SYS_openat2) return FormatArg(ArgKind::kMode, OpenModeOf(e));
   }
   if (auto v = PrctlParamOf(e, name)) return std::move(v->args_text);
   if (auto n = FdPairParamOf(e, name)) return name == "ino" ? std::to_string(*n) : FdNumberText(e, *n);

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "decode/falco_flag_sets.h"
 #include "decode/flag_names.h"
 #include "decode/open_args.h"
 #include "kernel/syscall_table.h"
@@ -21,6 +22,12 @@ std::optional<ParamValue> OpenParamOf(const Event& e, std::string_view name) {
   if (name == "ino") {
     std::string n = std::to_string(file.ino);
     return ParamValue{n, n, static_cast<int64_t>(file.ino), true};
+  }
+  // openat2 keeps its resolve flags (and its mode) in struct open_how.
+  if (name == "resolve" && e.syscall->nr == SYS_openat2) {
+    const FalcoFlagSet& set = *FalcoFlagSetOf(ArgKind::kResolveFlags);
+    const uint32_t v = set.encode(OpenResolveOf(e));
+    return ParamValue{FalcoFlagText(set, v), FalcoFlagArgsText(set, v), v, v == 0};
   }
   if (name == "creat_flags" && e.syscall->nr == SYS_creat) {
     const uint64_t reported = OpenReportedFlags(e);
