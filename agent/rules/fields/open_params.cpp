@@ -26,8 +26,7 @@ std::optional<ParamValue> OpenParamOf(const Event& e, std::string_view name) {
   // openat2 keeps its resolve flags (and its mode) in struct open_how.
   if (name == "resolve" && e.syscall->nr == SYS_openat2) {
     const FalcoFlagSet& set = *FalcoFlagSetOf(ArgKind::kResolveFlags);
-    const uint32_t v = set.encode(OpenResolveOf(e));
-    return ParamValue{FalcoFlagText(set, v), FalcoFlagArgsText(set, v), v, v == 0};
+    return FlagSetParam(set, set.encode(OpenResolveOf(e)));
   }
   if (name == "creat_flags" && e.syscall->nr == SYS_creat) {
     const uint64_t reported = OpenReportedFlags(e);

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "decode/falco_flag_sets.h"
+
 namespace riposte {
 
 struct ParamValue {
@@ -14,5 +16,11 @@ struct ParamValue {
   std::optional<int64_t> number;  // evt.rawarg.NAME, and what numeric comparisons use
   bool number_is_text = false;    // the evt.arg text is the number itself ("0", "1FFFEFFFFFF")
 };
+
+// A derived parameter that is one of Falco's flag sets (the clone family's flags, openat2's
+// resolve): its names in evt.arg, "25165824(CLONE_...)" in evt.args, the number underneath.
+inline ParamValue FlagSetParam(const FalcoFlagSet& set, uint32_t falco_value) {
+  return {FalcoFlagText(set, falco_value), FalcoFlagArgsText(set, falco_value), falco_value, falco_value == 0};
+}
 
 }  // namespace riposte

@@ -63,8 +63,7 @@ std::optional<ParamValue> CloneFlags(const Event& e) {
     std::memcpy(&kernel_flags, e.params[0].data(), sizeof(kernel_flags));
   }
   const uint32_t v = FalcoCloneFlags(kernel_flags, e.flags & RP_SYSCALL_CHILD_IN_PIDNS);
-  const FalcoFlagSet& set = *FalcoFlagSetOf(ArgKind::kCloneFlags);
-  return ParamValue{FalcoFlagText(set, v), FalcoFlagArgsText(set, v), v, v == 0};
+  return FlagSetParam(*FalcoFlagSetOf(ArgKind::kCloneFlags), v);
 }
 
 ParamValue Hex(uint64_t v) {
