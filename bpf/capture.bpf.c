@@ -947,7 +947,9 @@ static __noinline int open_record_decision(struct rp_syscall_record *rec, long n
 		cls |= RP_OPEN_CLASS_DIRECTORY;
 	if (flags & O_TMPFILE_BIT_)
 		cls |= RP_OPEN_CLASS_TMPFILE;
-	if ((flags & O_CREAT_) && (mode & 0111))
+	/* Creating (O_CREAT, or any bit of O_TMPFILE, O_DIRECTORY's included: Falco's encoding
+	 * tests it so) with an execute bit: exactly when evt.is_open_exec is true. */
+	if ((flags & (O_CREAT_ | O_DIRECTORY_ | O_TMPFILE_BIT_)) && (mode & 0111))
 		cls |= RP_OPEN_CLASS_EXEC_MODE;
 	if (ret < 0)
 		cls |= RP_OPEN_CLASS_FAILED;

@@ -291,7 +291,7 @@ struct rp_syscall_stat {
 #define RP_OPEN_CLASS_APPEND (1u << 4)
 #define RP_OPEN_CLASS_DIRECTORY (1u << 5)
 #define RP_OPEN_CLASS_TMPFILE (1u << 6)
-#define RP_OPEN_CLASS_EXEC_MODE (1u << 7) /* O_CREAT with a mode that has an execute bit */
+#define RP_OPEN_CLASS_EXEC_MODE (1u << 7) /* creating (O_CREAT, O_TMPFILE's or O_DIRECTORY's bit) with an execute bit in the mode */
 #define RP_OPEN_CLASS_FAILED (1u << 8)    /* the open returned an error */
 #define RP_OPEN_CLASSES 512
 

@@ -34,7 +34,8 @@ uint32_t OpenClassOf(uint64_t flags, uint64_t mode, int64_t ret) {
   if (flags & O_APPEND) cls |= RP_OPEN_CLASS_APPEND;
   if (flags & O_DIRECTORY) cls |= RP_OPEN_CLASS_DIRECTORY;
   if (flags & 020000000 /* __O_TMPFILE */) cls |= RP_OPEN_CLASS_TMPFILE;
-  if ((flags & O_CREAT) && (mode & 0111)) cls |= RP_OPEN_CLASS_EXEC_MODE;
+  // Creating (O_CREAT, or any bit of O_TMPFILE: O_DIRECTORY's too) with an execute bit.
+  if ((flags & (O_CREAT | O_DIRECTORY | 020000000)) && (mode & 0111)) cls |= RP_OPEN_CLASS_EXEC_MODE;
   if (ret < 0) cls |= RP_OPEN_CLASS_FAILED;
   return cls;
 }

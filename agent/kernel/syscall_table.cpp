@@ -83,7 +83,7 @@ const std::vector<SyscallInfo>& Table() {
         {SYS_creat, "creat", {_, A("mode", K::kMode)}, {Pm("name", P::kPath), NoPm},
          Spec(0, Path(0))},
         {SYS_close, "close", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
-        {SYS_dup, "dup", {A("fd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
+        {SYS_dup, "dup", {A("oldfd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_dup2, "dup2", {A("oldfd", K::kFd), A("newfd", K::kFd)}, {NoPm, NoPm}, Spec(0)},
         {SYS_fcntl, "fcntl", {A("fd", K::kFd), A("cmd", K::kFcntlCmd)}, {NoPm, NoPm}, Spec(RP_SPEC_DUPFD_ONLY)},
         {SYS_dup3, "dup3", {A("oldfd", K::kFd), A("newfd", K::kFd), A("flags", K::kFdFlags)},

@@ -156,7 +156,9 @@ struct ClassCheck {
   bool exact;
 };
 
-std::optional<ClassCheck> ClassCheckOf(const CondNode& c) {
+// `type`: the open syscall the check is judged on (creat answers some fields otherwise).
+std::optional<ClassCheck> ClassCheckOf(const CondNode& c, std::string_view type) {
+  const bool creat = type == "creat";
   const std::string& f = c.field.name;
   const std::string& op = c.op;
   const bool set_op = op == "in";
@@ -210,9 +212,11 @@ std::optional<ClassCheck> ClassCheckOf(const CondNode& c) {
   };
 
 
-  if (f == "evt.is_open_read") return by_bool([](const ClassFacts& x) { return x.acc == 0 || x.acc == 2; });
-  if (f == "evt.is_open_write") return by_bool([](const ClassFacts& x) { return x.acc == 1 || x.acc == 2; });
-  if (f == "evt.is_open_exec") return by_bool([](const ClassFacts& x) { return x.creat && x.exec_mode; });
+  // creat's event has no flags parameter: never an open for reading or writing.
+  if (f == "evt.is_open_read") return by_bool([creat](const ClassFacts& x) { return !creat && (x.acc == 0 || x.acc == 2); });
+  if (f == "evt.is_open_write") return by_bool([creat](const ClassFacts& x) { return !creat && (x.acc == 1 || x.acc == 2); });
+  // The kernel sets EXEC_MODE exactly when the field is true (creating, with an execute bit).
+  if (f == "evt.is_open_exec") return by_bool([](const ClassFacts& x) { return x.exec_mode; });
   if (f == "evt.failed") return by_bool([](const ClassFacts& x) { return x.failed; });
   if (f == "fd.num")  // the returned fd, or -1 for a failed open
     return by_range([](const ClassFacts& x) { return x.failed ? std::pair<int64_t, int64_t>{-1, -1}
@@ -242,8 +246,9 @@ std::optional<ClassCheck> ClassCheckOf(const CondNode& c) {
   // The fd's type: only an upper bound (an fd table at its bound has no entry for the fd).
   if (f == "fd.typechar")
     return by_string(
-        [](const ClassFacts& x) -> std::optional<std::string> {
-          if (x.failed) return std::string(FdTypeChar(FdType::kUnknown));
+        [type](const ClassFacts& x) -> std::optional<std::string> {
+          // A failed open has no fd: the character is the event type's guess.
+          if (x.failed) return std::string(type == "open" ? "o" : "f");
           return std::string(FdTypeChar(x.directory ? FdType::kDirectory : FdType::kFile));
         },
         false);
@@ -329,16 +334,16 @@ NameSet NameCheckOf(const CondNode& c) {
 
 // ---- the walk ----
 
-Abstract Analyze(const CondNode& n, bool negated) {
+Abstract Analyze(const CondNode& n, bool negated, std::string_view type) {
   switch (n.kind) {
     case CondNode::Kind::kNot:
-      return n.children.empty() ? Top() : Analyze(*n.children[0], !negated);
+      return n.children.empty() ? Top() : Analyze(*n.children[0], !negated, type);
     case CondNode::Kind::kAnd:
     case CondNode::Kind::kOr: {
       const bool conj = (n.kind == CondNode::Kind::kAnd) != negated;  // De Morgan
       Abstract acc = conj ? Top() : Abstract{};
       for (const auto& ch : n.children) {
-        Abstract a = Analyze(*ch, negated);
+        Abstract a = Analyze(*ch, negated, type);
         acc = conj ? And(acc, a) : Or(std::move(acc), a);
       }
       return acc;
@@ -349,7 +354,7 @@ Abstract Analyze(const CondNode& n, bool negated) {
       break;
   }
   if (!n.field.transformers.empty() || n.field.has_arg || !LiteralOperands(n)) return Top();
-  if (auto cc = ClassCheckOf(n)) {
+  if (auto cc = ClassCheckOf(n, type)) {
     OpenClassSet s;
     for (size_t cls = 0; cls < RP_OPEN_CLASSES; ++cls) {
       Truth t = cc->truth[cls];
@@ -519,7 +524,7 @@ KernelFilterDerivation DeriveRecordFilter(const RuleSet& rules, const std::vecto
     for (const auto& r : rules.rules()) {
       if (!r->def.enabled || (r->event_types && !r->event_types->count(t))) continue;
       FoldedCondition folded = FoldEventType(*r->expanded, t);
-      Abstract a = folded.constant ? (*folded.constant ? Top() : Abstract{}) : Analyze(*folded.node, false);
+      Abstract a = folded.constant ? (*folded.constant ? Top() : Abstract{}) : Analyze(*folded.node, false, t);
       OpenClassSet any_path;
       for (const auto& p : a)
         if (!p.paths && !p.names) any_path |= p.classes;

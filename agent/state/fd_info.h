@@ -13,10 +13,13 @@ namespace riposte {
 enum class FdType : uint8_t {
   kUnknown, kFile, kDirectory, kIpv4, kIpv6, kUnix, kPipe, kEvent, kSignalfd, kEventpoll,
   kInotify, kTimerfd, kNetlink, kBpf, kUserfaultfd, kIoUring, kMemfd,
+  // Falco's fd of no type at all (what its parser adds for a failed memfd_create): "<NA>",
+  // typechar '?'. kUnknown is an fd whose kind Falco does not know ("<NA>", 'o').
+  kUninitialized,
 };
 
 std::string_view FdTypeName(FdType type);
-// Falco's one-character form (fd.typechar): f, d, 4, 6, u, p, e, s, l, i, t, n, b, r, m, o.
+// Falco's one-character form (fd.typechar): f, d, 4, 6, u, p, e, s, l, i, t, n, b, r, m, o, ?.
 std::string_view FdTypeChar(FdType type);
 
 // An IP socket as Falco's parser keeps it (libsinsp's parsers.cpp: socket, bind, connect,

@@ -22,7 +22,7 @@ std::string_view FdTypeName(FdType type) {
     case FdType::kUserfaultfd: return "userfaultfd";
     case FdType::kIoUring: return "io_uring";
     case FdType::kMemfd: return "memfd";
-    case FdType::kUnknown: break;
+    case FdType::kUnknown: case FdType::kUninitialized: break;
   }
   return "<NA>";  // Falco's type name for an fd of no type it knows
 }
@@ -45,6 +45,7 @@ std::string_view FdTypeChar(FdType t) {
     case FdType::kUserfaultfd: return "u";
     case FdType::kIoUring: return "r";
     case FdType::kMemfd: return "m";
+    case FdType::kUninitialized: return "?";
     case FdType::kUnknown: break;
   }
   return "o";

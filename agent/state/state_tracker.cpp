@@ -33,7 +33,36 @@ FdType SocketFdType(uint64_t domain) {
   }
 }
 
-bool IsFdArg(ArgKind k) { return k == ArgKind::kFd; }
+// Falco's events that use an fd (EF_USES_FD in libs' event table): which syscall argument
+// the event takes as its fd (libscap's get_exit_event_fd_location, counted in syscall
+// arguments rather than exit parameters); -1 for an event that uses none. An event that
+// only creates one (open, socket, accept, pipe, memfd_create ...) has its fd only once it
+// succeeds. The fd fields show the number even when the table has no such fd (AT_FDCWD's
+// -100 for fchmodat).
+int FalcoEventFdArg(int nr) {
+  switch (nr) {
+    case SYS_symlinkat: return 1;  // its link's directory
+    case SYS_close: case SYS_read: case SYS_write: case SYS_pread64: case SYS_pwrite64: case SYS_readv:
+    case SYS_writev: case SYS_bind: case SYS_connect: case SYS_listen: case SYS_sendto: case SYS_recvfrom:
+    case SYS_sendmsg: case SYS_recvmsg: case SYS_fchdir: case SYS_fcntl: case SYS_setns: case SYS_unlinkat:
+    case SYS_mkdirat: case SYS_fchmodat: case SYS_fchmod: case SYS_fchown: case SYS_fchownat:
+    case SYS_dup: case SYS_dup2: case SYS_dup3: case SYS_finit_module:
+      return 0;
+  }
+  return -1;
+}
+
+// The kinds of fd a successful call creates with no name (Falco's single-fd parsers).
+std::optional<FdType> NamelessFdCreated(int nr) {
+  switch (nr) {
+    case SYS_userfaultfd: return FdType::kUserfaultfd;
+    case SYS_io_uring_setup: return FdType::kIoUring;
+    // Whatever the command: Falco's parser takes any bpf() result >= 0 as a new bpf fd
+    // (BPF_PROG_TEST_RUN's 0 included). Kept: rules were written against it.
+    case SYS_bpf: return FdType::kBpf;
+  }
+  return std::nullopt;
+}
 
 // The calls after which Falco counts an IP socket as connected (its read and write parsers).
 bool IsReadOrWrite(int nr) {
@@ -222,14 +251,13 @@ void StateTracker::TrackNewSocket(Event& e, ProcessInfo& p) {
 
 void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
   ResolveParams(e, p);
-  if (IsFdArg(e.syscall->args[0].kind)) {
-    e.fd_num = static_cast<int32_t>(e.args[0]);
+  if (const int fd_arg = FalcoEventFdArg(e.syscall->nr); fd_arg >= 0) {
+    e.fd_num = static_cast<int32_t>(e.args[fd_arg]);
     e.fd = p.fds.Find(e.fd_num);
     // An fd the table does not hold (its open left out by the kernel record filter, or
     // lost to a full ring buffer): described from /proc while the process still has it.
     // Not for close (gone by its exit) nor a call the kernel refused for a bad fd.
-    if (!e.fd && e.fd_num >= 0 && live_proc_ && e.syscall->args[0].kind == ArgKind::kFd &&
-        e.syscall->nr != SYS_close && e.ret != -EBADF) {
+    if (!e.fd && e.fd_num >= 0 && live_proc_ && e.syscall->nr != SYS_close && e.ret != -EBADF) {
       if (auto info = live_proc_->ReadFd(e.pid, e.fd_num)) {
         p.fds.Set(e.fd_num, std::move(*info));
         e.fd = p.fds.Find(e.fd_num);
@@ -245,14 +273,35 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
     // ("/tmp/w/../../etc/x"), and resolves a relative one against its base.
     if (e.params[0].starts_with('/')) failed_open_fd_.name.assign(e.params[0]);
     else failed_open_fd_.name.assign(e.resolved_path[0]);
-    failed_open_fd_.name_raw_is_name = failed_open_fd_.name == e.params[0];
+    // Its raw name: openat's and openat2's path as passed; open's and creat's the same as
+    // the name (libsinsp reads both from the one resolved parameter).
+    const bool path_only = e.syscall->nr == SYS_open || e.syscall->nr == SYS_creat;
+    failed_open_fd_.name_raw_is_name = path_only || failed_open_fd_.name == e.params[0];
     if (!failed_open_fd_.name_raw_is_name) failed_open_fd_.name_raw.assign(e.params[0]);
     e.fd = &failed_open_fd_;
     e.fd_num = -1;
     return;
   }
+  if (e.ret < 0 && e.syscall->nr == SYS_memfd_create) {
+    // Falco's parser adds the failed call's result (-22) as an fd of no type: the event
+    // has an fd whose type is "<NA>" and whose number is the error. Shown, not kept.
+    failed_memfd_fd_ = FdInfo{};
+    failed_memfd_fd_.type = FdType::kUninitialized;
+    e.fd = &failed_memfd_fd_;
+    e.fd_num = e.ret;
+    return;
+  }
   // A failed syscall changes no state, except a connect still in progress.
   if (e.ret < 0 && !(e.syscall->nr == SYS_connect && e.ret == -EINPROGRESS)) return;
+  if (std::optional<FdType> type = NamelessFdCreated(e.syscall->nr)) {
+    FdInfo info;
+    info.type = *type;
+    info.seen_open = true;
+    p.fds.Set(e.ret, std::move(info));
+    e.fd_num = e.ret;
+    e.fd = p.fds.Find(e.ret);
+    return;
+  }
   // An IP socket that reads or writes is connected, as far as Falco's fd.connected goes.
   // (Falco tests this before the event updates the fd: a bound server socket's first
   // receive does not connect it.)
@@ -304,19 +353,21 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       }
       p.fds.Close(static_cast<int32_t>(e.args[0]));
       return;
-    case SYS_dup:
-      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret);
+    // The dup family: the event's fd becomes the new one, as Falco's parser leaves it
+    // (its number and what it describes), when the old one was known.
+    case SYS_dup: case SYS_dup2: case SYS_dup3: case SYS_fcntl: {
+      const int nr = e.syscall->nr;
+      // fcntl: only F_DUPFD and F_DUPFD_CLOEXEC reach here (the kernel drops the rest).
+      if (nr == SYS_fcntl && e.args[1] != F_DUPFD && e.args[1] != F_DUPFD_CLOEXEC) return;
+      const bool cloexec = (nr == SYS_dup3 && (e.args[2] & O_CLOEXEC)) || (nr == SYS_fcntl && e.args[1] == F_DUPFD_CLOEXEC);
+      const bool known = e.fd != nullptr;
+      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret, cloexec);
+      if (known) {
+        e.fd_num = e.ret;
+        e.fd = p.fds.Find(e.ret);
+      }
       return;
-    case SYS_dup2:
-      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), static_cast<int32_t>(e.args[1]));
-      return;
-    case SYS_dup3:
-      p.fds.Duplicate(static_cast<int32_t>(e.args[0]), static_cast<int32_t>(e.args[1]), e.args[2] & O_CLOEXEC);
-      return;
-    case SYS_fcntl:  // only F_DUPFD and F_DUPFD_CLOEXEC reach here (the kernel drops the rest)
-      if (e.args[1] == F_DUPFD || e.args[1] == F_DUPFD_CLOEXEC)
-        p.fds.Duplicate(static_cast<int32_t>(e.args[0]), e.ret, e.args[1] == F_DUPFD_CLOEXEC);
-      return;
+    }
     case SYS_pipe: case SYS_pipe2: case SYS_socketpair: {
       if (e.ret < 0 || e.params[0].size() < 8) return;
       int32_t fds[2];

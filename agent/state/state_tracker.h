@@ -64,6 +64,7 @@ class StateTracker {
   std::optional<ProcessInfo> exited_;
   FdInfo closed_fd_;
   FdInfo failed_open_fd_;
+  FdInfo failed_memfd_fd_;
 };
 
 }  // namespace riposte

@@ -75,7 +75,8 @@ Verdicts Check(const RuleSet& rules) {
       "/root/.aws/credentials", "/var/spool/cron/root", "/etc/kubernetes/admin.conf", "/run/containerd/containerd.sock"};
   const std::vector<uint64_t> flag_sets = {
       O_RDONLY, O_WRONLY, O_RDWR, O_RDONLY | O_CLOEXEC, O_WRONLY | O_CREAT | O_TRUNC, O_WRONLY | O_APPEND,
-      O_RDWR | O_CREAT, O_RDONLY | O_DIRECTORY, O_WRONLY | O_CREAT | O_EXCL, O_PATH, O_RDWR | O_TRUNC, 3};
+      O_RDWR | O_CREAT, O_RDONLY | O_DIRECTORY, O_WRONLY | O_CREAT | O_EXCL, O_PATH, O_RDWR | O_TRUNC, 3,
+      O_RDWR | O_TMPFILE};
   const std::vector<int64_t> results = {5, 1, -2, -13};
   const std::vector<int> syscalls = {SYS_open, SYS_openat, SYS_openat2, SYS_creat};
 
@@ -188,6 +189,21 @@ TEST(KernelFilter, NegationsFlagsResultsAndNamesAreBoundedSoundly) {
 - rule: exact failure
   desc: d
   condition: evt.type=open and evt.res = ENOENT and fd.name glob /etc/pass*
+  output: o
+  priority: WARNING
+- rule: creat is no write open
+  desc: d
+  condition: evt.type=creat and evt.is_open_write=false and fd.name startswith /etc
+  output: o
+  priority: WARNING
+- rule: failed file open
+  desc: d
+  condition: evt.type in (open, openat) and evt.failed=true and fd.typechar='f' and fd.name startswith /root
+  output: o
+  priority: WARNING
+- rule: exec mode without creat
+  desc: d
+  condition: evt.type=openat and evt.is_open_exec=true and not evt.arg.flags contains O_CREAT
   output: o
   priority: WARNING
 )"}});

@@ -651,6 +651,71 @@ TEST_F(RuleEvaluation, RawAndResolvedNamesAndFailedOpens) {
   EXPECT_EQ(out, "/root/../etc/none|/root/../etc");
 }
 
+// Falco's event fd (libsinsp's last event fd): an event that uses an fd names it whether or
+// not the table knows it (fchmodat's AT_FDCWD is -100, its name "" and directory "/", its
+// type guessed 'o'); an event that only creates one has -1 when it fails; an event with no
+// fd at all has no fd fields. fd.nameraw drops repeated '/', fd.filename is for files
+// only, fd.directory keeps a name ending in '/', and a failed openat's type is 'f' (open's
+// 'o'). A dup's fd is the new one. A failed memfd_create has Falco's typeless fd.
+TEST_F(RuleEvaluation, EventFdFollowsFalcosLastEventFd) {
+  const std::string fd_fields = "%fd.num|%fd.name|%fd.nameraw|%fd.directory|%fd.typechar|%fd.type|%fd.filename";
+  std::string out;
+  auto fchmodat = SyscallRecord(SYS_fchmodat, 0, {static_cast<uint64_t>(AT_FDCWD), 0, 0755}, "/tmp/x", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = fchmodat and fd.num = -100", fchmodat, &out, fd_fields + "|%evt.arg.filename"));
+  EXPECT_EQ(out, "-100|||/|o|<NA>|<NA>|/tmp/x");
+  auto chmod = SyscallRecord(SYS_chmod, 0, {0, 0755}, "/tmp/x", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = chmod and not fd.num exists and not fd.name exists", chmod, &out, "%fd.typechar|%fd.uid"));
+  EXPECT_EQ(out, "<NA>|<NA>");
+  auto failed_socket = SyscallRecord(SYS_socket, -EACCES, {AF_INET, SOCK_STREAM, 0}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = socket and fd.num = -1", failed_socket, &out, "%fd.name|%fd.typechar|%fd.directory|%fd.uid"));
+  EXPECT_EQ(out, "|4|/|30-1");
+
+  auto doubled = SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "//etc//hosts", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", doubled, &out, fd_fields + "|%evt.arg.name"));
+  EXPECT_EQ(out, "3|/etc/hosts|/etc/hosts|/etc|f|file|hosts|//etc//hosts");
+  auto dir = SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY | O_DIRECTORY}, "/etc", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", dir, &out, fd_fields));
+  EXPECT_EQ(out, "4|/etc|/etc|/etc|d|directory|<NA>");
+  auto failed_openat = SyscallRecord(SYS_openat, -ENOENT, {4, 0, O_RDONLY}, "", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = openat", failed_openat, &out, fd_fields));
+  EXPECT_EQ(out, "-1|||/|f|<NA>|<NA>");  // an empty path names nothing, as Falco
+  auto failed_open = SyscallRecord(SYS_open, -ENOENT, {0, O_RDONLY}, "nope", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = open", failed_open, &out, fd_fields));
+  EXPECT_EQ(out, "-1|/root/nope|/root/nope|/root|o|<NA>|<NA>");
+
+  auto dup = SyscallRecord(SYS_dup, 5, {3}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = dup", dup, &out, "%fd.num|%fd.name|%evt.args"));
+  EXPECT_EQ(out, "5|/etc/hosts|res=5(<f>/etc/hosts) oldfd=3(<f>/etc/hosts)");
+  auto bad_dup = SyscallRecord(SYS_dup, -EBADF, {99}, {}, {}, 30);
+  ASSERT_TRUE(Fires("evt.type = dup", bad_dup, &out, "%fd.num|%fd.name|%fd.typechar|%fd.directory"));
+  EXPECT_EQ(out, "99||o|/");
+
+  auto bad_memfd = SyscallRecord(SYS_memfd_create, -EINVAL, {0, 0}, "x", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = memfd_create", bad_memfd, &out, fd_fields + "|%fd.l4proto|%fd.connected"));
+  EXPECT_EQ(out, "-22|||<NA>|?|<NA>|<NA>|<NA>|false");
+  auto memfd = SyscallRecord(SYS_memfd_create, 6, {0, 0}, "blob", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = memfd_create", memfd, &out, fd_fields));
+  EXPECT_EQ(out, "6|blob||<NA>|m|memfd|<NA>");
+
+  // bpf, userfaultfd and io_uring_setup make fds of their kind (Falco: any bpf result >= 0).
+  ASSERT_TRUE(Fires("evt.type = userfaultfd", SyscallRecord(SYS_userfaultfd, 7, {0}, {}, {}, 30), &out, "%fd.num|%fd.typechar|%fd.type"));
+  EXPECT_EQ(out, "7|u|userfaultfd");
+  ASSERT_TRUE(Fires("evt.type = bpf", SyscallRecord(SYS_bpf, 8, {5, 0, 0}, {}, {}, 30), &out, "%fd.num|%fd.typechar|%fd.type"));
+  EXPECT_EQ(out, "8|b|bpf");
+}
+
+// creat's event has no flags parameter: Falco's is_open_read and is_open_write are false on
+// it; is_open_exec is its mode's execute bits. An open creating with O_TMPFILE (or any
+// bit of it: O_DIRECTORY) and an execute bit is an exec open too.
+TEST_F(RuleEvaluation, OpenPredicatesFollowFalcosParameters) {
+  auto creat = SyscallRecord(SYS_creat, 3, {0, 0755}, "/tmp/run.sh", {}, 30);
+  EXPECT_TRUE(Fires("evt.type = creat and evt.is_open_write = false and evt.is_open_read = false and evt.is_open_exec = true", creat));
+  auto tmpfile = SyscallRecord(SYS_openat, 4, {static_cast<uint64_t>(AT_FDCWD), 0, O_TMPFILE | O_RDWR, 0700}, "/tmp", {}, 30);
+  EXPECT_TRUE(Fires("evt.is_open_exec = true and evt.is_open_write = true", tmpfile));
+  auto plain = SyscallRecord(SYS_openat, 5, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY, 0700}, "/tmp/y", {}, 30);
+  EXPECT_TRUE(Fires("evt.type = openat and evt.is_open_exec = false", plain));
+}
+
 // set*id: the parameters are user and group names (-1: <NONE>), and once the call
 // succeeds the process is its effective argument (upstream "Non sudo setuid" relies on
 // user.name=nobody and evt.arg.uid=nobody after root drops to nobody).

@@ -55,6 +55,15 @@ std::string ParamText(const Event& e, int i) {
   return {};
 }
 
+// A path parameter as evt.arg.NAME shows it: as the process passed it when absolute (not
+// normalised: "//tmp//x" stays), made absolute against its base when relative (libsinsp's
+// resolved string, which it prefers when there is one).
+std::string ArgParamText(const Event& e, int i) {
+  const std::string_view raw = e.params[i];
+  if (e.syscall->params[i].kind == ParamKind::kPath && (raw.empty() || raw[0] == '/')) return std::string(raw);
+  return ParamText(e, i);
+}
+
 // A failed syscall's result as Falco's evt.arg.res shows it: the errno's name.
 std::string ErrorText(int64_t ret) {
   std::string name = ErrnoName(-ret);
@@ -147,7 +156,7 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
   for (int i = 0; i < 2; ++i) {
     if (s.params[i].kind != ParamKind::kNone && s.params[i].name == key) {
       if (e.flags & RP_SYSCALL_NO_ENTER) return false;
-      out.push_back({ctx.Keep(ParamText(e, i)), 0});
+      out.push_back({ctx.Keep(ArgParamText(e, i)), 0});
       return true;
     }
   }
@@ -260,16 +269,17 @@ std::vector<FieldDef> EventFields() {
          out.push_back({c.event.ret < 0 ? "true" : "false", c.event.ret < 0});
        }},
       // Falco answers these for every event, false for one that is not an open.
-      {"evt.is_open_read", FieldType::kBool, FieldArgMode::kNone, "an open for reading (false for other events)",
+      // Falco answers these from an open's flags parameter, which creat's event lacks: false.
+      {"evt.is_open_read", FieldType::kBool, FieldArgMode::kNone, "an open for reading (false for other events, creat included)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpenEvent(c.event)) return out.push_back({"false", false});
+         if (!IsOpenEvent(c.event) || c.event.syscall->nr == SYS_creat) return out.push_back({"false", false});
          auto acc = OpenFlagsOf(c.event) & O_ACCMODE;
          bool b = acc == O_RDONLY || acc == O_RDWR;
          out.push_back({b ? "true" : "false", b});
        }},
-      {"evt.is_open_write", FieldType::kBool, FieldArgMode::kNone, "an open for writing (false for other events)",
+      {"evt.is_open_write", FieldType::kBool, FieldArgMode::kNone, "an open for writing (false for other events, creat included)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (!IsOpenEvent(c.event)) return out.push_back({"false", false});
+         if (!IsOpenEvent(c.event) || c.event.syscall->nr == SYS_creat) return out.push_back({"false", false});
          auto acc = OpenFlagsOf(c.event) & O_ACCMODE;
          bool b = acc == O_WRONLY || acc == O_RDWR;
          out.push_back({b ? "true" : "false", b});
@@ -278,7 +288,11 @@ std::vector<FieldDef> EventFields() {
        "an open creating a file with execute permission (false for other events)",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (!IsOpenEvent(c.event)) return out.push_back({"false", false});
-         bool b = (OpenFlagsOf(c.event) & O_CREAT) && (OpenModeOf(c.event) & 0111);
+         // creat: its mode alone. The others: creating (O_CREAT, or any bit of O_TMPFILE, which
+         // O_DIRECTORY shares: Falco's encoding tests it so) with an execute bit.
+         const uint64_t flags = OpenFlagsOf(c.event);
+         const bool creating = c.event.syscall->nr == SYS_creat || (flags & O_CREAT) || (flags & O_TMPFILE);
+         bool b = creating && (OpenModeOf(c.event) & 0111);
          out.push_back({b ? "true" : "false", b});
        }},
       {"evt.args", FieldType::kString, FieldArgMode::kNone,

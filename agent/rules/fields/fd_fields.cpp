@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "decode/socket_format.h"
@@ -129,15 +130,55 @@ std::string ContainerTag(const ProcessInfo& p) {
   return p.container_id.empty() ? std::string("host") : p.container_id.substr(0, 12);
 }
 
-std::string_view Basename(std::string_view path) {
-  auto slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+// Falco's fd fields answer only on events that create, use or destroy an fd (its event
+// table's flags); on any other event every fd field has no value.
+bool IsFdEvent(const Event& e) { return TraitsOf(EventTypeName(e)).touches_fd; }
+
+// On such an event with no fd Falco knows (a failed call; a dirfd of AT_FDCWD), libsinsp
+// still answers a few fields from the event: the name is "" (an open's comes from its
+// path: riposte's failed-open fd carries it), the directory "/", and the type character
+// is guessed from the event type.
+bool FdEventWithoutFd(EvalContext& c) { return !c.event.fd && IsFdEvent(c.event); }
+
+std::string_view EventTypeChar(const Event& e) {
+  const std::string_view t = EventTypeName(e);
+  if (t == "openat" || t == "openat2" || t == "creat") return "f";  // not open: Falco lists it not
+  if (t == "socket" || t == "accept" || t == "accept4") return "4";  // whatever the family, as Falco
+  if (t == "pipe" || t == "pipe2") return "p";
+  return "o";
 }
 
-std::string_view Dirname(std::string_view path) {
-  auto slash = path.rfind('/');
-  if (slash == std::string_view::npos) return {};
-  return slash == 0 ? path.substr(0, 1) : path.substr(0, slash);
+// fd.directory as libsinsp cuts it: up to the last '/' ("/" when that is the first
+// character or there is none); a name ending in '/' is kept whole.
+std::string_view FalcoDirectory(std::string_view name) {
+  const size_t slash = name.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return "/";
+  return slash < name.size() - 1 ? name.substr(0, slash) : name;
+}
+
+// fd.filename: after the last '/' ("/" when there is none); a name ending in '/' whole.
+std::string_view FalcoFilename(std::string_view name) {
+  const size_t slash = name.rfind('/');
+  if (slash == std::string_view::npos) return "/";
+  return slash < name.size() - 1 ? name.substr(slash + 1) : name;
+}
+
+// A directory fd's directory is its name; a file's (and what a failed open asked for) is
+// cut; any other fd has none.
+std::optional<std::string_view> DirectoryOf(const FdInfo& f) {
+  if (f.type == FdType::kDirectory) return std::string_view(f.name);
+  if (f.type == FdType::kFile || f.failed_open) return FalcoDirectory(f.name);
+  return std::nullopt;
+}
+
+// fd.nameraw drops repeated separators ("//tmp//x" is "/tmp/x"), as libsinsp does.
+std::string_view WithoutRepeatedSlashes(EvalContext& c, std::string_view path) {
+  if (path.find("//") == std::string_view::npos) return path;
+  std::string out;
+  out.reserve(path.size());
+  for (char ch : path)
+    if (ch != '/' || out.empty() || out.back() != '/') out += ch;
+  return c.Keep(std::move(out));
 }
 
 #define FD(expr)                                            \
@@ -158,24 +199,41 @@ std::vector<FieldDef> FdFields() {
   using K = FieldType;
   using A = FieldArgMode;
   return {
-      {"fd.num", K::kInt, A::kNone, "file descriptor number",
+      // Falco's last event fd: the fd argument the event uses (AT_FDCWD's -100 included), the
+      // one it created, or -1 (a failed open or socket).
+      {"fd.num", K::kInt, A::kNone, "file descriptor number: the fd the event uses or created (-1 when none)",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (c.event.fd_num >= 0 || (c.event.fd && c.event.fd->failed_open)) out.push_back({{}, c.event.fd_num});
+         if (IsFdEvent(c.event)) out.push_back({{}, c.event.fd_num});
        }},
       {"fd.name", K::kString, A::kNone, "full name: a file's path, a socket's tuple 'sip:sport->dip:dport', a unix socket's path",
-       FD(out.push_back({f->name, 0}))},
-      {"fd.nameraw", K::kString, A::kNone, "the path exactly as the process passed it (not normalised: '../' stays); empty for fds not opened by path",
-       FD(out.push_back({f->name_raw_is_name ? f->name : f->name_raw, 0}))},
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const FdInfo* f = Fd(c)) out.push_back({f->name, 0});
+         else if (FdEventWithoutFd(c)) out.push_back({"", 0});
+       }},
+      {"fd.nameraw", K::kString, A::kNone,
+       "the path as the process passed it (not normalised: '../' stays; repeated '/' dropped); empty for fds not opened by path",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const FdInfo* f = Fd(c)) out.push_back({WithoutRepeatedSlashes(c, f->name_raw_is_name ? f->name : f->name_raw), 0});
+         else if (FdEventWithoutFd(c)) out.push_back({"", 0});
+       }},
       {"fd.directory", K::kString, A::kNone, "directory of a file (a directory fd: itself)",
-       FD(if (f->type == FdType::kDirectory) out.push_back({f->name, 0});
-          else if (f->type == FdType::kFile || f->type == FdType::kMemfd || f->failed_open)
-            out.push_back({Dirname(f->name), 0}))},
-      {"fd.filename", K::kString, A::kNone, "file name without its directory",
-       FD(if (f->type == FdType::kFile || f->type == FdType::kDirectory) out.push_back({Basename(f->name), 0}))},
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const FdInfo* f = Fd(c)) {
+           if (auto dir = DirectoryOf(*f)) out.push_back({*dir, 0});
+         } else if (FdEventWithoutFd(c)) {
+           out.push_back({"/", 0});
+         }
+       }},
+      {"fd.filename", K::kString, A::kNone, "file name without its directory (files only)",
+       FD(if (f->type == FdType::kFile) out.push_back({FalcoFilename(f->name), 0}))},
       {"fd.type", K::kString, A::kNone, "file, directory, ipv4, ipv6, unix, pipe, event, signalfd, eventpoll, inotify, timerfd, netlink, bpf, memfd",
        FD(if (!f->failed_open) out.push_back({FdTypeName(f->type), 0}))},
-      {"fd.typechar", K::kString, A::kNone, "type as one character (f, d, 4, 6, u, p, e, s, l, i, t, n, b, m)",
-       FD(out.push_back({FdTypeChar(f->type), 0}))},
+      {"fd.typechar", K::kString, A::kNone,
+       "type as one character (f, d, 4, 6, u, p, e, s, l, i, t, n, b, r, m; o unknown, ? none; guessed from the event type when the event has no known fd)",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const FdInfo* f = Fd(c)) out.push_back({f->failed_open ? EventTypeChar(c.event) : FdTypeChar(f->type), 0});
+         else if (FdEventWithoutFd(c)) out.push_back({EventTypeChar(c.event), 0});
+       }},
       {"fd.sockfamily", K::kString, A::kNone, "ip or unix",
        FD(if (IsInet(*f)) out.push_back({"ip", 0}); else if (f->type == FdType::kUnix) out.push_back({"unix", 0}))},
       // As Falco: an fd that is not an IP socket answers "<NA>" (a value: its protocol is
@@ -217,15 +275,25 @@ std::vector<FieldDef> FdFields() {
        FD(bool b = IsServerSide(*f); out.push_back({b ? "true" : "false", b}))},
       {"fd.uid", K::kString, A::kNone, "the thread id and the fd number chained, as one identifier",
        [](EvalContext& c, const FieldArg&, V& out) {
-         if (c.event.process) out.push_back({c.Keep(std::to_string(c.event.tid) + std::to_string(c.event.fd_num)), 0});
+         if (c.event.process && IsFdEvent(c.event)) out.push_back({c.Keep(std::to_string(c.event.tid) + std::to_string(c.event.fd_num)), 0});
        }},
       {"fd.containername", K::kString, A::kNone, "container id and fd name chained: ID:NAME",
-       FD(if (const ProcessInfo* p = c.event.process)
-            out.push_back({c.Keep(ContainerTag(*p) + ':' + f->name), 0}))},
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const ProcessInfo* p = c.event.process;
+         if (!p) return;
+         if (const FdInfo* f = Fd(c)) out.push_back({c.Keep(ContainerTag(*p) + ':' + f->name), 0});
+         else if (FdEventWithoutFd(c)) out.push_back({c.Keep(ContainerTag(*p) + ':'), 0});
+       }},
       {"fd.containerdirectory", K::kString, A::kNone, "container id and the file's directory chained: ID:DIR",
-       FD(if (const ProcessInfo* p = c.event.process; p && (f->type == FdType::kFile || f->type == FdType::kDirectory || f->failed_open))
-            out.push_back({c.Keep(ContainerTag(*p) + ':' +
-                                  std::string(f->type == FdType::kDirectory ? std::string_view(f->name) : Dirname(f->name))), 0}))},
+       [](EvalContext& c, const FieldArg&, V& out) {
+         const ProcessInfo* p = c.event.process;
+         if (!p) return;
+         if (const FdInfo* f = Fd(c)) {
+           if (auto dir = DirectoryOf(*f)) out.push_back({c.Keep(ContainerTag(*p) + ':' + std::string(*dir)), 0});
+         } else if (FdEventWithoutFd(c)) {
+           out.push_back({c.Keep(ContainerTag(*p) + ":/"), 0});
+         }
+       }},
       {"fd.lproto", K::kString, A::kNone, "local port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kLocal); }},
       {"fd.rproto", K::kString, A::kNone, "remote port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kRemote); }},
       {"fd.sproto", K::kString, A::kNone, "server port, as text", [](EvalContext& c, const FieldArg&, V& out) { Proto(c, out, End::kServer); }},
