@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -112,6 +113,8 @@ std::optional<ProcessInfo> ProcScanner::ReadProcess(uint32_t pid, bool with_fds)
         p.cap_permitted = ParseHex(*v);
       } else if (auto v = value("CapInh:\t")) {
         p.cap_inheritable = ParseHex(*v);
+      } else if (auto v = value("Threads:")) {
+        p.threads = std::max<uint32_t>(1, static_cast<uint32_t>(std::strtoul(v->c_str(), nullptr, 10)));
       } else if (auto v = value("NSpid:")) {
         std::istringstream s(*v);
         uint32_t x = 0;

@@ -72,6 +72,9 @@ struct ProcessInfo {
   uint32_t pidns_inum = 0;
   uint32_t mntns_inum = 0;
 
+  // Its live threads (proc.nthreads): 1 at exec (exec ends the others) and in a new
+  // process; counted up as it creates threads and down as they exit.
+  uint32_t threads = 1;
   bool kernel_thread = false;   // PF_KTHREAD (from /proc; the kernel's records are never of one)
   bool from_proc_scan = false;  // seeded from /proc rather than seen exec'ing
   FdTable fds;

@@ -110,6 +110,12 @@ ProcessInfo* StateTracker::ProcessFor(uint32_t pid) {
 
 void StateTracker::Apply(Event& e) {
   exited_.reset();
+  // A thread that exited counted until its exit event was seen, as Falco's thread table
+  // keeps it until then.
+  if (thread_exited_pid_) {
+    if (ProcessInfo* p = table_.Find(thread_exited_pid_); p && p->threads > 1) --p->threads;
+    thread_exited_pid_ = 0;
+  }
   switch (e.kind) {
     case EventKind::kProcessExec: ApplyExec(e); return;
     case EventKind::kProcessFork: ApplyFork(e); return;
@@ -193,7 +199,10 @@ void StateTracker::ApplyFork(Event& e) {
   ProcessInfo* parent = ProcessFor(e.pid);
   if (parent) parent->figures = FiguresOf(e.parent_figures);
   if (e.child_pid == e.pid) {  // a new thread: same process, same pid namespace
-    if (parent) parent->pidns_init_start_ns = e.child_pidns_init_start_ns;
+    if (parent) {
+      parent->pidns_init_start_ns = e.child_pidns_init_start_ns;
+      ++parent->threads;
+    }
     return;
   }
   ProcessInfo child;
@@ -207,12 +216,14 @@ void StateTracker::ApplyFork(Event& e) {
   child.start_boottime_ns = e.child_start_boottime_ns;
   child.pidns_init_start_ns = e.child_pidns_init_start_ns;
   child.from_proc_scan = false;
+  child.threads = 1;
   e.process = table_.Put(std::move(child));
 }
 
 void StateTracker::ApplyExit(Event& e) {
-  if (!e.group_dead) {
+  if (!e.group_dead) {  // one thread of a process that lives on
     e.process = table_.Find(e.pid);
+    if (e.process) thread_exited_pid_ = e.pid;
     return;
   }
   exited_ = table_.Remove(e.pid);

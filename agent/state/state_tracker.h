@@ -65,6 +65,9 @@ class StateTracker {
   FdInfo closed_fd_;
   FdInfo failed_open_fd_;
   FdInfo failed_memfd_fd_;
+  // The process one of whose threads the last event saw exit: its count drops before the
+  // next event (0: none).
+  uint32_t thread_exited_pid_ = 0;
 };
 
 }  // namespace riposte

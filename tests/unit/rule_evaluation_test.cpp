@@ -704,6 +704,28 @@ TEST_F(RuleEvaluation, EventFdFollowsFalcosLastEventFd) {
   EXPECT_EQ(out, "8|b|bpf");
 }
 
+// proc.nthreads counts the process' live threads (main included), proc.nchilds the others:
+// a thread's creation counts it, its exit event still sees it, the next event no longer;
+// a forked process starts with one.
+TEST_F(RuleEvaluation, ThreadCountsFollowCreationAndExit) {
+  std::string out;
+  ASSERT_TRUE(Fires("proc.nthreads = 1 and proc.nchilds = 0", OpenShadow()));
+  Fires("evt.type = procfork", ForkRecord(30, 30, 31));
+  Fires("evt.type = procfork", ForkRecord(30, 30, 32));
+  ASSERT_TRUE(Fires("evt.type = openat", OpenShadow(), &out, "%proc.nthreads|%proc.nchilds"));
+  EXPECT_EQ(out, "3|2");
+  Fires("evt.type = procfork", ForkRecord(30, 40));
+  auto exit = ExitRecord(30, false);
+  reinterpret_cast<rp_exit_record*>(exit.storage.data())->hdr.tid = 31;
+  ASSERT_TRUE(Fires("evt.type = procexit", exit, &out, "%proc.nthreads"));
+  EXPECT_EQ(out, "3");
+  ASSERT_TRUE(Fires("evt.type = openat", OpenShadow(), &out, "%proc.nthreads"));
+  EXPECT_EQ(out, "2");
+  ASSERT_TRUE(Fires("evt.type = openat", SyscallRecord(SYS_openat, 3, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/x", {}, 40),
+                    &out, "%proc.nthreads"));
+  EXPECT_EQ(out, "1");
+}
+
 // creat's event has no flags parameter: Falco's is_open_read and is_open_write are false on
 // it; is_open_exec is its mode's execute bits. An open creating with O_TMPFILE (or any
 // bit of it: O_DIRECTORY) and an execute bit is an exec open too.

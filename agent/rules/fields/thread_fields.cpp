@@ -14,10 +14,6 @@ using V = std::vector<FieldValue>;
 constexpr std::string_view kNoScheduler =
     "no value in riposte: Falco computes it from scheduler switch events, which riposte does not capture";
 
-// Falco lists a thread's cgroups as "controller=path", one per controller. On the unified
-// (v2) hierarchy every controller has the same path, which is what riposte knows: it is
-// printed for the hierarchy as a whole, "unified=PATH".
-
 // A figure the kernel reported for the process at its exec or last fork (times Scale).
 template <uint64_t ProcessInfo::Figures::*Member, uint64_t Scale = 1>
 void FigureValue(EvalContext& c, const FieldArg&, V& out) {
@@ -78,10 +74,14 @@ std::vector<FieldDef> ThreadFields() {
       NoValue("proc.fdusage", K::kString, A::kNone,
               "no value in riposte: the share of proc.fdlimit in use needs every open fd, and riposte's fd tables hold only "
               "those records told it of (the kernel record filter leaves most out)"),
-      NoValue("proc.nthreads", K::kInt, A::kNone,
-              "no value in riposte: the state stage keeps processes, not their threads"),
-      NoValue("proc.nchilds", K::kInt, A::kNone,
-              "no value in riposte: the state stage keeps processes, not their threads"),
+      {"proc.nthreads", K::kInt, A::kNone, "the process' live threads, the main one included",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const ProcessInfo* p = c.event.process) out.push_back({{}, p->threads});
+       }},
+      {"proc.nchilds", K::kInt, A::kNone, "the process' live threads other than the main one",
+       [](EvalContext& c, const FieldArg&, V& out) {
+         if (const ProcessInfo* p = c.event.process) out.push_back({{}, p->threads - 1});
+       }},
   };
 }
 
