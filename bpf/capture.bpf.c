@@ -1633,7 +1633,24 @@ int rp_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	RP_APPEND_CONTROLLER(memory_cgrp_id);
 #undef RP_APPEND_CONTROLLER
 	rec->cgroups_len = off - start;
-	rec->pad2 = 0;
+
+	/* bprm->filename, unless it is the very string bprm->interp points at (read above). */
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	rec->filename_len = 0;
+	if (filename == interp) {
+		rec->flags |= RP_EXEC_FILENAME_IS_EXE;
+	} else if (filename) {
+		BARRIER_VAR(off);
+		if (off > RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + (1 + RP_CGROUP_SUBSYS) * 2 * RP_CGROUP_MAX)
+			off = RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + (1 + RP_CGROUP_SUBSYS) * 2 * RP_CGROUP_MAX;
+		long fn = bpf_probe_read_kernel_str(&rec->data[off], RP_PATH_MAX, filename);
+		if (fn == RP_PATH_MAX)
+			rec->flags |= RP_TRUNC_FILENAME;
+		if (fn > 0) {
+			rec->filename_len = fn & (2 * RP_PATH_MAX - 1);
+			off += rec->filename_len;
+		}
+	}
 
 	__u32 size = offsetof(struct rp_exec_record, data) + off;
 	BARRIER_VAR(size);

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 6
+#define RP_ABI_VERSION 7
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
@@ -57,6 +57,10 @@ struct rp_record_header {
 #define RP_TRUNC_ARGS (1u << 3)
 #define RP_TRUNC_ENV (1u << 4)
 #define RP_TRUNC_CGROUP (1u << 5)
+#define RP_TRUNC_FILENAME (1u << 6)
+/* Exec record flag that is not truncation: bprm->filename is the string `exe` holds (the
+ * kernel ran the binary it was given, no interpreter), so it is not repeated. */
+#define RP_EXEC_FILENAME_IS_EXE (1u << 14)
 /* Syscall record flags that are not truncation. */
 #define RP_SYSCALL_NO_ENTER (1u << 8) /* entry was not seen (attached mid-call, stash full): params absent */
 #define RP_SYSCALL_HAS_TUPLE (1u << 9)
@@ -163,11 +167,13 @@ struct rp_exec_record {
 	 * the task's cgroup in that controller's hierarchy, NUL-terminated; an empty string for
 	 * a controller this kernel lacks. */
 	__u16 cgroups_len;
-	__u16 pad2;
+	/* bprm->filename: the path execve was given as the process passed it (execveat's
+	 * "/dev/fd/N/name"), Falco's filename parameter; 0 with RP_EXEC_FILENAME_IS_EXE. */
+	__u16 filename_len;
 	char comm[RP_COMM_LEN];
 	/* Each cgroup path takes at most RP_CGROUP_MAX bytes; the kernel side reserves twice
 	 * that per path, so that the verifier can bound the offsets it adds up. */
-	__u8 data[RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + (1 + RP_CGROUP_SUBSYS) * 2 * RP_CGROUP_MAX];
+	__u8 data[RP_PATH_MAX + RP_ARGS_MAX + RP_ENV_MAX + (1 + RP_CGROUP_SUBSYS) * 2 * RP_CGROUP_MAX + RP_PATH_MAX];
 };
 
 struct rp_fork_record {

@@ -62,8 +62,8 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kGid: {
       auto id = static_cast<uint32_t>(raw);
       if (id == UINT32_MAX) return "<NONE>";
-      std::string_view name = kind == ArgKind::kUid ? UserName(id) : GroupName(id);
-      return name == "<NA>" ? std::to_string(id) : std::string(name);
+      // An id no user (group) has: "<NA>", as Falco resolves it.
+      return std::string(kind == ArgKind::kUid ? UserName(id) : GroupName(id));
     }
     case ArgKind::kSignal: return SignalName(static_cast<int>(raw));
     case ArgKind::kPrctlOption: {

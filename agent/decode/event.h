@@ -67,6 +67,7 @@ struct Event {
   // Falco's cgroups: one NUL-terminated path per controller of kFalcoCgroupControllers,
   // "" for a controller the kernel lacks.
   std::string_view controller_cgroups;
+  std::string_view exec_filename;  // the path execve was given (bprm->filename)
 
   // kProcessFork
   uint32_t child_pid = 0;

@@ -23,7 +23,7 @@ void ResetEvent(Event& e) {
   e.syscall = nullptr;
   e.exec = nullptr;
   e.params = {};
-  e.exe = e.argv = e.env = e.cgroup = e.controller_cgroups = {};
+  e.exe = e.argv = e.env = e.cgroup = e.controller_cgroups = e.exec_filename = {};
   e.flags = 0;
   e.tuple = {};
   e.file = {};
@@ -87,10 +87,10 @@ Status DecodeExec(std::span<const uint8_t> rec, Event& out) {
   if (reinterpret_cast<uintptr_t>(rec.data()) % alignof(rp_exec_record) != 0)
     return Malformed("exec record not aligned");
   const auto* r = reinterpret_cast<const rp_exec_record*>(rec.data());
-  size_t lens[5] = {r->exe_len, r->args_len, r->env_len, r->cgroup_len, r->cgroups_len};
-  size_t caps[5] = {RP_PATH_MAX, RP_ARGS_MAX, RP_ENV_MAX, RP_CGROUP_MAX, RP_CGROUP_SUBSYS * RP_CGROUP_MAX};
+  size_t lens[6] = {r->exe_len, r->args_len, r->env_len, r->cgroup_len, r->cgroups_len, r->filename_len};
+  size_t caps[6] = {RP_PATH_MAX, RP_ARGS_MAX, RP_ENV_MAX, RP_CGROUP_MAX, RP_CGROUP_SUBSYS * RP_CGROUP_MAX, RP_PATH_MAX};
   size_t total = 0;
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < 6; ++i) {
     if (lens[i] > caps[i]) return Malformed("exec field longer than its bound");
     total += lens[i];
   }
@@ -107,6 +107,8 @@ Status DecodeExec(std::span<const uint8_t> rec, Event& out) {
   out.cgroup = StringView(p, lens[3]);
   p += lens[3];
   out.controller_cgroups = std::string_view(reinterpret_cast<const char*>(p), lens[4]);
+  p += lens[4];
+  out.exec_filename = (r->flags & RP_EXEC_FILENAME_IS_EXE) ? out.exe : StringView(p, lens[5]);
   return Status::Ok();
 }
 

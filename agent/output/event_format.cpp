@@ -142,7 +142,9 @@ json EventToJson(const Event& e, const TimeBase& time) {
       if (e.exec->flags & RP_TRUNC_ARGS) trunc.push_back("args");
       if (e.exec->flags & RP_TRUNC_ENV) trunc.push_back("env");
       if (e.exec->flags & RP_TRUNC_CGROUP) trunc.push_back("cgroup");
+      if (e.exec->flags & RP_TRUNC_FILENAME) trunc.push_back("filename");
       if (!trunc.empty()) j["truncated"] = std::move(trunc);
+      j["filename"] = std::string(e.exec_filename);  // the path the exec was given
       break;
     }
     case EventKind::kProcessFork:

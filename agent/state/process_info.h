@@ -42,6 +42,9 @@ struct ProcessInfo {
   void RefreshText();
   std::vector<std::string> env;   // bounded (RP_ENV_MAX bytes at exec)
   std::string cwd;
+  // The path its last exec was given, as passed (bprm->filename: "./tool", execveat's
+  // "/dev/fd/3/name"): Falco's filename parameter of that execve.
+  std::string exec_filename;
   bool args_truncated = false;
   bool env_truncated = false;
 

@@ -179,6 +179,7 @@ void StateTracker::ApplyExec(Event& e) {
   p.env = SplitNulSeparated(e.env);
   p.env_truncated = r.flags & RP_TRUNC_ENV;
   p.exepath = ResolvePath(p.cwd, e.exe);
+  p.exec_filename = std::string(e.exec_filename);
   p.exe_ino = r.exe_ino;
   p.exe_ctime_ns = r.exe_ctime_ns;
   p.exe_mtime_ns = r.exe_mtime_ns;

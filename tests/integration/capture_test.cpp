@@ -57,6 +57,26 @@ TEST(Capture, ExecIsSeenWithArgvPidPpidAndExe) {
   ASSERT_EQ(execve.size(), 1u);
   EXPECT_EQ(execve[0]["ret"], 0);
   EXPECT_EQ(execve[0]["args"]["filename"], WorkloadPath());
+  EXPECT_EQ(execs[0]["filename"], WorkloadPath());  // the kernel's bprm->filename: exe's own string
+}
+
+// A script: the kernel runs its interpreter (exe is /bin/sh, as named in the #! line)
+// while the path the exec was given is the script's (bprm->filename, read on its own).
+TEST(Capture, AScriptsExecNamesTheScriptAndItsInterpreter) {
+  const std::string script = TempPath("script.sh");
+  {
+    std::ofstream out(script);
+    out << "#!/bin/sh\nexit 0\n";
+  }
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {script}, &child);
+  std::filesystem::remove(script);
+  auto execs = got.Of(child, "procexec");
+  ASSERT_FALSE(execs.empty());
+  EXPECT_EQ(execs[0]["proc"]["exe"], "/bin/sh");
+  EXPECT_EQ(execs[0]["proc"]["exepath"], "/bin/sh");
+  EXPECT_EQ(execs[0]["filename"], script);
 }
 
 TEST(Capture, OpenatIsSeenWithPathFlagsAndReturnedFd) {

@@ -60,7 +60,7 @@ inline RawRecord SyscallRecord(int nr, int64_t ret, std::vector<uint64_t> args =
 
 inline RawRecord ExecRecord(uint32_t pid, uint32_t ppid, const std::string& exe,
                             const std::vector<std::string>& argv, const std::string& cgroup = "/",
-                            const std::vector<std::string>& env = {}) {
+                            const std::vector<std::string>& env = {}, const std::string& filename = {}) {
   auto r = std::make_unique<rp_exec_record>();
   std::memset(r.get(), 0, sizeof(*r));
   r->hdr.kind = RP_REC_PROC_EXEC;
@@ -86,6 +86,13 @@ inline RawRecord ExecRecord(uint32_t pid, uint32_t ppid, const std::string& exe,
   for (int i = 0; i < RP_CGROUP_SUBSYS; ++i) controllers += cg;
   r->cgroups_len = static_cast<uint16_t>(controllers.size());
   data += args + envs + cg + controllers;
+  // The path the exec was given: the exe's own string unless the test names another.
+  if (filename.empty()) {
+    r->flags |= RP_EXEC_FILENAME_IS_EXE;
+  } else {
+    r->filename_len = static_cast<uint16_t>(filename.size() + 1);
+    data += filename + '\0';
+  }
   std::memcpy(r->data, data.data(), data.size());
   size_t size = offsetof(rp_exec_record, data) + data.size();
   r->hdr.size = static_cast<uint16_t>(size);

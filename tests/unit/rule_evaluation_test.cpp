@@ -726,6 +726,26 @@ TEST_F(RuleEvaluation, ThreadCountsFollowCreationAndExit) {
   EXPECT_EQ(out, "1");
 }
 
+// A successful execve's filename is the path the exec was given (the kernel's
+// bprm->filename, from the exec record), made absolute against the cwd when relative:
+// "./tool(/root/tool)" in evt.args, the absolute path in evt.arg.filename. Users with a
+// name Falco cannot resolve show as "<NA>".
+TEST_F(RuleEvaluation, ExecFilenameIsThePathTheExecWasGiven) {
+  Event exec;
+  auto rec = ExecRecord(30, 20, "/root/tool", {"./tool"}, "/", {}, "./tool");
+  ASSERT_TRUE(DecodeRecord(rec.bytes(), exec).ok());
+  tracker_.Apply(exec);
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = execve", SyscallRecord(SYS_execve, 0, {}, {}, {}, 30), &out,
+                    "%evt.arg.filename|%evt.args"));
+  EXPECT_EQ(out.substr(0, out.find('|')), "/root/tool");
+  EXPECT_TRUE(out.ends_with(" filename=./tool(/root/tool)")) << out;
+  ASSERT_TRUE(Fires("evt.type = setuid", SyscallRecord(SYS_setuid, 0, {54321}, {}, {}, 30), &out, "%evt.arg.uid|%evt.args"));
+  EXPECT_EQ(out, "<NA>|res=0 uid=54321(<NA>)");
+  ASSERT_TRUE(Fires("evt.type = kill", SyscallRecord(SYS_kill, 0, {30, 0}, {}, {}, 30), &out, "%evt.arg.sig|%evt.args"));
+  EXPECT_EQ(out, "0|res=0 pid=30(tool) sig=0");
+}
+
 // creat's event has no flags parameter: Falco's is_open_read and is_open_write are false on
 // it; is_open_exec is its mode's execute bits. An open creating with O_TMPFILE (or any
 // bit of it: O_DIRECTORY) and an execute bit is an exec open too.

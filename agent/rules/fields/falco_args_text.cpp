@@ -93,10 +93,13 @@ std::optional<std::string> ArgText(const Event& e, const ProcessTable* processes
     case ArgKind::kGid: {
       const auto id = static_cast<uint32_t>(raw);
       if (id == UINT32_MAX) return WithMeaning(-1, "<NONE>");
-      std::string_view name = a.kind == ArgKind::kUid ? UserName(id) : GroupName(id);
-      return WithMeaning(id, name == "<NA>" ? "" : std::string(name));
+      // An id no user (group) has is "12345(<NA>)", as Falco shows it.
+      return WithMeaning(id, std::string(a.kind == ArgKind::kUid ? UserName(id) : GroupName(id)));
     }
-    case ArgKind::kSignal: return WithMeaning(n, SignalName(static_cast<int>(raw)));
+    case ArgKind::kSignal: {  // "9(SIGKILL)"; a number with no signal's name alone ("0")
+      const std::string name = SignalName(static_cast<int>(raw));
+      return name == std::to_string(n) ? name : WithMeaning(n, name);
+    }
     case ArgKind::kPrctlOption: return WithMeaning(static_cast<uint32_t>(raw), PrctlOptionName(raw));
     case ArgKind::kSocketFamily: return WithMeaning(ArgNumber(a.kind, raw), FormatArg(a.kind, raw));
     case ArgKind::kFdFlags:

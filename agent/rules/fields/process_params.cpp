@@ -10,6 +10,7 @@
 #include "decode/arg_format.h"
 #include "decode/falco_flag_sets.h"
 #include "decode/flag_names.h"
+#include "state/path_resolution.h"
 #include "state/process_info.h"
 
 namespace riposte {
@@ -94,6 +95,16 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
   if (name == "comm") return Text(p->comm);
   // The environment the exec passed, as riposte keeps it (bounded at RP_ENV_MAX bytes).
   if (name == "env" && exec) return Text(ByteBufText(p->env));
+  // The path a successful exec was given, as the kernel held it while exec'ing
+  // (bprm->filename, which Falco's probe reads too): a relative one is shown made absolute
+  // against the cwd, "./tool(/root/tool)" in evt.args. A failed exec's is the path its
+  // syscall record carries.
+  if (name == "filename" && exec && e.ret == 0 && !p->exec_filename.empty()) {
+    const std::string& raw = p->exec_filename;
+    if (raw[0] == '/') return Text(raw);
+    std::string resolved = ResolvePath(p->cwd, raw);
+    return ParamValue{resolved, raw + "(" + resolved + ")", std::nullopt, false};
+  }
   // The ids inside the caller's pid namespace, which name its processes by their host pid
   // in Falco's rendering; a thread's own namespace id is not kept, only the process's.
   if (name == "vpid") return Pid(processes, p->vpid, e.pid);
