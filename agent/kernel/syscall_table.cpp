@@ -146,7 +146,10 @@ const std::vector<SyscallInfo>& Table() {
          {NoPm, NoPm}, Spec(0)},
         {SYS_setresgid, "setresgid", {A("rgid", K::kGid), A("egid", K::kGid), A("sgid", K::kGid)},
          {NoPm, NoPm}, Spec(0)},
-        {SYS_capset, "capset", {A("hdrp", K::kHex), A("datap", K::kHex)}, {NoPm, NoPm}, Spec(0)},
+        // The header and the sets asked for, read at entry: the state stage applies them
+        // when the call succeeds.
+        {SYS_capset, "capset", {A("hdrp", K::kHex), A("datap", K::kHex)},
+         {Pm("header", P::kCapHeader), Pm("data", P::kCapData)}, Spec(0, Blob(0, 8), Blob(1, 24))},
         // arg2 read at exit as a string: PR_SET_NAME's name, or the one PR_GET_NAME wrote.
         {SYS_prctl, "prctl", {A("option", K::kPrctlOption), A("arg2", K::kHex)}, {Pm("arg2_str", P::kString), NoPm},
          Spec(0, OutString(1))},

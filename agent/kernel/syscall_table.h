@@ -62,6 +62,8 @@ enum class ParamKind : uint8_t {
   kOpenHow,   // struct open_how
   kFdPair,    // int[2] (pipe, socketpair)
   kCloneArgs, // first 8 bytes of struct clone_args: flags
+  kCapHeader, // capset's struct __user_cap_header_struct: version, pid
+  kCapData,   // capset's two struct __user_cap_data_struct: effective, permitted, inheritable (low, high)
 };
 
 struct ArgInfo {

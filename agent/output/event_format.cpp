@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "decode/arg_format.h"
+#include "decode/capset_args.h"
 #include "decode/flag_names.h"
 #include "decode/socket_format.h"
 #include "kernel/syscall_table.h"
@@ -57,6 +58,12 @@ json ParamValue(const Event& e, int i) {
       uint64_t flags;
       std::memcpy(&flags, raw.data(), 8);
       return FormatArg(ArgKind::kCloneFlags, flags);
+    }
+    case ParamKind::kCapHeader: return nullptr;  // shown with the data
+    case ParamKind::kCapData: {
+      auto caps = CapsetRequestOf(e);
+      if (!caps) return nullptr;
+      return json{{"effective", caps->effective}, {"permitted", caps->permitted}, {"inheritable", caps->inheritable}};
     }
     case ParamKind::kNone: break;
   }

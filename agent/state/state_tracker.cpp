@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 
+#include "decode/capset_args.h"
 #include "decode/flag_names.h"
 #include "decode/open_args.h"
 #include "decode/socket_format.h"
@@ -455,6 +456,14 @@ void StateTracker::ApplySyscall(Event& e, ProcessInfo& p) {
       return;
     case SYS_fchdir:
       if (e.fd) p.cwd = e.fd->name;
+      return;
+    case SYS_capset:
+      // The sets it asked for are the caller's now (Falco's probe reads them back at exit).
+      if (auto caps = CapsetRequestOf(e)) {
+        p.cap_effective = caps->effective;
+        p.cap_permitted = caps->permitted;
+        p.cap_inheritable = caps->inheritable;
+      }
       return;
     case SYS_setsid:
       // The caller leads a new session. Its process group changes too, but Falco's state

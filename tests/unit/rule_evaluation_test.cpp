@@ -746,6 +746,24 @@ TEST_F(RuleEvaluation, ExecFilenameIsThePathTheExecWasGiven) {
   EXPECT_EQ(out, "0|res=0 pid=30(tool) sig=0");
 }
 
+// capset: the sets it asked for (header version 3: two 32-bit halves each) are the
+// process' once it succeeds, and its parameters show the caller's sets after the call, in
+// hex; a failed call leaves them.
+TEST_F(RuleEvaluation, CapsetChangesTheCapabilitiesItSets) {
+  auto capset = [](int64_t ret, uint32_t eff, uint32_t prm, uint32_t inh) {
+    uint32_t header[2] = {0x20080522, 0};
+    uint32_t data[6] = {eff, prm, inh, 0, 0, 0};
+    return SyscallRecord(SYS_capset, ret, {0x1000, 0x2000}, std::string(reinterpret_cast<const char*>(header), 8),
+                         std::string(reinterpret_cast<const char*>(data), 24), 30, false);
+  };
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = capset", capset(0, 0x1, 0x481, 0x1), &out,
+                    "%evt.args|%evt.arg.cap_permitted|%thread.cap_effective|%thread.cap_permitted"));
+  EXPECT_EQ(out, "res=0 cap_inheritable=1 cap_permitted=481 cap_effective=1|481|CAP_CHOWN|CAP_CHOWN CAP_SETUID CAP_NET_BIND_SERVICE");
+  ASSERT_TRUE(Fires("evt.type = capset", capset(-EPERM, 0xff, 0xff, 0xff), &out, "%evt.args"));
+  EXPECT_EQ(out, "res=-1(EPERM) cap_inheritable=1 cap_permitted=481 cap_effective=1");
+}
+
 // creat's event has no flags parameter: Falco's is_open_read and is_open_write are false on
 // it; is_open_exec is its mode's execute bits. An open creating with O_TMPFILE (or any
 // bit of it: O_DIRECTORY) and an execute bit is an exec open too.

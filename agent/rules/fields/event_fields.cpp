@@ -17,6 +17,7 @@
 #include "rules/fields/falco_params.h"
 #include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
+#include "rules/fields/capset_params.h"
 #include "rules/fields/prctl_params.h"
 
 namespace riposte {
@@ -50,6 +51,7 @@ std::string ParamText(const Event& e, int i) {
       std::memcpy(fds, e.params[i].data(), 8);
       return std::to_string(fds[0]) + " " + std::to_string(fds[1]);
     }
+    case ParamKind::kCapHeader: case ParamKind::kCapData:  // capset's: its cap_* parameters show them
     case ParamKind::kNone: break;
   }
   return {};
@@ -137,6 +139,10 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
       PushParam(ctx, std::move(*v), raw, out);
       return true;
     }
+  }
+  if (auto v = CapsetParamOf(e, key)) {
+    PushParam(ctx, std::move(*v), raw, out);
+    return true;
   }
   if (auto v = PrctlParamOf(e, key)) {
     PushParam(ctx, std::move(*v), raw, out);

@@ -20,6 +20,7 @@
 #include "rules/fields/falco_params.h"
 #include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
+#include "rules/fields/capset_params.h"
 #include "rules/fields/prctl_params.h"
 #include "state/fd_info.h"
 #include "state/socket_parsing.h"
@@ -161,6 +162,7 @@ std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes
     if (name == "mode" && s.nr == SYS_openat2) return FormatArg(ArgKind::kMode, OpenModeOf(e));
   }
   if (auto v = PrctlParamOf(e, name)) return std::move(v->args_text);
+  if (auto v = CapsetParamOf(e, name)) return std::move(v->args_text);
   if (auto n = FdPairParamOf(e, name)) return name == "ino" ? std::to_string(*n) : FdNumberText(e, *n);
   if (name == "tuple") return FalcoTupleParamText(e);
   for (int i = 0; i < 2; ++i)
