@@ -9,6 +9,7 @@
 #include <string>
 
 #include "decode/socket_format.h"
+#include "kernel/syscall_table.h"
 #include "rules/field_registry.h"
 #include "rules/fields/event_traits.h"
 #include "state/fd_info.h"
@@ -132,7 +133,22 @@ std::string ContainerTag(const ProcessInfo& p) {
 
 // Falco's fd fields answer only on events that create, use or destroy an fd (its event
 // table's flags); on any other event every fd field has no value.
-bool IsFdEvent(const Event& e) { return TraitsOf(EventTypeName(e)).touches_fd; }
+// Asked on most fd field reads: answered from a table by syscall number, built once from
+// the traits (read-only afterwards), rather than by hashing the type's name each time.
+bool IsFdEvent(const Event& e) {
+  if (e.kind != EventKind::kSyscall || !e.syscall) return false;  // process events have no fd
+  static const std::vector<bool> by_nr = [] {
+    std::vector<bool> v;
+    for (const SyscallInfo& s : KnownSyscalls()) {
+      if (s.nr < 0) continue;
+      if (static_cast<size_t>(s.nr) >= v.size()) v.resize(s.nr + 1);
+      v[s.nr] = TraitsOf(s.name).touches_fd;
+    }
+    return v;
+  }();
+  const auto nr = static_cast<size_t>(e.syscall->nr);
+  return nr < by_nr.size() && by_nr[nr];
+}
 
 // On such an event with no fd Falco knows (a failed call; a dirfd of AT_FDCWD), libsinsp
 // still answers a few fields from the event: the name is "" (an open's comes from its
