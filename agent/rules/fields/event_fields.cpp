@@ -17,7 +17,6 @@
 #include "rules/fields/falco_params.h"
 #include "rules/fields/fd_pair_params.h"
 #include "rules/fields/open_params.h"
-#include "rules/fields/capset_params.h"
 #include "rules/fields/prctl_params.h"
 
 namespace riposte {

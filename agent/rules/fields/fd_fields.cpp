@@ -1,6 +1,7 @@
 // fd.*: the file descriptor the event acts on (opened, read, closed, connected ...).
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/syscall.h>
 
 #include <algorithm>
 #include <array>
@@ -157,10 +158,11 @@ bool IsFdEvent(const Event& e) {
 bool FdEventWithoutFd(EvalContext& c) { return !c.event.fd && IsFdEvent(c.event); }
 
 std::string_view EventTypeChar(const Event& e) {
-  const std::string_view t = EventTypeName(e);
-  if (t == "openat" || t == "openat2" || t == "creat") return "f";  // not open: Falco lists it not
-  if (t == "socket" || t == "accept" || t == "accept4") return "4";  // whatever the family, as Falco
-  if (t == "pipe" || t == "pipe2") return "p";
+  switch (e.syscall ? e.syscall->nr : -1) {
+    case SYS_openat: case SYS_openat2: case SYS_creat: return "f";  // not open: Falco lists it not
+    case SYS_socket: case SYS_accept: case SYS_accept4: return "4";  // whatever the family, as Falco
+    case SYS_pipe: case SYS_pipe2: return "p";
+  }
   return "o";
 }
 

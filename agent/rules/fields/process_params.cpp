@@ -179,4 +179,13 @@ std::optional<ParamValue> ExitParamOf(const Event& e, const ProcessTable& proces
   return std::nullopt;
 }
 
+std::optional<ParamValue> CapsetParamOf(const Event& e, std::string_view name) {
+  if (e.kind != EventKind::kSyscall || !e.syscall || e.syscall->nr != SYS_capset || !e.process) return std::nullopt;
+  const ProcessInfo& p = *e.process;  // the state stage applied the call already
+  if (name == "cap_inheritable") return Hex(p.cap_inheritable);
+  if (name == "cap_permitted") return Hex(p.cap_permitted);
+  if (name == "cap_effective") return Hex(p.cap_effective);
+  return std::nullopt;
+}
+
 }  // namespace riposte

@@ -30,4 +30,9 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
 // kernel could not tell). Nothing for any other name or event.
 std::optional<ParamValue> ExitParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
 
+// capset's parameters as Falco's probe fills them: the caller's capability sets once the
+// call returned (read back from its credentials: the sets asked for when it succeeded, the
+// ones kept when it failed), in hex like execve's. Nothing for another name or event.
+std::optional<ParamValue> CapsetParamOf(const Event& e, std::string_view name);
+
 }  // namespace riposte
