@@ -25,7 +25,9 @@ int64_t ArgNumber(ArgKind kind, uint64_t raw) {
       return FalcoOpenFlags(raw);
     case ArgKind::kFdFlags: return FalcoFdFlags(raw);
     case ArgKind::kMemfdFlags: return raw & (MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB);  // what Falco's probe keeps
-    case ArgKind::kUffdFlags: return static_cast<uint32_t>(raw);
+    case ArgKind::kUffdFlags:
+    case ArgKind::kOwnerId:
+      return static_cast<uint32_t>(raw);
     case ArgKind::kSocketFamily: return FalcoSocketFamily(raw);
     default:
       return static_cast<int64_t>(raw);
@@ -38,6 +40,7 @@ std::string FormatArg(ArgKind kind, uint64_t raw) {
     case ArgKind::kInt:
     case ArgKind::kFd:
     case ArgKind::kPid:  // the process table names it (rules/fields), not the decoder
+    case ArgKind::kOwnerId:  // Falco's table says unsigned; its printer says "%d"
       return std::to_string(static_cast<int32_t>(raw));
     case ArgKind::kUInt:
       return std::to_string(raw);

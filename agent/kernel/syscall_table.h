@@ -29,6 +29,7 @@ enum class ArgKind : uint8_t {
   kHexMode,    // permission bits in upper-case hex (mkdir family, as Falco)
   kUid,        // set*id's user id: the user's name, -1 as <NONE> (as Falco)
   kGid,        // set*id's group id: the group's name, -1 as <NONE>
+  kOwnerId,    // the chown family's uid/gid: Falco's unsigned 32 bits, printed signed (-1)
   kSignal,     // signal number
   // Flag and enum arguments Falco re-encodes and names with its own tables
   // (decode/falco_flag_sets): clone's CLONE_*, ptrace's request, the *at family's AT_*...

@@ -20,7 +20,7 @@ using nlohmann::json;
 // Integers stay numbers in JSON; everything else is Falco's rendering.
 json ArgValue(ArgKind kind, uint64_t raw) {
   if (kind == ArgKind::kInt || kind == ArgKind::kFd || kind == ArgKind::kPid || kind == ArgKind::kUInt ||
-      (kind == ArgKind::kDirFd && static_cast<int32_t>(raw) != AT_FDCWD))
+      kind == ArgKind::kOwnerId || (kind == ArgKind::kDirFd && static_cast<int32_t>(raw) != AT_FDCWD))
     return ArgNumber(kind, raw);
   return FormatArg(kind, raw);
 }

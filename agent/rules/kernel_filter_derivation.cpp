@@ -455,8 +455,15 @@ bool RequiresSocketFd(const CondNode& n) {
   return false;
 }
 
+// fd.types[0..2] name the standard streams, whose opens are never left out; fd.types and
+// a higher index can list an fd whose open was.
+bool ReadsLeftOutFdTypes(const std::string& f) {
+  if (!f.starts_with("fd.types")) return false;
+  return !(f == "fd.types[0]" || f == "fd.types[1]" || f == "fd.types[2]");
+}
+
 bool ReadsFdTable(const std::string& f) {
-  return f.starts_with("proc.stdin") || f.starts_with("proc.stdout") || f.starts_with("proc.stderr") ||
+  return ReadsLeftOutFdTypes(f) || f.starts_with("proc.stdin") || f.starts_with("proc.stdout") || f.starts_with("proc.stderr") ||
          f.starts_with("proc.fd") || f.starts_with("thread.fd");
 }
 

@@ -2,7 +2,20 @@
 
 #include <cctype>
 
+#include "rules/printable_text.h"
+
 namespace riposte {
+namespace {
+
+// Falco's syscall-source fields print their strings made printable; the container plugin's
+// (container.*, k8s.*) print as the plugin gives them (libsinsp's plugin field check does
+// not sanitize).
+bool PrintsMadePrintable(const FieldDef& def) {
+  if (def.type != FieldType::kString) return false;
+  return !def.name.starts_with("container.") && !def.name.starts_with("k8s.");
+}
+
+}  // namespace
 
 Result<OutputFormat> OutputFormat::Compile(const std::string& format, const FieldRegistry& fields) {
   OutputFormat out;
@@ -36,7 +49,8 @@ Result<OutputFormat> OutputFormat::Compile(const std::string& format, const Fiel
     if (!resolved) return Error{"output: " + resolved.error().message};
     if (!literal.empty()) out.tokens_.push_back({std::move(literal), false, {}});
     literal.clear();
-    out.tokens_.push_back({ref.ToString(), true, std::move(*resolved)});
+    const bool printable = PrintsMadePrintable(*resolved->def);
+    out.tokens_.push_back({ref.ToString(), true, std::move(*resolved), printable});
   }
   if (!literal.empty()) out.tokens_.push_back({std::move(literal), false, {}});
   return out;
@@ -59,6 +73,13 @@ std::string OutputFormat::Render(EvalContext& ctx, std::vector<RenderedField>* f
     }
     values.clear();
     if (!t.field.def->filter_only) ExtractField(t.field, ctx, values);  // Falco compares them, prints nothing
+    if (t.made_printable) {
+      for (auto& each : values) {
+        std::string storage;
+        const std::string_view shown = PrintableText(each.str, storage);
+        if (shown.data() != each.str.data()) each.str = ctx.Keep(std::move(storage));
+      }
+    }
     FieldValue v = values.empty() ? FieldValue{"<NA>", 0} : values.front();
     if (!values.empty() && t.field.def->type == FieldType::kInt && v.str.empty()) v.str = ctx.Keep(std::to_string(v.num));
     // Every ancestor (proc.aname): Falco prints them all, space-separated.

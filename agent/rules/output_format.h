@@ -34,6 +34,7 @@ class OutputFormat {
     std::string text;  // literal, or the field as written
     bool is_field = false;
     ResolvedField field;
+    bool made_printable = false;  // printed as Falco prints strings (rules/printable_text.h)
   };
   std::vector<Token> tokens_;
 };

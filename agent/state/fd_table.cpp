@@ -80,10 +80,10 @@ void FdTable::Close(int64_t fd) { fds_.erase(fd); }
 void FdTable::Duplicate(int64_t oldfd, int64_t newfd, bool cloexec) {
   if (oldfd == newfd || newfd < 0) return;
   const FdInfo* src = Find(oldfd);
-  if (!src) {
-    Close(newfd);  // newfd was closed by dup2 even if we did not know oldfd
-    return;
-  }
+  // An unknown oldfd changes nothing, as in Falco's parser: newfd keeps what the table said
+  // of it (the kernel closed it, but rules were written against Falco's tables; a process
+  // whose terminal came from an ioctl, as openpty's does, keeps its inherited streams).
+  if (!src) return;
   FdInfo copy = *src;
   copy.open_flags = cloexec ? (copy.open_flags | O_CLOEXEC) : (copy.open_flags & ~static_cast<uint32_t>(O_CLOEXEC));
   Set(newfd, std::move(copy));

@@ -227,6 +227,24 @@ TEST(KernelFilter, ARuleTestingAnFdOnAnotherSyscallTurnsTheFilterOff) {
   EXPECT_FALSE(d.plan.close_untracked);
   ASSERT_FALSE(d.notes.empty());
   EXPECT_NE(d.notes[0].find("fchmod of a file"), std::string::npos);
+  // fd.types lists every fd the table holds, a left-out open's too: on any syscall.
+  auto types = RuleSet::LoadTexts({{"r.yaml", R"(
+- rule: exec with a file held
+  desc: d
+  condition: evt.type=execve and fd.types[3] = file
+  output: o
+  priority: WARNING
+)"}});
+  EXPECT_TRUE(DeriveRecordFilter(*types, CapturedSyscallsForRules(*types)).plan.open.empty());
+  // The standard streams' types do not: their opens are never left out.
+  auto streams = RuleSet::LoadTexts({{"r.yaml", R"(
+- rule: shell on a socket
+  desc: d
+  condition: evt.type=execve and fd.types[0] in (ipv4, ipv6)
+  output: o
+  priority: WARNING
+)"}});
+  EXPECT_FALSE(DeriveRecordFilter(*streams, CapturedSyscallsForRules(*streams)).plan.open.empty());
 
   // The same field in the output only: the filter stays, and the rule is named.
   auto out_only = RuleSet::LoadTexts({{"r.yaml", R"(

@@ -484,10 +484,10 @@ TEST_F(RuleEvaluation, OpensReportTheFileTheyOpened) {
   auto zero = opened(SYS_openat, 0, {static_cast<uint64_t>(AT_FDCWD), 0, O_CREAT | O_WRONLY, 0600}, RP_FILE_CREATED | RP_FILE_UPPER_LAYER);
   ASSERT_TRUE(Fires("evt.type = openat", zero, &out, "%evt.arg.flags|%evt.arg.dev|%evt.arg.ino|%fd.dev"));
   EXPECT_EQ(out, "O_CREAT|O_WRONLY|O_F_CREATED|0|0|0");
-  // A failed open: 0 and 0 in its parameters, and no fd to have a device.
+  // A failed open: 0 and 0 in its parameters, and no fd to have a device or a server end.
   auto failed = SyscallRecord(SYS_openat, -ENOENT, {static_cast<uint64_t>(AT_FDCWD), 0, O_RDONLY}, "/nope", {}, 30);
-  ASSERT_TRUE(Fires("evt.type = openat", failed, &out, "%evt.arg.dev|%evt.arg.ino|%fd.dev|%fd.ino"));
-  EXPECT_EQ(out, "0|0|<NA>|<NA>");
+  ASSERT_TRUE(Fires("evt.type = openat", failed, &out, "%evt.arg.dev|%evt.arg.ino|%fd.dev|%fd.ino|%fd.is_server"));
+  EXPECT_EQ(out, "0|0|<NA>|<NA>|<NA>");
 }
 
 // Flags that are not an open's, rendered as Falco's table renders them: pipe2's and
@@ -744,6 +744,50 @@ TEST_F(RuleEvaluation, ExecFilenameIsThePathTheExecWasGiven) {
   EXPECT_EQ(out, "<NA>|res=0 uid=54321(<NA>)");
   ASSERT_TRUE(Fires("evt.type = kill", SyscallRecord(SYS_kill, 0, {30, 0}, {}, {}, 30), &out, "%evt.arg.sig|%evt.args"));
   EXPECT_EQ(out, "0|res=0 pid=30(tool) sig=0");
+}
+
+// The chown family's owner ids are unsigned 32-bit in Falco's event table but printed with
+// "%d": chown(path, -1, 0) shows uid=-1 while evt.rawarg.uid is 4294967295.
+TEST_F(RuleEvaluation, ChownOwnerIdsAreUnsignedRawAndPrintedSigned) {
+  std::string out;
+  auto chown = SyscallRecord(SYS_chown, 0, {0, 0xFFFFFFFFull, 0}, "/tmp/f", {}, 30);
+  ASSERT_TRUE(Fires("evt.type = chown and evt.rawarg.uid = 4294967295", chown, &out,
+                    "%evt.arg.uid|%evt.rawarg.uid|%evt.rawarg.gid|%evt.args"));
+  EXPECT_EQ(out, "-1|4294967295|0|res=0 path=/tmp/f uid=-1 gid=0");
+  EXPECT_EQ(last_fields_["evt.rawarg.uid"], 4294967295u);
+  // setregid's ids are typed as user ids in Falco's table: named by the user database.
+  // On Debian 65534 is the user "nobody" and the group "nogroup".
+  ASSERT_NE(UserName(65534), GroupName(65534));
+  ASSERT_TRUE(Fires("evt.type = setregid", SyscallRecord(SYS_setregid, 0, {0xFFFFFFFFull, 65534}, {}, {}, 30), &out,
+                    "%evt.args"));
+  EXPECT_EQ(out, "res=0 rgid=-1(<NONE>) egid=65534(" + std::string(UserName(65534)) + ")");
+}
+
+// setsid's result is a pid in Falco's table: a failure prints as the number, not as an
+// errno's name; a success as the session leader's name.
+TEST_F(RuleEvaluation, PidResultsPrintAsPids) {
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = setsid", SyscallRecord(SYS_setsid, -1, {}, {}, {}, 30), &out,
+                    "%evt.res|%evt.args|%evt.arg.res|%evt.rawres"));
+  EXPECT_EQ(out, "-1|res=-1|-1|-1");
+  ASSERT_TRUE(Fires("evt.type = setsid", SyscallRecord(SYS_setsid, 30, {}, {}, {}, 30), &out,
+                    "%evt.res|%evt.args|%evt.arg.res"));
+  EXPECT_EQ(out, "SUCCESS|res=30(cat)|cat");
+}
+
+// Falco prints strings made printable (libsinsp 0.25 sanitizes every extracted string it
+// prints): a tab or a byte that is not UTF-8 in an argv prints as U+FFFD, in the message and
+// in output_fields alike, while the condition still compares the bytes the process gave.
+TEST_F(RuleEvaluation, PrintedStringsAreMadePrintableButComparedRaw) {
+  Event exec;
+  auto rec = ExecRecord(30, 20, "/root/tool", {"tool", "a\tb", "c\x80"});
+  ASSERT_TRUE(DecodeRecord(rec.bytes(), exec).ok());
+  tracker_.Apply(exec);
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = close and proc.args startswith \"a\tb \"", SyscallRecord(SYS_close, 0, {9}, {}, {}, 30),
+                    &out, "%proc.args"));
+  EXPECT_EQ(out, "a\xEF\xBF\xBD" "b c\xEF\xBF\xBD");
+  EXPECT_EQ(last_fields_["proc.args"], out);
 }
 
 // capset: the sets it asked for (header version 3: two 32-bit halves each) are the

@@ -110,6 +110,11 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
     out.push_back({ctx.Keep(std::move(*text)), 0});
     return true;
   }
+  if (key == "res" && ResultIsPid(s.name)) {  // a pid: the process' name when known, else the number
+    const ProcessInfo* p = !raw && e.ret > 0 ? ctx.processes.Find(static_cast<uint32_t>(e.ret)) : nullptr;
+    out.push_back({p ? std::string_view(p->comm) : ctx.Keep(std::to_string(e.ret)), e.ret});
+    return true;
+  }
   if (key == "res") {
     // An fd result shows as the fd, as Falco shows it (dup's res is "<f>/etc/passwd"); a
     // failure as its errno's name.
@@ -261,7 +266,13 @@ std::vector<FieldDef> EventFields() {
       {"evt.res", FieldType::kString, FieldArgMode::kNone, "result: SUCCESS or the errno name",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (c.event.kind != EventKind::kSyscall) return;
-         out.push_back({c.event.ret >= 0 ? std::string_view("SUCCESS") : c.Keep(ErrnoName(-c.event.ret)), c.event.ret});
+         // A failure is its result parameter as Falco prints it: the errno's name, or the
+         // bare number for a pid result (setsid's "-1").
+         const bool pid = c.event.syscall && ResultIsPid(c.event.syscall->name);
+         out.push_back({c.event.ret >= 0 ? std::string_view("SUCCESS")
+                        : pid            ? c.Keep(std::to_string(c.event.ret))
+                                         : c.Keep(ErrnoName(-c.event.ret)),
+                        c.event.ret});
        }},
       {"evt.rawres", FieldType::kInt, FieldArgMode::kNone, "return value, as a number",
        [](EvalContext& c, const FieldArg&, V& out) {

@@ -64,7 +64,11 @@ std::string FdNumberText(const Event& e, int64_t fd) {
 
 std::string ErrnoText(int64_t ret) { return WithMeaning(ret, ErrnoName(-ret)); }
 
-std::string ResultText(const Event& e) {
+std::string ResultText(const Event& e, const ProcessTable* processes) {
+  if (ResultIsPid(e.syscall->name)) {
+    const ProcessInfo* p = processes && e.ret > 0 ? processes->Find(static_cast<uint32_t>(e.ret)) : nullptr;
+    return p ? WithMeaning(e.ret, p->comm) : std::to_string(e.ret);
+  }
   if (e.ret < 0) return ErrnoText(e.ret);
   if (ReturnsFd(e.syscall->name)) return FdNumberText(e, e.ret);
   return std::to_string(e.ret);
@@ -110,6 +114,7 @@ std::optional<std::string> ArgText(const Event& e, const ProcessTable* processes
       return names == std::to_string(v) ? names : WithMeaning(v, names);
     }
     case ArgKind::kInt: return std::to_string(n);
+    case ArgKind::kOwnerId: return std::to_string(static_cast<int32_t>(raw));
     case ArgKind::kUInt:
     case ArgKind::kHex:
     case ArgKind::kSocketType:
@@ -144,7 +149,7 @@ std::optional<std::string> ParamForArgs(const Event& e, int i) {
 
 std::optional<std::string> ValueOf(const Event& e, const ProcessTable* processes, std::string_view name, bool first) {
   const SyscallInfo& s = *e.syscall;
-  if (name == "res") return ResultText(e);
+  if (name == "res") return ResultText(e, processes);
   if (processes && HasProcessParams(s.name))
     if (auto v = ProcessParamOf(e, *processes, name)) return std::move(v->args_text);
   if (name == "fd" && first) return e.ret < 0 ? ErrnoText(e.ret) : FdNumberText(e, e.ret);
@@ -182,6 +187,10 @@ std::optional<std::string> FalcoTupleParamText(const Event& e) {
 }
 
 bool ReturnsFd(std::string_view t) { return t == "dup" || t == "dup2" || t == "dup3" || t == "fcntl"; }
+
+bool ResultIsPid(std::string_view t) {
+  return t == "clone" || t == "clone3" || t == "fork" || t == "vfork" || t == "setsid";
+}
 
 std::string FalcoFdText(const Event& e, int64_t fd) {
   const FdInfo* f = FdOf(e, fd);

@@ -24,5 +24,9 @@ std::string FalcoFdText(const Event& e, int64_t fd);
 std::optional<std::string> FalcoTupleParamText(const Event& e);
 // Whether the syscall's result is an fd (dup, dup2, dup3, fcntl's F_DUPFD).
 bool ReturnsFd(std::string_view syscall);
+// Whether Falco's table types the syscall's result as a pid (clone, clone3, fork, vfork,
+// setsid): it prints with the process' name when known, and a failure as the bare number
+// ("-1", no errno name) in evt.res, evt.arg.res and evt.args.
+bool ResultIsPid(std::string_view syscall);
 
 }  // namespace riposte

@@ -290,7 +290,7 @@ std::vector<FieldDef> FdFields() {
       {"fd.sip.name", K::kString, A::kNone, "server host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
       {"fd.cip.name", K::kString, A::kNone, "client host name (riposte: no DNS, no value)", [](EvalContext&, const FieldArg&, V&) {}},
       {"fd.is_server", K::kBool, A::kNone, "the process is the server end of the socket (false for other fds)",
-       FD(bool b = IsServerSide(*f); out.push_back({b ? "true" : "false", b}))},
+       OPENED_FD(bool b = IsServerSide(*f); out.push_back({b ? "true" : "false", b}))},
       {"fd.uid", K::kString, A::kNone, "the thread id and the fd number chained, as one identifier",
        [](EvalContext& c, const FieldArg&, V& out) {
          if (c.event.process && IsFdEvent(c.event)) out.push_back({c.Keep(std::to_string(c.event.tid) + std::to_string(c.event.fd_num)), 0});
