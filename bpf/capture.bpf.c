@@ -236,6 +236,19 @@ struct {
 	__type(value, union rp_scratch);
 } scratch SEC(".maps");
 
+/* A failed exec's argv and envp are gathered here before they go into the record: writes
+ * at a masked offset need slack past the end that the record's own data does not have. */
+struct rp_exec_strings {
+	__u8 buf[2 * RP_PATH_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct rp_exec_strings);
+} exec_strings_scratch SEC(".maps");
+
 /* Kernels before 6.15 name the kernfs parent `parent`, later ones `__parent`. */
 struct kernfs_node___old {
 	struct kernfs_node *parent;
@@ -540,6 +553,67 @@ static __always_inline __u32 read_param_at_exit(struct rp_syscall_record *rec,
 	return (__u32)len;
 }
 
+
+#define RP_STRINGS_CUT (1u << 24)
+
+/* Appends the strings of the user array at `arr` (NULL-ended, at most RP_EXEC_STRINGS_MAX)
+ * to s->buf from `pos`, up to RP_PATH_MAX bytes in all. Returns the position after them
+ * (bits 0-15), how many it appended (bits 16-23) and RP_STRINGS_CUT when one did not fit.
+ * A string the kernel cannot read is left out (Falco's probe pushes nothing for it). A
+ * global function: its loop is verified once, not once per state of the caller. */
+__noinline __u32 rp_append_user_strings(struct rp_exec_strings *s, __u32 pos, __u64 arr)
+{
+	if (!s)
+		return 0;
+	__u32 count = 0;
+	for (int i = 0; i < RP_EXEC_STRINGS_MAX; i++) {
+		__u64 ptr = 0;
+		if (bpf_probe_read_user(&ptr, sizeof(ptr), (const void *)(arr + i * sizeof(ptr))) || !ptr)
+			break;
+		if (pos >= RP_PATH_MAX)
+			return RP_PATH_MAX | count << 16 | RP_STRINGS_CUT;
+		/* buf has RP_PATH_MAX bytes of slack past any masked offset. */
+		long n = bpf_probe_read_user_str(&s->buf[pos & (RP_PATH_MAX - 1)], RP_PATH_MAX, (const void *)ptr);
+		if (n <= 0 || n > RP_PATH_MAX)
+			continue;
+		count++;
+		if (pos + n > RP_PATH_MAX) {
+			s->buf[RP_PATH_MAX - 1] = 0;
+			return RP_PATH_MAX | count << 16 | RP_STRINGS_CUT;
+		}
+		pos += n;
+	}
+	return (pos & 0xffff) | count << 16;
+}
+
+/* Writes a failed exec's argv and envp strings (RP_PARAM_OUT_EXEC_STRINGS) into the record
+ * at data[off]; returns the bytes used. A global function: verified once, on its own. */
+__noinline __u32 rp_failed_exec_strings(struct rp_syscall_record *rec, __u32 off, __u64 argv, __u64 envp)
+{
+	if (!rec)
+		return 0;
+	__u32 zero = 0;
+	struct rp_exec_strings *s = bpf_map_lookup_elem(&exec_strings_scratch, &zero);
+	if (!s)
+		return 0;
+	__u32 got = argv ? rp_append_user_strings(s, 1, argv) : 1;
+	__u32 argc = (got >> 16) & 0xff;
+	if (envp && !(got & RP_STRINGS_CUT))
+		got = rp_append_user_strings(s, got & 0xffff, envp);
+	s->buf[0] = (__u8)argc;
+	if (got & RP_STRINGS_CUT)
+		rec->flags |= RP_TRUNC_PARAM1;
+	/* 64-bit, so the bound checked is the register used (no zero-extended copy). */
+	__u64 len = got & 0xffff;
+	__u64 at = off;
+	BARRIER_VAR(len);
+	BARRIER_VAR(at);
+	if (len == 0 || len > RP_PATH_MAX || at > RP_PATH_MAX)
+		return 0;
+	if (bpf_probe_read_kernel(&rec->data[at], len, s->buf))
+		return 0;
+	return (__u32)len;
+}
 
 /* ---- in-kernel kill selectors (see riposte_abi.h) ---- */
 
@@ -1179,6 +1253,13 @@ static __always_inline int sys_exit(struct pt_regs *regs, long ret, const bool b
 	if (!(spec_flags & RP_SPEC_ENTER) && rec->ret >= 0) {
 		struct rp_param_spec p0 = spec->param[0];
 		rec->param_len[0] = read_param_at_exit(rec, &p0, rec->args);
+	}
+	/* A failed exec: the argv and envp it was given, still in the caller's memory. */
+	if (spec->param[1].source == RP_PARAM_OUT_EXEC_STRINGS && rec->ret < 0) {
+		__u8 a = spec->param[1].arg, e = spec->param[1].len_arg;
+		__u32 off = rec->param_len[0];
+		if (a <= 5 && e <= 5 && off <= RP_PATH_MAX)
+			rec->param_len[1] = rp_failed_exec_strings(rec, off, rec->args[a], rec->args[e]);
 	}
 
 	__u32 len0 = rec->param_len[0];

@@ -18,7 +18,7 @@
 #include <linux/types.h>
 #endif
 
-#define RP_ABI_VERSION 7
+#define RP_ABI_VERSION 8
 
 /* Bounds on what one record may carry (bytes, NUL included). Powers of two: the kernel
  * side masks offsets with them to satisfy the verifier. */
@@ -33,6 +33,7 @@
 #define RP_COMM_LEN 16
 #define RP_SOCKADDR_MAX 128
 #define RP_MAX_SYSCALLS 512
+#define RP_EXEC_STRINGS_MAX 16 /* argv/envp pointers read for a failed exec (Falco's MAX_CHARBUF_POINTERS) */
 
 enum rp_record_kind {
 	RP_REC_SYSCALL = 1,    /* struct rp_syscall_record */
@@ -236,6 +237,13 @@ enum rp_param_source {
 	RP_PARAM_OUT_SOCKADDR = 6,/* exit: sockaddr written at args[arg], length *(int*)args[len_arg] */
 	RP_PARAM_OUT_MSGHDR_NAME = 7, /* exit: msg_name of the user msghdr at args[arg] */
 	RP_PARAM_OUT_STR = 8,    /* exit: NUL-terminated user string at args[arg] (prctl's name) */
+	/* exit, for a call that failed (execve, execveat): the strings of the user arrays at
+	 * args[arg] (argv) and args[len_arg] (envp), as Falco's probe reads them on failure.
+	 * Laid out as one byte counting argv's strings, then argv's strings and envp's, each
+	 * NUL-terminated; at most RP_EXEC_STRINGS_MAX pointers of each array, RP_PATH_MAX bytes
+	 * in all (RP_TRUNC_PARAM1 when more did not fit). A string the kernel could not read
+	 * is left out, as Falco leaves it. */
+	RP_PARAM_OUT_EXEC_STRINGS = 9,
 };
 
 struct rp_param_spec {

@@ -31,6 +31,9 @@ constexpr rp_param_spec OutMsghdrName(uint8_t arg) {
   return {RP_PARAM_OUT_MSGHDR_NAME, arg, 0, 0};
 }
 constexpr rp_param_spec OutString(uint8_t arg) { return {RP_PARAM_OUT_STR, arg, 0, 0}; }
+constexpr rp_param_spec OutExecStrings(uint8_t argv_arg, uint8_t envp_arg) {
+  return {RP_PARAM_OUT_EXEC_STRINGS, argv_arg, envp_arg, 0};
+}
 
 constexpr bool IsEntrySource(uint8_t s) {
   return s == RP_PARAM_PATH || s == RP_PARAM_SOCKADDR || s == RP_PARAM_MSGHDR_NAME ||
@@ -60,9 +63,11 @@ const std::vector<SyscallInfo>& Table() {
   static const std::vector<SyscallInfo> table = [] {
     std::vector<SyscallInfo> t = {
         // Process execution and creation
-        {SYS_execve, "execve", {_, _, _}, {Pm("filename", P::kPath), NoPm}, Spec(0, Path(0))},
+        // A failed exec also carries the argv and envp it was given (read at its exit).
+        {SYS_execve, "execve", {_, _, _}, {Pm("filename", P::kPath), Pm("argv", P::kExecStrings)},
+         Spec(0, Path(0), OutExecStrings(1, 2))},
         {SYS_execveat, "execveat", {A("dirfd", K::kDirFd), _, _, _, A("flags", K::kHex)},
-         {Pm("filename", P::kPath, 0), NoPm}, Spec(0, Path(1))},
+         {Pm("filename", P::kPath, 0), Pm("argv", P::kExecStrings)}, Spec(0, Path(1), OutExecStrings(2, 3))},
         {SYS_clone, "clone", {A("flags", K::kCloneFlags)}, {NoPm, NoPm}, Spec(RP_SPEC_NEW_TASK)},
         // clone_args.flags, read at exit: the new task returns from a call it never entered.
         {SYS_clone3, "clone3", {_, A("size", K::kUInt)}, {Pm("flags", P::kCloneArgs), NoPm},

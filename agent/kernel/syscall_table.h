@@ -65,6 +65,7 @@ enum class ParamKind : uint8_t {
   kCloneArgs, // first 8 bytes of struct clone_args: flags
   kCapHeader, // capset's struct __user_cap_header_struct: version, pid
   kCapData,   // capset's two struct __user_cap_data_struct: effective, permitted, inheritable (low, high)
+  kExecStrings, // a failed exec's argv and envp (decode/failed_exec_strings)
 };
 
 struct ArgInfo {

@@ -7,6 +7,7 @@
 
 #include "decode/arg_format.h"
 #include "decode/capset_args.h"
+#include "decode/failed_exec_strings.h"
 #include "decode/flag_names.h"
 #include "decode/socket_format.h"
 #include "kernel/syscall_table.h"
@@ -64,6 +65,11 @@ json ParamValue(const Event& e, int i) {
       auto caps = CapsetRequestOf(e);
       if (!caps) return nullptr;
       return json{{"effective", caps->effective}, {"permitted", caps->permitted}, {"inheritable", caps->inheritable}};
+    }
+    case ParamKind::kExecStrings: {
+      auto strings = FailedExecStringsOf(e);
+      if (!strings) return nullptr;
+      return json{{"argv", strings->argv}, {"envp", strings->envp}};
     }
     case ParamKind::kNone: break;
   }

@@ -79,6 +79,22 @@ TEST(Capture, AScriptsExecNamesTheScriptAndItsInterpreter) {
   EXPECT_EQ(execs[0]["filename"], script);
 }
 
+// A failed exec changes nothing in the caller: the kernel reads the argv and envp it was
+// given from the caller's memory at the call's exit (Falco's exe, args and env).
+TEST(Capture, AFailedExecSaysWhatItWasGiven) {
+  const std::string missing = TempPath("no-such-binary");
+  pid_t child = 0;
+  auto got = CaptureWhile({}, {WorkloadPath(), "failexec", missing, "pretend0", "arg1"}, &child);
+  std::vector<json> execs;  // the workload's own exec succeeded; the one it made did not
+  for (const auto& e : got.Of(child, "execve"))
+    if (e["ret"] != 0) execs.push_back(e);
+  ASSERT_EQ(execs.size(), 1u);
+  EXPECT_EQ(execs[0]["ret"], -ENOENT);
+  EXPECT_EQ(execs[0]["args"]["filename"], missing);
+  EXPECT_EQ(execs[0]["args"]["argv"]["argv"], json::array({"pretend0", "arg1"})) << execs[0].dump();
+  EXPECT_EQ(execs[0]["args"]["argv"]["envp"], json::array({"RP_FAILED_EXEC=1"}));
+}
+
 TEST(Capture, OpenatIsSeenWithPathFlagsAndReturnedFd) {
   const std::string path = TempPath("open");
   pid_t child = 0;

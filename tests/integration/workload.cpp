@@ -134,6 +134,14 @@ int main(int argc, char** argv) {
       prctl(PR_SET_NAME, next(), 0, 0, 0);
     } else if (op == "sleepms") {
       usleep(static_cast<useconds_t>(std::atoi(next())) * 1000);
+    } else if (op == "failexec") {  // failexec PATH ARGV0 ARG: an exec that fails, with its own env
+      const char* path = next();
+      char* arg0 = const_cast<char*>(next());
+      char* arg1 = const_cast<char*>(next());
+      char* args[] = {arg0, arg1, nullptr};
+      char env0[] = "RP_FAILED_EXEC=1";
+      char* env[] = {env0, nullptr};
+      if (execve(path, args, env) == 0) return 3;
     } else if (op == "exec") {
       execv(argv[i + 1], &argv[i + 1]);
       std::perror("execv");

@@ -110,9 +110,13 @@ TEST(SyscallTable, EveryEntryIsConsistentWithItsKernelSpec) {
     bool entry = s.spec.param[0].source == RP_PARAM_PATH || s.spec.param[0].source == RP_PARAM_SOCKADDR ||
                  s.spec.param[0].source == RP_PARAM_MSGHDR_NAME || s.spec.param[0].source == RP_PARAM_BLOB;
     EXPECT_EQ(entry, (s.spec.flags & RP_SPEC_ENTER) != 0) << s.name;
-    // Exit-time params land at data[0]: they may not follow an entry param.
+    // Exit-time params land at data[0]: they may not follow an entry param. A failed
+    // exec's strings are the exception: read at exit, after the entry's path.
     for (int i = 0; i < 2; ++i) {
-      if (s.spec.param[i].source >= RP_PARAM_OUT_BLOB) {
+      if (s.spec.param[i].source == RP_PARAM_OUT_EXEC_STRINGS) {
+        EXPECT_EQ(i, 1) << s.name;
+        EXPECT_EQ(s.params[i].kind, ParamKind::kExecStrings) << s.name;
+      } else if (s.spec.param[i].source >= RP_PARAM_OUT_BLOB) {
         EXPECT_EQ(i, 0) << s.name;
       }
     }

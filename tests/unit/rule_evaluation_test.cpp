@@ -775,6 +775,25 @@ TEST_F(RuleEvaluation, PidResultsPrintAsPids) {
   EXPECT_EQ(out, "SUCCESS|res=30(cat)|cat");
 }
 
+// A failed exec's exe, args and env are what it was given (the kernel reads argv and envp
+// at the call's exit), not the caller's: exe=argv[0], args the rest ("NULL" for none).
+TEST_F(RuleEvaluation, AFailedExecShowsWhatItWasGiven) {
+  std::string out;
+  // The record builder ends the last string with its NUL.
+  const std::string given = std::string("\x01") + "cf_nope" + '\0' + "PATH=/bin" + '\0' + "CF=1";
+  auto failed = SyscallRecord(SYS_execve, -ENOENT, {0x1000, 0x2000, 0x3000}, "/tmp/cf_nope", given, 30);
+  ASSERT_TRUE(Fires("evt.type = execve and evt.arg.exe = cf_nope", failed, &out,
+                    "%evt.arg.exe|%evt.arg.args|%evt.arg.env|%evt.arg[1]|%evt.arg[2]|%proc.name"));
+  EXPECT_EQ(out, "cf_nope|NULL|PATH=/bin.CF=1.|cf_nope|NULL|cat");
+  ASSERT_TRUE(Fires("evt.type = execve", failed, &out, "%evt.args"));
+  EXPECT_TRUE(out.starts_with("res=-2(ENOENT) exe=cf_nope args=NULL tid=30(cat)")) << out;
+  const std::string with_args = std::string("\x02") + "ls" + '\0' + "-la";
+  ASSERT_TRUE(Fires("evt.type = execve",
+                    SyscallRecord(SYS_execve, -EACCES, {0x1000, 0x2000, 0}, "/tmp/ls", with_args, 30), &out,
+                    "%evt.arg.exe|%evt.arg.args|%evt.arg.env"));
+  EXPECT_EQ(out, "ls|-la.|NULL");
+}
+
 // Falco prints strings made printable (libsinsp 0.25 sanitizes every extracted string it
 // prints): a tab or a byte that is not UTF-8 in an argv prints as U+FFFD, in the message and
 // in output_fields alike, while the condition still compares the bytes the process gave.

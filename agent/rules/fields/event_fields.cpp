@@ -51,6 +51,7 @@ std::string ParamText(const Event& e, int i) {
       return std::to_string(fds[0]) + " " + std::to_string(fds[1]);
     }
     case ParamKind::kCapHeader: case ParamKind::kCapData:  // capset's: its cap_* parameters show them
+    case ParamKind::kExecStrings:  // a failed exec's: its exe, args and env parameters show them
     case ParamKind::kNone: break;
   }
   return {};

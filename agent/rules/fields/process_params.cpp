@@ -8,6 +8,7 @@
 
 #include "common/wall_time.h"
 #include "decode/arg_format.h"
+#include "decode/failed_exec_strings.h"
 #include "decode/falco_flag_sets.h"
 #include "decode/flag_names.h"
 #include "state/path_resolution.h"
@@ -83,6 +84,16 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
   const ProcessInfo* p = e.process;
   if (!p) return std::nullopt;
   const bool exec = e.syscall->name == "execve" || e.syscall->name == "execveat";
+  // A failed exec's exe, args and env are what it was given (argv[0], the rest of argv,
+  // envp), as Falco's probe reads them from the call; the caller's own are unchanged.
+  if (exec && e.ret < 0 && (name == "exe" || name == "args" || name == "env")) {
+    const auto given = FailedExecStringsOf(e);
+    if (!given) return std::nullopt;
+    if (name == "exe") return Text(given->argv.empty() ? std::string() : given->argv[0]);
+    if (name == "env") return Text(ByteBufText(given->envp));
+    return Text(ByteBufText(given->argv.empty() ? given->argv
+                                                : std::vector<std::string>(given->argv.begin() + 1, given->argv.end())));
+  }
   if (name == "exe") return Text(p->exe);  // argv[0], as the process got it
   if (name == "args") return Text(ByteBufText(p->args));
   if (name == "tid") return Pid(processes, e.tid, e.pid);  // a thread shows its process's name
