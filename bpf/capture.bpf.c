@@ -1770,16 +1770,15 @@ int rp_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 		if (child_files != current_files())
 			bpf_map_delete_elem(&kept_back_fds, &child_files);
 	}
-	/* A new process has its parent's name until it execs (as userspace copies it). */
+	BPF_CORE_READ_STR_INTO(&rec.child_comm, child, comm);
+	/* A new process is named by the comm the kernel gave it (its parent's now, which a
+	 * prctl(PR_SET_NAME) may have changed since the parent's exec) until it execs, as
+	 * userspace names it from this record. */
 	__u32 parent_tgid = (__u32)(id >> 32);
 	if (rec.child_pid != parent_tgid) {
-		struct rp_comm *pc = bpf_map_lookup_elem(&exec_comms, &parent_tgid);
-		if (pc) {
-			struct rp_comm c = *pc;
-			bpf_map_update_elem(&exec_comms, &rec.child_pid, &c, BPF_ANY);
-		} else {
-			bpf_map_delete_elem(&exec_comms, &rec.child_pid);
-		}
+		struct rp_comm c = {};
+		__builtin_memcpy(c.comm, rec.child_comm, sizeof(c.comm));
+		bpf_map_update_elem(&exec_comms, &rec.child_pid, &c, BPF_ANY);
 	}
 	submit(&rec, sizeof(rec), wakeup_flag(sizeof(rec)));
 	return 0;

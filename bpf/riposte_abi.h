@@ -188,6 +188,10 @@ struct rp_fork_record {
 	__u32 child_tid;
 	__u32 child_vpid;
 	__u32 pad;
+	/* The child's comm as the kernel gave it: the parent's at the fork, so a name set with
+	 * prctl(PR_SET_NAME) before forking names the child (Falco's clone exit "comm", which
+	 * libsinsp gives the new thread). Zero-padded. RP_ABI_VERSION 8. */
+	char child_comm[RP_COMM_LEN];
 };
 
 struct rp_exit_record {

@@ -76,6 +76,7 @@ struct Event {
   uint64_t child_start_boottime_ns = 0;
   uint64_t child_pidns_init_start_ns = 0;  // when its pid namespace's init started
   rp_task_figures parent_figures{};  // the parent's resources as it forked
+  std::string_view child_comm;  // the comm the kernel gave the child (its parent's at the fork)
 
   // kProcessExit
   int32_t exit_code = 0;

@@ -144,6 +144,10 @@ Status DecodeRecord(std::span<const uint8_t> record, Event& out) {
       out.child_start_boottime_ns = r.child_start_boottime_ns;
       out.child_pidns_init_start_ns = r.child_pidns_init_start_ns;
       out.parent_figures = r.parent_figures;
+      {
+        const char* comm = reinterpret_cast<const char*>(record.data()) + offsetof(rp_fork_record, child_comm);
+        out.child_comm = std::string_view(comm, strnlen(comm, RP_COMM_LEN));
+      }
       return Status::Ok();
     }
     case RP_REC_PROC_EXIT: {

@@ -223,8 +223,10 @@ bool RecordFilterModel::Sends(std::span<const uint8_t> record) {
     std::memcpy(&fork, record.data(), std::min(record.size(), sizeof(fork)));
     if (fork.child_pid != hdr.pid) {
       kept_back_fds_.erase(fork.child_pid);
-      auto parent = exec_comms_.find(hdr.pid);
-      if (parent != exec_comms_.end()) exec_comms_[fork.child_pid] = parent->second;
+      // Named by the comm the kernel gave it; a record without one (none the kernel sends)
+      // leaves it unnamed, matching every name.
+      const size_t n = strnlen(fork.child_comm, RP_COMM_LEN);
+      if (n > 0) exec_comms_[fork.child_pid] = std::string(fork.child_comm, n);
       else exec_comms_.erase(fork.child_pid);
     }
     return true;

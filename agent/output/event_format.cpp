@@ -163,6 +163,7 @@ json EventToJson(const Event& e, const TimeBase& time) {
     case EventKind::kProcessFork:
       j["child_pid"] = e.child_pid;
       j["child_tid"] = e.child_tid;
+      j["child_comm"] = std::string(e.child_comm);
       j["pidns_init_start_ns"] = e.child_pidns_init_start_ns;
       break;
     case EventKind::kProcessExit:

@@ -32,6 +32,10 @@ struct ProcessInfo {
   uint64_t cap_effective = 0, cap_permitted = 0, cap_inheritable = 0;
 
   std::string comm;     // kernel task name (15 chars max)
+  // The kernel's name for it at its last fork (differs from `comm` once renamed with
+  // prctl(PR_SET_NAME), which Falco, too, leaves out of proc.name): the "comm" parameter
+  // of its clone events. Empty until it forks; cleared by exec.
+  std::string fork_comm;
   std::string exe;      // argv[0] as the process got it (Falco's proc.exe)
   std::string exepath;  // the binary the kernel ran, made absolute (Falco's proc.exepath)
   std::vector<std::string> args;  // argv[1..]

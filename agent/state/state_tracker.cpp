@@ -171,6 +171,7 @@ void StateTracker::ApplyExec(Event& e) {
   p.cap_permitted = r.cap_permitted;
   p.cap_inheritable = r.cap_inheritable;
   p.comm.assign(r.comm, strnlen(r.comm, RP_COMM_LEN));
+  p.fork_comm.clear();
   auto argv = SplitNulSeparated(e.argv);
   if (!argv.empty()) {
     p.exe = argv.front();
@@ -199,7 +200,10 @@ void StateTracker::ApplyExec(Event& e) {
 
 void StateTracker::ApplyFork(Event& e) {
   ProcessInfo* parent = ProcessFor(e.pid);
-  if (parent) parent->figures = FiguresOf(e.parent_figures);
+  if (parent) {
+    parent->figures = FiguresOf(e.parent_figures);
+    if (!e.child_comm.empty()) parent->fork_comm.assign(e.child_comm);
+  }
   if (e.child_pid == e.pid) {  // a new thread: same process, same pid namespace
     if (parent) {
       parent->pidns_init_start_ns = e.child_pidns_init_start_ns;
@@ -212,6 +216,13 @@ void StateTracker::ApplyFork(Event& e) {
     child = *parent;  // fork copies the fd table, cwd, credentials and image
     child.figures->pgft_maj = child.figures->pgft_min = 0;  // a new task's own count starts at 0
   }
+  // Named as the kernel named it: a parent renamed with prctl(PR_SET_NAME) passes the new
+  // name on (Falco's parser gives the new thread the clone's comm).
+  if (!e.child_comm.empty() && e.child_comm != child.comm) {
+    child.comm.assign(e.child_comm);
+    child.RefreshText();
+  }
+  child.fork_comm.clear();
   child.pid = e.child_pid;
   child.ppid = e.pid;
   child.vpid = e.child_vpid;

@@ -190,9 +190,23 @@ TEST(Capture, PipeIsSeenWithBothFdsAndItsInode) {
 }
 
 // prctl's name argument is read by the kernel at exit (Falco's arg2_str): PR_SET_NAME's.
+// A child forked after it has the new name from the kernel, though the caller keeps its own
+// in the process table (as in Falco, whose proc.name ignores prctl).
 TEST(Capture, PrctlSetNameIsSeenWithTheName) {
   pid_t child = 0;
-  auto got = CaptureWhile({}, {WorkloadPath(), "setname", "rp-renamed"}, &child);
+  auto got = CaptureWhile({}, {WorkloadPath(), "setname", "rp-renamed", "fork"}, &child);
+  auto forks = got.Of(child, "procfork");
+  ASSERT_FALSE(forks.empty());
+  EXPECT_EQ(forks.back()["child_comm"], "rp-renamed");
+  const auto grandchild = forks.back()["child_pid"].get<pid_t>();
+  auto exits = got.Of(grandchild, "procexit");
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0]["proc"]["name"], "rp-renamed") << exits[0].dump();
+  auto execs = got.Of(child, "procexec");
+  ASSERT_FALSE(execs.empty());
+  EXPECT_NE(execs[0]["proc"]["name"], "rp-renamed");
+  EXPECT_EQ(forks.back()["proc"]["name"], "rp-renamed");  // a fork record describes the child
+  for (const auto& e : got.Of(child, "prctl")) EXPECT_EQ(e["proc"]["name"], execs[0]["proc"]["name"]);
   bool found = false;
   for (const auto& e : got.Of(child, "prctl")) {
     if (e["args"]["option"] != "PR_SET_NAME") continue;

@@ -99,8 +99,9 @@ inline RawRecord ExecRecord(uint32_t pid, uint32_t ppid, const std::string& exe,
   return Store(*r, size);
 }
 
-inline RawRecord ForkRecord(uint32_t parent, uint32_t child, uint32_t child_tid = 0) {
+inline RawRecord ForkRecord(uint32_t parent, uint32_t child, uint32_t child_tid = 0, const std::string& comm = {}) {
   rp_fork_record r{};
+  std::memcpy(r.child_comm, comm.data(), std::min<size_t>(comm.size(), RP_COMM_LEN - 1));
   r.hdr.kind = RP_REC_PROC_FORK;
   r.hdr.pid = parent;
   r.hdr.tid = parent;

@@ -794,6 +794,23 @@ TEST_F(RuleEvaluation, AFailedExecShowsWhatItWasGiven) {
   EXPECT_EQ(out, "ls|-la.|NULL");
 }
 
+// prctl(PR_SET_NAME) leaves proc.name alone (as in Falco), but the kernel's name passes to
+// a child forked after it: the fork record names the child, and the clone's comm parameter
+// is the kernel's name on both sides.
+TEST_F(RuleEvaluation, ARenamedProcessNamesTheChildItForks) {
+  Event forked;
+  ASSERT_TRUE(DecodeRecord(ForkRecord(30, 35, 0, "renamed").bytes(), forked).ok());
+  tracker_.Apply(forked);
+  std::string out;
+  ASSERT_TRUE(Fires("evt.type = clone", SyscallRecord(SYS_clone, 35, {SIGCHLD}, {}, {}, 30), &out,
+                    "%proc.name|%evt.arg.comm|%evt.arg.res"));
+  EXPECT_EQ(out, "cat|renamed|renamed");
+  ASSERT_TRUE(Fires("evt.type = clone and proc.name = renamed", SyscallRecord(SYS_clone, 0, {SIGCHLD}, {}, {}, 35),
+                    &out, "%proc.cmdline|%proc.pname|%evt.arg.comm|%evt.arg.ptid"));
+  EXPECT_EQ(out.substr(0, out.find(' ')), "renamed");
+  EXPECT_TRUE(out.ends_with("|cat|renamed|cat")) << out;
+}
+
 // Falco prints strings made printable (libsinsp 0.25 sanitizes every extracted string it
 // prints): a tab or a byte that is not UTF-8 in an argv prints as U+FFFD, in the message and
 // in output_fields alike, while the condition still compares the bytes the process gave.

@@ -103,7 +103,8 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
   if (name == "ptid") return Pid(processes, p->ppid);
   // Falco's modern probe leaves the cwd empty: rules and outputs see "<NA>".
   if (name == "cwd") return Text("<NA>");
-  if (name == "comm") return Text(p->comm);
+  // The clone family's comm is the kernel's name at the fork (a prctl rename shows).
+  if (name == "comm") return Text(!exec && !p->fork_comm.empty() ? p->fork_comm : p->comm);
   // The environment the exec passed, as riposte keeps it (bounded at RP_ENV_MAX bytes).
   if (name == "env" && exec) return Text(ByteBufText(p->env));
   // The path a successful exec was given, as the kernel held it while exec'ing
