@@ -30,7 +30,8 @@ SockAddr ParseSockaddr(std::string_view raw) {
     out.family = AF_UNIX;
     std::string_view path = raw.substr(offsetof(sockaddr_un, sun_path));
     if (!path.empty() && path.front() == '\0') {
-      out.unix_path = "@" + std::string(path.substr(1));
+      out.abstract = true;
+      out.unix_path = std::string(path.substr(1));
       while (!out.unix_path.empty() && out.unix_path.back() == '\0') out.unix_path.pop_back();
     } else {
       out.unix_path = std::string(path.substr(0, path.find('\0')));

@@ -15,7 +15,10 @@ struct SockAddr {
   uint16_t family = 0;  // 0: could not parse
   std::array<uint8_t, 16> addr{};
   uint16_t port = 0;      // host byte order
-  std::string unix_path;  // AF_UNIX; abstract names start with '@'
+  // AF_UNIX: the path, or an abstract name without its leading NUL, as Falco names both
+  // ("cf-abstract", no '@'); `abstract` tells them apart.
+  std::string unix_path;
+  bool abstract = false;
 };
 
 SockAddr ParseSockaddr(std::string_view raw);

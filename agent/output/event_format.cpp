@@ -28,7 +28,11 @@ json ArgValue(ArgKind kind, uint64_t raw) {
 
 json SockAddrJson(std::string_view raw) {
   SockAddr sa = ParseSockaddr(raw);
-  if (sa.family == AF_UNIX) return json{{"family", "AF_UNIX"}, {"path", sa.unix_path}};
+  if (sa.family == AF_UNIX) {
+    json j{{"family", "AF_UNIX"}, {"path", sa.unix_path}};
+    if (sa.abstract) j["abstract"] = true;
+    return j;
+  }
   if (sa.family == 0) return nullptr;
   return json{{"family", SocketFamilyName(sa.family)}, {"addr", FormatIp(sa.family, sa.addr)},
               {"port", sa.port}};

@@ -81,6 +81,15 @@ TEST(SocketFormat, ParsesInetAndUnixSockaddrs) {
   std::strcpy(un.sun_path, "/run/containerd/containerd.sock");
   auto su = ParseSockaddr(std::string_view(reinterpret_cast<const char*>(&un), sizeof(un)));
   EXPECT_EQ(su.unix_path, "/run/containerd/containerd.sock");
+  EXPECT_FALSE(su.abstract);
+  // An abstract name is named without its leading NUL and without a '@', as Falco names it.
+  sockaddr_un abstract{};
+  abstract.sun_family = AF_UNIX;
+  std::memcpy(abstract.sun_path, "\0rp-abstract", 12);
+  auto sb = ParseSockaddr(std::string_view(reinterpret_cast<const char*>(&abstract),
+                                           offsetof(sockaddr_un, sun_path) + 12));
+  EXPECT_EQ(sb.unix_path, "rp-abstract");
+  EXPECT_TRUE(sb.abstract);
   EXPECT_EQ(ParseSockaddr("x").family, 0);  // too short: not parsed, not crashed
 }
 
