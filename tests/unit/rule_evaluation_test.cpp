@@ -811,6 +811,19 @@ TEST_F(RuleEvaluation, ARenamedProcessNamesTheChildItForks) {
   EXPECT_TRUE(out.ends_with("|cat|renamed|cat")) << out;
 }
 
+// A new thread's side of a clone in the initial pid namespace: its vtid is its own id,
+// named by its process.
+TEST_F(RuleEvaluation, AThreadsVtidInTheInitialPidNamespaceIsItsTid) {
+  Event exec;  // its vpid, as the kernel reports it: its pid
+  ASSERT_TRUE(DecodeRecord(ExecRecord(30, 20, "/usr/bin/cat", {"cat"}).bytes(), exec).ok());
+  tracker_.Apply(exec);
+  std::string out;
+  auto thread_side = SyscallRecord(SYS_clone3, 0, {0x1000, 88}, {}, {}, 30);
+  reinterpret_cast<rp_syscall_record*>(thread_side.storage.data())->hdr.tid = 33;
+  ASSERT_TRUE(Fires("evt.type = clone3", thread_side, &out, "%evt.arg.vtid|%evt.arg.vpid|%evt.rawarg.vtid"));
+  EXPECT_EQ(out, "cat|cat|33");
+}
+
 // Falco prints strings made printable (libsinsp 0.25 sanitizes every extracted string it
 // prints): a tab or a byte that is not UTF-8 in an argv prints as U+FFFD, in the message and
 // in output_fields alike, while the condition still compares the bytes the process gave.

@@ -121,6 +121,9 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
   // in Falco's rendering; a thread's own namespace id is not kept, only the process's.
   if (name == "vpid") return Pid(processes, p->vpid, e.pid);
   if (name == "vtid" && e.tid == e.pid) return Pid(processes, p->vpid, e.pid);
+  // Another thread's namespace id is not kept, but in the initial pid namespace (the
+  // process' vpid is its pid) it is the thread's own id.
+  if (name == "vtid" && p->vpid == e.pid) return Pid(processes, e.tid, e.pid);
   // execve's uid and gid are ids shown by name; the clone family's are plain numbers.
   if (name == "uid") return exec ? Id(ArgKind::kUid, p->uid) : Number(p->uid, std::to_string(p->uid));
   if (name == "gid") return exec ? Id(ArgKind::kGid, p->gid) : Number(p->gid, std::to_string(p->gid));
