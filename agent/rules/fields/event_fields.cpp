@@ -111,9 +111,8 @@ bool ArgByKey(EvalContext& ctx, std::string_view key, bool raw, V& out) {
     out.push_back({ctx.Keep(std::move(*text)), 0});
     return true;
   }
-  if (key == "res" && ResultIsPid(s.name)) {  // a pid: the process' name when known, else the number
-    const ProcessInfo* p = !raw && e.ret > 0 ? ctx.processes.Find(static_cast<uint32_t>(e.ret)) : nullptr;
-    out.push_back({p ? std::string_view(p->comm) : ctx.Keep(std::to_string(e.ret)), e.ret});
+  if (key == "res" && ResultIsPid(s)) {  // a pid: the process' name when known, else the number
+    out.push_back({ctx.Keep(raw ? std::to_string(e.ret) : PidResult(e, ctx.processes).text), e.ret});
     return true;
   }
   if (key == "res") {
@@ -269,11 +268,10 @@ std::vector<FieldDef> EventFields() {
          if (c.event.kind != EventKind::kSyscall) return;
          // A failure is its result parameter as Falco prints it: the errno's name, or the
          // bare number for a pid result (setsid's "-1").
-         const bool pid = c.event.syscall && ResultIsPid(c.event.syscall->name);
-         out.push_back({c.event.ret >= 0 ? std::string_view("SUCCESS")
-                        : pid            ? c.Keep(std::to_string(c.event.ret))
-                                         : c.Keep(ErrnoName(-c.event.ret)),
-                        c.event.ret});
+         const int64_t ret = c.event.ret;
+         if (ret >= 0) out.push_back({"SUCCESS", ret});
+         else if (c.event.syscall && ResultIsPid(*c.event.syscall)) out.push_back({c.Keep(std::to_string(ret)), ret});
+         else out.push_back({c.Keep(ErrnoName(-ret)), ret});
        }},
       {"evt.rawres", FieldType::kInt, FieldArgMode::kNone, "return value, as a number",
        [](EvalContext& c, const FieldArg&, V& out) {

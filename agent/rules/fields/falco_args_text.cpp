@@ -65,10 +65,7 @@ std::string FdNumberText(const Event& e, int64_t fd) {
 std::string ErrnoText(int64_t ret) { return WithMeaning(ret, ErrnoName(-ret)); }
 
 std::string ResultText(const Event& e, const ProcessTable* processes) {
-  if (ResultIsPid(e.syscall->name)) {
-    const ProcessInfo* p = processes && e.ret > 0 ? processes->Find(static_cast<uint32_t>(e.ret)) : nullptr;
-    return p ? WithMeaning(e.ret, p->comm) : std::to_string(e.ret);
-  }
+  if (ResultIsPid(*e.syscall)) return processes ? PidResult(e, *processes).args_text : std::to_string(e.ret);
   if (e.ret < 0) return ErrnoText(e.ret);
   if (ReturnsFd(e.syscall->name)) return FdNumberText(e, e.ret);
   return std::to_string(e.ret);
@@ -113,8 +110,9 @@ std::optional<std::string> ArgText(const Event& e, const ProcessTable* processes
       const std::string names = FormatArg(a.kind, raw);
       return names == std::to_string(v) ? names : WithMeaning(v, names);
     }
-    case ArgKind::kInt: return std::to_string(n);
-    case ArgKind::kOwnerId: return std::to_string(static_cast<int32_t>(raw));
+    case ArgKind::kInt:
+    case ArgKind::kOwnerId:  // unsigned in Falco's table, printed signed ("-1")
+      return std::to_string(n);
     case ArgKind::kUInt:
     case ArgKind::kHex:
     case ArgKind::kSocketType:
@@ -188,8 +186,11 @@ std::optional<std::string> FalcoTupleParamText(const Event& e) {
 
 bool ReturnsFd(std::string_view t) { return t == "dup" || t == "dup2" || t == "dup3" || t == "fcntl"; }
 
-bool ResultIsPid(std::string_view t) {
-  return t == "clone" || t == "clone3" || t == "fork" || t == "vfork" || t == "setsid";
+bool ResultIsPid(const SyscallInfo& s) {
+  switch (s.nr) {
+    case SYS_clone: case SYS_clone3: case SYS_fork: case SYS_vfork: case SYS_setsid: return true;
+    default: return false;
+  }
 }
 
 std::string FalcoFdText(const Event& e, int64_t fd) {

@@ -27,6 +27,6 @@ bool ReturnsFd(std::string_view syscall);
 // Whether Falco's table types the syscall's result as a pid (clone, clone3, fork, vfork,
 // setsid): it prints with the process' name when known, and a failure as the bare number
 // ("-1", no errno name) in evt.res, evt.arg.res and evt.args.
-bool ResultIsPid(std::string_view syscall);
+bool ResultIsPid(const SyscallInfo& syscall);
 
 }  // namespace riposte

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <span>
 
 #include "common/wall_time.h"
 #include "decode/arg_format.h"
@@ -19,7 +20,7 @@ namespace {
 
 // Falco's PT_BYTEBUF rendering of a NUL-separated list: each item, its unprintable bytes
 // as '.', and a '.' for the NUL after it ("exec_argv." for one argument).
-std::string ByteBufText(const std::vector<std::string>& items) {
+std::string ByteBufText(std::span<const std::string> items) {
   if (items.empty()) return "NULL";  // Falco's rendering of an empty list
   std::string out;
   for (const auto& item : items) {
@@ -91,8 +92,7 @@ std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& pro
     if (!given) return std::nullopt;
     if (name == "exe") return Text(given->argv.empty() ? std::string() : given->argv[0]);
     if (name == "env") return Text(ByteBufText(given->envp));
-    return Text(ByteBufText(given->argv.empty() ? given->argv
-                                                : std::vector<std::string>(given->argv.begin() + 1, given->argv.end())));
+    return Text(ByteBufText(std::span(given->argv).subspan(given->argv.empty() ? 0 : 1)));
   }
   if (name == "exe") return Text(p->exe);  // argv[0], as the process got it
   if (name == "args") return Text(ByteBufText(p->args));
@@ -192,6 +192,11 @@ std::optional<ParamValue> ExitParamOf(const Event& e, const ProcessTable& proces
     return Pid(processes, static_cast<uint32_t>(e.reaper_tid));
   }
   return std::nullopt;
+}
+
+ParamValue PidResult(const Event& e, const ProcessTable& processes) {
+  if (e.ret <= 0) return Number(e.ret, std::to_string(e.ret));
+  return Pid(processes, static_cast<uint32_t>(e.ret));
 }
 
 std::optional<ParamValue> CapsetParamOf(const Event& e, std::string_view name) {

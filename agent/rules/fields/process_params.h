@@ -24,6 +24,11 @@ bool HasProcessParams(std::string_view syscall);
 // Nothing when `name` is not one of them, or the process is not known.
 std::optional<ParamValue> ProcessParamOf(const Event& e, const ProcessTable& processes, std::string_view name);
 
+// The result of a syscall whose result Falco's table types as a pid (ResultIsPid): the
+// process' name when riposte knows it ("27210(cf_sess)" in evt.args), else the bare
+// number (a failure's "-1", the new side's "0").
+ParamValue PidResult(const Event& e, const ProcessTable& processes);
+
 // procexit's parameters, from a kProcessExit event: the raw wait status ("32512"), the exit
 // code ("127"), the killing signal ("SIGKILL", "9(SIGKILL)" in evt.args, "0" for none), the
 // core-dump bit, and the reaper's tid (0 for a task that leaves no children; -1 when the
